@@ -1,0 +1,3 @@
+from redis_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,154 @@
+"""Command line: ``redis-tui [URL] [options]`` and the headless commands.
+
+Flags follow redis-cli (``-h`` is the host, ``--help`` is help). Bad arguments and bad
+config files end with one line on stderr and exit code 2 (3 for ``doctor``, the
+monitoring-plugin convention), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import os
+import sys
+from typing import Any, Sequence
+
+from redis_tui import __version__, config_file
+from redis_tui.config_file import ConfigError
+from redis_tui.core.target import TargetError, scrub
+from redis_tui.settings import Settings, resolve
+
+# headless commands: name → module with add_arguments(parser), run(settings, args) -> int, USAGE_EXIT
+COMMANDS: dict[str, str] = {}
+
+
+class UsageError(Exception):
+    """Bad arguments (argparse would exit; we want our own exit codes)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """ArgumentParser that raises UsageError instead of exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """The redis-cli connection flags, shared by every command."""
+    parser.add_argument("url", nargs="?", metavar="URL",
+                        help="redis://[[user]:password@]host[:port][/db], rediss://… (TLS) or unix:///path?db=N")
+    group = parser.add_argument_group("connection (same letters as redis-cli)")
+    group.add_argument("-u", "--url", dest="url_option", metavar="URL", help="server URL (same as the URL argument)")
+    group.add_argument("-h", "--host", help="server host (default localhost)")
+    group.add_argument("-p", "--port", help="server port (default 6379)")
+    group.add_argument("-s", "--socket", metavar="PATH", help="unix socket path (overrides host and port)")
+    group.add_argument("-a", "--pass", dest="password", metavar="PASSWORD",
+                       help="password (unsafe: visible in ps and shell history; prefer REDISCLI_AUTH or --askpass)")
+    group.add_argument("--askpass", action="store_true", help="prompt for the password on the terminal")
+    group.add_argument("--user", help="ACL user name (Redis 6+)")
+    group.add_argument("-n", "--db", help="database number (default 0)")
+    group.add_argument("--tls", action="store_true", help="connect with TLS (same as rediss://)")
+    group.add_argument("--cacert", metavar="FILE", help="CA certificate bundle to verify the server")
+    group.add_argument("--cert", metavar="FILE", help="client certificate for TLS")
+    group.add_argument("--key", metavar="FILE", help="private key of the client certificate")
+    group.add_argument("--insecure", action="store_true", help="do not verify the server's TLS certificate")
+    group.add_argument("--sentinel", action="append", metavar="HOST:PORT",
+                       help="ask this Sentinel for the master (repeatable); needs --master")
+    group.add_argument("--master", metavar="NAME", help="Sentinel master name")
+    group.add_argument("--profile", metavar="NAME", help="use [profiles.NAME] from the config file")
+    group.add_argument("--config", metavar="PATH",
+                       help=f"config file (default {config_file.default_path()}; env REDIS_TUI_CONFIG)")
+    parser.add_argument("--help", action="help", help="show this help and exit")
+
+
+def build_tui_parser() -> Parser:
+    """The parser for the dashboard (no subcommand)."""
+    commands = ", ".join(COMMANDS) or "none"
+    parser = Parser(
+        prog="redis-tui",
+        add_help=False,
+        description="htop for Redis and Valkey: a live dashboard of memory, clients, keyspace, "
+        "throughput and cache hit ratio.",
+        epilog=f"headless commands: {commands} (redis-tui COMMAND --help). "
+        "Environment: REDIS_URL, REDISCLI_AUTH, REDIS_TUI_PROFILE, REDIS_TUI_INTERVAL, REDIS_TUI_CONFIG. "
+        "Keys in the app: ? help, p pause, +/- interval, r refresh, q quit.",
+    )
+    add_connection_options(parser)
+    parser.add_argument("--interval", type=float, metavar="S", help="seconds between polls (default 1)")
+    parser.add_argument("--write", action="store_true",
+                        help="allow commands that change data (off: the app is read-only)")
+    parser.add_argument("--demo", action="store_true",
+                        help="start a throwaway server with a realistic workload and watch it (needs no Redis)")
+    parser.add_argument("--version", action="version", version=f"redis-tui {__version__}")
+    return parser
+
+
+def settings_from(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
+    """Parsed arguments + environment + config file → Settings (raises ConfigError/TargetError)."""
+    env = dict(os.environ if env is None else env)
+    if args.url and args.url_option:
+        raise TargetError("give the URL once: either as an argument or with -u/--url")
+    path, required = config_file.locate(args.config, env)
+    config = config_file.load(path, required)
+    cli: dict[str, Any] = dict(vars(args))
+    cli["url"] = args.url or args.url_option
+    if getattr(args, "askpass", False):
+        cli["password"] = getpass.getpass("Password: ")
+    return resolve(cli, env, config)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``redis-tui`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        return run_command(argv[0], argv[1:])
+    parser = build_tui_parser()
+    try:
+        args = parser.parse_args(argv)
+        settings = None if args.demo else settings_from(args)
+    except (UsageError, TargetError, ConfigError) as exc:
+        return fail(f"redis-tui: {describe(exc, parser)}", 2)
+    if args.demo:
+        from redis_tui.demo_run import run_demo
+
+        return run_demo(args)
+    for warning in settings.warnings:
+        print(warning, file=sys.stderr)
+    from redis_tui.ui.run import run_dashboard
+
+    return run_dashboard(settings)
+
+
+def run_command(name: str, argv: list[str]) -> int:
+    """Parse and run one headless command."""
+    module = importlib.import_module(COMMANDS[name])
+    usage_exit = getattr(module, "USAGE_EXIT", 2)
+    parser = Parser(prog=f"redis-tui {name}", add_help=False, description=module.__doc__.strip().splitlines()[0])
+    add_connection_options(parser)
+    module.add_arguments(parser)
+    try:
+        args = parser.parse_args(argv)
+        settings = settings_from(args)
+    except (UsageError, TargetError, ConfigError) as exc:
+        return fail(f"redis-tui {name}: {describe(exc, parser)}", usage_exit)
+    for warning in settings.warnings:
+        print(warning, file=sys.stderr)
+    try:
+        return module.run(settings, args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def describe(exc: Exception, parser: argparse.ArgumentParser) -> str:
+    """One line for a bad argument or config, passwords masked."""
+    text = " ".join(scrub(str(exc)).split())
+    if isinstance(exc, UsageError):
+        text += f" (see '{parser.prog} --help')"
+    return text
+
+
+def fail(message: str, code: int) -> int:
+    """Print one line to stderr and return `code`."""
+    print(message, file=sys.stderr)
+    return code

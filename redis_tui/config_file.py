@@ -1,0 +1,228 @@
+"""The TOML config file: location, schema, and errors that name the file and line.
+
+Layout (every key optional; config.example.toml documents them all)::
+
+    url = "redis://localhost:6379/0"     # the default target and options, top level
+    interval = 1.0
+    [profiles.prod]                      # `--profile prod` picks one of these
+    url = "rediss://redis.prod:6380/0"
+    [thresholds] / [monitor] / [keyspace] # feature sections, registered in SECTIONS
+
+Unknown keys and wrong types are errors: a typo must not silently do nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import platformdirs
+
+from redis_tui.core.target import TargetError, parse_url
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message names the file and line."""
+
+
+def positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def non_negative_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def str_or_list(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def port_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
+
+
+@dataclass(frozen=True)
+class Key:
+    """One config key: a check and the words for what it must be."""
+
+    check: Callable[[Any], bool]
+    expected: str
+
+
+TARGET_KEYS: dict[str, Key] = {
+    "url": Key(is_str, "a redis://, rediss:// or unix:// URL"),
+    "host": Key(is_str, "a host name or address"),
+    "port": Key(port_number, "a port number 1-65535"),
+    "socket": Key(is_str, "a unix socket path"),
+    "db": Key(non_negative_int, "a database number (0 or more)"),
+    "user": Key(is_str, "an ACL user name"),
+    "password": Key(is_str, "a string"),
+    "tls": Key(is_bool, "true or false"),
+    "cacert": Key(is_str, "a file path"),
+    "cert": Key(is_str, "a file path"),
+    "key": Key(is_str, "a file path"),
+    "insecure": Key(is_bool, "true or false"),
+    "sentinel": Key(str_or_list, 'a "host:port" string or a list of them'),
+    "master": Key(is_str, "a Sentinel master name"),
+}
+
+DASHBOARD_KEYS: dict[str, Key] = {
+    "interval": Key(positive, "seconds, a number above 0"),
+    "client_list_interval": Key(positive, "seconds, a number above 0"),
+    "config_interval": Key(positive, "seconds, a number above 0"),
+    "history": Key(lambda v: non_negative_int(v) and v >= 10, "a number of points, 10 or more"),
+    "write": Key(is_bool, "true or false"),
+}
+
+# Feature sections ([name] tables): name → {key: Key}. Features add theirs here.
+SECTIONS: dict[str, dict[str, Key]] = {}
+
+TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A parsed, validated config file (or an empty one when there is none)."""
+
+    path: Path | None = None
+    top: Mapping[str, Any] = field(default_factory=dict)
+    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def profile(self, name: str) -> Mapping[str, Any]:
+        """The named profile, or `ConfigError` listing the ones that exist."""
+        if name not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none defined"
+            where = str(self.path) if self.path else "no config file"
+            raise ConfigError(f"{where}: no profile named {name!r} (profiles: {known})")
+        return self.profiles[name]
+
+
+def default_path() -> Path:
+    """platformdirs' user config dir for redis-tui, + config.toml."""
+    return platformdirs.user_config_path("redis-tui") / "config.toml"
+
+
+def locate(explicit: str | None, env: Mapping[str, str]) -> tuple[Path, bool]:
+    """(path, required): --config, else $REDIS_TUI_CONFIG (both must exist), else the default."""
+    if explicit:
+        return Path(explicit).expanduser(), True
+    if env.get("REDIS_TUI_CONFIG"):
+        return Path(env["REDIS_TUI_CONFIG"]).expanduser(), True
+    return default_path(), False
+
+
+def load(path: Path, required: bool) -> ConfigFile:
+    """Read and validate `path`; a missing optional file is an empty config."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f"{path}: config file not found") from None
+        return ConfigFile()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> ConfigFile:
+    """Validate TOML `text` (from `path`, for messages) against the schema."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        if match:
+            message = message[: match.start()].strip()
+            raise ConfigError(f"{path}:{match.group(1)}: TOML error: {message} (column {match.group(2)})") from None
+        raise ConfigError(f"{path}: TOML error: {message}") from None
+    top: dict[str, Any] = {}
+    profiles: dict[str, dict[str, Any]] = {}
+    sections: dict[str, dict[str, Any]] = {}
+    for name, value in data.items():
+        if name == "profiles":
+            if not isinstance(value, dict):
+                _fail(text, path, [], name, "[profiles] must be a table of [profiles.NAME] tables")
+            for profile, body in value.items():
+                if not isinstance(body, dict):
+                    _fail(text, path, ["profiles"], profile, "a profile must be a table: [profiles.NAME]")
+                profiles[profile] = _checked(text, path, ["profiles", profile], body, TOP_LEVEL)
+        elif name in SECTIONS:
+            if not isinstance(value, dict):
+                _fail(text, path, [], name, f"[{name}] must be a table")
+            sections[name] = _checked(text, path, [name], value, SECTIONS[name])
+        elif name in TOP_LEVEL:
+            top.update(_checked(text, path, [], {name: value}, TOP_LEVEL))
+        else:
+            known_tables = ", ".join(f"[{s}]" for s in ["profiles", *SECTIONS])
+            _fail(text, path, [], name, f"unknown key {name!r} (top-level keys: {', '.join(TOP_LEVEL)}; tables: {known_tables})")
+    return ConfigFile(path=path, top=top, profiles=profiles, sections=sections)
+
+
+def _checked(text: str, path: Path, table: list[str], body: dict, schema: dict[str, Key]) -> dict[str, Any]:
+    for key, value in body.items():
+        spec = schema.get(key)
+        where = f"[{'.'.join(table)}] " if table else ""
+        if spec is None:
+            _fail(text, path, table, key, f"unknown key {key!r} in {where or 'the top level '}(known: {', '.join(schema)})")
+        if not spec.check(value):
+            _fail(text, path, table, key, f"{where}{key} must be {spec.expected}, got {value!r}")
+    return dict(body)
+
+
+def _fail(text: str, path: Path, table: list[str], key: str, message: str) -> None:
+    line = line_of(text, table, key)
+    raise ConfigError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+def line_of(text: str, table: list[str], key: str) -> int | None:
+    """1-based line where `key` is set inside `[table]` (or where the table opens), best effort."""
+    current: list[str] = []
+    header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
+    for number, line in enumerate(text.splitlines(), 1):
+        match = header.match(line)
+        if match:
+            current = [part.strip().strip('"\'') for part in match.group(1).split(".")]
+            if current == [*table, key]:
+                return number
+            continue
+        if current == table and re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
+            return number
+    return None
+
+
+def check_permissions(path: Path | None, data: ConfigFile) -> str | None:
+    """A warning when a config file holding a password can be read by others."""
+    if path is None or not _has_password(data):
+        return None
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if mode & 0o077:
+        return f"{path} holds a password and is readable by others: chmod 600 {path}"
+    return None
+
+
+def _has_password(data: ConfigFile) -> bool:
+    for body in [data.top, *data.profiles.values()]:
+        if body.get("password"):
+            return True
+        try:
+            if parse_url(body.get("url", "")).get("password"):
+                return True
+        except TargetError:
+            pass
+    return False

@@ -1,0 +1,1 @@
+"""The core of redis-tui: asyncio + redis-py, no Textual. Everything here is testable alone."""

@@ -1,0 +1,80 @@
+"""Target → `redis.asyncio.Redis` client, configured for a monitoring tool.
+
+The client does not retry on its own (the poller owns retries and backoff), names itself
+in CLIENT LIST, and returns raw bytes so that our parsers, not redis-py's, read INFO and
+CLIENT LIST (ours never raise on odd input).
+"""
+
+from __future__ import annotations
+
+import ssl
+
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from redis_tui.core.target import Target
+
+CLIENT_NAME = "redis-tui"
+CONNECT_TIMEOUT = 3.0
+REPLY_TIMEOUT = 5.0
+
+# Commands whose replies we parse ourselves: keep them as raw bytes.
+_RAW_COMMANDS = ("INFO", "CLIENT LIST", "CLIENT INFO", "CONFIG GET", "SLOWLOG GET", "MEMORY USAGE")
+
+
+def client_options(
+    target: Target,
+    *,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    reply_timeout: float | None = REPLY_TIMEOUT,
+    client_name: str | None = CLIENT_NAME,
+) -> dict:
+    """Keyword arguments for `redis.asyncio.Redis` (and Sentinel) reaching `target`."""
+    options: dict = {
+        "db": target.db,
+        "username": target.username,
+        "password": target.password,
+        "socket_connect_timeout": connect_timeout,
+        "socket_timeout": reply_timeout,
+        "retry": Retry(NoBackoff(), 0),
+        "client_name": client_name,
+        "decode_responses": False,
+        "protocol": 2,
+    }
+    if target.tls:
+        files = target.tls_files
+        options.update(
+            ssl=True,
+            ssl_ca_certs=files.cacert,
+            ssl_certfile=files.cert,
+            ssl_keyfile=files.key,
+            ssl_cert_reqs=ssl.CERT_NONE if files.insecure else ssl.CERT_REQUIRED,
+            ssl_check_hostname=not files.insecure,
+        )
+    return options
+
+
+def make_client(target: Target, **kwargs) -> aioredis.Redis:
+    """A lazily connecting asyncio client for `target` (no I/O happens here)."""
+    options = client_options(target, **kwargs)
+    if target.sentinel:
+        from redis.asyncio.sentinel import Sentinel
+
+        sentinel_options = {k: v for k, v in options.items() if k not in ("db", "client_name")}
+        sentinel_options.pop("username", None)
+        sentinel_options.pop("password", None)
+        sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_options, **options)
+        client = sentinel.master_for(target.master or "mymaster")
+    elif target.socket:
+        options = {k: v for k, v in options.items() if not k.startswith("ssl")}
+        client = aioredis.Redis(unix_socket_path=target.socket, **options)
+    else:
+        client = aioredis.Redis(host=target.host, port=target.port, **options)
+    for command in _RAW_COMMANDS:
+        client.set_response_callback(command, _raw)
+    return client
+
+
+def _raw(response, **_options):
+    return response

@@ -1,0 +1,120 @@
+"""Turn whatever went wrong while talking to a server into a `Problem` with a finding id.
+
+redis-py maps server errors to exception classes only partly (BUSY and MISCONF are plain
+`ResponseError`, LOADING is a `ConnectionError`, timeouts are not `ConnectionError`s), so
+classification looks at the server's own words where the class is not enough.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from dataclasses import dataclass
+
+import redis.exceptions as rex
+
+from redis_tui.core.target import Target, scrub
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A classified failure: a finding id from DESIGN §3, a one-line summary, the raw detail."""
+
+    id: str
+    summary: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+# (finding id, words that identify it in an error message, lower-cased)
+_BY_MESSAGE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("auth-required", ("noauth",)),
+    ("auth-failed", ("wrongpass", "invalid password", "invalid username-password", "without any password configured")),
+    ("permission-denied", ("noperm",)),
+    ("server-loading", ("loading",)),
+    ("server-busy", ("busy ",)),
+    ("max-clients", ("max number of clients",)),
+    ("protected-mode", ("protected mode", "denied redis is running")),
+    ("master-down", ("masterdown",)),
+    ("host-unresolved", ("name or service not known", "nodename nor servname", "name resolution",
+                         "no address associated", "getaddrinfo")),
+    ("connection-refused", ("connection refused", "error 111 ", "errno 111", "error 61 ")),
+    ("no-such-socket", ("no such file or directory",)),
+    ("tls-error", ("ssl", "tls", "certificate", "wrong version number", "record layer")),
+)
+
+_SUMMARY = {
+    "connection-refused": "connection refused: nothing is listening on {address}",
+    "no-such-socket": "no unix socket at {address}",
+    "host-unresolved": "cannot resolve the host name {host!r}",
+    "connection-timeout": "timed out connecting to {address}",
+    "server-stalled": "connected to {address}, but the server did not reply in time",
+    "tls-error": "TLS handshake with {address} failed",
+    "auth-required": "the server requires a password (NOAUTH)",
+    "auth-failed": "the server rejected the username or password",
+    "permission-denied": "the user is not allowed to run a command redis-tui needs (NOPERM)",
+    "server-loading": "the server is loading its dataset into memory (LOADING)",
+    "server-busy": "the server is busy running a script (BUSY)",
+    "max-clients": "the server refuses new clients: max number of clients reached",
+    "protected-mode": "the server is in protected mode and refuses remote clients",
+    "master-down": "the replica's link to its master is down (MASTERDOWN)",
+    "connection-lost": "the connection to {address} was lost",
+    "connection-error": "cannot talk to {address}",
+}
+
+
+def classify(exc: BaseException, target: Target, connected: bool = False) -> Problem:
+    """Classify `exc`, raised while talking to `target`, into a `Problem`.
+
+    `connected` says whether the connection had worked before (a dropped link is then
+    "connection-lost" rather than a generic error).
+    """
+    detail = scrub(_describe(exc), target.secrets)
+    lowered = f" {detail.lower()} "
+    pid = _by_type(exc)
+    if pid is None:
+        pid = next((i for i, words in _BY_MESSAGE if any(w in lowered for w in words)), None)
+    if pid is None:
+        lost = isinstance(exc, (rex.ConnectionError, ConnectionError, OSError, asyncio.IncompleteReadError))
+        pid = "connection-lost" if connected and lost else "connection-error"
+    summary = _SUMMARY[pid].format(address=target.address, host=target.host)
+    return Problem(pid, summary, detail)
+
+
+def _by_type(exc: BaseException) -> str | None:
+    if isinstance(exc, rex.AuthenticationError):
+        return "auth-required" if "noauth" in str(exc).lower() or "required" in str(exc).lower() else "auth-failed"
+    if isinstance(exc, rex.NoPermissionError):
+        return "permission-denied"
+    if isinstance(exc, rex.BusyLoadingError):
+        return "server-loading"
+    if isinstance(exc, rex.MasterDownError):
+        return "master-down"
+    if isinstance(exc, (ssl.SSLError, ssl.CertificateError)):
+        return "tls-error"
+    if isinstance(exc, socket.gaierror):
+        return "host-unresolved"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection-refused"
+    if isinstance(exc, (rex.TimeoutError, asyncio.TimeoutError, TimeoutError)):
+        # redis-py says "Timeout connecting to server" before the link is up and
+        # "Timeout reading from ..." after: only the second is a stalled server.
+        return "connection-timeout" if "connecting" in str(exc).lower() else "server-stalled"
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    """The most telling message of `exc` and its causes, on one line."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        text = str(current).strip() or type(current).__name__
+        if text not in parts:
+            parts.append(text)
+        current = current.__cause__ or current.__context__
+    return " ".join(" — ".join(parts).split())

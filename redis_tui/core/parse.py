@@ -1,0 +1,209 @@
+"""Server text → models. Nothing here raises on odd, truncated or hostile input.
+
+INFO, CLIENT LIST and friends are plain text whose fields vary between Redis 6/7/8 and
+Valkey 7/8/9; a missing or malformed field becomes a default, never an exception.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+from redis_tui.core.models import ClientRow, Clients, CommandStat, DbKeys, Memory, Server
+
+
+def text_of(data: bytes | str | None) -> str:
+    """Decode a server reply leniently (invalid UTF-8 becomes U+FFFD, never an error)."""
+    if data is None:
+        return ""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data).decode("utf-8", "replace")
+    return str(data)
+
+
+def parse_info(data: bytes | str | None) -> dict[str, dict[str, str]]:
+    """INFO reply → {section: {field: value}}; sections are lower-case, fields as sent.
+
+    Fields before any ``# Section`` header land in section ``""``.
+    """
+    sections: dict[str, dict[str, str]] = {}
+    current = sections.setdefault("", {})
+    for raw_line in text_of(data).splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            current = sections.setdefault(line.lstrip("#").strip().lower(), {})
+            continue
+        key, sep, value = line.partition(":")
+        if sep and key:
+            current[key] = value
+    return sections
+
+
+def to_int(value: object, default: int = 0) -> int:
+    """An int from a server field (``"12"``, ``"12.0"``, ``"1e3"``), or `default`."""
+    if value is None:
+        return default
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        pass
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return default
+    if number != number or number in (float("inf"), float("-inf")):
+        return default
+    return int(number)
+
+
+def to_float(value: object, default: float | None = None) -> float | None:
+    """A finite float from a server field, or `default`."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return default
+    if number != number or number in (float("inf"), float("-inf")):
+        return default
+    return number
+
+
+def parse_fields(text: str, sep: str = ",") -> dict[str, str]:
+    """``a=1,b=2`` → {"a": "1", "b": "2"} (pairs without ``=`` are skipped)."""
+    out: dict[str, str] = {}
+    for part in text.split(sep):
+        key, eq, value = part.partition("=")
+        if eq and key:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def server_from(info: Mapping[str, Mapping[str, str]]) -> Server:
+    """INFO server (+ replication) → `Server`."""
+    section = info.get("server", {})
+    valkey = section.get("server_name", "").lower() == "valkey" or "valkey_version" in section
+    version = section.get("valkey_version") if valkey else section.get("redis_version")
+    return Server(
+        kind="valkey" if valkey else "redis",
+        version=version or "?",
+        mode=section.get("redis_mode") or section.get("server_mode") or "standalone",
+        role=info.get("replication", {}).get("role", "master") or "master",
+        uptime_s=max(0, to_int(section.get("uptime_in_seconds"))),
+        port=to_int(section.get("tcp_port"), 0) or None,
+        process_id=to_int(section.get("process_id"), 0) or None,
+        config_file=section.get("config_file", ""),
+    )
+
+
+def memory_from(info: Mapping[str, Mapping[str, str]], config: Mapping[str, str] | None = None) -> Memory:
+    """INFO memory (+ stats for evictions; CONFIG GET fills gaps on old servers) → `Memory`."""
+    mem = info.get("memory", {})
+    config = config or {}
+    maxmemory = mem.get("maxmemory", config.get("maxmemory"))
+    policy = mem.get("maxmemory_policy") or config.get("maxmemory-policy") or "noeviction"
+    return Memory(
+        used=max(0, to_int(mem.get("used_memory"))),
+        rss=max(0, to_int(mem.get("used_memory_rss"))),
+        peak=max(0, to_int(mem.get("used_memory_peak"))),
+        maxmemory=max(0, to_int(maxmemory)),
+        policy=policy,
+        fragmentation=to_float(mem.get("mem_fragmentation_ratio")),
+        evicted_keys=max(0, to_int(info.get("stats", {}).get("evicted_keys"))),
+        dataset=max(0, to_int(mem.get("used_memory_dataset"))),
+    )
+
+
+def clients_from(info: Mapping[str, Mapping[str, str]], config: Mapping[str, str] | None = None) -> Clients:
+    """INFO clients (+ stats for rejected connections) → `Clients`."""
+    section = info.get("clients", {})
+    maxclients = section.get("maxclients") or (config or {}).get("maxclients")
+    return Clients(
+        connected=max(0, to_int(section.get("connected_clients"))),
+        blocked=max(0, to_int(section.get("blocked_clients"))),
+        maxclients=to_int(maxclients, 0) or None,
+        rejected=max(0, to_int(info.get("stats", {}).get("rejected_connections"))),
+    )
+
+
+def keyspace_from(info: Mapping[str, Mapping[str, str]]) -> tuple[DbKeys, ...]:
+    """INFO keyspace → one `DbKeys` per database, by db number."""
+    out = []
+    for name, value in info.get("keyspace", {}).items():
+        if not name.startswith("db") or not name[2:].isdigit():
+            continue
+        fields = parse_fields(value)
+        out.append(
+            DbKeys(
+                db=int(name[2:]),
+                keys=max(0, to_int(fields.get("keys"))),
+                expires=max(0, to_int(fields.get("expires"))),
+                avg_ttl_ms=max(0, to_int(fields.get("avg_ttl"))),
+            )
+        )
+    return tuple(sorted(out, key=lambda d: d.db))
+
+
+def commands_from(info: Mapping[str, Mapping[str, str]]) -> tuple[CommandStat, ...]:
+    """INFO commandstats → `CommandStat`s (names like ``get`` or ``client|list``)."""
+    out = []
+    for name, value in info.get("commandstats", {}).items():
+        if not name.startswith("cmdstat_"):
+            continue
+        fields = parse_fields(value)
+        out.append(
+            CommandStat(
+                name=name[len("cmdstat_"):],
+                calls=max(0, to_int(fields.get("calls"))),
+                usec=max(0, to_int(fields.get("usec"))),
+                rejected=max(0, to_int(fields.get("rejected_calls"))),
+                failed=max(0, to_int(fields.get("failed_calls"))),
+            )
+        )
+    return tuple(out)
+
+
+def parse_client_list(data: bytes | str | None) -> tuple[ClientRow, ...]:
+    """CLIENT LIST reply → `ClientRow`s (lines without a numeric id are skipped)."""
+    rows = []
+    for line in text_of(data).splitlines():
+        fields: dict[str, str] = {}
+        last = None
+        for token in line.split(" "):
+            key, eq, value = token.partition("=")
+            if eq and key and key not in fields:
+                fields[key] = value
+                last = key
+            elif last is not None and token:
+                fields[last] += " " + token  # a value with a space in it
+        client_id = to_int(fields.get("id"), -1)
+        if client_id < 0:
+            continue
+        rows.append(
+            ClientRow(
+                id=client_id,
+                addr=fields.get("addr", ""),
+                name=fields.get("name", ""),
+                age_s=max(0, to_int(fields.get("age"))),
+                idle_s=max(0, to_int(fields.get("idle"))),
+                db=max(0, to_int(fields.get("db"))),
+                cmd=fields.get("cmd", ""),
+                omem=max(0, to_int(fields.get("omem"))),
+                flags=fields.get("flags", ""),
+                user=fields.get("user", ""),
+                tot_mem=max(0, to_int(fields.get("tot-mem"))),
+                raw=MappingProxyType(fields),
+            )
+        )
+    return tuple(rows)
+
+
+def parse_config_reply(reply: object) -> dict[str, str]:
+    """CONFIG GET reply (a flat list of name, value, or a map under RESP3) → dict."""
+    if isinstance(reply, dict):
+        items = list(reply.items())
+    elif isinstance(reply, (list, tuple)):
+        items = list(zip(reply[0::2], reply[1::2]))
+    else:
+        return {}
+    return {text_of(k).lower(): text_of(v) for k, v in items}

@@ -1,0 +1,246 @@
+"""The poller: one asyncio loop that turns a server into a stream of `Snapshot`s.
+
+Per interval (default 1 s) it sends one ``INFO all``. ``CLIENT LIST`` (which walks every
+connection on the server's main thread) goes out every `client_list_every` seconds and
+``CONFIG GET *`` every `config_every` seconds, so the steady-state cost at the defaults is
+about 1.2 commands per second. When the server cannot be reached it emits an `Outage` and
+retries with backoff; `refresh_now()` retries at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Callable
+
+import redis.exceptions as rex
+
+from redis_tui.core import parse
+from redis_tui.core.connection import make_client
+from redis_tui.core.errors import Problem, classify
+from redis_tui.core.models import ClientRow, Outage, Snapshot, Totals, Update
+from redis_tui.core.rates import Rings, add_totals, compute_rates
+from redis_tui.core.target import Target
+
+BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0)
+MIN_INTERVAL, MAX_INTERVAL = 0.25, 60.0
+DENIED_RETRY_S = 300.0  # ask again this rarely for a command the ACL forbids
+
+
+def secret_config_key(name: str) -> bool:
+    """True for config parameters that hold credentials (their values are never kept)."""
+    return any(word in name for word in ("pass", "auth", "secret"))
+
+
+class Poller:
+    """Polls one server; `run(emit)` calls `emit` with a `Snapshot` or an `Outage` per attempt."""
+
+    def __init__(
+        self,
+        target: Target,
+        *,
+        interval: float = 1.0,
+        client_list_every: float = 5.0,
+        config_every: float = 30.0,
+        history: int = 300,
+        clock: Callable[[], float] = time.time,
+        client_factory: Callable = make_client,
+    ) -> None:
+        self.target = target
+        self.interval = clamp_interval(interval)
+        self.client_list_every = client_list_every
+        self.config_every = config_every
+        self.paused = False
+        self.clock = clock
+        self._client_factory = client_factory
+        self._client = None
+        self._wake = asyncio.Event()
+        self._forced = False
+        self._rings = Rings(history)
+        self._totals = Totals()
+        self._previous: Snapshot | None = None
+        self._previous_mono = 0.0
+        self._client_list: tuple[ClientRow, ...] | None = None
+        self._client_list_at: float | None = None
+        self._config: dict[str, str] = {}
+        self._next_client_list = 0.0
+        self._next_config = 0.0
+        self._notes: dict[str, Problem] = {}
+        self._outage: Outage | None = None
+        self._due = 0.0  # time.monotonic() of the next poll
+        self._last_start = 0.0
+
+    # --- controls (called from the UI) -------------------------------------------------
+    def set_interval(self, seconds: float) -> float:
+        """Change the interval (clamped to 0.25-60 s); takes effect at once."""
+        self.interval = clamp_interval(seconds)
+        if self._outage is None:
+            self._due = self._last_start + self.interval
+        self._wake.set()
+        return self.interval
+
+    def set_paused(self, paused: bool) -> None:
+        """Stop or resume polling (a paused poller sends nothing)."""
+        self.paused = paused
+        self._wake.set()
+
+    def refresh_now(self) -> None:
+        """Poll (or retry the connection) right away, even when paused."""
+        self._forced = True
+        self._wake.set()
+
+    # --- the loop ------------------------------------------------------------------------
+    async def run(self, emit: Callable[[Update], None]) -> None:
+        """Poll until cancelled, calling `emit` after every attempt."""
+        try:
+            while True:
+                started = time.monotonic()
+                if not self.paused or self._forced:
+                    self._forced = False
+                    update = await self.poll()
+                    emit(update)
+                    if isinstance(update, Outage):
+                        self._due = started + max(0.0, update.retry_at - self.clock())
+                    else:
+                        self._due = started + self.interval
+                    self._last_start = started
+                await self._sleep()
+        finally:
+            await self.close()
+
+    async def poll(self) -> Update:
+        """One attempt: a `Snapshot` on success, an `Outage` (with the next retry time) on failure."""
+        try:
+            snapshot = await self.poll_once()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - anything a server or network does becomes an Outage
+            return await self._failed(exc)
+        self._outage = None
+        return snapshot
+
+    async def poll_once(self) -> Snapshot:
+        """Fetch and assemble one `Snapshot`; raises what the connection raises."""
+        if self._client is None:
+            self._client = self._client_factory(self.target)
+        client = self._client
+        now_mono = time.monotonic()
+        raw = await client.execute_command("INFO", "all")
+        taken_at = self.clock()
+        info = parse.parse_info(raw)
+        await self._maybe_client_list(client, now_mono, taken_at)
+        await self._maybe_config(client, now_mono)
+        return self._assemble(info, taken_at, now_mono)
+
+    async def close(self) -> None:
+        """Drop the connection (the next poll opens a new one)."""
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                await client.aclose()
+            except Exception:  # noqa: BLE001 - closing a dead link may fail; nothing to do
+                pass
+
+    # --- internals ---------------------------------------------------------------------
+    async def _maybe_client_list(self, client, now_mono: float, taken_at: float) -> None:
+        if now_mono < self._next_client_list:
+            return
+        try:
+            reply = await client.execute_command("CLIENT LIST")
+        except rex.ResponseError as exc:  # NOPERM or renamed command: degrade, keep polling
+            self._note("client-list", exc)
+            self._next_client_list = now_mono + DENIED_RETRY_S
+            return
+        self._notes.pop("client-list", None)
+        self._client_list = parse.parse_client_list(reply)
+        self._client_list_at = taken_at
+        self._next_client_list = now_mono + self.client_list_every
+
+    async def _maybe_config(self, client, now_mono: float) -> None:
+        if now_mono < self._next_config:
+            return
+        try:
+            reply = await client.execute_command("CONFIG", "GET", "*")
+        except rex.ResponseError as exc:
+            self._note("config", exc)
+            self._next_config = now_mono + DENIED_RETRY_S
+            return
+        self._notes.pop("config", None)
+        config = parse.parse_config_reply(reply)
+        self._config = {k: ("(set)" if v else "") if secret_config_key(k) else v for k, v in config.items()}
+        self._next_config = now_mono + self.config_every
+
+    def _note(self, what: str, exc: Exception) -> None:
+        problem = classify(exc, self.target, connected=True)
+        self._notes[what] = Problem(problem.id, f"{what.replace('-', ' ').upper()}: {problem.summary}", problem.detail)
+
+    def _assemble(self, info: dict, taken_at: float, now_mono: float) -> Snapshot:
+        previous = self._previous
+        seconds = now_mono - self._previous_mono if previous else 0.0
+        keyspace = parse.keyspace_from(info)
+        commands = parse.commands_from(info)
+        total_keys = sum(db.keys for db in keyspace)
+        rates = compute_rates(
+            info,
+            previous.info if previous else None,
+            seconds,
+            commands,
+            previous.commands if previous else (),
+            total_keys,
+            previous.total_keys if previous else None,
+        )
+        self._totals = add_totals(self._totals, info, previous.info if previous else None)
+        memory = parse.memory_from(info, self._config)
+        snapshot = Snapshot(
+            taken_at=taken_at,
+            server=parse.server_from(info),
+            memory=memory,
+            clients=parse.clients_from(info, self._config),
+            keyspace=keyspace,
+            commands=commands,
+            rates=rates,
+            totals=self._totals,
+            history=self._rings.push(rates, memory.used),
+            client_list=self._client_list,
+            client_list_at=self._client_list_at,
+            config=dict(self._config),
+            info=info,
+            notes=tuple(self._notes.values()),
+        )
+        self._previous, self._previous_mono = snapshot, now_mono
+        return snapshot
+
+    async def _failed(self, exc: Exception) -> Outage:
+        problem = classify(exc, self.target, connected=self._previous is not None)
+        await self.close()
+        now = self.clock()
+        attempts = self._outage.attempts + 1 if self._outage else 1
+        since = self._outage.since if self._outage else now
+        wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        self._outage = Outage(problem=problem, since=since, attempts=attempts, retry_at=now + wait)
+        # the next successful poll starts a fresh baseline for rates
+        self._previous = None
+        self._next_client_list = self._next_config = 0.0
+        return self._outage
+
+    async def _sleep(self) -> None:
+        """Wait until the next poll is due, a refresh is asked for, or polling resumes."""
+        while True:
+            self._wake.clear()
+            if self._forced:
+                return
+            was_paused = self.paused
+            remaining = None if was_paused else self._due - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return
+            try:
+                await asyncio.wait_for(self._wake.wait(), remaining)
+            except asyncio.TimeoutError:
+                return
+            if was_paused and not self.paused:
+                return  # resumed: poll at once
+
+
+def clamp_interval(seconds: float) -> float:
+    """An interval within 0.25-60 s."""
+    return min(MAX_INTERVAL, max(MIN_INTERVAL, float(seconds)))

