@@ -19,7 +19,9 @@ from redis_tui.config_file import ConfigError
 from redis_tui.core.target import TargetError, scrub
 from redis_tui.settings import Settings, resolve
 
-# headless commands: name → module with add_arguments(parser), run(settings, args) -> int, USAGE_EXIT
+# Headless commands: name → module. A command module has a docstring (its first line is the
+# description in --help), add_arguments(parser), run(settings, args) -> exit code, and
+# USAGE_EXIT (the exit code for bad arguments; 2 unless the command's contract says otherwise).
 COMMANDS: dict[str, str] = {}
 
 
