@@ -1,1 +1,1 @@
-"""Headless commands (doctor, analyze, monitor): the TUI\x27s twins for scripts and cron."""
+"""Headless commands (doctor, analyze, monitor): the TUI's twins for scripts and cron."""
