@@ -147,6 +147,9 @@ def parse(text: str, path: Path) -> ConfigFile:
         if match:
             message = message[: match.start()].strip()
             raise ConfigError(f"{path}:{match.group(1)}: TOML error: {message} (column {match.group(2)})") from None
+        if "(at end of document)" in message:
+            message = message.replace("(at end of document)", "at the end of the file").strip()
+            raise ConfigError(f"{path}:{max(1, len(text.splitlines()))}: TOML error: {message}") from None
         raise ConfigError(f"{path}: TOML error: {message}") from None
     top: dict[str, Any] = {}
     profiles: dict[str, dict[str, Any]] = {}

@@ -22,7 +22,8 @@ def _unsafe(char: str) -> bool:
     category = unicodedata.category(char)
     # Cc: C0/C1 controls incl. ESC and DEL; Cf: bidi overrides, zero-width chars, BOM;
     # Zl/Zp: line/paragraph separators; Cs/Co/Cn: surrogates, private use, unassigned
-    return category in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+    # Zs other than the plain space: look like a space but are not one (deceptive names)
+    return category in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") or (category == "Zs" and char != " ")
 
 
 def _escape(char: str) -> str:
