@@ -1,0 +1,68 @@
+"""What the app reads snapshots from: the live `Poller`, or a `FixedSource` of prepared updates.
+
+The app depends only on the `SnapshotSource` protocol, so tests (and screenshots) can feed
+it fixed data with no server, no clock and no randomness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Callable, Iterable, Protocol
+
+from redis_tui.core.models import Update
+from redis_tui.core.poller import clamp_interval
+
+
+class SnapshotSource(Protocol):
+    """A stream of `Snapshot`/`Outage` updates with the dashboard's controls."""
+
+    interval: float
+    paused: bool
+
+    async def run(self, emit: Callable[[Update], None]) -> None:
+        """Call `emit` for each update until cancelled."""
+
+    def set_interval(self, seconds: float) -> float:
+        """Change the polling interval; returns the interval in effect."""
+
+    def set_paused(self, paused: bool) -> None:
+        """Stop or resume polling."""
+
+    def refresh_now(self) -> None:
+        """Poll (or retry) at once."""
+
+
+class FixedSource:
+    """Emits prepared updates once, then idles; records the controls it was given."""
+
+    def __init__(self, updates: Iterable[Update], interval: float = 1.0) -> None:
+        self.updates = list(updates)
+        self.interval = interval
+        self.paused = False
+        self.refreshes = 0
+        self._more: asyncio.Queue[Update] | None = None
+
+    async def run(self, emit: Callable[[Update], None]) -> None:
+        """Emit every prepared update, then whatever `push()` adds later."""
+        self._more = asyncio.Queue()
+        for update in self.updates:
+            emit(update)
+        while True:
+            emit(await self._more.get())
+
+    def push(self, update: Update) -> None:
+        """Emit one more update (tests use this to play a sequence step by step)."""
+        if self._more is not None:
+            self._more.put_nowait(update)
+        else:
+            self.updates.append(update)
+
+    def set_interval(self, seconds: float) -> float:
+        self.interval = clamp_interval(seconds)
+        return self.interval
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+
+    def refresh_now(self) -> None:
+        self.refreshes += 1

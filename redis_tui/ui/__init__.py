@@ -1,0 +1,1 @@
+"""The Textual user interface. It renders snapshots; it never talks to Redis itself."""

@@ -1,0 +1,137 @@
+"""`RedisTuiApp`: holds the latest update from an injected `SnapshotSource` and the controls.
+
+Data flows one way: the source (a worker) posts `Updated` messages; the app stores the
+newest `Snapshot`/`Outage` in reactive vars; panes watch those vars and render. No widget
+talks to Redis.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+
+from redis_tui.core.models import Outage, Snapshot, Update
+from redis_tui.core.source import SnapshotSource
+from redis_tui.ui.dashboard import DashboardScreen
+from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.panes.clients import ClientsPane
+
+INTERVALS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+
+
+class Updated(Message):
+    """A new update from the source; a newer one replaces a pending one."""
+
+    def __init__(self, update: Update) -> None:
+        super().__init__()
+        self.update = update
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, Updated)
+
+
+class RedisTuiApp(App[None]):
+    """The redis-tui dashboard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "redis-tui"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("p", "pause", "Pause"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("plus,equals_sign", "slower", "Interval +", key_display="+"),
+        Binding("minus", "faster", "Interval -", key_display="-"),
+        Binding("s", "sort_clients", "Sort clients", show=False),
+    ]
+
+    snapshot: var[Snapshot | None] = var(None, always_update=True)
+    outage: var[Outage | None] = var(None)
+    paused: var[bool] = var(False)
+    interval: var[float] = var(1.0)
+
+    def __init__(
+        self,
+        source: SnapshotSource,
+        *,
+        target_label: str,
+        write: bool = False,
+        clock: Callable[[], float] = time.time,
+        notices: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.target_label = target_label
+        self.write = write
+        self.clock = clock
+        self.notices = tuple(notices)
+        self.interval = source.interval
+
+    def on_mount(self) -> None:
+        self.push_screen(DashboardScreen())
+        for notice in self.notices:
+            self.notify(notice, severity="warning", timeout=8)
+        self.run_worker(self.source.run(self._emit), name="source", group="source", exclusive=True)
+
+    def _emit(self, update: Update) -> None:
+        self.post_message(Updated(update))
+
+    def on_updated(self, message: Updated) -> None:
+        update = message.update
+        if isinstance(update, Outage):
+            self.outage = update
+        else:
+            self.outage = None
+            self.snapshot = update
+
+    # --- actions -------------------------------------------------------------------------
+    def action_help(self) -> None:
+        """Show the help screen."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_pause(self) -> None:
+        """Pause or resume polling."""
+        self.paused = not self.paused
+        self.source.set_paused(self.paused)
+        self.notify("Polling paused: press p to resume" if self.paused else "Polling resumed", timeout=2)
+
+    def action_refresh(self) -> None:
+        """Poll now (or retry the connection now)."""
+        self.source.refresh_now()
+
+    def action_slower(self) -> None:
+        """Poll less often."""
+        self._set_interval(next((i for i in INTERVALS if i > self.interval), INTERVALS[-1]))
+
+    def action_faster(self) -> None:
+        """Poll more often."""
+        self._set_interval(next((i for i in reversed(INTERVALS) if i < self.interval), INTERVALS[0]))
+
+    def action_sort_clients(self) -> None:
+        """Sort the clients table by the next column."""
+        for pane in self.screen.query(ClientsPane):
+            pane.cycle_sort()
+
+    def _set_interval(self, seconds: float) -> None:
+        self.interval = self.source.set_interval(seconds)
+        self.notify(f"Polling every {self.interval:g} s", timeout=2)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Pause / resume polling", "Stop or restart polling the server (p)", self.action_pause)
+        yield SystemCommand("Refresh now", "Poll the server now, or retry the connection (r)", self.action_refresh)
+        yield SystemCommand("Poll less often", "Lengthen the polling interval (+)", self.action_slower)
+        yield SystemCommand("Poll more often", "Shorten the polling interval (-)", self.action_faster)
+        yield SystemCommand("Sort clients", "Sort the clients table by the next column (s)", self.action_sort_clients)
+        yield SystemCommand("Help", "Keys and what each pane shows (?)", self.action_help)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height >= 34, "-tall")
+        self.set_class(self.size.width >= 120, "-wide")

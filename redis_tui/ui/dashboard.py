@@ -1,0 +1,34 @@
+"""The dashboard screen: status line, outage banner, the five panes, footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from redis_tui.ui.outage import OutageBanner
+from redis_tui.ui.panes.clients import ClientsPane
+from redis_tui.ui.panes.hits import HitsPane
+from redis_tui.ui.panes.keyspace import KeyspacePane
+from redis_tui.ui.panes.memory import MemoryPane
+from redis_tui.ui.panes.throughput import ThroughputPane
+from redis_tui.ui.status import StatusBar
+
+
+class DashboardScreen(Screen):
+    """Everything at once; the grid grows with the terminal (see app.tcss)."""
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield OutageBanner(id="outage")
+        with Grid(id="panes"):
+            yield MemoryPane(id="memory")
+            yield HitsPane(id="hits")
+            yield KeyspacePane(id="keyspace-pane")
+            yield ThroughputPane(id="throughput")
+            yield ClientsPane(id="clients-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "outage", lambda outage: self.set_class(outage is not None, "-stale"), init=True)

@@ -1,0 +1,36 @@
+"""The outage banner: what is wrong with the connection, in words, and when we retry."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from redis_tui.core.display import safe_text
+from redis_tui.core.format import human_duration
+from redis_tui.core.models import Outage
+
+
+class OutageBanner(Static):
+    """Shown above the panes while the server cannot be reached (hidden otherwise)."""
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "outage", self.show, init=True)
+        self.set_interval(1.0, lambda: self.show(self.app.outage))
+
+    def show(self, outage: Outage | None) -> None:
+        self.display = outage is not None
+        if outage is None:
+            return
+        now = self.app.clock()
+        wait = max(0, round(outage.retry_at - now))
+        text = Text(no_wrap=False)
+        text.append("✖ Cannot reach ", style="bold red")
+        text.append(safe_text(self.app.target_label, 120), style="bold")
+        text.append(f": {outage.problem.summary}\n", style="bold red")
+        if outage.problem.detail:
+            text.append(f"  {safe_text(outage.problem.detail, 300)}\n", style="dim")
+        down = human_duration(max(0.0, now - outage.since))
+        text.append(f"  down for {down}, attempt {outage.attempts}; retrying in {wait}s — press ", style="")
+        text.append("r", style="bold reverse")
+        text.append(" to retry now")
+        self.update(text)

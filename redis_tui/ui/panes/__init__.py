@@ -1,0 +1,1 @@
+"""Dashboard panes: each renders one part of the latest `Snapshot`."""

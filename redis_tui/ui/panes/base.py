@@ -1,0 +1,39 @@
+"""`Pane`: a bordered dashboard section that re-renders whenever the app's snapshot changes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Vertical
+
+from redis_tui.core.models import Snapshot
+
+
+class Pane(Vertical):
+    """Base class: subclasses implement `show(snapshot)`; `None` means no data yet."""
+
+    TITLE = ""
+
+    def on_mount(self) -> None:
+        self.border_title = self.TITLE
+        self.watch(self.app, "snapshot", self.show, init=True)
+
+    def show(self, snapshot: Snapshot | None) -> None:
+        """Render `snapshot` (or the no-data state)."""
+        raise NotImplementedError
+
+
+def label_value(*pairs: tuple[str, str | Text], gap: str = "  ") -> Text:
+    """``label value  label value`` with dim labels (values are plain text, never markup)."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for index, (label, value) in enumerate(pairs):
+        if index:
+            out.append(gap)
+        if label:
+            out.append(label + " ", style="dim")
+        out.append(value if isinstance(value, Text) else Text(str(value), style="bold"))
+    return out
+
+
+def lines(*rows: Text) -> Text:
+    """Join rows with newlines into one Text."""
+    return Text("\n", no_wrap=True, overflow="ellipsis").join(rows)

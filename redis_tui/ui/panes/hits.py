@@ -1,0 +1,57 @@
+"""Cache hit ratio pane: hits/misses per second, the ratio now and since start, top commands."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Sparkline, Static
+
+from redis_tui.core.format import human_rate, percent
+from redis_tui.core.models import Snapshot
+from redis_tui.ui.panes.base import Pane, label_value, lines
+from redis_tui.ui.panes.table import Table, sync_rows
+
+COLUMNS = (("command", "command"), ("calls/s", "calls"), ("µs/call", "usec"), ("%", "share"))
+
+
+class HitsPane(Pane):
+    """Keyspace hits and misses, and the busiest commands from INFO commandstats."""
+
+    TITLE = "Cache hit ratio"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="hits-text")
+        yield Sparkline([], id="hits-spark", summary_function=min)
+        table = Table(id="commands", cursor_type="row", zebra_stripes=False, show_cursor=False)
+        for label, key in COLUMNS:
+            table.add_column(label, key=key)
+        yield table
+
+    def show(self, snapshot: Snapshot | None) -> None:
+        text = self.query_one("#hits-text", Static)
+        if snapshot is None:
+            text.update(Text("—", style="dim"))
+            return
+        rates, totals = snapshot.rates, snapshot.totals
+        ratio = rates.hit_ratio
+        ratio_text = Text(percent(ratio), style="bold")
+        if ratio is not None:
+            ratio_text.stylize("green" if ratio >= 0.9 else "yellow" if ratio >= 0.7 else "red")
+        text.update(
+            lines(
+                label_value(("ratio", ratio_text), ("since start", percent(totals.hit_ratio))),
+                label_value(("hits", human_rate(rates.hits)), ("misses", human_rate(rates.misses))),
+            )
+        )
+        self.query_one(Sparkline).data = list(snapshot.history.hit_ratio) or [0.0]
+        total = sum(r.calls_per_s for r in rates.commands) or 1.0
+        rows = {
+            r.name: (
+                Text(r.name),
+                Text(human_rate(r.calls_per_s, ""), justify="right"),
+                Text("—" if r.usec_per_call is None else f"{r.usec_per_call:.1f}", justify="right"),
+                Text(percent(r.calls_per_s / total, 0), justify="right"),
+            )
+            for r in rates.commands[:20]
+        }
+        sync_rows(self.query_one(DataTable), rows, order=list(rows))

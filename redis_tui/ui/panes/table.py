@@ -1,0 +1,81 @@
+"""Keyed, diffing updates for DataTables: add new rows, drop gone ones, touch changed cells."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+from textual.widgets import DataTable
+
+
+class Table(DataTable):
+    """DataTable whose rendered lines follow its column widths.
+
+    Textual 8.2.8 measures new rows on idle but keeps lines it rendered before that with
+    the old widths (``_update_dimensions`` does not clear the line caches), so a table
+    filled once could show ``db`` for ``db0`` until something else changed. Clearing the
+    caches after the measurement fixes it (pinned version; re-check when upgrading).
+    """
+
+    def _update_dimensions(self, new_rows) -> None:  # type: ignore[override]
+        super()._update_dimensions(new_rows)
+        self._clear_caches()
+        self.refresh()
+
+
+def sync_rows(
+    table: DataTable,
+    rows: Mapping[str, Sequence[Any]],
+    *,
+    order: Sequence[str] | None = None,
+    sort_key: Callable[[Sequence[Any]], Any] | None = None,
+    reverse: bool = False,
+) -> bool:
+    """Make `table` hold exactly `rows` (row key → cells in column order); True if anything changed.
+
+    Rows are matched by key, so the cursor and scroll position stay on the same client or
+    command while the data under them changes. `order` (a list of row keys) or `sort_key`
+    (a function of a row's cells) decides the order.
+    """
+    columns = list(table.columns)
+    present = {key.value for key in table.rows}
+    changed = False
+    selected = selected_key(table)
+    with table.app.batch_update():
+        for key in present - set(rows):
+            table.remove_row(key)
+            changed = True
+        for key, cells in rows.items():
+            if key not in present:
+                table.add_row(*cells, key=key)
+                changed = True
+                continue
+            old = table.get_row(key)
+            for column, old_cell, new_cell in zip(columns, old, cells):
+                if old_cell != new_cell:
+                    table.update_cell(key, column, new_cell, update_width=True)
+                    changed = True
+        if changed and order is not None:
+            rank = {key: index for index, key in enumerate(order)}
+            first = columns[0]
+            by_first = {str(rows[key][0]): rank[key] for key in rows}
+            table.sort(first, key=lambda cell: by_first.get(str(cell), len(rank)))
+        elif changed and sort_key is not None:
+            table.sort(key=sort_key, reverse=reverse)
+        if changed:
+            keep_selection(table, selected)
+    return changed
+
+
+def selected_key(table: DataTable) -> str | None:
+    if not table.row_count:
+        return None
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:  # noqa: BLE001 - no valid cursor yet
+        return None
+
+
+def keep_selection(table: DataTable, key: str | None) -> None:
+    """Put the cursor back on the row `key` (rows move when others come, go or re-sort)."""
+    if key is not None and key in {k.value for k in table.rows}:
+        table.move_cursor(row=table.get_row_index(key), animate=False, scroll=False)

@@ -1,0 +1,43 @@
+"""Throughput pane: commands per second (sparkline) and network in/out."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Sparkline, Static
+
+from redis_tui.core.format import human_bytes, human_rate
+from redis_tui.core.models import Snapshot
+from redis_tui.ui.panes.base import Pane, label_value, lines
+
+
+class ThroughputPane(Pane):
+    """Ops/s now and recently, network traffic."""
+
+    TITLE = "Throughput"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="throughput-text")
+        yield Sparkline([], id="ops-spark", summary_function=max)
+        yield Static(id="network-text")
+
+    def show(self, snapshot: Snapshot | None) -> None:
+        text = self.query_one("#throughput-text", Static)
+        network = self.query_one("#network-text", Static)
+        if snapshot is None:
+            text.update(Text("—", style="dim"))
+            network.update("")
+            return
+        rates = snapshot.rates
+        history = snapshot.history.ops
+        peak = max(history) if history else None
+        text.update(label_value(("ops", human_rate(rates.ops)), ("peak", human_rate(peak))))
+        self.query_one(Sparkline).data = list(history) or [0.0]
+        network.update(
+            lines(
+                label_value(
+                    ("net in", human_rate(rates.net_in) if rates.net_in is None else f"{human_bytes(rates.net_in)}/s"),
+                    ("out", human_rate(rates.net_out) if rates.net_out is None else f"{human_bytes(rates.net_out)}/s"),
+                )
+            )
+        )

@@ -1,0 +1,27 @@
+"""Run the dashboard against a live server (the Poller is the snapshot source)."""
+
+from __future__ import annotations
+
+from redis_tui.core.poller import Poller
+from redis_tui.settings import Settings
+
+
+def make_app(settings: Settings, notices: tuple[str, ...] = ()):
+    """The app wired to a live poller for `settings.target`."""
+    from redis_tui.ui.app import RedisTuiApp
+
+    poller = Poller(
+        settings.target,
+        interval=settings.interval,
+        client_list_every=settings.client_list_interval,
+        config_every=settings.config_interval,
+        history=settings.history,
+    )
+    return RedisTuiApp(poller, target_label=settings.target.display(), write=settings.write,
+                       notices=notices or settings.warnings)
+
+
+def run_dashboard(settings: Settings, notices: tuple[str, ...] = ()) -> int:
+    """Run until the user quits; 0."""
+    make_app(settings, notices).run()
+    return 0

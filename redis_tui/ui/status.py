@@ -1,0 +1,74 @@
+"""The status line: target, server, uptime, ops/s, connection state, data age, READ-ONLY badge."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from redis_tui.core.format import human_duration, human_rate
+
+
+class StatusBar(Widget):
+    """One line at the top; drops the least important parts when the terminal is narrow."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; dock: top; background: $panel; }
+    """
+
+    def on_mount(self) -> None:
+        for name in ("snapshot", "outage", "paused", "interval"):
+            self.watch(self.app, name, lambda _value: self.refresh(), init=False)
+        self.set_interval(1.0, self.refresh)  # the age of the data ticks
+
+    def render(self) -> Text:
+        app = self.app
+        snapshot, outage = app.snapshot, app.outage
+        now = app.clock()
+        # (priority: lower survives longer, text)
+        parts: list[tuple[int, Text]] = [(0, Text(app.target_label, style="bold"))]
+        if snapshot is not None:
+            server = snapshot.server
+            parts.append((1, Text(server.label, style="bold cyan")))
+            parts.append((4, Text(server.role)))
+            parts.append((5, Text(f"up {human_duration(server.uptime_s)}")))
+            parts.append((2, Text(f"{human_rate(snapshot.rates.ops, '')} ops/s")))
+        parts.append((0, self._state(now)))
+        parts.append((6, Text(f"every {app.interval:g}s", style="dim")))
+        badge = Text(" WRITE ", style="bold white on red") if app.write else Text(" READ-ONLY ", style="bold black on green")
+        return self._fit(parts, badge)
+
+    def _state(self, now: float) -> Text:
+        app = self.app
+        age = Text()
+        if app.snapshot is not None:
+            seconds = max(0.0, now - app.snapshot.taken_at)
+            stale = seconds > max(3 * app.interval, 5)
+            age = Text(f" {human_duration(seconds)} ago", style="bold yellow" if stale else "dim")
+        if app.paused:
+            return Text("❚❚ paused", style="bold yellow").append_text(age)
+        if app.outage is not None:
+            wait = max(0, round(app.outage.retry_at - now))
+            return Text(f"● {app.outage.problem.id}, retrying in {wait}s", style="bold red")
+        if app.snapshot is None:
+            return Text("● connecting…", style="bold yellow")
+        return Text("● connected", style="bold green").append_text(age)
+
+    def _fit(self, parts: list[tuple[int, Text]], badge: Text) -> Text:
+        width = self.size.width or 80
+        keep = list(parts)
+        sep = " │ "
+        while len(keep) > 1 and sum(len(t) for _, t in keep) + len(sep) * (len(keep) - 1) + len(badge) + 2 > width:
+            worst = max(range(len(keep)), key=lambda i: (keep[i][0], i))
+            if keep[worst][0] == 0:
+                break
+            keep.pop(worst)
+        line = Text(" ", no_wrap=True, overflow="ellipsis")
+        line.append_text(Text(sep, style="dim").join(text for _, text in keep))
+        room = width - len(line) - len(badge)
+        if room > 0:
+            line.append(" " * room)
+        else:
+            line.truncate(max(0, width - len(badge) - 1), overflow="ellipsis")
+            line.append(" ")
+        line.append_text(badge)
+        return line

@@ -1,0 +1,174 @@
+"""Pilot tests: keys and what the user sees, on fixed data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.panes.clients import ClientsPane
+from tests.ui.helpers import make_app, settle, table_rows, text_of
+from tests.ui.sample import NOW, healthy, hostile, refused
+
+
+async def test_panes_show_the_snapshot():
+    app = make_app(healthy())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "80.5% of 512.0M" in str(app.screen.query_one("#memory-meter").render())
+        memory = text_of(app, "#memory-text")
+        assert "used 412.0M" in memory and "policy allkeys-lru" in memory and "frag 1.13" in memory
+        assert "evicted 12,840 (3.0/s)" in memory
+        hits = text_of(app, "#hits-text")
+        assert "ratio 93.0%" in hits and "since start 92.7%" in hits and "hits 1.7K/s" in hits
+        assert table_rows(app, "#commands")[0][:3] == ["get", "1.8K", "1.9"]
+        assert table_rows(app, "#keyspace")[0] == ["db0", "182,340", "170,112", "1m34s"]
+        assert "total 183,544 +4.0/s · 93% expiring" in text_of(app, "#keyspace-text")
+        assert "ops 2.4K/s" in text_of(app, "#throughput-text")
+        assert "connected 7 / 10,000" in text_of(app, "#clients-text")
+        status = text_of(app, "StatusBar")
+        for part in ("redis://:***@cache.internal:6379/0", "Redis 7.2.4", "master", "up 3d02h", "2.4K ops/s",
+                     "● connected 0s ago", "READ-ONLY"):
+            assert part in status
+
+
+async def test_write_badge():
+    app = make_app(healthy(), write=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        status = text_of(app, "StatusBar")
+        assert "WRITE" in status and "READ-ONLY" not in status
+
+
+async def test_p_pauses_and_resumes():
+    app = make_app(healthy())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        assert app.source.paused is True and "paused" in text_of(app, "StatusBar")
+        await pilot.press("p")
+        assert app.source.paused is False and "● connected" in text_of(app, "StatusBar")
+
+
+async def test_plus_and_minus_change_the_interval():
+    app = make_app(healthy())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus")
+        assert app.source.interval == 2.0 and "every 2s" in text_of(app, "StatusBar")
+        await pilot.press("minus", "minus", "minus")
+        assert app.source.interval == 0.25
+        await pilot.press("minus")
+        assert app.source.interval == 0.25  # the floor
+
+
+async def test_r_refreshes_now():
+    app = make_app(healthy())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        assert app.source.refreshes == 1
+
+
+async def test_help_opens_and_closes():
+    app = make_app(healthy())
+    async with app.run_test() as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits():
+    app = make_app(healthy())
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_every_action_is_in_the_command_palette():
+    app = make_app(healthy())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Pause / resume polling", "Refresh now", "Poll less often", "Poll more often", "Sort clients",
+                "Help"} <= titles
+        await pilot.press("ctrl+p")
+        await pilot.press(*"pause")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.source.paused is True
+
+
+async def test_clients_sort_by_key_and_header():
+    app = make_app(healthy())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(ClientsPane)
+        idle_first = [row[3] for row in table_rows(app, "#clients")]
+        assert idle_first[0] == "12s"  # default: most idle first
+        pane.sort_by("name")
+        names = [row[1] for row in table_rows(app, "#clients")]
+        assert names == sorted(names)
+        await pilot.press("s")  # next column: age
+        assert pane.sort_column == "age" and "sort: age ▼" in pane.border_subtitle
+
+
+async def test_clients_table_is_diffed_by_client_id():
+    first = healthy()
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#clients")
+        table.move_cursor(row=2)
+        selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        gone = first.client_list[0]
+        changed = replace(first.client_list[1], cmd="mget", idle_s=3)
+        new = replace(first.client_list[2], id=99, name="newcomer")
+        app.source.push(replace(first, taken_at=NOW + 5, client_list=(changed, *first.client_list[2:], new)))
+        await settle(pilot)
+        ids = {row[7] for row in table_rows(app, "#clients")}
+        assert str(gone.id) not in ids and "99" in ids and len(ids) == len(first.client_list)
+        assert [row[5] for row in table_rows(app, "#clients") if row[7] == str(changed.id)] == ["mget"]
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == selected
+
+
+async def test_hostile_client_names_are_shown_escaped():
+    app = make_app(hostile())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(ClientsPane).sort_by("id")
+        rows = {row[7]: row for row in table_rows(app, "#clients")}
+        assert rows["66"][1] == "\\x1b[2J\\x1b]8;;http://x\\a[red]boom[/]"
+        assert rows["67"][1] == "\\u202eevil\\u202c" and rows["67"][5] == "[bold]set"
+        assert rows["68"][1].endswith("…") and len(rows["68"][1]) == 41
+        assert rows["68"][5] == "\\xff"
+
+
+async def test_outage_banner_then_recovery():
+    app = make_app(refused())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        banner = app.screen.query_one("#outage")
+        assert banner.display
+        text = str(banner.content)
+        assert "Cannot reach redis://:***@cache.internal:6379/0" in text
+        assert "connection refused" in text and "attempt 4" in text and "retrying in 8s" in text
+        assert "down for 42s" in text
+        assert "connection-refused, retrying in 8s" in text_of(app, "StatusBar")
+        app.source.push(healthy())
+        await settle(pilot)
+        assert not banner.display and "● connected" in text_of(app, "StatusBar")
+        app.source.push(refused())
+        await settle(pilot)
+        assert banner.display and app.screen.has_class("-stale")
+        assert "used 412.0M" in text_of(app, "#memory-text")  # the last data stays, marked stale
+
+
+async def test_status_line_fits_80_columns():
+    app = make_app(healthy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = text_of(app, "StatusBar")
+        assert len(status) <= 80
+        assert "redis://:***@cache.internal:6379/0" in status and "READ-ONLY" in status
+        assert "● connected" in status

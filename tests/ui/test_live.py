@@ -1,0 +1,43 @@
+"""The dashboard on a real server: panes show the server's numbers and survive restarts."""
+
+from __future__ import annotations
+
+import asyncio
+
+import redis
+
+from redis_tui.settings import resolve
+from redis_tui.ui.run import make_app
+from tests.ui.helpers import table_rows, text_of
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "the screen never showed it"
+        await pilot.pause(0.05)
+
+
+async def test_live_dashboard_follows_the_server(server):
+    r = redis.Redis(port=server.port)
+    r.mset({f"session:{i}": i for i in range(250)})
+    settings = resolve({"url": server.url, "interval": 0.25}, {})
+    app = make_app(settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.snapshot is not None)
+        await wait_until(pilot, lambda: table_rows(app, "#keyspace")[:1] == [["db0", "250", "0", "—"]])
+        r.mset({f"extra:{i}": i for i in range(50)})
+        await wait_until(pilot, lambda: table_rows(app, "#keyspace")[0][1] == "300")
+        assert app.snapshot.server.kind == server.kind
+        assert server.kind.capitalize() in text_of(app, "StatusBar")
+
+        server.stop()
+        await wait_until(pilot, lambda: app.screen.query_one("#outage").display)
+        assert "Cannot reach redis://127.0.0.1" in str(app.screen.query_one("#outage").content)
+        server.start()
+        await pilot.press("r")
+        await wait_until(pilot, lambda: not app.screen.query_one("#outage").display)
+        await wait_until(pilot, lambda: "● connected" in text_of(app, "StatusBar"))
+        # a fresh server is empty: the pane says so, it does not keep the old numbers
+        await wait_until(pilot, lambda: table_rows(app, "#keyspace") == [])
