@@ -1,0 +1,63 @@
+"""--demo: a throwaway server with a realistic workload, and nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import redis
+
+from redis_tui.core.server import EmbeddedServer
+from redis_tui.demo_run import DEMO_CONFIG, start_workload
+
+
+def wait_for(condition, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_workload_looks_like_the_runbook_service(server_kind):
+    with EmbeddedServer(server_kind, DEMO_CONFIG) as server:
+        workload = start_workload(server)
+        try:
+            r = redis.Redis(port=server.port)
+            wait_for(lambda: r.info("stats")["keyspace_hits"] > 50 and r.info("stats")["keyspace_misses"] > 20)
+            names = {c["name"] for c in r.client_list()}
+            assert {"api-cache-1", "rate-limiter", "web-sessions", "job-producer", "email-worker-1"} <= names
+            wait_for(lambda: r.exists("stats:emails:sent"))
+            assert r.keys("cache:api:v1:*") and r.keys("ratelimit:*")
+            assert all(r.ttl(k) > 0 for k in r.keys("ratelimit:*")[:20])  # counters expire
+            assert all(r.ttl(k) > 0 for k in r.keys("cache:api:*")[:20])
+            assert r.config_get("maxmemory-policy")["maxmemory-policy"] == "allkeys-lru"
+        finally:
+            workload.terminate()
+            workload.wait(5)
+
+
+def test_watchdog_cleans_up_when_the_dashboard_is_killed(tmp_path, server_kind):
+    """If the dashboard dies without cleaning up (kill -9), the workload stops the server and its files."""
+    script = textwrap.dedent(f"""
+        import os, sys
+        from redis_tui.core.server import EmbeddedServer
+        from redis_tui.demo_run import start_workload
+        server = EmbeddedServer({server_kind!r}).start()
+        start_workload(server)
+        print(server.port, server.dir, server.process.pid, flush=True)
+        sys.stdin.readline()
+        os._exit(9)  # no cleanup at all, like SIGKILL
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              cwd=os.getcwd())
+    port, directory, pid = parent.stdout.readline().split()
+    r = redis.Redis(port=int(port))
+    wait_for(lambda: r.dbsize() > 0)
+    parent.stdin.write("\n")
+    parent.stdin.flush()
+    parent.wait(5)
+    wait_for(lambda: not os.path.exists(directory))
+    wait_for(lambda: not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z")
