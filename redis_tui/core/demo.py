@@ -119,9 +119,30 @@ def clean_up(port: int, directory: str | None) -> None:
     os._exit(0)
 
 
+async def seed_data(port: int, seed: int) -> None:
+    """Fill the server like a service that has been up a while: cached responses, sessions, a backlog."""
+    rng = random.Random(seed)
+    r = aioredis.Redis(port=port, client_name="seed")
+    async with r.pipeline(transaction=False) as pipe:
+        for item in range(0, PRODUCTS, 3):  # a warm but incomplete cache: misses still happen
+            for endpoint in ENDPOINTS[:2]:
+                body = json.dumps({"id": item, "endpoint": endpoint, "description": "x" * rng.randint(200, 3000)})
+                pipe.set(f"cache:api:v1:{endpoint}:{item}", body, ex=rng.randint(60, 900))
+        for sid in range(1500):
+            pipe.hset(f"session:{sid:05d}", mapping={"user_id": rng.randrange(10**6), "cart": rng.randrange(10)})
+            pipe.expire(f"session:{sid:05d}", rng.randint(300, 1800))
+        for user in range(2000):
+            pipe.zadd("leaderboard:daily", {f"user:{user}": rng.randrange(10**5)})
+        for n in range(500):
+            pipe.xadd("events:orders", {"order": n, "amount": rng.randint(5, 500)}, maxlen=10_000, approximate=True)
+        await pipe.execute()
+    await r.aclose()
+
+
 async def run(port: int, directory: str | None, seed: int = 7) -> None:
-    """Start every part of the workload (about 300 commands/s in total)."""
+    """Seed the data, then start every part of the workload (about 300 commands/s in total)."""
     parent = os.getppid()
+    await seed_data(port, seed)
     tasks = [
         api_cache(port, "api-cache-1", seed, 90),
         api_cache(port, "api-cache-2", seed + 1, 90),

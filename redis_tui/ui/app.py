@@ -26,14 +26,19 @@ INTERVALS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 
 
 class Updated(Message):
-    """A new update from the source; a newer one replaces a pending one."""
+    """A new update from the source.
+
+    A newer snapshot replaces a pending snapshot (and an outage a pending outage), so a
+    slow screen never works through a backlog; a snapshot is never dropped for an outage,
+    so the last good data stays on screen, marked stale.
+    """
 
     def __init__(self, update: Update) -> None:
         super().__init__()
         self.update = update
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, Updated)
+        return isinstance(message, Updated) and type(message.update) is type(self.update)
 
 
 class RedisTuiApp(App[None]):

@@ -15,10 +15,15 @@ class OutageBanner(Static):
 
     def on_mount(self) -> None:
         self.watch(self.app, "outage", self.show, init=True)
-        self.set_interval(1.0, lambda: self.show(self.app.outage))
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.app.outage is not None:  # the countdown moves
+            self.show(self.app.outage)
 
     def show(self, outage: Outage | None) -> None:
-        self.display = outage is not None
+        if self.display != (outage is not None):
+            self.display = outage is not None
         if outage is None:
             return
         now = self.app.clock()
@@ -33,4 +38,5 @@ class OutageBanner(Static):
         text.append(f"  down for {down}, attempt {outage.attempts}; retrying in {wait}s — press ", style="")
         text.append("r", style="bold reverse")
         text.append(" to retry now")
-        self.update(text)
+        if self.content != text:
+            self.update(text)

@@ -16,11 +16,20 @@ class StatusBar(Widget):
     """
 
     def on_mount(self) -> None:
+        self._shown: Text | None = None
         for name in ("snapshot", "outage", "paused", "interval"):
             self.watch(self.app, name, lambda _value: self.refresh(), init=False)
-        self.set_interval(1.0, self.refresh)  # the age of the data ticks
+        self.set_interval(1.0, self._tick)  # the age of the data ticks
+
+    def _tick(self) -> None:
+        if self._line() != self._shown:  # repaint only when the text changed
+            self.refresh()
 
     def render(self) -> Text:
+        self._shown = self._line()
+        return self._shown
+
+    def _line(self) -> Text:
         app = self.app
         snapshot, outage = app.snapshot, app.outage
         now = app.clock()
@@ -48,7 +57,10 @@ class StatusBar(Widget):
             return Text("❚❚ paused", style="bold yellow").append_text(age)
         if app.outage is not None:
             wait = max(0, round(app.outage.retry_at - now))
-            return Text(f"● {app.outage.problem.id}, retrying in {wait}s", style="bold red")
+            state = Text(f"● {app.outage.problem.id}, retrying in {wait}s", style="bold red")
+            if app.snapshot is not None:
+                state.append(f" · data{age.plain}", style="yellow")
+            return state
         if app.snapshot is None:
             return Text("● connecting…", style="bold yellow")
         return Text("● connected", style="bold green").append_text(age)

@@ -34,6 +34,12 @@ def label_value(*pairs: tuple[str, str | Text], gap: str = "  ") -> Text:
     return out
 
 
+def set_text(widget, text: Text | str) -> None:
+    """Replace a fixed-height Static's text without a relayout (skipped when unchanged)."""
+    if widget.content != text:
+        widget.update(text, layout=False)
+
+
 def lines(*rows: Text) -> Text:
     """Join rows with newlines into one Text."""
     return Text("\n", no_wrap=True, overflow="ellipsis").join(rows)

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.models import ClientRow, Snapshot
-from redis_tui.ui.panes.base import Pane, label_value
+from redis_tui.ui.panes.base import Pane, label_value, set_text
 from redis_tui.ui.panes.table import Table, selected_key, keep_selection, sync_rows
 
 # (label, column key, sort value, descending by default)
@@ -69,14 +69,14 @@ class ClientsPane(Pane):
     def show(self, snapshot: Snapshot | None) -> None:
         text = self.query_one("#clients-text", Static)
         if snapshot is None:
-            text.update(Text("—", style="dim"))
+            set_text(text, Text("—", style="dim"))
             return
         clients = snapshot.clients
         limit = f" / {thousands(clients.maxclients)}" if clients.maxclients else ""
         blocked = Text(thousands(clients.blocked), style="bold yellow" if clients.blocked else "bold")
         rejected = Text(f"{thousands(clients.rejected)} ({human_rate(snapshot.rates.rejected)})",
                         style="bold red" if snapshot.rates.rejected else "bold")
-        text.update(label_value(("connected", f"{thousands(clients.connected)}{limit}"), ("blocked", blocked),
+        set_text(text, label_value(("connected", f"{thousands(clients.connected)}{limit}"), ("blocked", blocked),
                                 ("rejected", rejected)))
         self._update_subtitle(snapshot)
         if snapshot.client_list is None:

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from redis_tui.core.format import human_rate, percent
 from redis_tui.core.models import Snapshot
-from redis_tui.ui.panes.base import Pane, label_value, lines
+from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
 from redis_tui.ui.panes.table import Table, sync_rows
 
 COLUMNS = (("command", "command"), ("calls/s", "calls"), ("µs/call", "usec"), ("%", "share"))
@@ -30,14 +30,14 @@ class HitsPane(Pane):
     def show(self, snapshot: Snapshot | None) -> None:
         text = self.query_one("#hits-text", Static)
         if snapshot is None:
-            text.update(Text("—", style="dim"))
+            set_text(text, Text("—", style="dim"))
             return
         rates, totals = snapshot.rates, snapshot.totals
         ratio = rates.hit_ratio
         ratio_text = Text(percent(ratio), style="bold")
         if ratio is not None:
             ratio_text.stylize("green" if ratio >= 0.9 else "yellow" if ratio >= 0.7 else "red")
-        text.update(
+        set_text(text, 
             lines(
                 label_value(("ratio", ratio_text), ("since start", percent(totals.hit_ratio))),
                 label_value(("hits", human_rate(rates.hits)), ("misses", human_rate(rates.misses))),

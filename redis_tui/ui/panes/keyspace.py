@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Static
 
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.core.models import Snapshot
-from redis_tui.ui.panes.base import Pane, label_value
+from redis_tui.ui.panes.base import Pane, label_value, set_text
 from redis_tui.ui.panes.table import Table, sync_rows
 
 COLUMNS = (("db", "db"), ("keys", "keys"), ("expires", "expires"), ("avg ttl", "ttl"))
@@ -29,7 +29,7 @@ class KeyspacePane(Pane):
     def show(self, snapshot: Snapshot | None) -> None:
         text = self.query_one("#keyspace-text", Static)
         if snapshot is None:
-            text.update(Text("—", style="dim"))
+            set_text(text, Text("—", style="dim"))
             return
         trend = snapshot.rates.keys
         trend_text = human_rate(trend)
@@ -37,7 +37,7 @@ class KeyspacePane(Pane):
             trend_text = "+" + trend_text
         total = snapshot.total_keys
         expiring = sum(db.expires for db in snapshot.keyspace)
-        text.update(label_value(("total", thousands(total)), ("", Text(trend_text, style="dim")),
+        set_text(text, label_value(("total", thousands(total)), ("", Text(trend_text, style="dim")),
                                 ("", Text(f"· {percent(expiring / total if total else None, 0)} expiring", style="dim")),
                                 gap=" "))
         rows = {

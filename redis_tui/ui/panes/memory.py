@@ -8,7 +8,7 @@ from textual.widgets import Sparkline, Static
 
 from redis_tui.core.format import DASH, human_bytes, human_rate, percent, thousands
 from redis_tui.core.models import Snapshot
-from redis_tui.ui.panes.base import Pane, label_value, lines
+from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
 from redis_tui.ui.panes.meter import Meter
 
 
@@ -28,7 +28,7 @@ class MemoryPane(Pane):
         spark = self.query_one(Sparkline)
         if snapshot is None:
             meter.ratio, meter.label = None, "waiting for data"
-            text.update(Text("—", style="dim"))
+            set_text(text, Text("—", style="dim"))
             return
         mem = snapshot.memory
         ratio = mem.limit_ratio
@@ -45,7 +45,7 @@ class MemoryPane(Pane):
             ("", Text(f"({human_rate(snapshot.rates.evicted)})", style="dim")),
             gap=" ",
         )
-        text.update(
+        set_text(text, 
             lines(
                 label_value(("used", human_bytes(mem.used)), ("peak", human_bytes(mem.peak)),
                             ("rss", human_bytes(mem.rss))),

@@ -17,9 +17,11 @@ class Table(DataTable):
     """
 
     def _update_dimensions(self, new_rows) -> None:  # type: ignore[override]
+        widths = [column.content_width for column in self.ordered_columns]
         super()._update_dimensions(new_rows)
-        self._clear_caches()
-        self.refresh()
+        if widths != [column.content_width for column in self.ordered_columns]:
+            self._clear_caches()
+            self.refresh()
 
 
 def sync_rows(

@@ -8,7 +8,7 @@ from textual.widgets import Sparkline, Static
 
 from redis_tui.core.format import human_bytes, human_rate
 from redis_tui.core.models import Snapshot
-from redis_tui.ui.panes.base import Pane, label_value, lines
+from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
 
 
 class ThroughputPane(Pane):
@@ -25,15 +25,15 @@ class ThroughputPane(Pane):
         text = self.query_one("#throughput-text", Static)
         network = self.query_one("#network-text", Static)
         if snapshot is None:
-            text.update(Text("—", style="dim"))
-            network.update("")
+            set_text(text, Text("—", style="dim"))
+            set_text(network, "")
             return
         rates = snapshot.rates
         history = snapshot.history.ops
         peak = max(history) if history else None
-        text.update(label_value(("ops", human_rate(rates.ops)), ("peak", human_rate(peak))))
+        set_text(text, label_value(("ops", human_rate(rates.ops)), ("peak", human_rate(peak))))
         self.query_one(Sparkline).data = list(history) or [0.0]
-        network.update(
+        set_text(network, 
             lines(
                 label_value(
                     ("net in", human_rate(rates.net_in) if rates.net_in is None else f"{human_bytes(rates.net_in)}/s"),

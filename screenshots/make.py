@@ -1,0 +1,63 @@
+"""Regenerate the SVG screenshots in this folder from the running app.
+
+    python screenshots/make.py
+
+Starts the --demo server and workload, runs the dashboard headless against it, and saves
+what it shows (real data, so each run differs a little).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from redis_tui.core.server import EmbeddedServer  # noqa: E402
+from redis_tui.demo_run import DEMO_CONFIG, start_workload  # noqa: E402
+from redis_tui.settings import resolve  # noqa: E402
+from redis_tui.ui.run import make_app  # noqa: E402
+
+WARM_UP_S = 12  # let the workload fill the cache and the sparklines
+
+
+def save(app, name: str) -> None:
+    path = os.path.join(HERE, name)
+    app.save_screenshot(filename=name, path=HERE)
+    print("wrote", os.path.relpath(path))
+
+
+async def dashboard(server: EmbeddedServer, size: tuple[int, int], name: str, help_too: bool = False) -> None:
+    app = make_app(resolve({"url": server.url}, {}))
+    async with app.run_test(size=size) as pilot:
+        deadline = time.monotonic() + WARM_UP_S
+        while time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        save(app, name)
+        if help_too:
+            await pilot.press("question_mark")
+            await pilot.pause(0.3)
+            save(app, "help.svg")
+            await pilot.press("escape")
+            server.stop()
+            await pilot.press("r")
+            await pilot.pause(1.5)
+            save(app, "server-down.svg")
+
+
+async def main() -> None:
+    with EmbeddedServer(config=DEMO_CONFIG) as server:
+        workload = start_workload(server)
+        try:
+            await dashboard(server, (120, 40), "dashboard-120x40.svg")
+            await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)
+        finally:
+            workload.terminate()
+            workload.wait(5)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
