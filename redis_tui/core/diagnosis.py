@@ -13,6 +13,7 @@ from collections import deque
 from typing import Callable, Iterable
 
 from redis_tui.core import hints, rules_clients, rules_memory, rules_server
+from redis_tui.core.display import safe_text
 from redis_tui.core.errors import Problem
 from redis_tui.core.findings import CRITICAL, Finding, ordered
 from redis_tui.core.models import Outage, Snapshot, Update
@@ -44,7 +45,7 @@ def diagnose_problem(problem: Problem, target: Target = Target()) -> tuple[Findi
     evidence = {"error": problem.detail, "address": target.address}
     if problem.cause:
         evidence["cause"] = problem.cause
-    return (Finding(finding_id, CRITICAL, title, evidence, steps, problem.detail or problem.summary),)
+    return (Finding(finding_id, CRITICAL, title, evidence, steps, safe_text(problem.detail, 240) or problem.summary),)
 
 
 def diagnose_update(

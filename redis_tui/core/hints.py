@@ -43,7 +43,7 @@ HINTS: dict[str, Entry] = {
         LOG,
     )),
     "host-unresolved": Entry("Cannot resolve the host name {host}", (
-        "Check the name: getent hosts {host}",
+        "Check the name: getent hosts {host}; then the port: nc -vz -w 3 {host} {port}",
         "Fix the host in REDIS_URL / -h (a typo?), or use the IP address: redis-tui -h <ip> -p {port}",
         "In Docker or Kubernetes use the service name on the same network: docker network inspect <network>",
     )),
@@ -115,7 +115,7 @@ HINTS: dict[str, Entry] = {
     )),
     "master-down": Entry("The replica has lost its master and refuses to serve data (MASTERDOWN)", (
         REPLICATION,
-        "Is the master up? redis-cli -h {master_host} -p {master_port} ping",
+        "Is the master up? redis-cli -h {master_host} -p {master_port}{tls_flag} ping",
         "Serve possibly stale data meanwhile: {cli} CONFIG SET replica-serve-stale-data yes",
         "Or promote this replica: {cli} REPLICAOF NO ONE (Sentinel does this for you)",
     )),
@@ -126,7 +126,8 @@ HINTS: dict[str, Entry] = {
         "Was this client killed or timed out? {cli} CONFIG GET timeout",
     )),
     "command-unavailable": Entry("The server does not offer {command} (renamed or disabled)", (
-        "Look for rename-command in {conf}: redis-tui needs INFO; CLIENT LIST, CONFIG GET and SLOWLOG GET make it better",
+        "Try it by hand: {cli} {command}; look for rename-command in {conf}",
+        "redis-tui needs INFO; CLIENT LIST, CONFIG GET and SLOWLOG GET make it better",
         "Ask the server's owner for a user that may run them: see README, 'ACL for a monitoring user'",
     )),
     "connection-error": Entry("Cannot talk to {address}", (
@@ -202,7 +203,7 @@ HINTS: dict[str, Entry] = {
     )),
     "replication-broken": Entry("Replication is broken: {what}", (
         REPLICATION,
-        "Is the master up? redis-cli -h {master_host} -p {master_port} ping",
+        "Is the master up? redis-cli -h {master_host} -p {master_port}{tls_flag} ping",
         "If the master has a password, masterauth in {conf} must match it",
         LOG,
     )),
@@ -275,6 +276,7 @@ def context(target: Target, kind: str = "redis", config_file: str = "") -> dict[
         "address": target.address,
         "cli": " ".join(cli),
         "cli_admin": cli_admin,
+        "tls_flag": " --tls" if target.tls and not target.socket else "",
         "target_args": target_args,
         "url_example": url,
         "listen_check": listen_check,

@@ -184,5 +184,17 @@ def master_down(s: Situation) -> Finding | None:
     return s.finding("master-down", CRITICAL, evidence, detail)
 
 
-RULES = (no_password, persistence_disabled, rdb_save_failing, aof_write_failing, backup_stale,
+def server_loading(s: Situation) -> Finding | None:
+    """The server answers INFO but is still loading its dataset: data commands fail with LOADING."""
+    if s.field("persistence", "loading") != "1":
+        return None
+    pct = s.field("persistence", "loading_loaded_perc") or "?"
+    eta = s.number("persistence", "loading_eta_seconds", -1)
+    evidence = {"loading": 1, "loading_loaded_perc": to_float(pct), "loading_eta_seconds": eta if eta >= 0 else None,
+                "loading_loaded_bytes": s.number("persistence", "loading_loaded_bytes")}
+    detail = f"loading:1, {pct}% loaded" + (f", about {human_duration(eta)} to go" if eta >= 0 else "")
+    return s.finding("server-loading", CRITICAL, evidence, detail)
+
+
+RULES = (server_loading, no_password, persistence_disabled, rdb_save_failing, aof_write_failing, backup_stale,
          no_high_availability, replication_broken, master_down)
