@@ -88,8 +88,9 @@ def run(settings, args: argparse.Namespace) -> int:
 
 
 async def examine(target: Target, limits: Thresholds, budget: float = DEFAULT_TIMEOUT,
-                  gap: float = SAMPLE_GAP) -> Report:
-    """Two samples `gap` apart (when the budget allows), diagnosed; never longer than `budget`."""
+                  gap: float | None = None) -> Report:
+    """Two samples `gap` apart (default SAMPLE_GAP, when the budget allows), diagnosed; never longer than `budget`."""
+    gap = SAMPLE_GAP if gap is None else gap
     step = max(0.1, min(3.0, budget / 3))
     clients: list = []
 
