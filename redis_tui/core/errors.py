@@ -144,6 +144,8 @@ def _by_type(exc: BaseException) -> str | None:
         return "server-loading"
     if isinstance(exc, rex.MasterDownError):
         return "master-down"
+    if isinstance(exc, rex.OutOfMemoryError):  # redis-py strips the "OOM" from its message
+        return "oom-rejecting-writes"
     if isinstance(exc, (ssl.SSLError, ssl.CertificateError)):
         return "tls-error"
     if isinstance(exc, socket.gaierror):

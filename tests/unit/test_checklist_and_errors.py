@@ -107,6 +107,7 @@ T = Target(host="db.example", port=6379)
     (rex.ResponseError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
                        "to disk."), "rdb-save-failing", ""),
     (rex.ResponseError("OOM command not allowed when used memory > 'maxmemory'."), "oom-rejecting-writes", ""),
+    (rex.OutOfMemoryError("command not allowed when used memory > 'maxmemory'."), "oom-rejecting-writes", ""),
     (rex.ResponseError("ERR unknown command 'SLOWLOG', with args beginning with: 'GET'"), "command-unavailable", ""),
     (rex.ConnectionError("max number of clients reached"), "max-clients", ""),
     (rex.ResponseError("DENIED Running in protected mode because protected mode is enabled"), "protected-mode", ""),
