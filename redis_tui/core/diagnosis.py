@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Callable, Iterable
 
-from redis_tui.core import hints, rules_clients, rules_memory, rules_server
+from redis_tui.core import hints, permissions, rules_clients, rules_memory, rules_server
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import Problem
 from redis_tui.core.findings import CRITICAL, Finding, ordered
@@ -40,7 +40,9 @@ def diagnose(
 def diagnose_problem(problem: Problem, target: Target = Target()) -> tuple[Finding, ...]:
     """The finding for a server that could not be reached or answered with an error (critical)."""
     finding_id = problem.id if problem.id in hints.HINTS else "connection-error"
-    ctx = {**hints.context(target), "command": _command_in(problem.detail)}
+    denied = permissions.denied_command(problem.detail)
+    ctx = {**hints.context(target), "command": _command_in(problem.detail),
+           **permissions.hint_values([denied] if denied else [])}
     title, steps = hints.render(finding_id, ctx, (problem.cause,) if problem.cause else ())
     evidence = {"error": problem.detail, "address": target.address}
     if problem.cause:

@@ -143,7 +143,7 @@ HINTS: dict[str, Entry] = {
                      "little to evict. " + EVICT + ", or set TTLs on cache keys",),
         "oom": ("Writes are failing right now ({oom_errors} OOM errors): free memory first, e.g. " + EVICT,),
     }),
-    "oom-rejecting-writes": Entry("Writes rejected with OOM: {oom_errors} errors {oom_when}", (
+    "oom-rejecting-writes": Entry("Writes rejected with OOM ({oom_errors} OOM errors {oom_when})", (
         EVICT, RAISE, BIGKEYS,
         "Count them: {cli} INFO errorstats | grep OOM",
     )),

@@ -59,3 +59,13 @@ def what_degrades(command: str) -> str:
 def acl_rule(command: str) -> str:
     """The ACL rule that allows `command`: ``+config|get``."""
     return f"+{command}"
+
+
+def hint_values(commands: list[str]) -> dict[str, str]:
+    """Template values for the permission-denied hints: commands, degraded panes, ACL rules, recipe."""
+    return {
+        "commands": ", ".join(c.upper() for c in commands) or "a command",
+        "rules": " ".join(acl_rule(c) for c in commands) or "<+command>",
+        "degraded": "; ".join(what_degrades(c) for c in commands) or "some panes",
+        "recipe": RECIPE,
+    }

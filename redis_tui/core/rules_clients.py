@@ -100,9 +100,7 @@ def permission_denied(s: Situation) -> Finding | None:
     rules = " ".join(permissions.acl_rule(c) for c in commands)
     evidence = {"denied_commands": commands, "degraded": degraded, "user": s.ctx.get("user"), "acl_rules": rules}
     detail = "; ".join(f"{c.upper()} denied: no {what}" for c, what in degraded.items())
-    values = {"commands": ", ".join(c.upper() for c in commands), "rules": rules,
-              "degraded": "; ".join(degraded.values()), "recipe": permissions.RECIPE}
-    return s.finding("permission-denied", WARNING, evidence, detail, values)
+    return s.finding("permission-denied", WARNING, evidence, detail, permissions.hint_values(commands))
 
 
 RULES = (rejected_connections, blocked_clients, low_hit_ratio, slow_commands, client_output_buffer, permission_denied)

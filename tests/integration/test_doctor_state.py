@@ -203,6 +203,8 @@ def test_acl_users(server, capsys):
     code, report = run_doctor(capsys, url.format("bare:barepw"))
     bare = finding(report, "permission-denied")
     assert bare["severity"] == "critical" and "client|setname" in bare["evidence"]["error"]
+    assert bare["title"] == "User bare may not run CLIENT|SETNAME (NOPERM)"
+    assert "ACL SETUSER bare +client|setname" in " ".join(bare["hints"])
 
     code, report = run_doctor(capsys, url.format("tui:tuipw"), "--checklist")
     assert "permission-denied" not in ids(report)
