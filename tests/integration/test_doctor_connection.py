@@ -128,6 +128,30 @@ def test_rejected_connections_rising(server_factory):
     assert client(server).info("stats")["rejected_connections"] == 3
 
 
+def test_rejected_connections_seen_by_doctor(server_factory, capsys):
+    server = server_factory({"maxclients": "3"})
+    holder = client(server)
+    holder.ping()
+    rejected = []
+
+    def reject_once_doctor_is_in():
+        probe = client(server)
+        wait_for(lambda: any(c["name"] == "redis-tui-doctor" for c in probe.client_list()), every=0.01)
+        time.sleep(0.1)  # after doctor's first sample, well within its 0.3 s gap
+        for _ in range(3):  # holder, doctor and probe fill the 3 slots
+            extra = raw_connection(server.port)
+            rejected.append(extra.recv(100))
+            extra.close()
+        probe.close()
+
+    with in_background(reject_once_doctor_is_in):
+        code, report = run_doctor(capsys, server.url)
+    assert all(b"max number of clients" in reply for reply in rejected) and len(rejected) == 3
+    found = finding(report, "rejected-connections")
+    assert found["severity"] == "warning" and found["evidence"]["rejected_in_window"] == 3
+    assert found["evidence"]["rejected_connections_total"] == holder.info("stats")["rejected_connections"]
+
+
 def outside_address() -> str | None:
     """This host's address on its default route (not loopback), if it has one."""
     try:

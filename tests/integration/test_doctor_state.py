@@ -175,6 +175,9 @@ def test_clients_and_traffic(server, capsys, tmp_path):
     buffer = finding(report, "client-output-buffer")
     assert buffer["evidence"]["client_id"] == int(row["id"]) and buffer["evidence"]["omem"] >= MB
     assert f"CLIENT KILL ID {row['id']}" in " ".join(buffer["hints"])
+    for quiet in ("persistence-disabled", "no-high-availability", "no-password"):  # a loopback dev box
+        assert finding(report, quiet)["severity"] == "info", quiet
+    assert finding(report, "no-high-availability")["evidence"]["sentinel_connections"] == 0
     no_limit = finding(report, "no-maxmemory")
     assert no_limit["severity"] == "info"
     assert no_limit["evidence"]["total_system_memory"] == admin.info("memory")["total_system_memory"]
