@@ -72,8 +72,8 @@ def _password(s: Situation, why: str | None) -> CheckLine:
         return _line(s, "password", FAIL, f"redis-tui connected without a password ({where})",
                      "requirepass <strong-password> in {conf}, or ACL users with the default user off")
     if requirepass == "":
-        return _line(s, "password", WARN, f"connected as {s.ctx['user']}, but requirepass is empty: "
-                     "the default user may need no password", "check: {cli} ACL LIST")
+        return _line(s, "password", UNKNOWN, f"connected as ACL user {s.ctx['user']}; requirepass is empty: "
+                     "the default user may be open, or off", "check: {cli} ACL GETUSER default (flags: off, or a password)")
     if s.target.username is None and requirepass is None:
         return _line(s, "password", PASS, "the default user needed the password redis-tui gave")
     return _line(s, "password", UNKNOWN, f"connected as ACL user {s.ctx['user']}; the default user: {why}")

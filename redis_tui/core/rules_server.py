@@ -31,19 +31,19 @@ def _is_loopback(address: str) -> bool:
 
 
 def no_password(s: Situation) -> Finding | None:
-    """The default user needs no password (proven when we got in without one)."""
-    requirepass = s.config("requirepass")
-    if requirepass == "(set)":
-        return None
+    """The default user needs no password: proven when redis-tui got in without one.
+
+    With credentials we cannot tell (an empty requirepass may go with ``ACL SETUSER default
+    off``), so nothing is said; the checklist asks to look.
+    """
     proven = s.target.password is None and s.target.username is None
-    if not proven and requirepass != "":
-        return None  # we used credentials and cannot read CONFIG: nothing to say
+    if not proven or s.config("requirepass") == "(set)":
+        return None
     local = loopback_only(s)
-    evidence = {"requirepass_set": False if requirepass == "" else None, "connected_without_password": proven,
+    evidence = {"connected_without_password": True, "requirepass_set": False if s.config("requirepass") == "" else None,
                 "bind": s.config("bind"), "protected_mode": s.config("protected-mode"), "loopback_only": local}
-    how = "redis-tui connected without a password" if proven else "requirepass is empty"
     where = "listens on loopback only" if local else f"bind {s.config('bind')!r}" if local is False else "bind unknown"
-    detail = f"{how}; {where}, protected-mode {s.config('protected-mode') or 'unknown'}"
+    detail = f"redis-tui connected without a password; {where}, protected-mode {s.config('protected-mode') or 'unknown'}"
     return s.finding("no-password", INFO if local else WARNING, evidence, detail)
 
 

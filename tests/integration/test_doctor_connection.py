@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from doctor_helpers import (by_id, client, finding, ids, in_background, quick_samples, raw_connection, run_doctor,
+from tests.doctor_helpers import (by_id, client, finding, ids, in_background, quick_samples, raw_connection, run_doctor,
                             sample, target_of, wait_for)
 
 from redis_tui.core.server import free_port

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from doctor_helpers import finding, ids, quick_samples, run_doctor
+from tests.doctor_helpers import finding, ids, quick_samples, run_doctor
 
 from redis_tui.core.server import EmbeddedServer, ServerError, free_port
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from doctor_helpers import client
+from tests.doctor_helpers import client
 
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target

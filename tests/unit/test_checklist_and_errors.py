@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import redis.exceptions as rex
-from diag_builders import BASE_CONFIG, MB, snapshot
+from tests.diag_builders import BASE_CONFIG, MB, snapshot
 from hypothesis import given
 from hypothesis import strategies as st
 

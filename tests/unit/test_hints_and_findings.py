@@ -9,7 +9,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from diag_builders import MB, TARGET, snapshot
+from tests.diag_builders import MB, TARGET, snapshot
 
 from redis_tui import config_file
 from redis_tui.config_file import ConfigError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from diag_builders import MB, find, snapshot
+from tests.diag_builders import MB, find, snapshot
 
 from redis_tui.core.errors import Problem
 from redis_tui.core.models import ClientRow, SlowEntry
