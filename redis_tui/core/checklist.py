@@ -35,7 +35,7 @@ def checklist(snapshot: Snapshot, target: Target = Target(), limits: Thresholds 
     s = Situation.of(snapshot, None, limits, target)
     why = config_unreadable(snapshot)
     return (_password(s, why), _persistence(s, why), _maxmemory(s), _availability(s), _monitoring(s, why),
-            _backups(s, why))
+            _backups(s))
 
 
 def config_unreadable(snapshot: Snapshot) -> str | None:
@@ -50,7 +50,7 @@ def config_unreadable(snapshot: Snapshot) -> str | None:
 
 
 def _line(s: Situation, item: str, status: str, evidence: str, hint: str = "") -> CheckLine:
-    return CheckLine(item, TITLES[item], status, evidence, hint.format_map({**s.ctx}) if hint else "")
+    return CheckLine(item, TITLES[item], status, evidence, hint.format_map(s.ctx))
 
 
 TITLES = {
@@ -68,12 +68,13 @@ def _password(s: Situation, why: str | None) -> CheckLine:
     if requirepass == "(set)":
         return _line(s, "password", PASS, "requirepass is set")
     if s.target.password is None and s.target.username is None:
-        where = "loopback only" if loopback_only(s) else "reachable from the network" if loopback_only(s) is False else "bind unknown"
+        where = {True: "loopback only", False: "reachable from the network", None: "bind unknown"}[loopback_only(s)]
         return _line(s, "password", FAIL, f"redis-tui connected without a password ({where})",
                      "requirepass <strong-password> in {conf}, or ACL users with the default user off")
     if requirepass == "":
         return _line(s, "password", UNKNOWN, f"connected as ACL user {s.ctx['user']}; requirepass is empty: "
-                     "the default user may be open, or off", "check: {cli} ACL GETUSER default (flags: off, or a password)")
+                     "the default user may be open, or off",
+                     "check: {cli} ACL GETUSER default (flags: off, or a password)")
     if s.target.username is None and requirepass is None:
         return _line(s, "password", PASS, "the default user needed the password redis-tui gave")
     return _line(s, "password", UNKNOWN, f"connected as ACL user {s.ctx['user']}; the default user: {why}")
@@ -84,7 +85,7 @@ def _persistence(s: Situation, why: str | None) -> CheckLine:
     save = s.config("save")
     parts = [f"RDB save '{save}'" if save else "", "AOF on" if aof else ""]
     evidence = ", ".join(p for p in parts if p)
-    if s.field("persistence", "rdb_last_bgsave_status") == "err" or s.field("persistence", "aof_last_write_status") == "err":
+    if s.value("persistence", "rdb_last_bgsave_status") == "err" or s.value("persistence", "aof_last_write_status") == "err":
         return _line(s, "persistence", FAIL, (evidence or "configured") + ", but the last save/write failed",
                      "see the rdb-save-failing / aof-write-failing finding")
     if aof or save:
@@ -116,8 +117,8 @@ def _maxmemory(s: Situation) -> CheckLine:
 def _availability(s: Situation) -> CheckLine:
     role = s.now.server.role
     if role == "slave":
-        return _line(s, "availability", PASS, f"this server is a replica of {s.field('replication', 'master_host')}:"
-                     f"{s.field('replication', 'master_port')}")
+        return _line(s, "availability", PASS, f"this server is a replica of {s.value('replication', 'master_host')}:"
+                     f"{s.value('replication', 'master_port')}")
     count = len(replicas(s))
     sentinels = sentinel_clients(s)
     if s.target.sentinel:
@@ -144,9 +145,10 @@ def _monitoring(s: Situation, why: str | None) -> CheckLine:
     return _line(s, "monitoring", PASS, evidence)
 
 
-def _backups(s: Situation, why: str | None) -> CheckLine:
-    if s.field("persistence", "rdb_last_bgsave_status") == "err":
-        return _line(s, "backups", FAIL, "the last BGSAVE failed (rdb_last_bgsave_status:err)", "{cli} BGSAVE; then check the log")
+def _backups(s: Situation) -> CheckLine:
+    if s.value("persistence", "rdb_last_bgsave_status") == "err":
+        return _line(s, "backups", FAIL, "the last BGSAVE failed (rdb_last_bgsave_status:err)",
+                     "{cli} BGSAVE; then check the log")
     last = s.number("persistence", "rdb_last_save_time")
     changes = s.number("persistence", "rdb_changes_since_last_save")
     age = s.server_time() - last

@@ -58,7 +58,7 @@ def persistence_disabled(s: Situation) -> Finding | None:
 
 def rdb_save_failing(s: Situation) -> Finding | None:
     """The last BGSAVE failed; critical when the server refuses writes for it (MISCONF)."""
-    status = s.field("persistence", "rdb_last_bgsave_status")
+    status = s.value("persistence", "rdb_last_bgsave_status")
     if status != "err":
         return None
     save, stop = s.config("save"), s.config("stop-writes-on-bgsave-error")
@@ -82,8 +82,8 @@ def rdb_save_failing(s: Situation) -> Finding | None:
 
 def aof_write_failing(s: Situation) -> Finding | None:
     """AOF writes failing (writes are refused: critical) or AOF rewrites failing (warning)."""
-    write = s.field("persistence", "aof_last_write_status")
-    rewrite = s.field("persistence", "aof_last_bgrewrite_status")
+    write = s.value("persistence", "aof_last_write_status")
+    rewrite = s.value("persistence", "aof_last_bgrewrite_status")
     if write != "err" and rewrite != "err":
         return None
     evidence = {"aof_enabled": s.number("persistence", "aof_enabled"), "aof_last_write_status": write,
@@ -98,7 +98,7 @@ def aof_write_failing(s: Situation) -> Finding | None:
 def backup_stale(s: Situation) -> Finding | None:
     """RDB snapshots are configured, yet the last successful one is old and data has changed."""
     save = s.config("save")
-    if not save or not save.strip() or s.field("persistence", "rdb_last_bgsave_status") == "err":
+    if not save or not save.strip() or s.value("persistence", "rdb_last_bgsave_status") == "err":
         return None  # no RDB rules (persistence-disabled says so), or rdb-save-failing does
     last = s.number("persistence", "rdb_last_save_time")
     changes = s.number("persistence", "rdb_changes_since_last_save")
@@ -145,10 +145,10 @@ def no_high_availability(s: Situation) -> Finding | None:
 def replication_broken(s: Situation) -> Finding | None:
     """A replica whose master link is down, or a master whose replica is not online or lags."""
     if s.now.server.role == "slave":
-        link = s.field("replication", "master_link_status")
+        link = s.value("replication", "master_link_status")
         if link == "up":
             return None
-        host, port = s.field("replication", "master_host"), s.field("replication", "master_port")
+        host, port = s.value("replication", "master_host"), s.value("replication", "master_port")
         down = s.number("replication", "master_link_down_since_seconds", -1)
         evidence = {"role": "replica", "master_host": host, "master_port": to_int(port) or None,
                     "master_link_status": link, "master_link_down_since_seconds": down if down >= 0 else None,
@@ -173,22 +173,22 @@ def replication_broken(s: Situation) -> Finding | None:
 
 def master_down(s: Situation) -> Finding | None:
     """A replica without its master that refuses reads (replica-serve-stale-data no → MASTERDOWN)."""
-    if s.now.server.role != "slave" or s.field("replication", "master_link_status") == "up":
+    if s.now.server.role != "slave" or s.value("replication", "master_link_status") == "up":
         return None
     if s.config("replica-serve-stale-data") != "no":
         return None
-    host, port = s.field("replication", "master_host"), s.field("replication", "master_port")
+    host, port = s.value("replication", "master_host"), s.value("replication", "master_port")
     evidence = {"master_host": host, "master_port": to_int(port) or None, "master_link_status":
-                s.field("replication", "master_link_status"), "replica_serve_stale_data": "no"}
+                s.value("replication", "master_link_status"), "replica_serve_stale_data": "no"}
     detail = f"master {host}:{port} is unreachable and replica-serve-stale-data is no: reads fail with MASTERDOWN"
     return s.finding("master-down", CRITICAL, evidence, detail)
 
 
 def server_loading(s: Situation) -> Finding | None:
     """The server answers INFO but is still loading its dataset: data commands fail with LOADING."""
-    if s.field("persistence", "loading") != "1":
+    if s.value("persistence", "loading") != "1":
         return None
-    pct = s.field("persistence", "loading_loaded_perc") or "?"
+    pct = s.value("persistence", "loading_loaded_perc") or "?"
     eta = s.number("persistence", "loading_eta_seconds", -1)
     evidence = {"loading": 1, "loading_loaded_perc": to_float(pct), "loading_eta_seconds": eta if eta >= 0 else None,
                 "loading_loaded_bytes": s.number("persistence", "loading_loaded_bytes")}

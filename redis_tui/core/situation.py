@@ -50,13 +50,13 @@ class Situation:
         """The window in words: ``the last 60s``."""
         return f"the last {human_duration(self.window_s)}"
 
-    def field(self, section: str, name: str, default: str = "") -> str:
+    def value(self, section: str, name: str, default: str = "") -> str:
         """A raw INFO field of `now`."""
         return self.now.info.get(section, {}).get(name, default)
 
     def number(self, section: str, name: str, default: int = 0) -> int:
         """An INFO field of `now` as an int."""
-        return to_int(self.field(section, name), default)
+        return to_int(self.value(section, name), default)
 
     def increase(self, section: str, name: str) -> int | None:
         """How much a counter grew since `before`; None without a baseline or the counter."""
