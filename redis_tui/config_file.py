@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping
 import platformdirs
 
 from redis_tui.core.target import TargetError, parse_url
+from redis_tui.core.thresholds import FIELDS as THRESHOLD_FIELDS
 
 
 class ConfigError(ValueError):
@@ -88,6 +89,7 @@ DASHBOARD_KEYS: dict[str, Key] = {
 
 # Feature sections ([name] tables): name → {key: Key}. Features add theirs here.
 SECTIONS: dict[str, dict[str, Key]] = {}
+SECTIONS["thresholds"] = {name: Key(check, expected) for name, (check, expected, _) in THRESHOLD_FIELDS.items()}
 
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}
 

@@ -24,6 +24,8 @@ class Problem:
     id: str
     summary: str
     detail: str = ""
+    source: str = ""  # which request failed, when only part of a poll did ("config", "slowlog"…)
+    cause: str = ""  # a finer reason within the id ("tls-expected", "verify", "no-such-socket"…)
 
     def __str__(self) -> str:
         return self.summary
@@ -39,6 +41,9 @@ _BY_MESSAGE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("max-clients", ("max number of clients",)),
     ("protected-mode", ("protected mode", "denied redis is running")),
     ("master-down", ("masterdown",)),
+    ("rdb-save-failing", ("misconf",)),
+    ("oom-rejecting-writes", ("oom command not allowed",)),
+    ("command-unavailable", ("unknown command", "unknown subcommand")),
     ("host-unresolved", ("name or service not known", "nodename nor servname", "name resolution",
                          "no address associated", "getaddrinfo")),
     ("connection-refused", ("connection refused", "error 111 ", "errno 111", "error 61 ")),
@@ -61,6 +66,11 @@ _SUMMARY = {
     "max-clients": "the server refuses new clients: max number of clients reached",
     "protected-mode": "the server is in protected mode and refuses remote clients",
     "master-down": "the replica's link to its master is down (MASTERDOWN)",
+    "rdb-save-failing": "the server refuses writes: its last background save failed (MISCONF)",
+    "oom-rejecting-writes": "the server refuses writes: used memory is above maxmemory (OOM)",
+    "command-unavailable": "the server does not offer a command redis-tui uses (renamed or disabled)",
+    "tls-expected": "{address} hung up without a word: the port probably expects TLS (rediss://)",
+    "tls-not-spoken": "{address} accepts TCP but never answered the TLS handshake: the port probably speaks plain Redis",
     "connection-lost": "the connection to {address} was lost",
     "connection-error": "cannot talk to {address}",
 }
@@ -77,11 +87,52 @@ def classify(exc: BaseException, target: Target, connected: bool = False) -> Pro
     pid = _by_type(exc)
     if pid is None:
         pid = next((i for i, words in _BY_MESSAGE if any(w in lowered for w in words)), None)
+    if pid is None and _hung_up(lowered) and not connected and not target.tls and not target.socket:
+        pid = "tls-expected"
     if pid is None:
         lost = isinstance(exc, (rex.ConnectionError, ConnectionError, OSError, asyncio.IncompleteReadError))
         pid = "connection-lost" if connected and lost else "connection-error"
-    summary = _SUMMARY[pid].format(address=target.address, host=target.host)
-    return Problem(pid, summary, detail)
+    return make_problem(pid, target, detail)
+
+
+def make_problem(key: str, target: Target, detail: str = "") -> Problem:
+    """The `Problem` for a classification key (a finding id or one of its special cases)."""
+    summary = _SUMMARY[key].format(address=target.address, host=target.host)
+    cause = key if key in _ALIASES else ""
+    lowered = detail.lower()
+    if key == "tls-error" and ("certificate" in lowered or "hostname" in lowered):
+        cause = "verify"
+    elif key == "auth-failed" and "without any password configured" in lowered:
+        cause = "no-password-set"
+    return Problem(_ALIASES.get(key, key), summary, detail, cause=cause)
+
+
+# summaries that are a special case of a public finding id
+_ALIASES = {"no-such-socket": "connection-refused", "tls-expected": "tls-error", "tls-not-spoken": "tls-error"}
+
+
+def _hung_up(lowered: str) -> bool:
+    return any(w in lowered for w in ("connection reset by peer", "connection closed by server", "broken pipe"))
+
+
+async def refine(problem: Problem, target: Target, timeout: float = 1.0) -> Problem:
+    """Look closer where the first classification cannot tell causes apart.
+
+    A TLS connection that times out may be a TLS handshake that a plain Redis port never
+    answers: if a bare TCP connection to the same port succeeds, it is a `tls-error`.
+    """
+    if problem.id != "connection-timeout" or not target.tls or target.socket or target.sentinel:
+        return problem
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(target.host, target.port), timeout)
+    except (OSError, asyncio.TimeoutError):
+        return problem
+    writer.close()
+    try:
+        await writer.wait_closed()
+    except OSError:
+        pass
+    return make_problem("tls-not-spoken", target, problem.detail)
 
 
 def _by_type(exc: BaseException) -> str | None:
@@ -93,6 +144,8 @@ def _by_type(exc: BaseException) -> str | None:
         return "server-loading"
     if isinstance(exc, rex.MasterDownError):
         return "master-down"
+    if isinstance(exc, rex.OutOfMemoryError):  # redis-py strips the "OOM" from its message
+        return "oom-rejecting-writes"
     if isinstance(exc, (ssl.SSLError, ssl.CertificateError)):
         return "tls-error"
     if isinstance(exc, socket.gaierror):

@@ -109,6 +109,18 @@ class ClientRow:
 
 
 @dataclass(frozen=True)
+class SlowEntry:
+    """One SLOWLOG entry: when (server clock), how long, what (args as sent), by whom."""
+
+    id: int
+    at: int  # unix time, server clock
+    duration_us: int
+    args: tuple[bytes, ...] = ()
+    client_addr: str = ""
+    client_name: str = ""
+
+
+@dataclass(frozen=True)
 class Rates:
     """Per-second rates from counter deltas; None where the counter restarted or is unknown."""
 
@@ -175,6 +187,8 @@ class Snapshot:
     config: Mapping[str, str] = field(default_factory=dict)  # CONFIG GET results we asked for
     info: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # every INFO field, by section
     notes: tuple[Problem, ...] = ()  # non-fatal problems (e.g. CLIENT LIST not permitted)
+    slowlog: tuple[SlowEntry, ...] | None = None  # newest first; None: not fetched (yet) or not permitted
+    slowlog_at: float | None = None
 
     @property
     def total_keys(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Mapping
 
-from redis_tui.core.models import ClientRow, Clients, CommandStat, DbKeys, Memory, Server
+from redis_tui.core.models import ClientRow, Clients, CommandStat, DbKeys, Memory, Server, SlowEntry
 
 
 def text_of(data: bytes | str | None) -> str:
@@ -207,3 +207,28 @@ def parse_config_reply(reply: object) -> dict[str, str]:
     else:
         return {}
     return {text_of(k).lower(): text_of(v) for k, v in items}
+
+
+def parse_slowlog(reply: object) -> tuple[SlowEntry, ...]:
+    """SLOWLOG GET reply → `SlowEntry`s, newest first (malformed entries are skipped)."""
+    if not isinstance(reply, (list, tuple)):
+        return ()
+    out = []
+    for entry in reply:
+        if not isinstance(entry, (list, tuple)) or len(entry) < 4:
+            continue
+        entry_id, at, duration = (to_int(entry[i], -1) for i in range(3))
+        args = entry[3] if isinstance(entry[3], (list, tuple)) else ()
+        if entry_id < 0 or at < 0 or duration < 0:
+            continue
+        out.append(
+            SlowEntry(
+                id=entry_id,
+                at=at,
+                duration_us=duration,
+                args=tuple(a if isinstance(a, bytes) else text_of(a).encode() for a in args),
+                client_addr=text_of(entry[4]) if len(entry) > 4 else "",
+                client_name=text_of(entry[5]) if len(entry) > 5 else "",
+            )
+        )
+    return tuple(sorted(out, key=lambda e: -e.id))

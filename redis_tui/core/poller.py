@@ -2,9 +2,10 @@
 
 Per interval (default 1 s) it sends one ``INFO all``. ``CLIENT LIST`` (which walks every
 connection on the server's main thread) goes out every `client_list_every` seconds and
-``CONFIG GET *`` every `config_every` seconds, so the steady-state cost at the defaults is
-about 1.2 commands per second. When the server cannot be reached it emits an `Outage` and
-retries with backoff; `refresh_now()` retries at once.
+``CONFIG GET *`` every `config_every` seconds and ``SLOWLOG GET 32`` every `slowlog_every`
+seconds, so the steady-state cost at the defaults is about 1.3 commands per second. When
+the server cannot be reached it emits an `Outage` and retries with backoff; `refresh_now()`
+retries at once.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ import redis.exceptions as rex
 
 from redis_tui.core import parse
 from redis_tui.core.connection import make_client
-from redis_tui.core.errors import Problem, classify
-from redis_tui.core.models import ClientRow, Outage, Snapshot, Totals, Update
+from redis_tui.core.errors import Problem, classify, refine
+from redis_tui.core.models import ClientRow, Outage, SlowEntry, Snapshot, Totals, Update
 from redis_tui.core.rates import Rings, add_totals, compute_rates
 from redis_tui.core.target import Target
 
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0)
 MIN_INTERVAL, MAX_INTERVAL = 0.25, 60.0
 DENIED_RETRY_S = 300.0  # ask again this rarely for a command the ACL forbids
+SLOWLOG_ENTRIES = 32
 
 
 def secret_config_key(name: str) -> bool:
@@ -42,6 +44,7 @@ class Poller:
         interval: float = 1.0,
         client_list_every: float = 5.0,
         config_every: float = 30.0,
+        slowlog_every: float = 15.0,
         history: int = 300,
         clock: Callable[[], float] = time.time,
         client_factory: Callable = make_client,
@@ -50,6 +53,7 @@ class Poller:
         self.interval = clamp_interval(interval)
         self.client_list_every = client_list_every
         self.config_every = config_every
+        self.slowlog_every = slowlog_every
         self.paused = False
         self.clock = clock
         self._client_factory = client_factory
@@ -65,6 +69,9 @@ class Poller:
         self._config: dict[str, str] = {}
         self._next_client_list = 0.0
         self._next_config = 0.0
+        self._slowlog: tuple[SlowEntry, ...] | None = None
+        self._slowlog_at: float | None = None
+        self._next_slowlog = 0.0
         self._notes: dict[str, Problem] = {}
         self._outage: Outage | None = None
         self._due = 0.0  # time.monotonic() of the next poll
@@ -130,6 +137,7 @@ class Poller:
         info = parse.parse_info(raw)
         await self._maybe_client_list(client, now_mono, taken_at)
         await self._maybe_config(client, now_mono)
+        await self._maybe_slowlog(client, now_mono, taken_at)
         return self._assemble(info, taken_at, now_mono)
 
     async def close(self) -> None:
@@ -170,9 +178,23 @@ class Poller:
         self._config = {k: ("(set)" if v else "") if secret_config_key(k) else v for k, v in config.items()}
         self._next_config = now_mono + self.config_every
 
+    async def _maybe_slowlog(self, client, now_mono: float, taken_at: float) -> None:
+        if now_mono < self._next_slowlog:
+            return
+        try:
+            reply = await client.execute_command("SLOWLOG", "GET", str(SLOWLOG_ENTRIES))
+        except rex.ResponseError as exc:
+            self._note("slowlog", exc)
+            self._next_slowlog = now_mono + DENIED_RETRY_S
+            return
+        self._notes.pop("slowlog", None)
+        self._slowlog, self._slowlog_at = parse.parse_slowlog(reply), taken_at
+        self._next_slowlog = now_mono + self.slowlog_every
+
     def _note(self, what: str, exc: Exception) -> None:
         problem = classify(exc, self.target, connected=True)
-        self._notes[what] = Problem(problem.id, f"{what.replace('-', ' ').upper()}: {problem.summary}", problem.detail)
+        summary = f"{what.replace('-', ' ').upper()}: {problem.summary}"
+        self._notes[what] = Problem(problem.id, summary, problem.detail, source=what)
 
     def _assemble(self, info: dict, taken_at: float, now_mono: float) -> Snapshot:
         previous = self._previous
@@ -206,6 +228,8 @@ class Poller:
             config=dict(self._config),
             info=info,
             notes=tuple(self._notes.values()),
+            slowlog=self._slowlog,
+            slowlog_at=self._slowlog_at,
         )
         self._previous, self._previous_mono = snapshot, now_mono
         return snapshot
@@ -213,6 +237,7 @@ class Poller:
     async def _failed(self, exc: Exception) -> Outage:
         problem = classify(exc, self.target, connected=self._previous is not None)
         await self.close()
+        problem = await refine(problem, self.target)
         now = self.clock()
         attempts = self._outage.attempts + 1 if self._outage else 1
         since = self._outage.since if self._outage else now
@@ -220,7 +245,7 @@ class Poller:
         self._outage = Outage(problem=problem, since=since, attempts=attempts, retry_at=now + wait)
         # the next successful poll starts a fresh baseline for rates
         self._previous = None
-        self._next_client_list = self._next_config = 0.0
+        self._next_client_list = self._next_config = self._next_slowlog = 0.0
         return self._outage
 
     async def _sleep(self) -> None:

@@ -1,0 +1,169 @@
+"""Diagnose a Redis or Valkey server once: findings with evidence and hints, and an exit code.
+
+Exit codes follow the monitoring-plugin convention: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN (bad arguments, or the check itself failed). The whole run stays within
+``--timeout`` seconds (default 10): a server that does not answer gives a finding, not a hang.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from functools import partial
+
+from redis_tui.core.checklist import CheckLine, checklist
+from redis_tui.core.connection import make_client
+from redis_tui.core.diagnosis import diagnose, diagnose_problem
+from redis_tui.core.display import safe_text
+from redis_tui.core.errors import make_problem
+from redis_tui.core.findings import STATUSES, Finding, counts, ordered, status_of
+from redis_tui.core.models import Outage, Snapshot
+from redis_tui.core.poller import Poller
+from redis_tui.core.target import Target, scrub
+from redis_tui.core.thresholds import Thresholds
+
+USAGE_EXIT = 3
+DEFAULT_TIMEOUT = 10.0
+SAMPLE_GAP = 1.0  # seconds between the two samples that let "rising" rules see change
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one doctor run found."""
+
+    status: str
+    target: str
+    findings: tuple[Finding, ...]
+    server: str = ""
+    checklist: tuple[CheckLine, ...] = ()
+    error: str = ""
+
+    def to_dict(self, with_checklist: bool = False) -> dict:
+        """The JSON document of DESIGN §3 (+ ``server``, and ``checklist`` when asked for)."""
+        out: dict = {"status": self.status, "target": self.target, "findings": [f.to_dict() for f in self.findings]}
+        if self.server:
+            out["server"] = self.server
+        if with_checklist:
+            out["checklist"] = [vars(line) for line in self.checklist]
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """doctor's own options."""
+    parser.add_argument("--json", action="store_true", help='print {"status", "target", "findings"} as JSON')
+    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="S",
+                        help=f"give up after S seconds in total (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--checklist", action="store_true", help="also show the production-readiness checklist")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 3600 seconds, got {text}")
+    return value
+
+
+def run(settings, args: argparse.Namespace) -> int:
+    """Examine the target once, print the report, return the exit code."""
+    limits = Thresholds.from_config(settings.section("thresholds"))
+    target = settings.target
+    try:
+        report = asyncio.run(examine(target, limits, args.timeout))
+    except Exception as exc:  # noqa: BLE001 - a bug must still give UNKNOWN and one line, not a traceback
+        message = scrub(f"{type(exc).__name__}: {exc}", target.secrets)
+        report = Report("UNKNOWN", target.display(), (), error=f"internal error: {message}")
+    if args.json:
+        print(json.dumps(report.to_dict(args.checklist), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(report, args.checklist))
+    return STATUSES[report.status]
+
+
+async def examine(target: Target, limits: Thresholds, budget: float = DEFAULT_TIMEOUT,
+                  gap: float | None = None) -> Report:
+    """Two samples `gap` apart (default SAMPLE_GAP, when the budget allows), diagnosed; never longer than `budget`."""
+    gap = SAMPLE_GAP if gap is None else gap
+    step = max(0.1, min(3.0, budget / 3))
+    clients: list = []
+
+    def factory(t: Target):
+        client = make_client(t, connect_timeout=step, reply_timeout=step, client_name="redis-tui-doctor")
+        clients.append(client)
+        return client
+
+    poller = Poller(target, client_factory=factory)
+    started = time.monotonic()
+    samples: list[Snapshot] = []
+    outage: Outage | None = None
+    try:
+        async with asyncio.timeout(budget):
+            first = await poller.poll()
+            if isinstance(first, Outage):
+                outage = first
+            else:
+                samples.append(first)
+                if budget - (time.monotonic() - started) > gap + 2 * step:
+                    await asyncio.sleep(gap)
+                    second = await poller.poll()
+                    if isinstance(second, Outage):
+                        outage = second
+                    else:
+                        samples.append(second)
+    except TimeoutError:
+        key = "server-stalled" if samples or _connected(clients) else "connection-timeout"
+        outage = Outage(make_problem(key, target, f"no answer within the {budget:g} s budget"), 0.0, 1, 0.0)
+    finally:
+        await poller.close()
+    findings: tuple[Finding, ...] = ()
+    server = ""
+    lines: tuple[CheckLine, ...] = ()
+    if samples:
+        now, before = samples[-1], samples[0] if len(samples) > 1 else None
+        findings = diagnose(now, before, limits, target)
+        server = f"{now.server.label}, {now.server.role}"
+        lines = checklist(now, target, limits)
+    if outage is not None:
+        findings = ordered(findings + diagnose_problem(outage.problem, target))
+    return Report(status_of(findings), target.display(), findings, server, lines)
+
+
+def _connected(clients: list) -> bool:
+    """True when one of our clients holds an open connection (we got in, the reply is late)."""
+    for client in clients:
+        pool = getattr(client, "connection_pool", None)
+        for conn in getattr(pool, "_in_use_connections", ()) or ():
+            if getattr(conn, "is_connected", False):
+                return True
+    return False
+
+
+def render_text(report: Report, with_checklist: bool = False) -> str:
+    """The report for people: status line, then each finding with evidence and numbered hints."""
+    tally = counts(report.findings)
+    parts = [f"{n} {sev}" for sev, n in tally.items() if n]
+    head = f"{report.status}: {report.target}"
+    if report.server:
+        head += f" ({report.server})"
+    head += f" - {', '.join(parts) if parts else 'no findings'}"
+    out = [head]
+    if report.error:
+        out.append(report.error)
+    for finding in report.findings:
+        out += ["", f"{finding.severity.upper():8} {finding.id}: {finding.title}", f"         {finding.detail}"]
+        out += [f"         {i}. {hint}" for i, hint in enumerate(finding.hints, 1)]
+    if with_checklist and report.checklist:
+        out += ["", "Production checklist:"]
+        for line in report.checklist:
+            out.append(f"  [{line.status:^7}] {line.title}: {line.evidence}")
+            if line.hint and line.status != "pass":
+                out.append(f"            → {line.hint}")
+    return "\n".join(safe_text(line, None) for line in out)
+

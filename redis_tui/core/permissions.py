@@ -1,0 +1,71 @@
+"""What redis-tui needs from the server's ACL, and what degrades without each command.
+
+`RECIPE` is the least-privilege ACL rule set for a monitoring user (README "ACL for a
+monitoring user"); the permission-denied finding names the panes a denied command
+degrades and the rule that gives it back.
+"""
+
+from __future__ import annotations
+
+import re
+
+# command (as NOPERM names it) → what stops working without it
+NEEDED: dict[str, str] = {
+    "info": "everything: the dashboard and every finding come from INFO",
+    "client|setname": "connecting at all (redis-tui names its connection)",
+    "ping": "the connection check",
+    "client|list": "the Clients pane, client-output-buffer and Sentinel detection (no-high-availability)",
+    "config|get": "the production checklist, no-password, persistence-disabled and backup-stale",
+    "slowlog|get": "the slow-commands finding",
+    "monitor": "the MONITOR screen and `redis-tui monitor`",
+    "scan": "the keyspace browser and `redis-tui analyze`",
+    "type": "the keyspace browser and `redis-tui analyze`",
+    "memory|usage": "key sizes in the keyspace browser and `redis-tui analyze`",
+}
+
+# a poller request (Problem.source) → the command it sends
+SOURCE_COMMAND = {"client-list": "client|list", "config": "config|get", "slowlog": "slowlog|get"}
+
+RECIPE_RULES = (
+    "on", ">CHANGE-ME", "resetkeys", "~*", "resetchannels", "-@all",
+    "+ping", "+info", "+client|setname", "+client|list", "+client|info", "+config|get",
+    "+slowlog|get", "+slowlog|len", "+latency|latest", "+dbsize", "+select",
+    "+scan", "+type", "+ttl", "+pttl", "+memory|usage", "+object|encoding",
+    "+strlen", "+hlen", "+llen", "+scard", "+zcard", "+xlen", "+monitor",
+)
+RECIPE = " ".join(RECIPE_RULES)
+"""``ACL SETUSER <name> {RECIPE}``: read-only monitoring plus the keyspace browser; no data commands."""
+
+_NOPERM_COMMAND = re.compile(r"'([a-z0-9_|.-]+)' command", re.I)
+
+
+def denied_command(detail: str, source: str = "") -> str | None:
+    """The command a NOPERM message names (``config|get``), else the one `source` sends."""
+    match = _NOPERM_COMMAND.search(detail)
+    if match:
+        return match.group(1).lower()
+    return SOURCE_COMMAND.get(source)
+
+
+def what_degrades(command: str) -> str:
+    """The panes and findings that degrade without `command`."""
+    if command in NEEDED:
+        return NEEDED[command]
+    base = command.split("|", 1)[0]
+    same = [text for name, text in NEEDED.items() if name.split("|", 1)[0] == base]
+    return same[0] if same else f"whatever uses {command.upper()}"
+
+
+def acl_rule(command: str) -> str:
+    """The ACL rule that allows `command`: ``+config|get``."""
+    return f"+{command}"
+
+
+def hint_values(commands: list[str]) -> dict[str, str]:
+    """Template values for the permission-denied hints: commands, degraded panes, ACL rules, recipe."""
+    return {
+        "commands": ", ".join(c.upper() for c in commands) or "a command",
+        "rules": " ".join(acl_rule(c) for c in commands) or "<+command>",
+        "degraded": "; ".join(what_degrades(c) for c in commands) or "some panes",
+        "recipe": RECIPE,
+    }
