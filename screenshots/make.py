@@ -42,10 +42,17 @@ async def dashboard(server: EmbeddedServer, size: tuple[int, int], name: str, he
             await pilot.pause(0.3)
             save(app, "help.svg")
             await pilot.press("escape")
+            await pilot.press("c")
+            await pilot.pause(0.5)
+            save(app, "checklist.svg")
+            await pilot.press("escape")
             server.stop()
             await pilot.press("r")
             await pilot.pause(1.5)
             save(app, "server-down.svg")
+            await pilot.press("t")
+            await pilot.pause(0.5)
+            save(app, "troubleshoot-server-down.svg")
 
 
 async def main() -> None:

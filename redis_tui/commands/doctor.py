@@ -94,12 +94,12 @@ async def examine(target: Target, limits: Thresholds, budget: float = DEFAULT_TI
     step = max(0.1, min(3.0, budget / 3))
     clients: list = []
 
-    def factory(t: Target):
-        client = make_client(t, connect_timeout=step, reply_timeout=step, client_name="redis-tui-doctor")
+    def factory(t: Target, client_name: str | None):
+        client = make_client(t, connect_timeout=step, reply_timeout=step, client_name=client_name)
         clients.append(client)
         return client
 
-    poller = Poller(target, client_factory=factory)
+    poller = Poller(target, client_factory=factory, client_name="redis-tui-doctor")
     started = time.monotonic()
     samples: list[Snapshot] = []
     outage: Outage | None = None

@@ -17,7 +17,7 @@ from typing import Callable
 import redis.exceptions as rex
 
 from redis_tui.core import parse
-from redis_tui.core.connection import make_client
+from redis_tui.core.connection import CLIENT_NAME, make_client
 from redis_tui.core.errors import Problem, classify, refine
 from redis_tui.core.models import ClientRow, Outage, SlowEntry, Snapshot, Totals, Update
 from redis_tui.core.rates import Rings, add_totals, compute_rates
@@ -48,6 +48,7 @@ class Poller:
         history: int = 300,
         clock: Callable[[], float] = time.time,
         client_factory: Callable = make_client,
+        client_name: str | None = CLIENT_NAME,
     ) -> None:
         self.target = target
         self.interval = clamp_interval(interval)
@@ -57,6 +58,7 @@ class Poller:
         self.paused = False
         self.clock = clock
         self._client_factory = client_factory
+        self._client_name = client_name  # dropped if the ACL forbids CLIENT SETNAME
         self._client = None
         self._wake = asyncio.Event()
         self._forced = False
@@ -121,6 +123,13 @@ class Poller:
             snapshot = await self.poll_once()
         except asyncio.CancelledError:
             raise
+        except rex.NoPermissionError as exc:
+            if self._client_name is None or "setname" not in str(exc).lower():
+                return await self._failed(exc)
+            # a least-privilege user may not name its connection: go on without a name
+            self._client_name = None
+            await self.close()
+            return await self.poll()
         except Exception as exc:  # noqa: BLE001 - anything a server or network does becomes an Outage
             return await self._failed(exc)
         self._outage = None
@@ -129,7 +138,7 @@ class Poller:
     async def poll_once(self) -> Snapshot:
         """Fetch and assemble one `Snapshot`; raises what the connection raises."""
         if self._client is None:
-            self._client = self._client_factory(self.target)
+            self._client = self._client_factory(self.target, client_name=self._client_name)
         client = self._client
         now_mono = time.monotonic()
         raw = await client.execute_command("INFO", "all")

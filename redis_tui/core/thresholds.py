@@ -1,7 +1,7 @@
 """Where the diagnosis rules draw their lines: defaults, and the ``[thresholds]`` config table.
 
 Every field of `Thresholds` is a key of ``[thresholds]`` in config.toml (documented in
-config.thresholds.toml); `FIELDS` is the schema the config file checks values against.
+config.example.toml); `FIELDS` is the schema the config file checks values against.
 """
 
 from __future__ import annotations

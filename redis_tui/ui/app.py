@@ -16,11 +16,16 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from redis_tui.core.diagnosis import Diagnoser
+from redis_tui.core.findings import Finding
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.source import SnapshotSource
+from redis_tui.core.target import Target
+from redis_tui.core.thresholds import Thresholds
 from redis_tui.ui.dashboard import DashboardScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.panes.clients import ClientsPane
+from redis_tui.ui.troubleshoot import TroubleshootScreen
 
 INTERVALS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 
@@ -33,9 +38,10 @@ class Updated(Message):
     so the last good data stays on screen, marked stale.
     """
 
-    def __init__(self, update: Update) -> None:
+    def __init__(self, update: Update, findings: tuple[Finding, ...]) -> None:
         super().__init__()
         self.update = update
+        self.findings = findings
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, Updated) and type(message.update) is type(self.update)
@@ -53,6 +59,8 @@ class RedisTuiApp(App[None]):
         Binding("r", "refresh", "Refresh"),
         Binding("plus,equals_sign", "slower", "Interval +", key_display="+"),
         Binding("minus", "faster", "Interval -", key_display="-"),
+        Binding("t", "troubleshoot", "Troubleshoot"),
+        Binding("c", "checklist", "Checklist", show=False),
         Binding("s", "sort_clients", "Sort clients", show=False),
     ]
 
@@ -60,23 +68,28 @@ class RedisTuiApp(App[None]):
     outage: var[Outage | None] = var(None)
     paused: var[bool] = var(False)
     interval: var[float] = var(1.0)
+    findings: var[tuple[Finding, ...]] = var(())
 
     def __init__(
         self,
         source: SnapshotSource,
         *,
-        target_label: str,
+        target: Target,
         write: bool = False,
         clock: Callable[[], float] = time.time,
         notices: Iterable[str] = (),
+        limits: Thresholds = Thresholds(),
     ) -> None:
         super().__init__()
         self.source = source
-        self.target_label = target_label
+        self.target = target
+        self.target_label = target.display()
         self.write = write
         self.clock = clock
         self.notices = tuple(notices)
+        self.diagnoser = Diagnoser(target, limits)
         self.interval = source.interval
+        self._opened_on_problem = False
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
@@ -85,15 +98,25 @@ class RedisTuiApp(App[None]):
         self.run_worker(self.source.run(self._emit), name="source", group="source", exclusive=True)
 
     def _emit(self, update: Update) -> None:
-        self.post_message(Updated(update))
+        # diagnose every update, even one the screen will skip: "rising" rules need each baseline
+        self.post_message(Updated(update, self.diagnoser.update(update)))
 
     def on_updated(self, message: Updated) -> None:
         update = message.update
+        self.findings = message.findings
         if isinstance(update, Outage):
+            never_connected = self.snapshot is None
             self.outage = update
+            if never_connected and not isinstance(self.screen, TroubleshootScreen):
+                # nothing to show on the dashboard yet: open on the explanation
+                self._opened_on_problem = True
+                self.push_screen(TroubleshootScreen())
         else:
             self.outage = None
             self.snapshot = update
+            if self._opened_on_problem and isinstance(self.screen, TroubleshootScreen):
+                self.pop_screen()  # it was opened for us, and the problem is gone
+            self._opened_on_problem = False
 
     # --- actions -------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -119,6 +142,17 @@ class RedisTuiApp(App[None]):
         """Poll more often."""
         self._set_interval(next((i for i in reversed(INTERVALS) if i < self.interval), INTERVALS[0]))
 
+    def action_troubleshoot(self) -> None:
+        """Open the troubleshooting panel (findings)."""
+        self._opened_on_problem = False
+        if not isinstance(self.screen, TroubleshootScreen):
+            self.push_screen(TroubleshootScreen())
+
+    def action_checklist(self) -> None:
+        """Open the production-readiness checklist."""
+        self.action_troubleshoot()
+        self.screen.call_after_refresh(self.screen.action_show_tab, "checklist")
+
     def action_sort_clients(self) -> None:
         """Sort the clients table by the next column."""
         for pane in self.screen.query(ClientsPane):
@@ -134,6 +168,10 @@ class RedisTuiApp(App[None]):
         yield SystemCommand("Refresh now", "Poll the server now, or retry the connection (r)", self.action_refresh)
         yield SystemCommand("Poll less often", "Lengthen the polling interval (+)", self.action_slower)
         yield SystemCommand("Poll more often", "Shorten the polling interval (-)", self.action_faster)
+        yield SystemCommand("Troubleshoot", "Findings: what is wrong, the evidence, what to type (t)",
+                            self.action_troubleshoot)
+        yield SystemCommand("Production checklist", "Password, persistence, maxmemory, HA, monitoring, backups (c)",
+                            self.action_checklist)
         yield SystemCommand("Sort clients", "Sort the clients table by the next column (s)", self.action_sort_clients)
         yield SystemCommand("Help", "Keys and what each pane shows (?)", self.action_help)
 

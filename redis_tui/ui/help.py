@@ -15,6 +15,8 @@ KEYS = (
     ("p", "pause / resume polling"),
     ("+ / -", "poll less / more often (0.25 s … 60 s)"),
     ("r", "refresh now (or retry the connection)"),
+    ("t", "troubleshooting panel: findings, evidence, what to type (esc: back)"),
+    ("c", "production-readiness checklist"),
     ("s", "sort the clients table by the next column (or click a header)"),
     ("tab", "move focus between tables"),
     ("ctrl+p", "command palette: every action by name"),

@@ -11,7 +11,14 @@ from redis_tui.core.models import Outage
 
 
 class OutageBanner(Static):
-    """Shown above the panes while the server cannot be reached (hidden otherwise)."""
+    """Shown above the panes while the server cannot be reached (hidden otherwise).
+
+    `compact` leaves out the error detail (the troubleshooting panel shows it in full).
+    """
+
+    def __init__(self, *, compact: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.compact = compact
 
     def on_mount(self) -> None:
         self.watch(self.app, "outage", self.show, init=True)
@@ -32,7 +39,7 @@ class OutageBanner(Static):
         text.append("✖ Cannot reach ", style="bold red")
         text.append(safe_text(self.app.target_label, 120), style="bold")
         text.append(f": {outage.problem.summary}\n", style="bold red")
-        if outage.problem.detail:
+        if outage.problem.detail and not self.compact:
             text.append(f"  {safe_text(outage.problem.detail, 300)}\n", style="dim")
         down = human_duration(max(0.0, now - outage.since))
         text.append(f"  down for {down}, attempt {outage.attempts}; retrying in {wait}s — press ", style="")

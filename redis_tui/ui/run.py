@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from redis_tui.core.poller import Poller
+from redis_tui.core.thresholds import Thresholds
 from redis_tui.settings import Settings
 
 
@@ -17,8 +18,8 @@ def make_app(settings: Settings, notices: tuple[str, ...] = ()):
         config_every=settings.config_interval,
         history=settings.history,
     )
-    return RedisTuiApp(poller, target_label=settings.target.display(), write=settings.write,
-                       notices=notices or settings.warnings)
+    return RedisTuiApp(poller, target=settings.target, write=settings.write, notices=notices or settings.warnings,
+                       limits=Thresholds.from_config(settings.section("thresholds")))
 
 
 def run_dashboard(settings: Settings, notices: tuple[str, ...] = ()) -> int:

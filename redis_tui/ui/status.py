@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from redis_tui.core.findings import CRITICAL, WARNING, counts
 from redis_tui.core.format import human_duration, human_rate
 
 
@@ -17,7 +18,7 @@ class StatusBar(Widget):
 
     def on_mount(self) -> None:
         self._shown: Text | None = None
-        for name in ("snapshot", "outage", "paused", "interval"):
+        for name in ("snapshot", "outage", "paused", "interval", "findings"):
             self.watch(self.app, name, lambda _value: self.refresh(), init=False)
         self.set_interval(1.0, self._tick)  # the age of the data ticks
 
@@ -43,8 +44,22 @@ class StatusBar(Widget):
             parts.append((2, Text(f"{human_rate(snapshot.rates.ops, '')} ops/s")))
         parts.append((0, self._state(now)))
         parts.append((6, Text(f"every {app.interval:g}s", style="dim")))
-        badge = Text(" WRITE ", style="bold white on red") if app.write else Text(" READ-ONLY ", style="bold black on green")
+        badge = self._findings_badge()
+        badge.append_text(Text(" WRITE ", style="bold white on red") if app.write
+                          else Text(" READ-ONLY ", style="bold black on green"))
         return self._fit(parts, badge)
+
+    def _findings_badge(self) -> Text:
+        """``✖ 1 ▲ 2`` (critical, warning findings; t opens them), or ``✔`` when there are none."""
+        n = counts(self.app.findings)
+        badge = Text()
+        if n[CRITICAL]:
+            badge.append(f" ✖ {n[CRITICAL]} ", style="bold white on red")
+        if n[WARNING]:
+            badge.append(f" ▲ {n[WARNING]} ", style="bold black on yellow")
+        if not badge:
+            badge.append(" ✔ ", style="bold green")
+        return badge.append(" ")
 
     def _state(self, now: float) -> Text:
         app = self.app

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
+from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from redis_tui.core.source import FixedSource
+from redis_tui.core.target import Target
 from redis_tui.ui.app import RedisTuiApp
 from tests.ui.sample import NOW
 
-TARGET = "redis://:***@cache.internal:6379/0"
+TARGET = Target(host="cache.internal", password="hunter2")  # shows as redis://:***@cache.internal:6379/0
 
 
 def make_app(*updates, write: bool = False, interval: float = 1.0) -> RedisTuiApp:
     """The dashboard on a FixedSource, with the clock frozen at sample.NOW."""
-    return RedisTuiApp(FixedSource(updates, interval=interval), target_label=TARGET, write=write, clock=lambda: NOW)
+    return RedisTuiApp(FixedSource(updates, interval=interval), target=TARGET, write=write, clock=lambda: NOW)
 
 
 def text_of(app: RedisTuiApp, selector: str) -> str:
     """Plain text of a Static (or any widget's render()) on the current screen."""
     widget = app.screen.query_one(selector)
-    if isinstance(widget, Static):
-        return str(widget.content)
-    return str(widget.render())
+    content = widget.content if isinstance(widget, Static) else widget.render()
+    if isinstance(content, (str, Text)):
+        return str(content)
+    console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
+    console.print(content)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
 
 
 def table_rows(app: RedisTuiApp, selector: str) -> list[list[str]]:

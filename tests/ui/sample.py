@@ -96,3 +96,44 @@ def refused(since: float = NOW - 42, attempts: int = 4, retry_in: float = 8) -> 
     problem = Problem("connection-refused", "connection refused: nothing is listening on 127.0.0.1:6379",
                       "Error 111 connecting to 127.0.0.1:6379. Connection refused.")
     return Outage(problem=problem, since=since, attempts=attempts, retry_at=NOW + retry_in)
+
+
+def noauth(retry_in: float = 4) -> Outage:
+    """The server wants a password we did not give."""
+    problem = Problem("auth-required", "the server requires a password (NOAUTH)", "Authentication required.")
+    return Outage(problem=problem, since=NOW - 5, attempts=2, retry_at=NOW + retry_in)
+
+
+def memory_pressure() -> Snapshot:
+    """98.4% of maxmemory with noeviction, and writes failing with OOM."""
+    from dataclasses import replace
+
+    from tests.diag_builders import snapshot
+
+    before = snapshot({"errorstats": {"errorstat_OOM": "count=100"}}, taken_at=NOW - 60)
+    now = snapshot(
+        {"memory": {"used_memory": 2016 * MB, "maxmemory": 2048 * MB, "maxmemory_policy": "noeviction",
+                    "used_memory_rss": 2150 * MB},
+         "errorstats": {"errorstat_OOM": "count=412"},
+         "stats": {"total_commands_processed": 90_000, "keyspace_hits": 70_000, "keyspace_misses": 2000}},
+        taken_at=NOW,
+    )
+    return replace(now, history=healthy().history, client_list=healthy().client_list), before
+
+
+def production() -> Snapshot:
+    """A production-configured server: password, RDB + AOF, maxmemory + LRU, two replicas, fresh backup."""
+    from tests.diag_builders import snapshot
+
+    return snapshot(
+        {"memory": {"used_memory": 600 * MB, "maxmemory": 1024 * MB, "maxmemory_policy": "allkeys-lru"},
+         "persistence": {"aof_enabled": 1, "rdb_last_bgsave_status": "ok"},
+         "replication": {"role": "master", "connected_slaves": 2,
+                         "slave0": "ip=10.0.0.2,port=6379,state=online,offset=100,lag=0",
+                         "slave1": "ip=10.0.0.3,port=6379,state=online,offset=100,lag=1"}},
+        config={"save": "3600 1 300 100", "appendonly": "yes", "requirepass": "(set)", "maxmemory-policy": "allkeys-lru",
+                "maxmemory": str(1024 * MB), "bind": "10.0.0.1", "protected-mode": "yes",
+                "stop-writes-on-bgsave-error": "yes", "slowlog-log-slower-than": "10000",
+                "latency-monitor-threshold": "100"},
+        taken_at=NOW,
+    )

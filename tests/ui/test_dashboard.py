@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from redis_tui.ui.dashboard import DashboardScreen
 from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.troubleshoot import TroubleshootScreen
 from redis_tui.ui.panes.clients import ClientsPane
 from tests.ui.helpers import make_app, settle, table_rows, text_of
 from tests.ui.sample import NOW, healthy, hostile, refused
@@ -144,24 +146,33 @@ async def test_hostile_client_names_are_shown_escaped():
         assert rows["68"][5] == "\\xff"
 
 
-async def test_outage_banner_then_recovery():
+async def test_never_connected_opens_on_the_troubleshooting_panel_then_recovers():
     app = make_app(refused())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert isinstance(app.screen, TroubleshootScreen)
         banner = app.screen.query_one("#outage")
-        assert banner.display
         text = str(banner.content)
         assert "Cannot reach redis://:***@cache.internal:6379/0" in text
         assert "connection refused" in text and "attempt 4" in text and "retrying in 8s" in text
         assert "down for 42s" in text
         assert "connection-refused, retrying in 8s" in text_of(app, "StatusBar")
+        assert "CRITICAL" in text_of(app, "#findings-summary")
+        assert "connection-refused" in text_of(app, "#findings-body")
         app.source.push(healthy())
         await settle(pilot)
-        assert not banner.display and "● connected" in text_of(app, "StatusBar")
-        app.source.push(refused())
+        assert isinstance(app.screen, DashboardScreen)  # opened for us, closed for us
+        assert not app.screen.query_one("#outage").display and "● connected" in text_of(app, "StatusBar")
+
+
+async def test_connection_lost_later_keeps_stale_data_on_the_dashboard():
+    app = make_app(healthy(), refused())
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert banner.display and app.screen.has_class("-stale")
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.query_one("#outage").display and app.screen.has_class("-stale")
         assert "used 412.0M" in text_of(app, "#memory-text")  # the last data stays, marked stale
+        assert " ✖ 1 " in text_of(app, "StatusBar")
 
 
 async def test_status_line_fits_80_columns():

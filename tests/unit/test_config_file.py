@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,17 @@ def test_world_readable_file_with_password_warns(tmp_path):
     assert "chmod 600" in check_permissions(path, load(path, True))
     path.chmod(0o600)
     assert check_permissions(path, load(path, True)) is None
+
+
+def test_config_example_is_valid_and_documents_every_key():
+    from redis_tui.config_file import SECTIONS, TOP_LEVEL
+
+    path = Path(__file__).resolve().parents[2] / "config.example.toml"
+    text = path.read_text()
+    parse(text, path)  # the example itself is a valid config
+    for key in TOP_LEVEL:
+        assert re.search(rf"^#? ?{key} = ", text, re.M), f"{key} is not documented in config.example.toml"
+    for section, keys in SECTIONS.items():
+        body = text[text.index(f"[{section}]"):]
+        for key in keys:
+            assert re.search(rf"^#? ?{key} = ", body, re.M), f"[{section}] {key} is not documented"

@@ -167,7 +167,7 @@ def test_diagnoser_keeps_a_window_and_forgets_after_an_outage():
 
 def test_thresholds_table_matches_the_dataclass_and_the_documented_file():
     assert set(FIELDS) == {f.name for f in fields(Thresholds)}
-    path = Path(__file__).resolve().parents[2] / "config.thresholds.toml"
+    path = Path(__file__).resolve().parents[2] / "config.example.toml"
     parsed = config_file.parse(path.read_text(), path)
     assert Thresholds.from_config(parsed.sections["thresholds"]) == Thresholds()
     assert set(parsed.sections["thresholds"]) == set(FIELDS)

@@ -88,7 +88,7 @@ class ClientsPane(Pane):
     def _update_subtitle(self, snapshot: Snapshot) -> None:
         arrow = "▼" if self.sort_reverse else "▲"
         parts = [f"sort: {self.sort_column} {arrow} (s)"]
-        denied = next((n for n in snapshot.notes if n.summary.startswith("CLIENT LIST")), None)
+        denied = next((n for n in snapshot.notes if n.source == "client-list"), None)
         if denied:
             parts.insert(0, "CLIENT LIST not permitted")
         elif snapshot.client_list_at is not None:
