@@ -24,7 +24,7 @@ from typing import BinaryIO, Callable
 from redis_tui.core.format import human_bytes, human_duration, percent, thousands
 from redis_tui.core.monitor import MAX_DURATION, OUTPUT_BUFFER, USER, MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.core.monitor_filter import Filter
-from redis_tui.core.monitor_parse import json_record, parse_line, plain_block, plain_lines
+from redis_tui.core.monitor_parse import json_lines, plain_block, plain_lines
 from redis_tui.core.monitor_stats import Share
 from redis_tui.core.target import TargetError, parse_db
 from redis_tui.settings import Settings
@@ -156,9 +156,7 @@ class JsonSink(PlainSink):
 
     def lines(self, lines: list[bytes]) -> None:
         """Some lines."""
-        records = [json_record(line) for line in map(parse_line, lines) if line is not None]
-        if records:
-            self.writer.put(("\n".join(records) + "\n").encode("ascii"))
+        self.writer.put(json_lines(lines))
 
 
 class StdoutWriter:

@@ -32,6 +32,8 @@ from redis_tui.core.monitor_stats import MonitorStats, Window
 from redis_tui.core.target import Target
 
 MB = 1024 * 1024
+READ_SIZE = 256 * 1024
+COALESCE_BELOW, COALESCE_S = 64 * 1024, 0.004  # a read smaller than this: wait before the next
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 TERMINAL = ("auth-required", "auth-failed", "permission-denied", "monitor-refused")
 USER, MAX_DURATION, OUTPUT_BUFFER, LOST = "user", "max-duration", "output-buffer", "lost"
@@ -257,16 +259,22 @@ class MonitorSession:
 
     async def _read(self, conn: MonitorConnection) -> tuple[str, Problem | None]:
         read, feed, reading = conn.reader.read, self.feed.feed, self._reading
-        size = 256 * 1024
+        transport = conn.writer.transport
         limit = self.options.max_line_kb * 1024
         tail = b""
         try:
             while True:
                 if not reading.is_set():
                     await reading.wait()
-                data = await read(size)
+                data = await read(READ_SIZE)
                 if not data:
                     return LOST, classify(ConnectionError("the server closed the connection"), self.target, True)
+                if len(data) < COALESCE_BELOW:
+                    # We are ahead of the stream: let the kernel gather a few ms of it, so that
+                    # the next read (and all the work per read) covers many lines at once.
+                    transport.pause_reading()
+                    await asyncio.sleep(COALESCE_S)
+                    transport.resume_reading()
                 if tail:
                     data = tail + data
                 cut = data.rfind(b"\n") + 1

@@ -149,6 +149,39 @@ def json_record(line: MonitorLine) -> str:
     return text + (', "truncated": true}' if line.truncated else "}")
 
 
+def json_lines(lines: list[bytes]) -> bytes:
+    """Raw lines → `json_record` objects, one per line (ASCII bytes, each ending in newline).
+
+    A line whose arguments hold no escape is printable ASCII without quotes inside its
+    arguments, so its quoted arguments already are JSON strings: it is rewritten without
+    being parsed. Other lines go through `parse_line`.
+    """
+    out = []
+    clients: dict[bytes, bytes] = {}
+    for raw in lines:
+        space = raw.find(b" [")
+        end = raw.find(b'] "', space)
+        args = raw[end + 2 :]
+        if (space < 0 or end < 0 or b"\\" in args or raw.endswith(TRUNCATED_MARK) or raw[:1] != b"+"
+                or not raw[1:space].replace(b".", b"", 1).isdigit()):
+            line = parse_line(raw)
+            if line is not None:
+                out.append(json_record(line).encode("ascii"))
+            continue
+        db, _, client = raw[space + 2 : end].partition(b" ")
+        quoted = clients.get(client)
+        if quoted is None:
+            quoted = clients[client] = json.dumps(client.decode("utf-8", "backslashreplace")).encode("ascii")
+        close = args.find(b'"', 1)
+        rest = args[close + 2 :]
+        out.append(
+            b'{"ts": %s, "db": %s, "client": %s, "command": %s", "args": [%s]}'
+            % (raw[1:space], db, quoted, args[: close].upper(), rest.replace(b'" "', b'", "'))
+        )
+    out.append(b"")
+    return b"\n".join(out)
+
+
 def _is_number(text: str) -> bool:
     head, _, tail = text.partition(".")
     return head.isdigit() and (tail.isdigit() or not tail)

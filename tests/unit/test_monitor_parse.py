@@ -11,6 +11,7 @@ from redis_tui.core.monitor_parse import (
     TRUNCATED_MARK,
     cut_line,
     escape_arg,
+    json_lines,
     json_record,
     parse_line,
     plain_block,
@@ -123,3 +124,16 @@ def test_cut_line_never_breaks_parsing(args, limit):
     assert line is not None
     kept = line.args[1:]
     assert kept == tuple(args[1 : 1 + len(kept)])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.lists(st.binary(max_size=20), min_size=1, max_size=5), st.sampled_from(CLIENTS + ['a"b\\c'])),
+                max_size=10))
+def test_json_lines_fast_path_equals_parsed_records(items):
+    raws = [monitor_line(args, client).rstrip(b"\r\n") for args, client in items]
+    raws.append(b"+not a monitor line")
+    raws.append(cut_line(monitor_line([b"SET", b"k", b"v" * 500]).rstrip(b"\r\n"), 80))
+    expected = [json.loads(json_record(parse_line(raw))) for raw in raws if parse_line(raw) is not None]
+    text = json_lines(raws).decode("ascii")
+    assert text.endswith("\n") or not expected
+    assert [json.loads(record) for record in text.splitlines()] == expected
