@@ -7,7 +7,11 @@ each captured and the ratio (target >= 0.95), each monitor connection's peak out
 buffer on the server (CLIENT LIST omem, sampled every 50 ms; target < 1 MB) and the
 tool's peak RSS.
 
-    python bench/bench_monitor.py [--seconds 10] [--kind redis] [--json]
+    python bench/bench_monitor.py [--seconds 10] [--kind redis] [--json | --screen]
+
+--screen measures the MONITOR screen's core instead of the headless command: a process
+that drives a MonitorSession the way the screen does (take() 30 times a second, keeping
+the newest 200 lines parsed; stats() once a second) and counts the lines it saw.
 """
 
 from __future__ import annotations
@@ -89,12 +93,44 @@ def wait_ok(path: Path, timeout: float = 10.0) -> None:
     raise SystemExit(f"{path.name}: monitor did not start")
 
 
+async def screen(port: int, ready: Path) -> None:
+    """Drive a MonitorSession like the screen does; print the lines seen when stopped."""
+    import asyncio
+
+    from redis_tui.core.monitor import MonitorOptions, MonitorSession
+    from redis_tui.core.target import Target
+
+    session = MonitorSession(Target(port=port), MonitorOptions(max_duration_s=0))
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGINT, session.stop)
+    task = asyncio.create_task(session.run())
+    while session.state != "running":
+        await asyncio.sleep(0.01)
+    ready.write_bytes(b"OK\n")
+    frame = 0
+    while not task.done():
+        await asyncio.sleep(1 / 30)
+        session.take(limit=200)
+        frame += 1
+        if frame % 30 == 0:
+            session.stats()
+    await task
+    print(session.stats().seen)
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--screen-worker"]:
+        import asyncio
+
+        asyncio.run(screen(int(sys.argv[2]), Path(sys.argv[3])))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="load duration (default 10)")
     parser.add_argument("--kind", default="redis", help="redis or valkey (default redis)")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--json", action="store_true", help="run redis-tui with --json (costs more)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="run redis-tui monitor with --json (costs more)")
+    mode.add_argument("--screen", action="store_true", help="measure the screen's core (MonitorSession + view)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-monitor-"))
     ours_path, theirs_path = work / "redis-tui.txt", work / "redis-cli.txt"
@@ -103,8 +139,10 @@ def main() -> int:
         with open(theirs_path, "wb") as theirs_out, open(ours_path, "wb") as ours_out:
             theirs = subprocess.Popen(["redis-cli", "-p", port, "monitor"], stdout=theirs_out)
             command = [sys.executable, "-m", "redis_tui", "monitor", "-p", port, "--duration", "0"]
-            ours = subprocess.Popen(command + (["--json"] if args.json else []), cwd=ROOT, stdout=ours_out,
-                                    stderr=subprocess.PIPE)
+            if args.screen:
+                command = [sys.executable, __file__, "--screen-worker", port, str(ours_path)]
+            ours = subprocess.Popen(command + (["--json"] if args.json else []), cwd=ROOT,
+                                    stdout=subprocess.PIPE if args.screen else ours_out, stderr=subprocess.PIPE)
             wait_ok(theirs_path)
             if args.json:
                 time.sleep(1.0)
@@ -125,12 +163,13 @@ def main() -> int:
             cpu = cpu_seconds(ours.pid) - cpu_start
             ours.send_signal(signal.SIGINT)  # both stop now: no time to catch up
             theirs.terminate()
-            _, err = ours.communicate(timeout=60)
+            out, err = ours.communicate(timeout=60)
             theirs.wait(10)
             sampler.done.set()
             sampler.join()
             server_cmds = int(redis.Redis(port=server.port).info("stats")["total_commands_processed"])
-    theirs_lines, ours_lines = count_lines(theirs_path), count_lines(ours_path)
+    theirs_lines = count_lines(theirs_path)
+    ours_lines = int(out.split()[-1]) if args.screen else count_lines(ours_path)
     if args.json:
         ours_lines += 1  # no OK line in JSON mode
     ratio = ours_lines / theirs_lines if theirs_lines else 0.0
@@ -142,7 +181,7 @@ def main() -> int:
     print(f"redis-tui monitor : {ours_lines:>11,} lines ({ours_lines / elapsed:,.0f}/s), "
           f"peak omem {sampler.peak['redis-tui'] / mb:.2f} MB, peak RSS {sampler.peak_rss / 1024:.1f} MB, "
           f"CPU {100 * cpu / elapsed:.0f}% of a core"
-          f"{' (--json)' if args.json else ''}")
+          f"{' (--json)' if args.json else ''}{' (screen core: lines seen)' if args.screen else ''}")
     verdict = "OK" if ratio >= 0.95 else "BELOW TARGET"
     print(f"ratio redis-tui / redis-cli: {ratio:.3f} (target >= 0.95: {verdict}); "
           f"omem target < 1 MB: {'OK' if sampler.peak['redis-tui'] < mb else 'ABOVE'}")

@@ -123,3 +123,11 @@ def test_options_and_config_table(tmp_path):
                 'delimiter = "\\\\"'):
         with pytest.raises(ConfigError, match=r"c.toml:2"):
             parse(f"[monitor]\n{bad}\n", tmp_path / "c.toml")
+
+
+def test_documented_config_is_valid_and_states_the_defaults():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "config.monitor.toml"
+    config = parse(path.read_text(), path)
+    assert MonitorOptions.from_section(config.sections["monitor"]) == MonitorOptions()
