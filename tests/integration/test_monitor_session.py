@@ -299,3 +299,87 @@ async def test_refusals_and_failures_say_what_happened(server_factory):
     async with Running(Target(port=port)) as run:
         event = await asyncio.wait_for(run.task, 10)
     assert event.reason == "connection-refused"
+
+
+def make_certs(folder) -> dict[str, str]:
+    """A throwaway CA and a server certificate for 127.0.0.1/localhost (openssl CLI)."""
+    import subprocess
+
+    def run(*args):
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1",
+        "-subj", "/CN=redis-tui test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
+    (folder / "ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "server.crt", "-days", "1", "-extfile", "ext")
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt", "-days", "1",
+        "-subj", "/CN=someone else")
+    return {name: str(folder / name) for name in ("ca.crt", "server.crt", "server.key", "other.crt")}
+
+
+async def test_tls(server_factory, tmp_path):
+    import shutil
+
+    from redis_tui.core.server import ServerError, free_port
+    from redis_tui.core.target import TLS
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    files = make_certs(tmp_path)
+    tls_port = free_port()
+    try:
+        server_factory(config={"tls-port": str(tls_port), "tls-cert-file": files["server.crt"],
+                               "tls-key-file": files["server.key"], "tls-ca-cert-file": files["ca.crt"],
+                               "tls-auth-clients": "no"})
+    except ServerError as exc:
+        pytest.skip(f"this server has no TLS: {exc}")
+    client = aioredis.Redis(host="localhost", port=tls_port, protocol=2, ssl=True, ssl_ca_certs=files["ca.crt"])
+    target = Target(host="localhost", port=tls_port, tls=True, tls_files=TLS(cacert=files["ca.crt"]))
+    async with Running(target) as run:
+        assert run.kinds() == ["started"]
+        await client.set("over", "tls")
+        lines = await run.lines(1, last=b"SET")
+        assert [line.args for line in lines if line.command == "SET"] == [(b"SET", b"over", b"tls")]
+    wrong_ca = Target(host="localhost", port=tls_port, tls=True, tls_files=TLS(cacert=files["other.crt"]))
+    async with Running(wrong_ca) as run:
+        event = await asyncio.wait_for(run.task, 10)
+    assert event.reason == "tls-error"
+    insecure = Target(host="localhost", port=tls_port, tls=True, tls_files=TLS(cacert=files["other.crt"], insecure=True))
+    async with Running(insecure) as run:
+        assert run.kinds() == ["started"]
+    await client.aclose()
+
+
+async def test_through_sentinel(server, tmp_path):
+    import subprocess
+
+    from redis_tui.core.server import free_port
+
+    port = free_port()
+    conf = tmp_path / "sentinel.conf"
+    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {tmp_path}\nsentinel monitor mymaster 127.0.0.1 {server.port} 1\n")
+    sentinel = subprocess.Popen([str(server.binary), str(conf), "--sentinel"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        probe = aioredis.Redis(port=port, protocol=2)
+        for _ in range(200):
+            try:
+                if await probe.execute_command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"):
+                    break
+            except Exception:  # noqa: BLE001 - not up yet
+                pass
+            await asyncio.sleep(0.05)
+        await probe.aclose()
+        target = Target(sentinel=(("127.0.0.1", port),), master="mymaster")
+        async with Running(target) as run:
+            assert run.kinds() == ["started"], run.events
+            client = tcp(server)
+            await client.set("via", "sentinel")
+            lines = await run.lines(1, last=b"SET")
+            assert (b"SET", b"via", b"sentinel") in [line.args for line in lines]
+            await client.aclose()
+    finally:
+        sentinel.terminate()
+        sentinel.wait(5)
