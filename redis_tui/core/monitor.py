@@ -22,12 +22,12 @@ from typing import Callable, Mapping
 
 from redis_tui.core.errors import Problem, classify
 from redis_tui.core.format import human_bytes, human_duration
-from redis_tui.core.monitor_commands import CommandTable
+from redis_tui.core.monitor_commands import CommandSpec, CommandTable
 from redis_tui.core.monitor_conn import MonitorConnection, MonitorRefused, open_monitor
 from redis_tui.core.monitor_feed import Feed, Sink, ViewBatch, ViewBuffer, check_delimiter
 from redis_tui.core.monitor_filter import Filter
 from redis_tui.core.monitor_guard import FAILURES_FOR_LOST, Guard, GuardUnavailable
-from redis_tui.core.monitor_parse import cut_line
+from redis_tui.core.monitor_parse import MonitorLine, cut_line
 from redis_tui.core.monitor_stats import MonitorStats, Window
 from redis_tui.core.target import Target
 
@@ -159,6 +159,12 @@ class MonitorSession:
     def stats(self) -> MonitorStats:
         """The aggregates now."""
         return self.window.snapshot(self.clock(), self.options.top)
+
+    def command_spec(self, line: MonitorLine) -> CommandSpec:
+        """Label (``CONFIG GET``), family (for color) and write flag of a line's command."""
+        if not line.args:
+            return CommandSpec("")
+        return self.feed.table.lookup(line.args[0], line.args[1] if len(line.args) > 1 else None)
 
     @property
     def elapsed(self) -> float:

@@ -33,15 +33,24 @@ class Guard:
 
     def __init__(self, target: Target, connect_timeout: float = 3.0) -> None:
         self.target = target
-        self.client = make_client(
-            target, connect_timeout=connect_timeout, reply_timeout=GUARD_REPLY_TIMEOUT, client_name=GUARD_CLIENT_NAME
-        )
-        self.client.set_response_callback("COMMAND", lambda response, **_: response)
+        self.connect_timeout = connect_timeout
+        self.client = self._make_client(GUARD_CLIENT_NAME)
         self.address: str | None = None
         self._list_by_id = True
 
+    def _make_client(self, name: str | None):
+        client = make_client(self.target, connect_timeout=self.connect_timeout, reply_timeout=GUARD_REPLY_TIMEOUT,
+                             client_name=name)
+        client.set_response_callback("COMMAND", lambda response, **_: response)
+        return client
+
     async def prepare(self) -> CommandTable:
         """Connect; learn our own address and the server's command table."""
+        try:
+            await self.client.ping()
+        except rex.NoPermissionError:  # the ACL forbids naming the connection: go without a name
+            await self.close()
+            self.client = self._make_client(None)
         self.address = await self.own_address()
         try:
             reply = await self.client.execute_command("COMMAND")

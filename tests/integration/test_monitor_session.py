@@ -383,3 +383,18 @@ async def test_through_sentinel(server, tmp_path):
     finally:
         sentinel.terminate()
         sentinel.wait(5)
+
+
+async def test_without_client_permissions_it_runs_and_warns(server):
+    admin = tcp(server)
+    await admin.execute_command("ACL", "SETUSER", "noclient", "on", ">pw", "~*", "+@all", "-client")
+    async with Running(Target(port=server.port, username="noclient", password="pw"),
+                       MonitorOptions(guard_interval_s=0.05)) as run:
+        await wait_until(lambda: "warning" in run.kinds())
+        assert "cannot watch the MONITOR output buffer" in run.events[-1].message
+        await admin.hset("h", "f", "v")
+        lines = await run.lines(1, last=b"HSET")
+        hset = [line for line in lines if line.command == "HSET"][0]
+        assert run.session.command_spec(hset).family == "hash"  # the server's COMMAND table was read
+        assert run.session.state == "running"
+    await admin.aclose()

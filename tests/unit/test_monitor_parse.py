@@ -29,7 +29,7 @@ def monitor_line(args: list[bytes], client: str = "127.0.0.1:50000", db: int = 0
     return b"+%s [%d %s] %s\r\n" % (ts.encode(), db, client.encode(), body)
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(
     st.lists(st.binary(max_size=40), min_size=1, max_size=8),
     st.sampled_from(CLIENTS),
@@ -44,6 +44,7 @@ def test_any_arguments_round_trip(args, client, db):
     assert line.ts == "1700000000.123456"
 
 
+@settings(deadline=None)
 @given(st.lists(st.binary(max_size=30), min_size=1, max_size=6))
 def test_split_args_round_trips(args):
     assert split_args(b" ".join(escape_arg(a) for a in args)) == args
@@ -117,6 +118,7 @@ def test_cut_line_inside_escapes_and_quotes():
     assert line.truncated and line.args[0].startswith(b"XXX")
 
 
+@settings(deadline=None)
 @given(st.lists(st.binary(max_size=60), min_size=1, max_size=6), st.integers(40, 400))
 def test_cut_line_never_breaks_parsing(args, limit):
     raw = monitor_line(args).rstrip(b"\r\n")
@@ -126,7 +128,7 @@ def test_cut_line_never_breaks_parsing(args, limit):
     assert kept == tuple(args[1 : 1 + len(kept)])
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.lists(st.binary(max_size=20), min_size=1, max_size=5), st.sampled_from(CLIENTS + ['a"b\\c'])),
                 max_size=10))
 def test_json_lines_fast_path_equals_parsed_records(items):
