@@ -34,6 +34,7 @@ from redis_tui.core.target import Target
 MB = 1024 * 1024
 READ_SIZE = 256 * 1024
 COALESCE_BELOW, COALESCE_S = 64 * 1024, 0.004  # a read smaller than this: wait before the next
+SPIKE_FACTOR = 4  # an output buffer this many times the limit stops MONITOR at the first look
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 TERMINAL = ("auth-required", "auth-failed", "permission-denied", "monitor-refused")
 USER, MAX_DURATION, OUTPUT_BUFFER, LOST = "user", "max-duration", "output-buffer", "lost"
@@ -226,6 +227,7 @@ class MonitorSession:
             self._emit("lost", f"{problem.summary if problem else 'the server went away'}; "
                        f"retrying in {BACKOFF[0]:g} s", problem.id if problem else LOST, problem, BACKOFF[0])
             await self._sleep(BACKOFF[0], deadline)
+            attempt = 1
 
     async def _connect(self) -> tuple[Guard, MonitorConnection]:
         guard = Guard(self.target, self.options.connect_timeout_s)
@@ -264,7 +266,7 @@ class MonitorSession:
         return result if isinstance(result, tuple) else (result, None)
 
     async def _read(self, conn: MonitorConnection) -> tuple[str, Problem | None]:
-        read, feed, reading = conn.reader.read, self.feed.feed, self._reading
+        read, reading = conn.reader.read, self._reading
         transport = conn.writer.transport
         limit = self.options.max_line_kb * 1024
         tail = b""
@@ -281,18 +283,19 @@ class MonitorSession:
                     transport.pause_reading()
                     await asyncio.sleep(COALESCE_S)
                     transport.resume_reading()
-                if tail:
-                    data = tail + data
-                cut = data.rfind(b"\n") + 1
-                if cut:
-                    feed(data if cut == len(data) else data[:cut])
-                    tail = data[cut:]
-                else:
-                    tail = data
-                if len(tail) > limit:
-                    tail = await self._skip_long_line(conn.reader, tail, limit)
+                tail = self._whole_lines(tail + data if tail else data)
+                while len(tail) > limit:
+                    tail = self._whole_lines(await self._skip_long_line(conn.reader, tail, limit))
         except (OSError, ConnectionError, EOFError) as exc:
             return LOST, classify(exc, self.target, connected=True)
+
+    def _whole_lines(self, data: bytes) -> bytes:
+        """Feed the whole lines at the start of `data`; return the unfinished last line."""
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            return data
+        self.feed.feed(data if cut == len(data) else data[:cut])
+        return data[cut:]
 
     async def _skip_long_line(self, reader: asyncio.StreamReader, head: bytes, limit: int) -> bytes:
         """Keep the head of a line longer than the limit, read past its end, feed the head."""
@@ -306,7 +309,7 @@ class MonitorSession:
                 return data[end + 1 :]
 
     async def _watch(self, guard: Guard, client_id: int | None) -> tuple[str, Problem | None]:
-        failures = 0
+        failures = over = 0
         limit = self.options.max_buffer_bytes
         while True:
             await asyncio.sleep(self.options.guard_interval_s)
@@ -326,7 +329,10 @@ class MonitorSession:
                 continue
             self.last_omem = omem
             self.peak_omem = max(self.peak_omem, omem)
-            if omem > limit:
+            # One huge command fills the buffer for a moment even when we keep up: trip when
+            # it stays over the limit from one look to the next, or is far over it at once.
+            over = over + 1 if omem > limit else 0
+            if over >= 2 or omem > SPIKE_FACTOR * limit:
                 problem = Problem(OUTPUT_BUFFER, (
                     f"MONITOR stopped: its output buffer on the server reached {human_bytes(omem)} "
                     f"(limit {human_bytes(limit)}; [monitor] max_buffer_mb)"))

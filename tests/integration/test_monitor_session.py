@@ -398,3 +398,20 @@ async def test_without_client_permissions_it_runs_and_warns(server):
         assert run.session.command_spec(hset).family == "hash"  # the server's COMMAND table was read
         assert run.session.state == "running"
     await admin.aclose()
+
+
+async def test_a_huge_command_is_cut_and_the_stream_goes_on(server):
+    client = tcp(server)
+    async with Running(Target(port=server.port), MonitorOptions(max_line_kb=64)) as run:
+        await client.set("huge", b"\x00" * 3_000_000)  # a 12 MB MONITOR line
+        await client.set("after", "small")
+        got = []
+
+        def both():
+            got.extend(line for line in run.session.take().lines if line.command == "SET")
+            return len(got) >= 2
+
+        await wait_until(both)
+    assert got[0].args == (b"SET", b"huge") and got[0].truncated
+    assert got[1].args == (b"SET", b"after", b"small") and not got[1].truncated
+    await client.aclose()
