@@ -11,13 +11,12 @@ for display is the sink's business, and only for what it shows.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
 from itertools import compress
 from typing import Callable, Protocol
-
-import re
 
 from redis_tui.core.monitor_commands import CommandTable, key_of
 from redis_tui.core.monitor_filter import Filter, Matcher
