@@ -108,6 +108,7 @@ class MonitorSession:
         self.view = ViewBuffer(options.buffer_lines)
         self._filter = spec
         self._own: set[str] = set()
+        self._hidden: set[str] = set()
         self.feed = Feed(CommandTable.default(), self.window, spec, delimiter=check_delimiter(options.delimiter),
                          sink=sink if sink is not None else self.view, clock=clock)
         self.state = "stopped"
@@ -144,9 +145,15 @@ class MonitorSession:
     def set_filter(self, spec: Filter) -> None:
         """Filter the stream and the aggregates from now on (both start afresh)."""
         self._filter = spec
-        self.feed.set_filter(spec.with_excluded(self._own))
+        self.feed.set_filter(spec.with_excluded(self._own | self._hidden))
         self.window.clear()
         self.view.clear()
+
+    def hide_clients(self, addresses) -> None:
+        """Leave these client addresses out of the stream (e.g. the dashboard's own poller,
+        as CLIENT INFO ``addr=`` tells it); the guard's connection is always left out."""
+        self._hidden = set(addresses)
+        self.feed.set_filter(self._filter.with_excluded(self._own | self._hidden))
 
     def clear(self) -> None:
         """Empty the view and the aggregates."""
@@ -239,7 +246,7 @@ class MonitorSession:
             raise
         self.feed.table = table
         self._own = {guard.address} if guard.address else set()
-        self.feed.set_filter(self._filter.with_excluded(self._own))
+        self.feed.set_filter(self._filter.with_excluded(self._own | self._hidden))
         return guard, conn
 
     async def _serve(self, guard: Guard, conn: MonitorConnection, deadline: float | None) -> tuple[str, Problem | None]:

@@ -167,7 +167,15 @@ async def test_own_guard_traffic_is_hidden_and_buffer_is_watched(server):
         guard = [line for line in lines if line.client in run.session.feed.matcher.filter.exclude_clients]
         assert guard == [] and run.session.feed.matcher.filter.exclude_clients  # the guard is left out
         assert run.session.peak_omem < 1024 * 1024
+        address = (await client.execute_command("CLIENT", "INFO")).decode().split("addr=", 1)[1].split()[0]
+        run.session.hide_clients({address})
+        await client.set("hidden", "v")
+        other = tcp(server)
+        await other.set("shown", "v")
+        lines = await run.lines(1, last=b"SET")
+        assert [line.args[1] for line in lines if line.command == "SET"] == [b"shown"]
         await client.aclose()
+        await other.aclose()
 
 
 async def test_command_table_agrees_with_command_getkeys(server):
