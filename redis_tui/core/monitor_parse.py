@@ -162,21 +162,23 @@ def json_lines(lines: list[bytes]) -> bytes:
         space = raw.find(b" [")
         end = raw.find(b'] "', space)
         args = raw[end + 2 :]
+        db, _, client = raw[space + 2 : end].partition(b" ")
         if (space < 0 or end < 0 or b"\\" in args or raw.endswith(TRUNCATED_MARK) or raw[:1] != b"+"
-                or not raw[1:space].replace(b".", b"", 1).isdigit()):
+                or not raw[1:space].replace(b".", b"", 1).isdigit() or not db.isdigit()):
             line = parse_line(raw)
             if line is not None:
                 out.append(json_record(line).encode("ascii"))
             continue
-        db, _, client = raw[space + 2 : end].partition(b" ")
         quoted = clients.get(client)
         if quoted is None:
             quoted = clients[client] = json.dumps(client.decode("utf-8", "backslashreplace")).encode("ascii")
         close = args.find(b'"', 1)
-        rest = args[close + 2 :]
+        rest = args[close + 3 : -1]  # inside the first and last quotes of the other arguments
+        if close + 2 < len(args):  # quotes only delimit arguments here: each '" "' is a separator
+            rest = b'"' + rest.replace(b'" "', b'", "') + b'"'
         out.append(
             b'{"ts": %s, "db": %s, "client": %s, "command": %s", "args": [%s]}'
-            % (raw[1:space], db, quoted, args[: close].upper(), rest.replace(b'" "', b'", "'))
+            % (raw[1:space], db, quoted, args[:close].upper(), rest)
         )
     out.append(b"")
     return b"\n".join(out)

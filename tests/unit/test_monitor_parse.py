@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from redis_tui.core.monitor_parse import (
@@ -128,9 +128,10 @@ def test_cut_line_never_breaks_parsing(args, limit):
     assert kept == tuple(args[1 : 1 + len(kept)])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.tuples(st.lists(st.binary(max_size=20), min_size=1, max_size=5), st.sampled_from(CLIENTS + ['a"b\\c'])),
                 max_size=10))
+@example([([b"", b" "], "lua"), ([b"SET", b" ", b" "], "lua"), ([b"PING"], "lua"), ([b"a", b"", b""], "lua")])
 def test_json_lines_fast_path_equals_parsed_records(items):
     raws = [monitor_line(args, client).rstrip(b"\r\n") for args, client in items]
     raws.append(b"+not a monitor line")
