@@ -24,6 +24,7 @@ from redis_tui.settings import Settings, resolve
 # USAGE_EXIT (the exit code for bad arguments; 2 unless the command's contract says otherwise).
 COMMANDS: dict[str, str] = {}
 COMMANDS["doctor"] = "redis_tui.commands.doctor"
+COMMANDS["monitor"] = "redis_tui.commands.monitor"
 
 
 class UsageError(Exception):

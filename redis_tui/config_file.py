@@ -90,6 +90,17 @@ DASHBOARD_KEYS: dict[str, Key] = {
 # Feature sections ([name] tables): name → {key: Key}. Features add theirs here.
 SECTIONS: dict[str, dict[str, Key]] = {}
 SECTIONS["thresholds"] = {name: Key(check, expected) for name, (check, expected, _) in THRESHOLD_FIELDS.items()}
+SECTIONS["monitor"] = {
+    "max_buffer_mb": Key(positive, "megabytes, a number above 0 (stop MONITOR when its output buffer passes it)"),
+    "max_duration_s": Key(lambda v: positive(v) or (non_negative_int(v) and v == 0), "seconds, a number (0 for no limit)"),
+    "window_s": Key(lambda v: non_negative_int(v) and 5 <= v <= 3600, "seconds, a whole number 5-3600"),
+    "buffer_lines": Key(lambda v: non_negative_int(v) and 100 <= v <= 1_000_000, "a number of lines, 100-1000000"),
+    "delimiter": Key(lambda v: is_str(v) and v != "" and v.isascii() and v.isprintable() and not set(v) & set('"\\'),
+                     "printable ASCII text without quotes or backslashes, e.g. \":\""),
+    "top": Key(lambda v: non_negative_int(v) and 1 <= v <= 100, "a number of rows, 1-100"),
+    "guard_interval_s": Key(lambda v: positive(v) and v <= 10, "seconds, above 0 and at most 10"),
+    "max_line_kb": Key(lambda v: non_negative_int(v) and 4 <= v <= 65536, "kilobytes, a whole number 4-65536"),
+}
 
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}
 

@@ -1,0 +1,236 @@
+"""Stream MONITOR headless: redis-cli's line format or JSON lines, with filters and a summary.
+
+Plain output is exactly what ``redis-cli monitor`` prints (``OK``, then one line per
+command), so existing scripts keep working; ``--json`` prints one object per line. Stops
+after --duration (default: [monitor] max_duration_s, 600 s; 0 for none), on Ctrl-C, when
+the MONITOR output buffer on the server passes [monitor] max_buffer_mb, or when stdout is
+closed; then prints a summary of the top commands and key prefixes on stderr.
+Unlike redis-cli, -n/--db filters the stream to one database. Exit codes: 0 done, 1
+stopped by the output-buffer guard, 2 bad arguments or the server refused or cannot be
+reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import queue
+import signal
+import sys
+import threading
+from typing import BinaryIO, Callable
+
+from redis_tui.core.format import human_bytes, human_duration, percent, thousands
+from redis_tui.core.monitor import MAX_DURATION, OUTPUT_BUFFER, USER, MonitorEvent, MonitorOptions, MonitorSession
+from redis_tui.core.monitor_filter import Filter
+from redis_tui.core.monitor_parse import json_lines, plain_block, plain_lines
+from redis_tui.core.monitor_stats import Share
+from redis_tui.core.target import TargetError, parse_db
+from redis_tui.settings import Settings
+
+USAGE_EXIT = 2
+STDOUT_CLOSED = "stdout-closed"
+MAX_PENDING = 64 * 1024 * 1024  # bytes waiting for a slow stdout before lines are dropped
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The monitor command's own options."""
+    parser.epilog = (
+        "-n/--db N filters the stream to database N (unlike redis-cli). Stops after --duration, on Ctrl-C, "
+        "when the MONITOR output buffer on the server passes [monitor] max_buffer_mb (default 8), or when "
+        "stdout closes; then prints a summary on stderr. Exit codes: 0 done, 1 stopped by the output-buffer "
+        "guard, 2 bad arguments, or the server refused or cannot be reached."
+    )
+    group = parser.add_argument_group("monitor (filters apply to the output and the summary)")
+    group.add_argument("--command", action="append", metavar="CMD",
+                       help="only this command (repeatable, or comma-separated; 'CONFIG GET' for a subcommand)")
+    group.add_argument("--match", metavar="GLOB", help="only commands whose first key matches this Redis glob")
+    group.add_argument("--client", action="append", metavar="ADDR",
+                       help="only this client: ip:port, ip, unix, lua, or a glob (repeatable)")
+    group.add_argument("--json", action="store_true", help='one JSON object per line: {"ts", "db", "client", '
+                       '"command", "args"}; arguments that are not valid UTF-8 get \\xNN for each bad byte')
+    group.add_argument("--duration", type=float, metavar="S",
+                       help="stop after S seconds (default [monitor] max_duration_s = 600; 0 for no limit)")
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Stream until stopped; returns the exit code."""
+    try:
+        if args.duration is not None and args.duration < 0:
+            raise TargetError(f"--duration must be 0 or more, got {args.duration:g}")
+        options = MonitorOptions.from_section(settings.section("monitor"), max_duration_s=args.duration)
+        commands = [c for value in args.command or () for c in value.split(",")]
+        db = parse_db(args.db) if args.db is not None else None
+        spec = Filter.build(commands, key=args.match, clients=args.client or (), db=db)
+    except (TargetError, ValueError) as exc:
+        print(f"redis-tui monitor: {exc}", file=sys.stderr)
+        return USAGE_EXIT
+    writer = StdoutWriter(sys.stdout.buffer)
+    try:
+        return asyncio.run(_stream(settings, options, spec, writer, json_lines=args.json))
+    finally:
+        writer.close()
+        if writer.broken:
+            _silence_stdout()
+
+
+async def _stream(settings: Settings, options: MonitorOptions, spec: Filter, writer: StdoutWriter,
+                  json_lines: bool) -> int:
+    loop = asyncio.get_running_loop()
+    sink = JsonSink(writer) if json_lines else PlainSink(writer)
+    first = True
+
+    def on_event(event: MonitorEvent) -> None:
+        nonlocal first
+        if event.kind == "started" and not json_lines and first:
+            writer.put(b"OK\n")
+        first = False
+        if event.kind in ("lost", "retrying", "resumed", "warning"):
+            print(f"redis-tui monitor: {event.message}", file=sys.stderr, flush=True)
+
+    session = MonitorSession(settings.target, options, spec, sink=sink, on_event=on_event)
+    writer.on_broken = lambda: loop.call_soon_threadsafe(session.stop, STDOUT_CLOSED)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, session.stop, USER)
+    try:
+        end = await session.run()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    writer.close()
+    if end.reason == STDOUT_CLOSED:
+        return 0
+    if end.reason not in (USER, MAX_DURATION, OUTPUT_BUFFER, "error"):
+        print(f"redis-tui monitor: {end.message}", file=sys.stderr)
+        return 2
+    print(summary(session, end, writer), file=sys.stderr)
+    return 0 if end.reason in (USER, MAX_DURATION) else 1
+
+
+def summary(session: MonitorSession, end: MonitorEvent, writer: StdoutWriter) -> str:
+    """The closing report: counts, rate, top commands and prefixes, the guard's figures."""
+    stats = session.stats()
+    seconds = max(end.at - (session.started_at or end.at), 1e-9)
+    lines = [f"redis-tui monitor: {thousands(stats.matched)} commands in {human_duration(seconds)} "
+             f"({thousands(round(stats.matched / seconds))}/s); {end.message}"]
+    if session.filter.active:
+        lines.append(f"  filter: {session.filter.describe()} ({thousands(stats.seen)} commands seen in all)")
+    lines.append("  top commands: " + _shares(stats.since_start_commands))
+    lines.append("  top key prefixes: " + _shares(stats.since_start_prefixes))
+    if session.peak_omem or session.last_omem is not None:
+        lines.append(f"  peak MONITOR output buffer on the server: {human_bytes(session.peak_omem)}")
+    if writer.dropped_lines:
+        lines.append(f"  {thousands(writer.dropped_lines)} lines not written: stdout was too slow")
+    return "\n".join(lines)
+
+
+def _shares(rows: tuple[Share, ...]) -> str:
+    if not rows:
+        return "none"
+    return ", ".join(f"{row.label} {percent(row.share)} ({thousands(row.count)})" for row in rows[:5])
+
+
+class PlainSink:
+    """redis-cli's format: the server's line without ``+``, one per line."""
+
+    def __init__(self, writer: StdoutWriter) -> None:
+        self.writer = writer
+
+    def block(self, block: bytes, count: int) -> None:
+        """All lines of a block."""
+        self.writer.put(plain_block(block))
+
+    def lines(self, lines: list[bytes]) -> None:
+        """Some lines."""
+        if lines:
+            self.writer.put(plain_lines(lines))
+
+
+class JsonSink(PlainSink):
+    """One JSON object per line (see `monitor_parse.json_record`)."""
+
+    def block(self, block: bytes, count: int) -> None:
+        """All lines of a block."""
+        self.lines(block.split(b"\r\n")[:-1])
+
+    def lines(self, lines: list[bytes]) -> None:
+        """Some lines."""
+        self.writer.put(json_lines(lines))
+
+
+class StdoutWriter:
+    """Writes to a binary stream from a thread, so a slow reader never stalls the socket loop.
+
+    Past `max_pending` bytes waiting, further output is dropped and counted. When the
+    stream closes (``| head``), `broken` turns True and `on_broken` is called (from the
+    writer thread).
+    """
+
+    def __init__(self, stream: BinaryIO, max_pending: int = MAX_PENDING) -> None:
+        self.stream = stream
+        self.max_pending = max_pending
+        self.pending = 0
+        self.dropped_lines = 0
+        self.broken = False
+        self.on_broken: Callable[[], None] | None = None
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="monitor-stdout", daemon=True)
+        self._thread.start()
+
+    def put(self, data: bytes) -> None:
+        """Queue `data` for writing (or drop it if the reader is too slow or gone)."""
+        if self.broken or not data:
+            return
+        if self.pending > self.max_pending:
+            self.dropped_lines += data.count(b"\n")
+            return
+        with self._lock:
+            self.pending += len(data)
+        self._queue.put(data)
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Write what is queued, then stop the thread."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            chunks = []
+            while item is not None:
+                chunks.append(item)
+                if len(chunks) >= 256:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if chunks:
+                self._write(b"".join(chunks))
+            if item is None:
+                return
+
+    def _write(self, data: bytes) -> None:
+        try:
+            if not self.broken:
+                self.stream.write(data)
+                self.stream.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            self.broken = True
+            if self.on_broken is not None:
+                self.on_broken()
+        finally:
+            with self._lock:
+                self.pending -= len(data)
+
+
+def _silence_stdout() -> None:
+    """After stdout closed: point fd 1 at /dev/null so the interpreter's last flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

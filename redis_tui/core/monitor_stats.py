@@ -1,0 +1,148 @@
+"""Aggregates over the MONITOR stream: commands/s, top commands, key prefixes and clients.
+
+Lines are counted into one bucket per second (keyed by (command, prefix, client)), kept
+for a sliding window (default 60 s); a snapshot merges the buckets. Buckets leaving the
+window are folded into totals since the start. Memory stays bounded whatever the traffic:
+past `cap` distinct names, further names count as ``(other)``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from dataclasses import dataclass
+
+from redis_tui.core.display import safe_text
+
+OTHER = "(other)"
+NO_KEY = None
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """One row of a top-N table: a name, its count, its share of the matched traffic (0-1)."""
+
+    name: str | bytes
+    count: int
+    share: float
+
+    @property
+    def label(self) -> str:
+        """The name as safe, printable text (key prefixes are untrusted bytes)."""
+        return safe_text(self.name, 80)
+
+
+@dataclass(frozen=True)
+class MonitorStats:
+    """What the MONITOR screen shows beside the stream, at one moment.
+
+    `per_second` holds the lines that passed the filters in each of the last `window_s`
+    seconds, oldest first, the current (partial) second last. Top tables cover the window;
+    `since_start_*` cover the whole run.
+    """
+
+    window_s: int = 60
+    seen: int = 0
+    matched: int = 0
+    rate: float = 0.0
+    per_second: tuple[int, ...] = ()
+    commands: tuple[Share, ...] = ()
+    prefixes: tuple[Share, ...] = ()
+    clients: tuple[Share, ...] = ()
+    since_start_commands: tuple[Share, ...] = ()
+    since_start_prefixes: tuple[Share, ...] = ()
+    since_start_clients: tuple[Share, ...] = ()
+
+
+class Window:
+    """Per-second buckets over a sliding window, plus bounded totals since the start."""
+
+    def __init__(self, seconds: int = 60, cap: int = 5000, total_cap: int = 10_000) -> None:
+        self.seconds = max(1, int(seconds))
+        self.cap = cap
+        self.total_cap = total_cap
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget everything (after a filter change or on the user's request)."""
+        self.seen = 0
+        self.matched = 0
+        self._second: int | None = None
+        self._bucket: dict[tuple, int] = {}
+        self._buckets: deque[tuple[int, dict[tuple, int]]] = deque()
+        self._totals: tuple[dict, dict, dict] = ({}, {}, {})
+
+    def add(self, second: int, label: str, prefix: bytes | None, client: str, count: int) -> None:
+        """Count `count` matched lines of one (command, prefix, client) in `second`."""
+        if second != self._second:
+            self._advance(second)
+        bucket = self._bucket
+        key = (label, prefix, client)
+        if key not in bucket and len(bucket) >= self.cap:
+            key = (label, OTHER, OTHER)
+        bucket[key] = bucket.get(key, 0) + count
+        self.matched += count
+
+    def _advance(self, second: int) -> None:
+        if self._second is not None and self._bucket:
+            self._buckets.append((self._second, self._bucket))
+        self._bucket = {}
+        self._second = second if self._second is None else max(second, self._second)
+        while self._buckets and self._buckets[0][0] <= self._second - self.seconds:
+            _, old = self._buckets.popleft()
+            self._fold(old)
+
+    def _fold(self, bucket: dict[tuple, int]) -> None:
+        for (label, prefix, client), count in bucket.items():
+            for table, name in zip(self._totals, (label, prefix, client)):
+                if name is NO_KEY:
+                    continue
+                if name not in table and len(table) >= self.total_cap:
+                    name = OTHER
+                table[name] = table.get(name, 0) + count
+
+    def snapshot(self, now: float, top: int = 10) -> MonitorStats:
+        """The aggregates as of `now` (seconds since the epoch)."""
+        second = int(now)
+        if self._second is None or second > self._second:
+            self._advance(second)
+        per_second = [0] * self.seconds
+        window: tuple[dict, dict, dict] = ({}, {}, {})
+        live = [*self._buckets, (self._second, self._bucket)]
+        for at, bucket in live:
+            slot = at - (second - self.seconds + 1)
+            if 0 <= slot < self.seconds:
+                per_second[slot] += sum(bucket.values())
+                _merge(window, bucket)
+        totals = tuple(dict(t) for t in self._totals)
+        for _, bucket in live:
+            _merge(totals, bucket)
+        in_window = sum(per_second)
+        return MonitorStats(
+            window_s=self.seconds,
+            seen=self.seen,
+            matched=self.matched,
+            rate=float(per_second[-2]) if self.seconds > 1 else float(per_second[-1]),
+            per_second=tuple(per_second),
+            commands=_top(window[0], in_window, top),
+            prefixes=_top(window[1], in_window, top),
+            clients=_top(window[2], in_window, top),
+            since_start_commands=_top(totals[0], self.matched, top),
+            since_start_prefixes=_top(totals[1], self.matched, top),
+            since_start_clients=_top(totals[2], self.matched, top),
+        )
+
+
+def _merge(tables: tuple[dict, dict, dict], bucket: dict[tuple, int]) -> None:
+    commands, prefixes, clients = tables
+    for (label, prefix, client), count in bucket.items():
+        commands[label] = commands.get(label, 0) + count
+        if prefix is not NO_KEY:
+            prefixes[prefix] = prefixes.get(prefix, 0) + count
+        clients[client] = clients.get(client, 0) + count
+
+
+def _top(table: dict, whole: int, top: int) -> tuple[Share, ...]:
+    best = heapq.nlargest(top, table.items(), key=lambda item: item[1])
+    rows = sorted(best, key=lambda item: (-item[1], str(item[0])))
+    return tuple(Share(name, count, count / whole if whole else 0.0) for name, count in rows)
