@@ -9,6 +9,7 @@ kind present on the machine. Teardown stops every process and removes every dire
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -33,6 +34,8 @@ def hermetic_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
             monkeypatch.delenv(name)
     home = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    monkeypatch.setenv("TZ", "UTC")  # clock times on screen (MONITOR lines) are the same everywhere
+    time.tzset()
 
 
 @pytest.fixture

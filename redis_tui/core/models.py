@@ -187,6 +187,7 @@ class Snapshot:
     config: Mapping[str, str] = field(default_factory=dict)  # CONFIG GET results we asked for
     info: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # every INFO field, by section
     notes: tuple[Problem, ...] = ()  # non-fatal problems (e.g. CLIENT LIST not permitted)
+    own_addr: str | None = None  # the poller's own connection (ip:port), from CLIENT INFO
     slowlog: tuple[SlowEntry, ...] | None = None  # newest first; None: not fetched (yet) or not permitted
     slowlog_at: float | None = None
 

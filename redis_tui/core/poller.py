@@ -60,6 +60,7 @@ class Poller:
         self._client_factory = client_factory
         self._client_name = client_name  # dropped if the ACL forbids CLIENT SETNAME
         self._client = None
+        self._own_addr: str | None = None
         self._wake = asyncio.Event()
         self._forced = False
         self._rings = Rings(history)
@@ -144,6 +145,8 @@ class Poller:
         raw = await client.execute_command("INFO", "all")
         taken_at = self.clock()
         info = parse.parse_info(raw)
+        if self._own_addr is None:
+            self._own_addr = await self._ask_own_addr(client)
         await self._maybe_client_list(client, now_mono, taken_at)
         await self._maybe_config(client, now_mono)
         await self._maybe_slowlog(client, now_mono, taken_at)
@@ -151,6 +154,7 @@ class Poller:
 
     async def close(self) -> None:
         """Drop the connection (the next poll opens a new one)."""
+        self._own_addr = None
         client, self._client = self._client, None
         if client is not None:
             try:
@@ -159,6 +163,18 @@ class Poller:
                 pass
 
     # --- internals ---------------------------------------------------------------------
+    @staticmethod
+    async def _ask_own_addr(client) -> str:
+        """Our connection's address as the server sees it (once per connection; "" if unknown).
+
+        The MONITOR screen uses it to leave the dashboard's own polling out of the stream.
+        """
+        try:
+            rows = parse.parse_client_list(await client.execute_command("CLIENT INFO"))
+        except rex.ResponseError:  # Redis < 6.2, or the ACL forbids it: nothing to hide then
+            return ""
+        return rows[0].addr if rows else ""
+
     async def _maybe_client_list(self, client, now_mono: float, taken_at: float) -> None:
         if now_mono < self._next_client_list:
             return
@@ -239,6 +255,7 @@ class Poller:
             notes=tuple(self._notes.values()),
             slowlog=self._slowlog,
             slowlog_at=self._slowlog_at,
+            own_addr=self._own_addr or None,
         )
         self._previous, self._previous_mono = snapshot, now_mono
         return snapshot

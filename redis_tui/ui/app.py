@@ -19,11 +19,13 @@ from textual.screen import Screen
 from redis_tui.core.diagnosis import Diagnoser
 from redis_tui.core.findings import Finding
 from redis_tui.core.models import Outage, Snapshot, Update
+from redis_tui.core.monitor import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.thresholds import Thresholds
 from redis_tui.ui.dashboard import DashboardScreen
 from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.monitor_screen import MonitorScreen
 from redis_tui.ui.panes.clients import ClientsPane
 from redis_tui.ui.troubleshoot import TroubleshootScreen
 
@@ -61,6 +63,7 @@ class RedisTuiApp(App[None]):
         Binding("minus", "faster", "Interval -", key_display="-"),
         Binding("t", "troubleshoot", "Troubleshoot"),
         Binding("c", "checklist", "Checklist", show=False),
+        Binding("m", "monitor", "MONITOR"),
         Binding("s", "sort_clients", "Sort clients", show=False),
     ]
 
@@ -69,6 +72,7 @@ class RedisTuiApp(App[None]):
     paused: var[bool] = var(False)
     interval: var[float] = var(1.0)
     findings: var[tuple[Finding, ...]] = var(())
+    monitor_since: var[float | None] = var(None)  # when MONITOR started, while it runs
 
     def __init__(
         self,
@@ -79,6 +83,7 @@ class RedisTuiApp(App[None]):
         clock: Callable[[], float] = time.time,
         notices: Iterable[str] = (),
         limits: Thresholds = Thresholds(),
+        monitor_options: MonitorOptions = MonitorOptions(),
     ) -> None:
         super().__init__()
         self.source = source
@@ -89,6 +94,7 @@ class RedisTuiApp(App[None]):
         self.notices = tuple(notices)
         self.diagnoser = Diagnoser(target, limits)
         self.interval = source.interval
+        self.monitor_options = monitor_options
         self._opened_on_problem = False
 
     def on_mount(self) -> None:
@@ -153,6 +159,13 @@ class RedisTuiApp(App[None]):
         self.action_troubleshoot()
         self.screen.call_after_refresh(self.screen.action_show_tab, "checklist")
 
+    def action_monitor(self) -> None:
+        """Open the MONITOR screen (it keeps its stream while you look elsewhere)."""
+        if not self.is_screen_installed("monitor"):
+            self.install_screen(MonitorScreen(self.monitor_options), "monitor")
+        if self.screen is not self.get_screen("monitor"):
+            self.push_screen("monitor")
+
     def action_sort_clients(self) -> None:
         """Sort the clients table by the next column."""
         for pane in self.screen.query(ClientsPane):
@@ -172,6 +185,8 @@ class RedisTuiApp(App[None]):
                             self.action_troubleshoot)
         yield SystemCommand("Production checklist", "Password, persistence, maxmemory, HA, monitoring, backups (c)",
                             self.action_checklist)
+        yield SystemCommand("MONITOR stream", "What is hitting the server right now, filtered, with top tables (m)",
+                            self.action_monitor)
         yield SystemCommand("Sort clients", "Sort the clients table by the next column (s)", self.action_sort_clients)
         yield SystemCommand("Help", "Keys and what each pane shows (?)", self.action_help)
 

@@ -17,6 +17,7 @@ KEYS = (
     ("r", "refresh now (or retry the connection)"),
     ("t", "troubleshooting panel: findings, evidence, what to type (esc: back)"),
     ("c", "production-readiness checklist"),
+    ("m", "MONITOR screen: live command stream, filters, top commands/prefixes/clients (s starts it)"),
     ("s", "sort the clients table by the next column (or click a header)"),
     ("tab", "move focus between tables"),
     ("ctrl+p", "command palette: every action by name"),

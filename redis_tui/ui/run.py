@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from redis_tui.core.monitor import MonitorOptions
 from redis_tui.core.poller import Poller
 from redis_tui.core.thresholds import Thresholds
 from redis_tui.settings import Settings
@@ -19,7 +20,8 @@ def make_app(settings: Settings, notices: tuple[str, ...] = ()):
         history=settings.history,
     )
     return RedisTuiApp(poller, target=settings.target, write=settings.write, notices=notices or settings.warnings,
-                       limits=Thresholds.from_config(settings.section("thresholds")))
+                       limits=Thresholds.from_config(settings.section("thresholds")),
+                       monitor_options=MonitorOptions.from_section(settings.section("monitor")))
 
 
 def run_dashboard(settings: Settings, notices: tuple[str, ...] = ()) -> int:

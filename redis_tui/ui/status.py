@@ -18,7 +18,7 @@ class StatusBar(Widget):
 
     def on_mount(self) -> None:
         self._shown: Text | None = None
-        for name in ("snapshot", "outage", "paused", "interval", "findings"):
+        for name in ("snapshot", "outage", "paused", "interval", "findings", "monitor_since"):
             self.watch(self.app, name, lambda _value: self.refresh(), init=False)
         self.set_interval(1.0, self._tick)  # the age of the data ticks
 
@@ -44,10 +44,18 @@ class StatusBar(Widget):
             parts.append((2, Text(f"{human_rate(snapshot.rates.ops, '')} ops/s")))
         parts.append((0, self._state(now)))
         parts.append((6, Text(f"every {app.interval:g}s", style="dim")))
-        badge = self._findings_badge()
+        badge = self._monitor_badge(now)
+        badge.append_text(self._findings_badge())
         badge.append_text(Text(" WRITE ", style="bold white on red") if app.write
                           else Text(" READ-ONLY ", style="bold black on green"))
         return self._fit(parts, badge)
+
+    def _monitor_badge(self, now: float) -> Text:
+        """``● MON 1m02s`` while MONITOR runs (it costs the server: keep it visible)."""
+        since = self.app.monitor_since
+        if since is None:
+            return Text()
+        return Text(f" ● MON {human_duration(now - since)} ", style="bold white on dark_red").append(" ")
 
     def _findings_badge(self) -> Text:
         """``✖ 1 ▲ 2`` (critical, warning findings; t opens them), or ``✔`` when there are none."""

@@ -220,3 +220,11 @@ async def test_user_that_may_not_name_its_connection_is_still_monitored(server):
     assert snap.server.version != "?"
     assert [c.name for c in snap.client_list if c.user == "plain"] == [""]
     await poller.close()
+
+
+async def test_knows_its_own_address(server):
+    poller = Poller(target_of(server), client_list_every=0)
+    snap = await snapshot(poller)
+    mine = [c for c in snap.client_list if c.name == "redis-tui"]
+    assert snap.own_addr == mine[0].addr
+    await poller.close()

@@ -1,0 +1,210 @@
+"""The MONITOR screen: a live, filtered command stream with commands/s and top-N tables.
+
+It opens stopped and says what MONITOR costs; `s` starts and stops it. The session (core)
+reads the socket at full speed; this screen takes at most a frame's worth of lines 15
+times a second and the aggregates once a second, so a firehose never slows the UI.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, RichLog, Sparkline, Static
+
+from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
+from redis_tui.core.monitor import MonitorEvent, MonitorOptions, MonitorSession
+from redis_tui.core.monitor_filter import Filter
+from redis_tui.ui.monitor_filter import FilterDialog
+from redis_tui.ui.monitor_view import COST, line_text, shares_table
+from redis_tui.ui.status import StatusBar
+
+FRAME_S = 1 / 15
+LINES_PER_FRAME = 400
+
+
+class MonitorScreen(Screen):
+    """MONITOR, safely. Installed once: it keeps running while you look at other screens."""
+
+    BINDINGS = [
+        Binding("s", "toggle", "Start/stop"),
+        Binding("space", "pause_view", "Pause view"),
+        Binding("x", "clear", "Clear"),
+        Binding("f", "filter", "Filter"),
+        Binding("F", "clear_filter", "No filter", show=False),
+        Binding("w", "toggle_window", "Window/total"),
+        Binding("escape,m", "app.pop_screen", "Dashboard"),
+    ]
+
+    def __init__(self, options: MonitorOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.session: MonitorSession | None = None
+        self.since_start = False
+        self.dropped = 0
+        self.shown = 0
+        self.state_text = Text("stopped", style="bold")
+        self.stop_message = ""
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static(id="monitor-bar")
+        with Horizontal(id="monitor-main"):
+            with Vertical(id="stream-box"):
+                duration = human_duration(self.options.max_duration_s) if self.options.max_duration_s else "never"
+                yield Static(COST.format(buffer=f"{self.options.max_buffer_mb:g}", duration=duration),
+                             id="monitor-intro")
+                yield RichLog(id="stream", max_lines=self.options.buffer_lines, wrap=False, markup=False,
+                              highlight=False, auto_scroll=True)
+            with VerticalScroll(id="monitor-side"):
+                yield Static(id="monitor-rate")
+                yield Sparkline([], id="monitor-spark", summary_function=max)
+                yield Static(id="monitor-tops")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stream").display = False
+        self.query_one("#stream-box").border_title = "Stream"
+        self.query_one("#monitor-side").border_title = "Last 60 s"
+        self.session = MonitorSession(self.app.target, self.options, Filter(), on_event=self._on_event,
+                                      clock=self.app.clock)
+        self.watch(self.app, "snapshot", self._hide_dashboard_connection, init=True)
+        self.set_interval(FRAME_S, self._drain)
+        self.set_interval(1.0, self._show_stats)
+        self._show_bar()
+        self._show_stats()
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_toggle(self) -> None:
+        """Start or stop MONITOR."""
+        session = self.session
+        if session.state != "stopped":
+            session.stop()
+            return
+        self.show_stream()
+        self.state_text = Text("connecting…", style="bold yellow")
+        self.run_worker(session.run(retry_first=True), name="monitor", group="monitor", exclusive=True)
+        self._show_bar()
+
+    def show_stream(self) -> None:
+        """Replace the explanation with the stream (once MONITOR has been started)."""
+        self.query_one("#monitor-intro").display = False
+        self.query_one("#stream").display = True
+
+    def action_pause_view(self) -> None:
+        """Freeze the view; counting and the top tables go on."""
+        self.session.paused = not self.session.paused
+        self._show_bar()
+
+    def action_clear(self) -> None:
+        """Empty the view and the aggregates."""
+        self.session.clear()
+        self.query_one("#stream", RichLog).clear()
+        self.dropped = self.shown = 0
+        self._show_stats()
+
+    def action_filter(self) -> None:
+        """Edit the filters."""
+        self.app.push_screen(FilterDialog(self.session.filter), self._set_filter)
+
+    def action_clear_filter(self) -> None:
+        """Remove every filter."""
+        self._set_filter(Filter())
+
+    def action_toggle_window(self) -> None:
+        """Top tables over the sliding window, or since MONITOR started."""
+        self.since_start = not self.since_start
+        title = "Since start" if self.since_start else f"Last {self.options.window_s} s"
+        self.query_one("#monitor-side").border_title = title
+        self._show_stats()
+
+    def _set_filter(self, spec: Filter | None) -> None:
+        if spec is None:
+            return
+        self.session.set_filter(spec)
+        self.query_one("#stream", RichLog).clear()
+        self._show_bar()
+        self._show_stats()
+
+    # --- session → screen ------------------------------------------------------------------
+    def _on_event(self, event: MonitorEvent) -> None:
+        styles = {"started": "bold green", "resumed": "bold green", "lost": "bold red", "retrying": "bold yellow",
+                  "warning": "bold yellow", "stopped": "bold"}
+        label = {"started": "● MONITOR running", "resumed": "● MONITOR running (resumed)", "lost": "● server lost",
+                 "retrying": "● retrying", "warning": "● MONITOR running", "stopped": "stopped"}[event.kind]
+        self.state_text = Text(label, style=styles.get(event.kind, "bold"))
+        if event.kind == "stopped":
+            self.stop_message = "" if event.reason == "user" else event.message
+        if event.kind in ("started", "resumed"):
+            self.stop_message = ""
+            self.app.monitor_since = self.session.started_at
+        elif event.kind == "stopped":
+            self.app.monitor_since = None
+        if event.kind != "started":
+            severity = "information" if event.kind in ("resumed",) or event.reason == "user" else "warning"
+            if event.kind == "stopped" and event.reason not in ("user", "max-duration"):
+                severity = "error"
+            self.app.notify(event.message, title="MONITOR", severity=severity, timeout=8)
+        self._show_bar()
+
+    def _hide_dashboard_connection(self, snapshot) -> None:
+        if self.session is not None and snapshot is not None and snapshot.own_addr:
+            self.session.hide_clients({snapshot.own_addr})
+
+    def _drain(self) -> None:
+        session = self.session
+        batch = session.take(LINES_PER_FRAME)
+        self.dropped += batch.dropped
+        if not batch.lines:
+            return
+        texts = []
+        for line in batch.lines:
+            spec = session.command_spec(line)
+            texts.append(line_text(line, spec.label, spec.family))
+        self.shown += len(texts)
+        self.query_one("#stream", RichLog).write(Text("\n").join(texts))
+
+    def _show_stats(self) -> None:
+        stats = self.session.stats()
+        self.query_one("#monitor-rate", Static).update(
+            Text.assemble((human_rate(stats.rate, "/s"), "bold"), ("  matched ", "dim"),
+                          (thousands(stats.matched), "bold"), (" of ", "dim"), (thousands(stats.seen), "bold"),
+                          no_wrap=True, overflow="ellipsis"))
+        self.query_one("#monitor-spark", Sparkline).data = [float(n) for n in stats.per_second] or [0.0]
+        top = self.options.top
+        if self.since_start:
+            tables = (stats.since_start_commands, stats.since_start_prefixes, stats.since_start_clients)
+        else:
+            tables = (stats.commands, stats.prefixes, stats.clients)
+        titles = ("Commands", f"Key prefixes (by {self.options.delimiter!r})", "Clients")
+        snapshot = self.app.snapshot
+        names = {c.addr: c.name for c in (snapshot.client_list or ()) if c.name} if snapshot else {}
+        self.query_one("#monitor-tops", Static).update(
+            Group(*(shares_table(title, rows, top, names if title == "Clients" else None)
+                    for title, rows in zip(titles, tables))))
+        self._show_bar()
+
+    def _show_bar(self) -> None:
+        session = self.session
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        bar.append_text(self.state_text)
+        if session.state not in ("stopped",) and session.started_at is not None:
+            bar.append(f" {human_duration(session.elapsed)}", style="bold")
+            if self.options.max_duration_s:
+                bar.append(f" / {human_duration(self.options.max_duration_s)}", style="dim")
+        if session.paused:
+            bar.append("  ❚❚ view paused (space)", style="bold yellow")
+        spec = session.filter
+        bar.append("  filter: ", style="dim")
+        bar.append(spec.describe() if spec.active else "none", style="bold" if spec.active else "dim")
+        if session.last_omem is not None:
+            bar.append("  omem ", style="dim")
+            bar.append(f"{human_bytes(session.last_omem)} (peak {human_bytes(session.peak_omem)})")
+        if self.dropped:
+            bar.append(f"  {thousands(self.dropped)} lines not drawn", style="dim")
+        if self.stop_message and session.state == "stopped":
+            bar.append(f"  {self.stop_message}", style="bold red")
+        self.query_one("#monitor-bar", Static).update(bar)
