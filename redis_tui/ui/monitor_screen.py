@@ -13,17 +13,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Sparkline, Static
+from textual.widgets import Footer, Sparkline, Static
 
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.monitor import MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.core.monitor_filter import Filter
 from redis_tui.ui.monitor_filter import FilterDialog
 from redis_tui.ui.monitor_view import COST, line_text, shares_table
+from redis_tui.ui.panes.base import set_text
 from redis_tui.ui.status import StatusBar
+from redis_tui.ui.stream_view import StreamView
 
-FRAME_S = 1 / 15
-LINES_PER_FRAME = 400
+FRAME_S = 1 / 5  # a firehose is unreadable anyway; fewer, bigger frames leave the UI snappy
 
 
 class MonitorScreen(Screen):
@@ -57,8 +58,7 @@ class MonitorScreen(Screen):
                 duration = human_duration(self.options.max_duration_s) if self.options.max_duration_s else "never"
                 yield Static(COST.format(buffer=f"{self.options.max_buffer_mb:g}", duration=duration),
                              id="monitor-intro")
-                yield RichLog(id="stream", max_lines=self.options.buffer_lines, wrap=False, markup=False,
-                              highlight=False, auto_scroll=True)
+                yield StreamView(self._line_text, max_lines=self.options.buffer_lines, id="stream")
             with VerticalScroll(id="monitor-side"):
                 yield Static(id="monitor-rate")
                 yield Sparkline([], id="monitor-spark", summary_function=max)
@@ -68,7 +68,9 @@ class MonitorScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#stream").display = False
         self.query_one("#stream-box").border_title = "Stream"
-        self.query_one("#monitor-side").border_title = "Last 60 s"
+        self.query_one("#monitor-side").border_title = f"Last {self.options.window_s} s"
+        # a fixed height: the tables can be redrawn every second without a relayout
+        self.query_one("#monitor-tops").styles.height = 3 * (self.options.top + 1)
         self.session = MonitorSession(self.app.target, self.options, Filter(), on_event=self._on_event,
                                       clock=self.app.clock)
         self.watch(self.app, "snapshot", self._hide_dashboard_connection, init=True)
@@ -102,7 +104,7 @@ class MonitorScreen(Screen):
     def action_clear(self) -> None:
         """Empty the view and the aggregates."""
         self.session.clear()
-        self.query_one("#stream", RichLog).clear()
+        self.query_one("#stream", StreamView).clear()
         self.dropped = self.shown = 0
         self._show_stats()
 
@@ -125,7 +127,7 @@ class MonitorScreen(Screen):
         if spec is None:
             return
         self.session.set_filter(spec)
-        self.query_one("#stream", RichLog).clear()
+        self.query_one("#stream", StreamView).clear()
         self._show_bar()
         self._show_stats()
 
@@ -156,20 +158,21 @@ class MonitorScreen(Screen):
 
     def _drain(self) -> None:
         session = self.session
-        batch = session.take(LINES_PER_FRAME)
+        # a firehose cannot be read anyway: draw at most a screenful per frame (the rest is counted)
+        batch = session.take(max(20, self.query_one("#stream").size.height))
         self.dropped += batch.dropped
         if not batch.lines:
             return
-        texts = []
-        for line in batch.lines:
-            spec = session.command_spec(line)
-            texts.append(line_text(line, spec.label, spec.family))
-        self.shown += len(texts)
-        self.query_one("#stream", RichLog).write(Text("\n").join(texts))
+        self.shown += len(batch.lines)
+        self.query_one("#stream", StreamView).write(batch.lines)
+
+    def _line_text(self, line) -> Text:
+        spec = self.session.command_spec(line)
+        return line_text(line, spec.label, spec.family)
 
     def _show_stats(self) -> None:
         stats = self.session.stats()
-        self.query_one("#monitor-rate", Static).update(
+        set_text(self.query_one("#monitor-rate", Static),
             Text.assemble((human_rate(stats.rate, "/s"), "bold"), ("  matched ", "dim"),
                           (thousands(stats.matched), "bold"), (" of ", "dim"), (thousands(stats.seen), "bold"),
                           no_wrap=True, overflow="ellipsis"))
@@ -182,7 +185,7 @@ class MonitorScreen(Screen):
         titles = ("Commands", f"Key prefixes (by {self.options.delimiter!r})", "Clients")
         snapshot = self.app.snapshot
         names = {c.addr: c.name for c in (snapshot.client_list or ()) if c.name} if snapshot else {}
-        self.query_one("#monitor-tops", Static).update(
+        set_text(self.query_one("#monitor-tops", Static),
             Group(*(shares_table(title, rows, top, names if title == "Clients" else None)
                     for title, rows in zip(titles, tables))))
         self._show_bar()
@@ -207,4 +210,4 @@ class MonitorScreen(Screen):
             bar.append(f"  {thousands(self.dropped)} lines not drawn", style="dim")
         if self.stop_message and session.state == "stopped":
             bar.append(f"  {self.stop_message}", style="bold red")
-        self.query_one("#monitor-bar", Static).update(bar)
+        set_text(self.query_one("#monitor-bar", Static), bar)

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 import redis
-from textual.widgets import Input, RichLog
+from textual.widgets import Input
 
 from redis_tui.core.source import FixedSource
 from redis_tui.settings import resolve
@@ -14,6 +14,7 @@ from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.monitor_filter import FilterDialog
 from redis_tui.ui.monitor_screen import MonitorScreen
 from redis_tui.ui.run import make_app
+from redis_tui.ui.stream_view import StreamView
 from tests.ui.helpers import make_app as make_fixed_app
 from tests.ui.helpers import settle, text_of
 from tests.ui.sample import NOW, healthy
@@ -28,7 +29,8 @@ async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
 
 
 def stream_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen.query_one("#stream", RichLog).lines)
+    view = app.screen.query_one("#stream", StreamView)
+    return "\n".join(view.render_item(item).plain for item in view.items)
 
 
 def monitor_calls(r: redis.Redis) -> int:

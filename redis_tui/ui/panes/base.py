@@ -34,10 +34,10 @@ def label_value(*pairs: tuple[str, str | Text], gap: str = "  ") -> Text:
     return out
 
 
-def set_text(widget, text: Text | str) -> None:
-    """Replace a fixed-height Static's text without a relayout (skipped when unchanged)."""
-    if widget.content != text:
-        widget.update(text, layout=False)
+def set_text(widget, content) -> None:
+    """Replace a fixed-height Static's content without a relayout (skipped when unchanged)."""
+    if widget.content is not content and widget.content != content:
+        widget.update(content, layout=False)
 
 
 def lines(*rows: Text) -> Text:
