@@ -23,6 +23,7 @@ from redis_tui.settings import Settings, resolve
 # description in --help), add_arguments(parser), run(settings, args) -> exit code, and
 # USAGE_EXIT (the exit code for bad arguments; 2 unless the command's contract says otherwise).
 COMMANDS: dict[str, str] = {}
+COMMANDS["analyze"] = "redis_tui.commands.analyze"
 
 
 class UsageError(Exception):

@@ -89,6 +89,20 @@ DASHBOARD_KEYS: dict[str, Key] = {
 # Feature sections ([name] tables): name → {key: Key}. Features add theirs here.
 SECTIONS: dict[str, dict[str, Key]] = {}
 
+_count = Key(lambda v: non_negative_int(v) and v > 0, "a whole number above 0")
+SECTIONS["keyspace"] = {
+    "delimiter": Key(lambda v: is_str(v) and v != "", "a non-empty string, e.g. \":\""),
+    "page_size": _count,
+    "scan_count": _count,
+    "tree_depth": _count,
+    "value_page_size": _count,
+    "string_preview_kb": _count,
+    "batch": _count,
+    "pause_ms": Key(lambda v: v == 0 or positive(v), "milliseconds, 0 or more"),
+    "top": _count,
+    "depth": _count,
+}
+
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}
 
 
