@@ -141,7 +141,7 @@ def render(report: Report, target: str) -> str:
     lines += ["", "Biggest keys by memory:"] + [_key_line(top) for top in report.top_by_bytes]
     lines += ["", "Biggest keys by element count:"] + [_key_line(top) for top in report.top_by_length]
     ttl = report.ttl
-    lines += ["", f"TTL: {thousands(ttl.persistent)} keys never expire, {thousands(ttl.expiring)} expire"]
+    lines += ["", f"TTL: {thousands(ttl.persistent)} without expiry, {thousands(ttl.expiring)} expiring in:"]
     lines += [f"  {label:<7} {thousands(count):>12}" for label, count in ttl.histogram]
     if report.duplicates:
         lines.append(f"\n({thousands(report.duplicates)} keys returned twice by SCAN were counted once)")

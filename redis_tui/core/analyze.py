@@ -162,6 +162,7 @@ class Analyzer:
         self._by_type: dict[str, list[int]] = {}
         self._histogram = [0] * len(TTL_LABELS)
         self._persistent = 0
+        self._keys = 0
         self._by_bytes: list[tuple] = []
         self._by_length: list[tuple] = []
         self._seq = 0
@@ -220,13 +221,14 @@ class Analyzer:
     @property
     def keys_scanned(self) -> int:
         """Keys measured so far."""
-        return sum(scanner.returned for scanner in self.scanners)
+        return self._keys
 
     def add(self, items: list[KeyStats]) -> None:
         """Add measured keys to the totals (the hot loop: kept plain)."""
         by_type, histogram, bounds = self._by_type, self._histogram, TTL_BOUNDS
         top = max(1, self.options.top)
         by_bytes, by_length = self._by_bytes, self._by_length
+        self._keys += len(items)
         self.tree.add_stats(items)
         for item in items:
             _key, kind, size, length, ttl = item
