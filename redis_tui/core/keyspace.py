@@ -239,7 +239,8 @@ class KeyScanner(Generic[Item]):
         return await self.runner.call(*self._script_args(cursor))
 
     def _script_args(self, cursor: int, stats: bytes = b"0") -> tuple:
-        return cursor, self.count, self.match or b"", self.type or b"", stats
+        match = b"" if self.match is None else b"=" + self.match
+        return cursor, self.count, match, self.type or b"", stats
 
     async def _measure(self, keys: list[bytes]) -> list:
         return keys

@@ -25,7 +25,7 @@ import redis.exceptions as rex
 SCAN_SCRIPT = r"""
 local call = redis.call
 local args = {'SCAN', ARGV[1], 'COUNT', ARGV[2]}
-if ARGV[3] ~= '' then args[#args + 1] = 'MATCH'; args[#args + 1] = ARGV[3] end
+if ARGV[3] ~= '' then args[#args + 1] = 'MATCH'; args[#args + 1] = string.sub(ARGV[3], 2) end
 if ARGV[4] ~= '' then args[#args + 1] = 'TYPE'; args[#args + 1] = ARGV[4] end
 local res = call(unpack(args))
 local keys = res[2]
@@ -53,6 +53,8 @@ else
 end
 return {res[1], table.concat(records), table.concat(keys), table.concat(others)}
 """
+# ARGV: cursor, COUNT, "" or "=" + MATCH pattern (an empty pattern is a real one), TYPE or "",
+# "1" for stats; with stats: length thresholds (strings, others) and "1" to measure TTLs.
 
 TYPE_CODES = {1: "string", 2: "list", 3: "set", 4: "zset", 5: "hash", 6: "stream"}
 STATS_RECORD = struct.Struct("<BqqqI")
