@@ -36,12 +36,14 @@ TTL_LABELS = ("<1m", "1m-1h", "1h-1d", "1d-7d", "7d-30d", ">30d")
 @dataclass(frozen=True)
 class AnalyzeOptions:
     """What to analyze and how gently. `batch` is the SCAN COUNT of one script call (the
-    server is busy for roughly 3 µs per key of it), `pause` seconds between batches."""
+    server is busy for roughly 3-4 µs per key of it, and other clients wait that long),
+    `pause` seconds between batches. `parallel` > 1 keeps that many batches queued on the
+    server: a little faster, but other clients may then wait for several batches."""
 
     match: bytes | None = None
     type: str | None = None
     sample: int | None = None
-    batch: int = 1000
+    batch: int = 500
     pause: float = 0.0
     top: int = 10
     delimiter: bytes = DEFAULT_DELIMITER
@@ -49,7 +51,7 @@ class AnalyzeOptions:
     max_prefixes: int = 100_000
     server_side: bool = True
     dedupe: bool = True
-    parallel: int = 2  # scans of disjoint slices of the keyspace in flight (1 with pause/sample)
+    parallel: int = 1  # scans of disjoint slices of the keyspace (forced to 1 with pause/sample)
 
 
 @dataclass(frozen=True)

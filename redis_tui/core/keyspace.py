@@ -181,11 +181,17 @@ class KeyScanner(Generic[Item]):
         return self._page(items)
 
     async def pages(self, pause: float = 0.0) -> AsyncIterator[ScanPage]:
-        """Every page until the end, sleeping `pause` seconds between pages."""
-        while not self.done:
-            yield await self.next_page()
-            if pause and not self.done:
-                await asyncio.sleep(pause)
+        """Every page until the end, sleeping `pause` seconds between pages (without a
+        pause, each step is sent while the previous one is unpacked)."""
+        prefetch, self.prefetch = self.prefetch, self.prefetch or not pause
+        try:
+            while not self.done:
+                yield await self.next_page()
+                if pause and not self.done:
+                    await asyncio.sleep(pause)
+        finally:
+            self.prefetch = prefetch
+            self.close()
 
     def _page(self, items: list) -> ScanPage:
         return ScanPage(tuple(items), self.done, self.progress, self.returned, self.duplicates,
