@@ -154,15 +154,19 @@ class KeyScanner(Generic[Item]):
         if self.done:
             return []
         reply = await self._reply()
+        before = self.cursor, self.progress
         self.calls += 1
         self.cursor = cursor = int(reply[0])
         self.progress = max(self.progress, scan_progress(cursor))
         if cursor == 0 or self.progress >= self.stop:
             self.done, self.progress = True, self.stop
-        else:
-            if self.prefetch and self.runner is not None and self.runner.ready:
-                # the server scans the next batch while we unpack this one
+        elif self.prefetch and self.runner is not None and self.runner.ready:
+            # the server scans the next batch while we unpack this one
+            try:
                 self._pending = await self.runner.send(*self._script_args(cursor))
+            except asyncio.CancelledError:
+                self.cursor, self.progress = before  # this step will be sent again
+                raise
         items = self._new(self._unpack(reply))
         if self.limit is not None and self.returned + len(items) >= self.limit:
             items = items[: self.limit - self.returned]

@@ -49,7 +49,12 @@ if ARGV[5] == '1' then
     records[i] = struct.pack('<Bi8i8i8I4', CODE[t] or 0, m, l, p, #k)
   end
 else
-  for i = 1, #keys do records[i] = struct.pack('<I4', #keys[i]) end
+  local lengths = {}
+  for i = 1, #keys do lengths[i] = #keys[i] end
+  for first = 1, #keys, 4000 do  -- unpack() takes ~8000 values at most
+    local last = math.min(#keys, first + 3999)
+    records[#records + 1] = struct.pack('<' .. string.rep('I4', last - first + 1), unpack(lengths, first, last))
+  end
 end
 return {res[1], table.concat(records), table.concat(keys), table.concat(others)}
 """
