@@ -133,3 +133,29 @@ def test_cli_unreachable_server_exits_2_with_one_line(capsys, monkeypatch):
     code, out, err = run_cli(capsys, "redis://127.0.0.1:1/0", "--json")
     assert code == 2 and out == ""
     assert err.strip().splitlines() == [err.strip()] and "connection-refused" in err and "secret" not in err
+
+
+async def test_read_only_script_runs_on_a_replica_and_for_a_read_only_user(server_factory):
+    import asyncio
+
+    primary = server_factory(config={"repl-diskless-sync-delay": "0"})
+    admin = redis.Redis(port=primary.port)
+    for i in range(300):
+        admin.set(b"k:%d" % i, b"x" * i)
+    admin.execute_command("ACL", "SETUSER", "viewer", "on", ">pw", "~*", "+@read", "+@connection",
+                          "+eval_ro", "+evalsha_ro", "+info")
+    replica = server_factory(config={"replicaof": f"127.0.0.1 {primary.port}"})
+    follower = redis.Redis(port=replica.port)
+    for _ in range(200):
+        if follower.info("replication").get("master_link_status") == "up" and follower.dbsize() == 300:
+            break
+        await asyncio.sleep(0.05)
+    for port, user in ((replica.port, None), (primary.port, "viewer")):
+        client = make_client(Target(host="127.0.0.1", port=port, username=user, password="pw" if user else None))
+        report = await Analyzer(client, AnalyzeOptions(batch=50)).run()
+        assert report.method == "script" and report.keys_scanned == 300
+        own = follower if port == replica.port else admin  # a replica's allocations differ a little
+        assert report.total_bytes == sum(own.memory_usage(k) for k in own.scan_iter())
+        await client.aclose()
+    admin.close()
+    follower.close()
