@@ -15,7 +15,7 @@ a throwaway server, then in the same run:
    processes (server, benchmark, analyze client) also compete for CPU.
 
 Usage: python bench/bench_analyze.py [--keys N] [--kind redis|valkey] [--repeat N]
-       [--batches 500,100] [--pause-ms MS] [--get-requests N] [--skip-memkeys]
+       [--batches 500,200,100] [--pause-ms MS] [--get-requests N] [--skip-memkeys]
 Run from the repository root. Needs redis-cli and redis-benchmark on PATH.
 """
 
@@ -205,7 +205,7 @@ def main() -> int:
     parser.add_argument("--keys", type=int, default=1_000_000)
     parser.add_argument("--kind", choices=["redis", "valkey"], default=None)
     parser.add_argument("--repeat", type=int, default=1, help="timed runs of each tool (median reported)")
-    parser.add_argument("--batches", default="500,100", help="analyze --batch sizes for the p99 test")
+    parser.add_argument("--batches", default="500,200,100", help="analyze --batch sizes for the p99 test")
     parser.add_argument("--pause-ms", type=float, default=0.0, help="analyze --pause for the p99 test")
     parser.add_argument("--get-requests", type=int, default=100_000, help="requests of each redis-benchmark run")
     parser.add_argument("--skip-memkeys", action="store_true")
@@ -217,7 +217,9 @@ def main() -> int:
     with EmbeddedServer(args.kind) as server:
         url, port = server.url, server.port
         info = redis.Redis(port=port).info("server")
-        print(f"server: {server.kind} {info.get('redis_version')} on port {port}; cores: {os.cpu_count()}")
+        version = info.get("valkey_version") or info.get("redis_version")
+        print(f"server: {server.kind} {version} on port {port}; cores: {os.cpu_count()}; "
+              f"load average {os.getloadavg()[0]:.2f} (other processes share these cores)")
         print(f"building {args.keys:,} keys ... {build(port, args.keys):.1f} s; "
               f"DBSIZE {redis.Redis(port=port).dbsize():,}")
 

@@ -19,7 +19,7 @@ class KeyspaceSettings:
     tree_depth: int = 2  # namespace levels counted per tree scan
     value_page_size: int = 200  # elements per page in the value viewer
     string_preview_kb: int = 64  # how much of a string value is read (GETRANGE)
-    batch: int = 500  # analyze: keys per server call
+    batch: int = 200  # analyze: keys per server call
     pause_ms: float = 0.0  # analyze: pause between batches
     top: int = 10  # analyze: prefixes and keys listed
     depth: int = 3  # analyze: namespace levels reported

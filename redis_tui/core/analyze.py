@@ -43,7 +43,7 @@ class AnalyzeOptions:
     match: bytes | None = None
     type: str | None = None
     sample: int | None = None
-    batch: int = 500
+    batch: int = 200
     pause: float = 0.0
     top: int = 10
     delimiter: bytes = DEFAULT_DELIMITER

@@ -43,6 +43,8 @@ async def inspect_key(client, key: bytes) -> KeyInfo:
     pipe.execute_command("PTTL", key)
     pipe.execute_command("MEMORY USAGE", key)
     kind, encoding, ttl, memory = await pipe.execute(raise_on_error=False)
+    if isinstance(kind, Exception):
+        raise kind  # encoding and memory may be refused (ACL) and shown as unknown; not the type
     now = time.time()
     kind = _text(kind) or "none"
     if kind == "none":
