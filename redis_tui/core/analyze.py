@@ -150,7 +150,8 @@ class Analyzer:
         self.options = options
         self.db = db
         self.tree = NamespaceTree(options.delimiter, options.depth, options.max_prefixes)
-        parallel = 1 if options.pause or options.sample else max(1, min(4, options.parallel))
+        gentle = options.pause or options.sample or not options.dedupe  # slices overlap by a batch: dedupe needed
+        parallel = 1 if gentle else max(1, min(4, options.parallel))
         parallel = 1 << (parallel.bit_length() - 1)  # slices of the cursor space: 1, 2 or 4
         seen = SeenKeys()
         self.scanners = [

@@ -159,3 +159,21 @@ async def test_read_only_script_runs_on_a_replica_and_for_a_read_only_user(serve
         await client.aclose()
     admin.close()
     follower.close()
+
+
+async def test_stop_returns_a_partial_report_and_cancel_leaves_the_client_usable(dataset):
+    import asyncio
+
+    client = make_client(Target(**parse_url(dataset.url)))
+    analyzer = Analyzer(client, AnalyzeOptions(batch=20))
+    report = await analyzer.run(progress=lambda _progress: analyzer.stop(), every=0)
+    assert not report.complete and 0 < report.keys_scanned < dataset.sync.dbsize()
+    slow = asyncio.ensure_future(Analyzer(client, AnalyzeOptions(batch=20, pause=0.05)).run())
+    await asyncio.sleep(0.2)
+    slow.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await slow
+    assert await client.ping()
+    again = await Analyzer(client, AnalyzeOptions(batch=500, parallel=2)).run()
+    assert again.complete and again.keys_scanned == dataset.sync.dbsize()
+    await client.aclose()
