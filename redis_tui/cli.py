@@ -25,6 +25,7 @@ from redis_tui.settings import Settings, resolve
 COMMANDS: dict[str, str] = {}
 COMMANDS["doctor"] = "redis_tui.commands.doctor"
 COMMANDS["monitor"] = "redis_tui.commands.monitor"
+COMMANDS["analyze"] = "redis_tui.commands.analyze"
 
 
 class UsageError(Exception):

@@ -102,6 +102,20 @@ SECTIONS["monitor"] = {
     "max_line_kb": Key(lambda v: non_negative_int(v) and 4 <= v <= 65536, "kilobytes, a whole number 4-65536"),
 }
 
+_count = Key(lambda v: non_negative_int(v) and v > 0, "a whole number above 0")
+SECTIONS["keyspace"] = {
+    "delimiter": Key(lambda v: is_str(v) and v != "", "a non-empty string, e.g. \":\""),
+    "page_size": _count,
+    "scan_count": _count,
+    "tree_depth": _count,
+    "value_page_size": _count,
+    "string_preview_kb": _count,
+    "batch": _count,
+    "pause_ms": Key(lambda v: v == 0 or positive(v), "milliseconds, 0 or more"),
+    "top": _count,
+    "depth": _count,
+}
+
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}
 
 

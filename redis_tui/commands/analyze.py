@@ -1,0 +1,183 @@
+"""Where the memory goes: keys and bytes by type and prefix, the biggest keys, TTLs.
+
+Usage: ``redis-tui analyze [URL] [conn opts] [--match GLOB] [--type T] [--sample N] [--json]``.
+Read-only (SCAN and one read-only script per batch; pipelined reads where scripts are not
+allowed). Exit 0, or 2 with one line for bad arguments or a server that cannot be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any, Mapping
+
+from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress, Report
+from redis_tui.core.connection import make_client
+from redis_tui.core.display import redis_repr
+from redis_tui.core.errors import classify
+from redis_tui.core.format import human_bytes, percent, thousands
+from redis_tui.core.keyspace import TYPES
+from redis_tui.keyspace_config import keyspace_settings
+
+USAGE_EXIT = 2
+KEY_WIDTH = 60
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The analyze flags (defaults from [keyspace] in the config file)."""
+    group = parser.add_argument_group("analyze")
+    group.add_argument("--match", metavar="GLOB", help="only keys matching this SCAN pattern (e.g. 'user:*')")
+    group.add_argument("--type", choices=TYPES, help="only keys of this type")
+    group.add_argument("--sample", type=_positive_int, metavar="N", help="stop after N keys (SCAN order is random)")
+    group.add_argument("--json", action="store_true", help="print one JSON document instead of the report")
+    group.add_argument("--batch", type=_positive_int, metavar="N",
+                       help="keys per server call (SCAN COUNT); smaller = gentler on a busy server")
+    group.add_argument("--pause", type=_non_negative, metavar="MS", help="milliseconds to wait between batches")
+    group.add_argument("--top", type=_positive_int, metavar="N", help="how many prefixes and keys to list")
+    group.add_argument("--delimiter", metavar="D", help="namespace delimiter (default ':')")
+    group.add_argument("--depth", type=_positive_int, metavar="N", help="namespace levels to report")
+    group.add_argument("--no-scripts", action="store_true",
+                       help="do not use a server-side script (pipelined commands only; slower)")
+
+
+def options_from(args: argparse.Namespace, section: Mapping[str, Any]) -> AnalyzeOptions:
+    """Command line over the [keyspace] config section over the defaults."""
+    config = keyspace_settings(section)
+    delimiter = args.delimiter if args.delimiter is not None else config.delimiter
+    if not delimiter:
+        raise ValueError("--delimiter must not be empty")
+    return AnalyzeOptions(
+        match=_bytes(args.match) if args.match else None,
+        type=args.type,
+        sample=args.sample,
+        batch=args.batch or config.batch,
+        pause=(args.pause if args.pause is not None else config.pause_ms) / 1000,
+        top=args.top or config.top,
+        delimiter=_bytes(delimiter),
+        depth=args.depth or config.depth,
+        server_side=not args.no_scripts,
+    )
+
+
+def run(settings, args: argparse.Namespace) -> int:
+    """Run the analysis and print it; the exit code."""
+    try:
+        options = options_from(args, settings.section("keyspace"))
+    except ValueError as exc:
+        print(f"redis-tui analyze: {exc}", file=sys.stderr)
+        return USAGE_EXIT
+    try:
+        report = asyncio.run(_analyze(settings, options))
+    except _Failed as failed:
+        print(f"redis-tui analyze: {failed}", file=sys.stderr)
+        return USAGE_EXIT
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(render(report, settings.target.display()))
+    return 0
+
+
+class _Failed(Exception):
+    """The server could not be reached or failed mid-run (message already classified)."""
+
+
+async def _analyze(settings, options: AnalyzeOptions) -> Report:
+    client = make_client(settings.target, client_name="redis-tui-analyze")
+    analyzer = Analyzer(client, options, db=settings.target.db)
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        return await analyzer.run(progress=bar.update if bar else None)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one classified line
+        connected = analyzer.keys_scanned > 0
+        problem = classify(exc, settings.target, connected=connected)
+        generic = problem.id in ("connection-error", "connection-lost", "permission-denied")
+        detail = f": {problem.detail}" if generic and problem.detail else ""
+        raise _Failed(f"{problem.summary} ({problem.id}){detail}") from None
+    finally:
+        if bar:
+            bar.close()
+        await client.aclose()
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+
+        self.bar = Bar(TextColumn("analyzing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                       TextColumn("{task.fields[keys]} keys"), TimeElapsedColumn(),
+                       console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task("analyze", total=1.0, keys="0")
+        self.bar.start()
+
+    def update(self, progress: Progress) -> None:
+        self.bar.update(self.task, completed=progress.fraction, keys=thousands(progress.keys))
+
+    def close(self) -> None:
+        self.bar.stop()
+
+
+def render(report: Report, target: str) -> str:
+    """The human report (key names in redis-cli's quoted form, cut to a readable width)."""
+    lines = [f"redis-tui analyze {target}"]
+    scope = f"{thousands(report.keys_scanned)} keys scanned"
+    if report.sampled and report.keys_scanned and report.dbsize:
+        scope += f" (a sample of {thousands(report.dbsize)}: totals below are for the sample only)"
+    lines.append(f"{scope}, {human_bytes(report.total_bytes)} in {report.elapsed_s:.2f} s "
+                 f"via {report.method}" + ("" if report.complete else " — INCOMPLETE"))
+    total_keys, total_bytes = max(1, report.keys_scanned), max(1, report.total_bytes)
+    lines += ["", "By type:", f"  {'type':<10} {'keys':>12} {'% keys':>7} {'bytes':>10} {'% bytes':>8}"]
+    for total in report.by_type:
+        lines.append(f"  {total.type:<10} {thousands(total.keys):>12} {percent(total.keys / total_keys):>7} "
+                     f"{human_bytes(total.bytes):>10} {percent(total.bytes / total_bytes):>8}")
+    lines += ["", f"Namespaces (by '{report.delimiter.decode('utf-8', 'replace')}'), biggest first:"]
+    for branch in report.namespaces:
+        lines.append(f"  {_name(branch.prefix):<{KEY_WIDTH}} {thousands(branch.keys):>12} {human_bytes(branch.bytes):>10}")
+    lines += ["", "Biggest keys by memory:"] + [_key_line(top) for top in report.top_by_bytes]
+    lines += ["", "Biggest keys by element count:"] + [_key_line(top) for top in report.top_by_length]
+    ttl = report.ttl
+    lines += ["", f"TTL: {thousands(ttl.persistent)} without expiry, {thousands(ttl.expiring)} expiring in:"]
+    lines += [f"  {label:<7} {thousands(count):>12}" for label, count in ttl.histogram]
+    if report.duplicates:
+        lines.append(f"\n({thousands(report.duplicates)} keys returned twice by SCAN were counted once)")
+    return "\n".join(lines)
+
+
+def _key_line(top) -> str:
+    length = "—" if top.length is None else thousands(top.length)
+    ttl = "no ttl" if top.ttl_s is None else f"ttl {top.ttl_s}s"
+    return f"  {_name(top.key):<{KEY_WIDTH}} {top.type:<7} {human_bytes(top.bytes):>10} {length:>12}  {ttl}"
+
+
+def _name(key: bytes) -> str:
+    text = redis_repr(key)
+    return text if len(text) <= KEY_WIDTH else text[: KEY_WIDTH - 2] + "…\""
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of milliseconds, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more milliseconds, got {text!r}")
+    return value

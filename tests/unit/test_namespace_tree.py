@@ -1,0 +1,103 @@
+"""NamespaceTree against a brute-force count of the same keys."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from redis_tui.core.namespace import NamespaceTree
+
+keys_strategy = st.lists(st.builds(lambda parts: b":".join(parts), st.lists(st.sampled_from([b"", b"a", b"b", b"\xff", b"\x1b[2J"]), min_size=1, max_size=5)), max_size=60)
+
+
+def brute(keys: list[bytes], depth: int, delimiter: bytes = b":") -> Counter:
+    """keys under each prefix of 1..depth segments."""
+    counts: Counter = Counter()
+    for key in keys:
+        parts = key.split(delimiter)
+        for level in range(1, min(depth, len(parts) - 1) + 1):
+            counts[delimiter.join(parts[:level]) + delimiter] += 1
+    return counts
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys_strategy, st.integers(1, 4))
+def test_counts_match_brute_force(keys, depth):
+    tree = NamespaceTree(b":", max_depth=depth)
+    tree.add_keys(keys)
+    expected = brute(keys, depth)
+    assert tree.total_keys == len(keys)
+    for prefix, count in expected.items():
+        assert tree.branch(prefix).keys == count
+    # every tracked branch is a real prefix, and children add up
+    for level in range(1, depth + 1):
+        for branch in tree.top(level, 10_000):
+            assert branch.keys == expected[branch.prefix]
+            assert branch.depth == level
+    for prefix in [b"", *expected]:
+        branch = tree.branch(prefix)
+        children = tree.children(prefix)
+        assert branch.direct_keys + branch.other_keys + sum(c.keys for c in children) == branch.keys
+        assert all(child.prefix.startswith(prefix) for child in children)
+
+
+@settings(max_examples=100, deadline=None)
+@given(keys_strategy)
+def test_batches_equal_one_by_one(keys):
+    one, batch = NamespaceTree(max_depth=3), NamespaceTree(max_depth=3)
+    for key in keys:
+        one.add(key, 7)
+    batch.add_pairs([(key, 7) for key in keys])
+    assert one.top(1, 100) == batch.top(1, 100)
+    assert one.top(3, 100) == batch.top(3, 100)
+    assert one.total_bytes == batch.total_bytes == 7 * len(keys)
+
+
+def test_direct_and_deeper_keys():
+    tree = NamespaceTree(b":", max_depth=2)
+    tree.add_pairs([(b"user", 1), (b"user:1", 2), (b"user:1:name", 3), (b"user:1:a:b:c", 4), (b"x:y", 5)])
+    root = tree.branch()
+    assert (root.keys, root.bytes, root.direct_keys) == (5, 15, 1)
+    user = tree.branch(b"user:")
+    assert (user.keys, user.bytes, user.direct_keys, user.children) == (3, 9, 1, 1)
+    one = tree.branch(b"user:1:")
+    # user:1:name is direct; user:1:a:b:c is deeper than max_depth: counted, not attributed
+    assert (one.keys, one.direct_keys, one.other_keys) == (2, 1, 1)
+    assert not tree.knows_children(b"user:1:")
+    assert tree.knows_children(b"user:")
+    assert [b.prefix for b in tree.children()] == [b"user:", b"x:"]
+    assert tree.children(b"user:")[0].name() == b"1"
+
+
+def test_node_cap_counts_overflow_in_parent():
+    tree = NamespaceTree(b":", max_depth=1, max_nodes=3)  # root + 2 prefixes
+    tree.add_keys([b"a:1", b"b:1", b"c:1", b"c:2", b"d"])
+    assert tree.truncated
+    root = tree.branch()
+    assert root.keys == 5 and root.direct_keys == 1
+    assert root.other_keys == 2  # c:1, c:2 have no node
+    assert tree.branch(b"c:") is None
+
+
+def test_multibyte_delimiter_and_root():
+    tree = NamespaceTree("::", max_depth=2, root=b"app::")
+    tree.add_keys([b"app::users::1", b"app::users::2", b"app::x"])
+    assert [b.prefix for b in tree.children()] == [b"app::users::"]
+    assert tree.branch(b"app::users::").keys == 2
+    assert tree.branch().direct_keys == 1
+    assert tree.top(1, 5)[0].prefix == b"app::users::"
+
+
+def test_estimate_scales_by_progress():
+    tree = NamespaceTree()
+    tree.add_keys([b"a:1"] * 10)
+    branch = tree.branch(b"a:")
+    assert branch.estimate(0.25) == 40
+    assert branch.estimate(1.0) == 10
+
+
+def test_empty_delimiter_is_refused():
+    with pytest.raises(ValueError):
+        NamespaceTree(b"")
