@@ -91,9 +91,7 @@ class ClientsPane(Pane):
         denied = next((n for n in snapshot.notes if n.source == "client-list"), None)
         if denied:
             parts.insert(0, "CLIENT LIST not permitted")
-        elif snapshot.client_list_at is not None:
-            age = max(0.0, snapshot.taken_at - snapshot.client_list_at)
-            parts.insert(0, f"list {human_duration(age)} old")
+        # no ticking "list Ns old" here: a border that changes every second repaints the whole pane
         self.border_subtitle = " · ".join(parts)
 
     def _sort_key(self):

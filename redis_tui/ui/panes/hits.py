@@ -6,12 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Sparkline, Static
 
+from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_rate, percent
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
 from redis_tui.ui.panes.table import Table, sync_rows
 
-COLUMNS = (("command", "command"), ("calls/s", "calls"), ("µs/call", "usec"), ("%", "share"))
+TOP_COMMANDS = 8  # the pane shows 2-6 rows; more would only churn the table
+COLUMNS = (("command", "command", 14), ("calls/s", "calls", 7), ("µs/call", "usec", 7), ("%", "share", 4))
 
 
 class HitsPane(Pane):
@@ -23,8 +25,8 @@ class HitsPane(Pane):
         yield Static(id="hits-text")
         yield Sparkline([], id="hits-spark", summary_function=min)
         table = Table(id="commands", cursor_type="row", zebra_stripes=False, show_cursor=False)
-        for label, key in COLUMNS:
-            table.add_column(label, key=key)
+        for label, key, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
         yield table
 
     def show(self, snapshot: Snapshot | None) -> None:
@@ -47,11 +49,11 @@ class HitsPane(Pane):
         total = sum(r.calls_per_s for r in rates.commands) or 1.0
         rows = {
             r.name: (
-                Text(r.name),
+                Text(safe_text(r.name, 14), no_wrap=True, overflow="ellipsis"),
                 Text(human_rate(r.calls_per_s, ""), justify="right"),
                 Text("—" if r.usec_per_call is None else f"{r.usec_per_call:.1f}", justify="right"),
                 Text(percent(r.calls_per_s / total, 0), justify="right"),
             )
-            for r in rates.commands[:20]
+            for r in rates.commands[:TOP_COMMANDS]
         }
         sync_rows(self.query_one(DataTable), rows, order=list(rows))

@@ -11,7 +11,7 @@ from redis_tui.core.models import Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, set_text
 from redis_tui.ui.panes.table import Table, sync_rows
 
-COLUMNS = (("db", "db"), ("keys", "keys"), ("expires", "expires"), ("avg ttl", "ttl"))
+COLUMNS = (("db", "db", 4), ("keys", "keys", 11), ("expires", "expires", 11), ("avg ttl", "ttl", 7))
 
 
 class KeyspacePane(Pane):
@@ -22,8 +22,8 @@ class KeyspacePane(Pane):
     def compose(self) -> ComposeResult:
         yield Static(id="keyspace-text")
         table = Table(id="keyspace", cursor_type="row", show_cursor=False)
-        for label, key in COLUMNS:
-            table.add_column(label, key=key)
+        for label, key, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
         yield table
 
     def show(self, snapshot: Snapshot | None) -> None:

@@ -54,7 +54,8 @@ def sync_rows(
             old = table.get_row(key)
             for column, old_cell, new_cell in zip(columns, old, cells):
                 if old_cell != new_cell:
-                    table.update_cell(key, column, new_cell, update_width=True)
+                    # fixed-width columns never re-measure: no virtual-size change, no relayout
+                    table.update_cell(key, column, new_cell, update_width=table.columns[column].auto_width)
                     changed = True
         if changed and order is not None:
             rank = {key: index for index, key in enumerate(order)}
