@@ -7,7 +7,7 @@ import json
 import pytest
 import redis
 
-from keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, HOSTILE, dataset  # noqa: F401
+from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, HOSTILE, dataset  # noqa: F401
 from redis_tui import cli
 from redis_tui.core.analyze import AnalyzeOptions, Analyzer
 from redis_tui.core.connection import make_client

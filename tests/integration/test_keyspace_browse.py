@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BINARY, GLOBBY, HOSTILE, dataset  # noqa: F401
+from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BINARY, GLOBBY, HOSTILE, dataset  # noqa: F401
 from redis_tui.core.connection import make_client
 from redis_tui.core.keyspace import KeyScanner, glob_escape
 from redis_tui.core.namespace import NamespaceScan

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE, dataset  # noqa: F401
+from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE, dataset  # noqa: F401
 from redis_tui.core.analyze import Analyzer, AnalyzeOptions
 from redis_tui.core.connection import make_client
 from redis_tui.core.keyspace import KeyScanner
