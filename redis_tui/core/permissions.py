@@ -12,27 +12,36 @@ import re
 # command (as NOPERM names it) → what stops working without it
 NEEDED: dict[str, str] = {
     "info": "everything: the dashboard and every finding come from INFO",
-    "client|setname": "connecting at all (redis-tui names its connection)",
+    "client|setname": "nothing essential: without it redis-tui's connections stay unnamed in CLIENT LIST",
+    "client|info": "leaving the dashboard's own polling out of the MONITOR stream",
     "ping": "the connection check",
-    "client|list": "the Clients pane, client-output-buffer and Sentinel detection (no-high-availability)",
+    "client|list": "the Clients pane, client-output-buffer, Sentinel detection and the MONITOR output-buffer guard",
     "config|get": "the production checklist, no-password, persistence-disabled and backup-stale",
     "slowlog|get": "the slow-commands finding",
     "monitor": "the MONITOR screen and `redis-tui monitor`",
+    "command": "MONITOR's key prefixes for commands whose first key is not the first argument",
     "scan": "the keyspace browser and `redis-tui analyze`",
     "type": "the keyspace browser and `redis-tui analyze`",
     "memory|usage": "key sizes in the keyspace browser and `redis-tui analyze`",
+    "eval_ro": "fast server-side batches for analyze and browsing (without it: slower pipelined commands)",
+    "evalsha_ro": "fast server-side batches for analyze and browsing (without it: slower pipelined commands)",
 }
 
 # a poller request (Problem.source) → the command it sends
 SOURCE_COMMAND = {"client-list": "client|list", "config": "config|get", "slowlog": "slowlog|get"}
 
-RECIPE_RULES = (
-    "on", ">CHANGE-ME", "resetkeys", "~*", "resetchannels", "-@all",
-    "+ping", "+info", "+client|setname", "+client|list", "+client|info", "+config|get",
-    "+slowlog|get", "+slowlog|len", "+latency|latest", "+dbsize", "+select",
-    "+scan", "+type", "+ttl", "+pttl", "+memory|usage", "+object|encoding",
-    "+strlen", "+hlen", "+llen", "+scard", "+zcard", "+xlen", "+monitor",
+# the dashboard, troubleshooting, doctor and MONITOR: no key or value is ever read
+MONITORING_RULES = (
+    "+ping", "+info", "+client|setname", "+client|list", "+client|info", "+client|id", "+config|get",
+    "+slowlog|get", "+slowlog|len", "+latency|latest", "+dbsize", "+select", "+command", "+monitor",
 )
+# the keyspace browser and analyze: key names, sizes and (to view them) values; still no writes
+BROWSING_RULES = (
+    "+scan", "+type", "+ttl", "+pttl", "+memory|usage", "+object|encoding", "+eval_ro", "+evalsha_ro",
+    "+strlen", "+hlen", "+llen", "+scard", "+zcard", "+xlen",
+    "+get", "+getrange", "+hscan", "+sscan", "+zscan", "+zrange", "+lrange", "+xrange",
+)
+RECIPE_RULES = ("on", ">CHANGE-ME", "resetkeys", "~*", "resetchannels", "-@all", *MONITORING_RULES, *BROWSING_RULES)
 RECIPE = " ".join(RECIPE_RULES)
 """``ACL SETUSER <name> {RECIPE}``: read-only monitoring plus the keyspace browser; no data commands."""
 
