@@ -112,6 +112,7 @@ SECTIONS["keyspace"] = {
     "string_preview_kb": _count,
     "batch": _count,
     "pause_ms": Key(lambda v: v == 0 or positive(v), "milliseconds, 0 or more"),
+    "parallel": Key(lambda v: non_negative_int(v) and v in (1, 2, 4), "1, 2 or 4"),
     "top": _count,
     "depth": _count,
 }

@@ -21,6 +21,7 @@ class KeyspaceSettings:
     string_preview_kb: int = 64  # how much of a string value is read (GETRANGE)
     batch: int = 200  # analyze: keys per server call
     pause_ms: float = 0.0  # analyze: pause between batches
+    parallel: int = 2  # analyze: batches in flight (1, 2 or 4)
     top: int = 10  # analyze: prefixes and keys listed
     depth: int = 3  # analyze: namespace levels reported
 

@@ -35,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--batch", type=_positive_int, metavar="N",
                        help="keys per server call (SCAN COUNT); smaller = gentler on a busy server")
     group.add_argument("--pause", type=_non_negative, metavar="MS", help="milliseconds to wait between batches")
+    group.add_argument("--parallel", type=int, choices=(1, 2, 4), metavar="N",
+                       help="batches in flight: 1, 2 (default) or 4; more is faster, 1 is gentlest")
     group.add_argument("--top", type=_positive_int, metavar="N", help="how many prefixes and keys to list")
     group.add_argument("--delimiter", metavar="D", help="namespace delimiter (default ':')")
     group.add_argument("--depth", type=_positive_int, metavar="N", help="namespace levels to report")
@@ -58,6 +60,7 @@ def options_from(args: argparse.Namespace, section: Mapping[str, Any]) -> Analyz
         delimiter=_bytes(delimiter),
         depth=args.depth or config.depth,
         server_side=not args.no_scripts,
+        parallel=args.parallel or config.parallel,
     )
 
 

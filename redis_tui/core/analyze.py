@@ -51,7 +51,7 @@ class AnalyzeOptions:
     max_prefixes: int = 100_000
     server_side: bool = True
     dedupe: bool = True
-    parallel: int = 1  # scans of disjoint slices of the keyspace (forced to 1 with pause/sample)
+    parallel: int = 2  # scans of disjoint slices of the keyspace (forced to 1 with pause/sample)
 
 
 @dataclass(frozen=True)
