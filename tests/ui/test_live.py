@@ -41,3 +41,36 @@ async def test_live_dashboard_follows_the_server(server):
         await wait_until(pilot, lambda: "● connected" in text_of(app, "StatusBar"))
         # a fresh server is empty: the pane says so, it does not keep the old numbers
         await wait_until(pilot, lambda: table_rows(app, "#keyspace") == [])
+
+
+async def test_live_noauth_opens_on_the_panel(server_factory):
+    server = server_factory({"requirepass": "s3cret"})
+    app = make_app(resolve({"url": server.url, "interval": 0.25}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.findings != ())
+        assert type(app.screen).__name__ == "TroubleshootScreen"
+        body = text_of(app, "#findings-body")
+        assert "auth-required" in body and f"-p {server.port}" in body
+
+
+async def test_live_memory_pressure_shows_within_a_poll(server_factory):
+    server = server_factory({"maxmemory": "3mb", "maxmemory-policy": "noeviction"})
+    r = redis.Redis(port=server.port)
+    app = make_app(resolve({"url": server.url, "interval": 0.25}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.snapshot is not None)
+        try:
+            for i in range(10_000):
+                r.set(f"fill:{i}", "x" * 1000)
+        except redis.exceptions.OutOfMemoryError:
+            pass
+        for _ in range(20):
+            try:
+                r.set("one-more", "x" * 1000)
+            except redis.exceptions.OutOfMemoryError:
+                pass
+        await pilot.press("t")
+        await wait_until(pilot, lambda: "oom-rejecting-writes" in text_of(app, "#findings-body"))
+        body = text_of(app, "#findings-body")
+        assert "memory-pressure" in body and "policy noeviction" in body
+        assert "✖" in text_of(app, "StatusBar")
