@@ -152,3 +152,20 @@ async def test_fed_lines_are_escaped_and_named():
         assert app.screen.query_one("#monitor-side").border_title == "Since start"
         await pilot.press("x")
         assert stream_text(app) == ""
+
+
+async def test_monitor_survives_a_server_restart(server):
+    app = make_app(resolve({"url": server.url, "interval": 0.5}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m", "s")
+        session = app.screen.session
+        await wait_until(pilot, lambda: session.state == "running")
+        server.stop()
+        await wait_until(pilot, lambda: "server lost" in text_of(app, "#monitor-bar")
+                         or "retrying" in text_of(app, "#monitor-bar"))
+        server.start()
+        await wait_until(pilot, lambda: "resumed" in text_of(app, "#monitor-bar"), timeout=20)
+        redis.Redis(port=server.port).set("after", "restart")
+        await wait_until(pilot, lambda: "SET after restart" in stream_text(app))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: session.state == "stopped")
