@@ -96,17 +96,25 @@ class TroubleshootScreen(Screen):
         Binding("c", "show_tab('checklist')", "Checklist"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        # kept by reference: TabbedContent mounts its panes' contents later than this
+        # screen's on_mount, and the first findings may arrive in between
+        self.summary = Static(id="findings-summary")
+        self.findings_body = Static(id="findings-body")
+        self.checklist_body = Static(id="checklist-body")
+
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield OutageBanner(id="outage", compact=True)
-        yield Static(id="findings-summary")
+        yield self.summary
         with TabbedContent(initial="findings"):
             with TabPane("Findings (f)", id="findings"):
                 with VerticalScroll():
-                    yield Static(id="findings-body")
+                    yield self.findings_body
             with TabPane("Production checklist (c)", id="checklist"):
                 with VerticalScroll():
-                    yield Static(id="checklist-body")
+                    yield self.checklist_body
         yield Footer()
 
     def on_mount(self) -> None:
@@ -118,11 +126,11 @@ class TroubleshootScreen(Screen):
         self.query_one(TabbedContent).active = tab
 
     def _show_findings(self, findings: tuple[Finding, ...]) -> None:
-        self.query_one("#findings-summary", Static).update(summary(findings))
-        self.query_one("#findings-body", Static).update(render_findings(findings))
+        self.summary.update(summary(findings))
+        self.findings_body.update(render_findings(findings))
 
     def _show_checklist(self, snapshot) -> None:
         lines = None
         if snapshot is not None:
             lines = checklist(snapshot, self.app.target, self.app.diagnoser.limits)
-        self.query_one("#checklist-body", Static).update(render_checklist(lines))
+        self.checklist_body.update(render_checklist(lines))

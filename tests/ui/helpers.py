@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from rich.console import Console
@@ -24,7 +25,11 @@ def make_app(*updates, write: bool = False, interval: float = 1.0) -> RedisTuiAp
 def text_of(app: RedisTuiApp, selector: str) -> str:
     """Plain text of a Static (or any widget's render()) on the current screen."""
     widget = app.screen.query_one(selector)
-    content = widget.content if isinstance(widget, Static) else widget.render()
+    return plain(widget.content if isinstance(widget, Static) else widget.render())
+
+
+def plain(content) -> str:
+    """Any renderable as plain text (wide, so nothing wraps)."""
     if isinstance(content, (str, Text)):
         return str(content)
     console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
@@ -42,3 +47,12 @@ async def settle(pilot) -> None:
     """Let posted updates reach the widgets."""
     await pilot.pause()
     await pilot.pause()
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds (fails the test after `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "the screen never showed it"
+        await pilot.pause(0.05)

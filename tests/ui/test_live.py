@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import redis
 
 from redis_tui.settings import resolve
 from redis_tui.ui.run import make_app
-from tests.ui.helpers import table_rows, text_of
-
-
-async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "the screen never showed it"
-        await pilot.pause(0.05)
+from tests.ui.helpers import plain, table_rows, text_of, wait_until
 
 
 async def test_live_dashboard_follows_the_server(server):
@@ -47,8 +37,8 @@ async def test_live_noauth_opens_on_the_panel(server_factory):
     server = server_factory({"requirepass": "s3cret"})
     app = make_app(resolve({"url": server.url, "interval": 0.25}, {}))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.findings != ())
-        assert type(app.screen).__name__ == "TroubleshootScreen"
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "TroubleshootScreen")
+        await wait_until(pilot, lambda: "auth-required" in plain(app.screen.findings_body.content))
         body = text_of(app, "#findings-body")
         assert "auth-required" in body and f"-p {server.port}" in body
 

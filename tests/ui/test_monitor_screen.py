@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 import redis
 from textual.widgets import Input
@@ -16,16 +14,10 @@ from redis_tui.ui.monitor_screen import MonitorScreen
 from redis_tui.ui.run import make_app
 from redis_tui.ui.stream_view import StreamView
 from tests.ui.helpers import make_app as make_fixed_app
-from tests.ui.helpers import settle, text_of
+from tests.ui.helpers import settle, text_of, wait_until
 from tests.ui.sample import NOW, healthy
 
 
-async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "the screen never showed it"
-        await pilot.pause(0.05)
 
 
 def stream_text(app) -> str:
