@@ -293,6 +293,9 @@ class MonitorSession:
                 tail = self._whole_lines(tail + data if tail else data)
                 while len(tail) > limit:
                     tail = self._whole_lines(await self._skip_long_line(conn.reader, tail, limit))
+                # read() returns at once while the stream buffer holds data: without this, a
+                # backlog of megabytes would be processed without the UI getting a turn
+                await asyncio.sleep(0)
         except (OSError, ConnectionError, EOFError) as exc:
             return LOST, classify(exc, self.target, connected=True)
 
