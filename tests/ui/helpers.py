@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from rich.console import Console
@@ -42,3 +43,20 @@ async def settle(pilot) -> None:
     """Let posted updates reach the widgets."""
     await pilot.pause()
     await pilot.pause()
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "the screen never showed it"
+        await pilot.pause(0.05)
+
+
+def screen_text(app) -> str:
+    """Everything on the terminal as plain text (what the user reads, escapes included)."""
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
+                      color_system=None, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()

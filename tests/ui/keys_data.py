@@ -1,0 +1,83 @@
+"""A server holding every type, TTLs, hostile and binary names and big keys (built by the
+tests), shared by the read-only keys-screen tests of a module, and helpers to drive the
+keys screen."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import redis
+
+from redis_tui.core.keyspace import glob_escape
+from redis_tui.core.server import EmbeddedServer, available_kinds
+from redis_tui.settings import resolve
+from redis_tui.ui.key_detail import KeyDetail
+from redis_tui.ui.keys_screen import KeysScreen
+from redis_tui.ui.run import make_app
+from tests.integration.keyspace_dataset import build
+from tests.ui.helpers import wait_until
+
+HUGE_HASH, HUGE_HASH_FIELDS = b"huge:hash", 100_000
+
+
+class KeysData:
+    """A started server with the dataset, and what was written to it."""
+
+    def __init__(self, kind: str) -> None:
+        self.server = EmbeddedServer(kind, {"enable-debug-command": "local"}).start()
+        self.url = self.server.url
+        self.sync = redis.Redis(port=self.server.port)
+        self.keys = build(self.sync)
+        for start in range(0, HUGE_HASH_FIELDS, 10_000):
+            self.sync.hset(HUGE_HASH, mapping={b"field:%d" % n: b"%d" % n for n in range(start, start + 10_000)})
+        self.keys[HUGE_HASH] = "hash"
+
+    def close(self) -> None:
+        self.sync.close()
+        self.server.close()
+
+
+@pytest.fixture(scope="module", params=available_kinds())
+def keys_data(request):
+    """One dataset server per test module and server kind (for tests that change nothing)."""
+    data = KeysData(request.param)
+    yield data
+    data.close()
+
+
+def app_for(url: str, write: bool = False, **keyspace):
+    """The live app for `url`, with [keyspace] settings."""
+    settings = resolve({"url": url, "write": write}, {})
+    return make_app(dataclasses.replace(settings, sections={"keyspace": keyspace}))
+
+
+def listed(screen: KeysScreen) -> list[bytes]:
+    """The keys in the list, in order, as the original bytes."""
+    return [screen.rows[row_key] for row_key in screen.query_one("#key-list").rows]
+
+
+async def open_keys(pilot) -> KeysScreen:
+    """Press k and wait for the first page."""
+    app = pilot.app
+    await wait_until(pilot, lambda: app.snapshot is not None)
+    await pilot.press("k")
+    screen = app.screen
+    assert isinstance(screen, KeysScreen)
+    await wait_until(pilot, lambda: screen.last_page is not None)
+    return screen
+
+
+async def scan_done(pilot, screen: KeysScreen) -> None:
+    """Wait until the current scan has been read to the end."""
+    await wait_until(pilot, lambda: screen.last_page is not None and screen.last_page.done
+                     and screen._keys_worker.is_finished)
+
+
+async def show_key(pilot, screen: KeysScreen, key: bytes) -> KeyDetail:
+    """List exactly `key` and wait until its detail is shown."""
+    screen.set_filter(glob_escape(key), None)
+    detail = screen.query_one(KeyDetail)
+    await wait_until(pilot, lambda: listed(screen) == [key] and detail.info is not None and detail.info.key == key)
+    await pilot.pause()
+    return detail
