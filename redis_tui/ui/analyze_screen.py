@@ -124,18 +124,21 @@ class AnalyzeScreen(Screen):
     async def _run(self) -> None:
         client = make_client(self.app.target, client_name="redis-tui-analyze")
         self.analyzer = analyzer = Analyzer(client, options_for(self.settings), db=self.app.target.db)
+        failure = ""
         try:
             report = await analyzer.run(progress=self._on_progress, every=0.2)
-            self.state = "done"
         except Exception as exc:  # noqa: BLE001 - shown on the screen with what was measured
             problem = classify(exc, self.app.target, connected=analyzer.keys_scanned > 0)
-            self.state, self.message = "failed", f"{problem.summary} ({problem.id})"
-            report = analyzer.report()
+            failure, report = f"{problem.summary} ({problem.id})", analyzer.report()
         finally:
             await client.aclose()
-        self.show_report(report)
+        if analyzer is self.analyzer and self.app.is_running and self.is_attached:  # not replaced, not closing
+            self.state, self.message = ("failed" if failure else "done"), failure
+            self.show_report(report)
 
     def _on_progress(self, progress: Progress) -> None:
+        if not (self.app.is_running and self.is_attached):
+            return
         self.progress = progress
         self.query_one(ProgressBar).update(progress=progress.fraction * 100)
         self._show_bar()
@@ -150,8 +153,6 @@ class AnalyzeScreen(Screen):
         self.query_one("#analyze-intro").display = False
         self.query_one("#analyze-report", Static).update(ReportView(report))
         if final:
-            if self.state not in ("failed",):
-                self.state = "done"
             if report.complete:
                 self.query_one(ProgressBar).update(progress=100)
             self._show_bar()

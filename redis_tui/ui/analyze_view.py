@@ -12,7 +12,7 @@ from rich.text import Text
 
 from redis_tui.core.analyze import Report, TopKey
 from redis_tui.core.display import safe_text
-from redis_tui.core.format import human_bytes, human_count, percent, thousands
+from redis_tui.core.format import human_bytes, human_duration, percent, thousands
 
 WIDE = 110  # from this width the report is laid out in two columns
 BAR = 16  # cells of a histogram bar
@@ -84,7 +84,7 @@ def namespaces_table(report: Report) -> Table:
     depth = None
     for branch in report.namespaces:
         if branch.depth != depth and depth is not None:
-            table.add_row("", "", "", "")
+            table.add_row(Text(f"depth {branch.depth}", style="dim italic"), "", "", "")
         depth = branch.depth
         table.add_row(Text(safe_text(branch.prefix, 80)), thousands(branch.keys), human_bytes(branch.bytes),
                       percent(branch.bytes / size))
@@ -94,7 +94,7 @@ def namespaces_table(report: Report) -> Table:
 
 
 def _ttl(top: TopKey) -> str:
-    return "—" if top.ttl_s is None else f"{top.ttl_s}s" if top.ttl_s < 60 else human_count(top.ttl_s) + "s"
+    return "—" if top.ttl_s is None else human_duration(top.ttl_s)
 
 
 def top_table(title: str, keys: tuple[TopKey, ...]) -> Table:

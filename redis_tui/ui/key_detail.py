@@ -35,20 +35,22 @@ def expiry_text(info: KeyInfo, now: float) -> Text:
 
 
 def info_text(info: KeyInfo, now: float) -> Text:
-    """The key's name (escaped) and what it is, on three lines."""
+    """The key's name (escaped), then what it is: type and encoding, length and memory, TTL."""
     out = Text(overflow="fold")
     out.append(safe_text(info.key, NAME_LIMIT) or '""', style="bold")
     if not info.exists:
         out.append("\nthis key no longer exists", style="bold red")
         return out
-    out.append("\n")
-    parts = [("type", info.type), ("encoding", info.encoding or "?")]
-    if info.length is not None:
-        parts.append((LENGTH_UNIT.get(info.type, "length"), thousands(info.length)))
-    parts.append(("memory", human_bytes(info.memory)))
-    for index, (label, value) in enumerate(parts):
-        out.append(("  " if index else "") + label + " ", style="dim")
-        out.append(value, style="bold cyan" if label == "type" else "bold")
+    length = (LENGTH_UNIT.get(info.type, "length"), thousands(info.length)) if info.length is not None else None
+    lines = (
+        (("type", info.type), ("encoding", info.encoding or "?")),
+        tuple(part for part in (length, ("memory", human_bytes(info.memory))) if part),
+    )
+    for parts in lines:
+        out.append("\n")
+        for index, (label, value) in enumerate(parts):
+            out.append(("  " if index else "") + label + " ", style="dim")
+            out.append(value, style="bold cyan" if label == "type" else "bold")
     out.append("\n")
     out.append_text(expiry_text(info, now))
     return out

@@ -17,7 +17,8 @@ WRITE_ACTIONS = ("delete", "expire", "rename")
 
 
 class KeyWriteActions:
-    """Mixin for `KeysScreen`: needs `selected`, `writer`, `forget_key`, `rename_row`, `_inspect`."""
+    """Mixin for `KeysScreen`: needs `selected`, `writer`, `alive`, `forget_key`, `rename_row`, `_inspect`,
+    `show_problem`."""
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Write actions exist only with --write."""
@@ -61,29 +62,37 @@ class KeyWriteActions:
         writer, name = self.writer, safe_text(key, 60)
         try:
             if action == "delete":
-                existed = await writer.delete(key)
-                self.forget_key(key)
-                self._said(f"Deleted {name}" if existed else f"{name} was already gone")
+                done = await writer.delete(key)
+                message = f"Deleted {name}" if done else f"{name} was already gone"
+            elif action == "expire" and argument:
+                done = await writer.expire(key, argument)
+                message = f"{name} expires in {argument} s" if done else f"{name} no longer exists"
             elif action == "expire":
-                if argument:
-                    done = await writer.expire(key, argument)
-                    self._said(f"{name} expires in {argument} s" if done else f"{name} no longer exists")
-                else:
-                    done = await writer.persist(key)
-                    self._said(f"{name} no longer expires" if done else f"{name} had no TTL")
-                self._inspect(key)
-            elif action in ("rename", "replace"):
-                if await writer.rename(key, argument, replace=action == "replace"):
-                    self.rename_row(key, argument)
-                    self._said(f"Renamed {name} to {safe_text(argument, 60)}")
-                else:
-                    dialog = ConfirmDialog("This name is taken. Replace the key that has it?", argument,
-                                           "RENAME overwrites it: its value is lost.", "Replace")
-                    self.app.push_screen(dialog, lambda ok: ok and self._write("replace", key, argument))
+                done = await writer.persist(key)
+                message = f"{name} no longer expires" if done else f"{name} had no TTL"
+            else:
+                done = await writer.rename(key, argument, replace=action == "replace")
+                message = f"Renamed {name} to {safe_text(argument, 60)}"
         except WriteNotAllowed as exc:
             self.app.notify(str(exc), severity="error")
+            return
         except Exception as exc:  # noqa: BLE001 - shown in the bar; the screen stays
             self.show_problem(exc)
+            return
+        if not self.alive():
+            return
+        if action == "delete":
+            self.forget_key(key)
+        elif action == "expire":
+            self._inspect(key)
+        elif not done:  # RENAMENX refused: the name is taken
+            dialog = ConfirmDialog("This name is taken. Replace the key that has it?", argument,
+                                   "RENAME overwrites it: its value is lost.", "Replace")
+            self.app.push_screen(dialog, lambda ok: ok and self._write("replace", key, argument))
+            return
+        else:
+            self.rename_row(key, argument)
+        self._said(message)
 
     def _said(self, message: str) -> None:
         self.app.notify(Text(message), timeout=4)

@@ -39,6 +39,7 @@ class _Dialog(ModalScreen):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     confirm_label = "OK"
     confirm_variant = "warning"
+    first_focus = "#cancel"  # an absent-minded enter changes nothing
 
     def __init__(self, question: str, key: bytes, note: str = "") -> None:
         super().__init__()
@@ -60,7 +61,7 @@ class _Dialog(ModalScreen):
         return iter(())
 
     def on_mount(self) -> None:
-        self.query_one("#cancel").focus()  # an absent-minded enter changes nothing
+        self.query_one(self.first_focus).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "confirm":
@@ -99,6 +100,7 @@ class TTLDialog(_Dialog):
     """Seconds until the key expires; dismisses with the seconds (0 = remove the TTL), or None."""
 
     confirm_label = "Set TTL"
+    first_focus = "#ttl-seconds"
 
     def __init__(self, key: bytes, ttl_s: float | None) -> None:
         now = "no expiry" if ttl_s is None else f"expires in {human_duration(ttl_s)}"
@@ -107,9 +109,6 @@ class TTLDialog(_Dialog):
 
     def body(self) -> ComposeResult:
         yield Input(id="ttl-seconds", placeholder="seconds (empty or 0: no expiry)", type="integer")
-
-    def on_mount(self) -> None:
-        self.query_one("#ttl-seconds").focus()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self.action_confirm()
@@ -131,6 +130,7 @@ class RenameDialog(_Dialog):
     """A new name for the key; dismisses with its bytes, or None."""
 
     confirm_label = "Rename"
+    first_focus = "#new-name"
 
     def __init__(self, key: bytes, editable: str) -> None:
         super().__init__("Rename", key, "RENAMENX: if the new name exists you are asked before it is replaced.")
@@ -138,9 +138,6 @@ class RenameDialog(_Dialog):
 
     def body(self) -> ComposeResult:
         yield Input(self.editable, id="new-name", placeholder="new key name")
-
-    def on_mount(self) -> None:
-        self.query_one("#new-name").focus()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self.action_confirm()

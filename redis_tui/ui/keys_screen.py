@@ -142,12 +142,14 @@ class KeysScreen(KeyWriteActions, Screen):
         try:
             while True:
                 page = await scanner.next_page()
-                if scanner is not self.scanner:
+                if scanner is not self.scanner or not self.alive():
                     return
                 self.show_page(page)
                 if first:
                     first = False
                     self.dbsize = int(await self.client.dbsize())
+                    if not self.alive():
+                        return
                     self._show_bar()
                     self.request_scan(b"")  # the tree counts after the first page is on screen
                 if page.done or (len(self.rows) >= want and not self._cursor_near_end()):
@@ -289,6 +291,8 @@ class KeysScreen(KeyWriteActions, Screen):
             except Exception as exc:  # noqa: BLE001
                 self.show_problem(exc)
                 break
+            if not self.alive():
+                return
             tree.refresh_counts()
             where = safe_text(pending[0], 24) or "all keys"
             tree.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
@@ -312,8 +316,9 @@ class KeysScreen(KeyWriteActions, Screen):
         except Exception as exc:  # noqa: BLE001
             self.show_problem(exc)
             return
-        self.reader = reader
-        self.show_key(info, value, page)
+        if self.alive():
+            self.reader = reader
+            self.show_key(info, value, page)
 
     def show_key(self, info: KeyInfo, value: StringValue | None = None, page: ValuePage | None = None) -> None:
         """Render a key's info and the head of its value."""
@@ -343,9 +348,10 @@ class KeysScreen(KeyWriteActions, Screen):
         except Exception as exc:  # noqa: BLE001
             self.show_problem(exc)
             return
-        detail = self.query_one(KeyDetail)
-        if reader is self.reader and detail.info is not None:
-            detail.add_page(page, detail.info.length)
+        if reader is self.reader and self.alive():
+            detail = self.query_one(KeyDetail)
+            if detail.info is not None:
+                detail.add_page(page, detail.info.length)
 
     def action_refresh_key(self) -> None:
         """Inspect the selected key again (TTL, memory, value from the start)."""
@@ -372,8 +378,14 @@ class KeysScreen(KeyWriteActions, Screen):
         else:
             self.app.pop_screen()
 
+    def alive(self) -> bool:
+        """False once the app is closing (a worker's result then has nowhere to go)."""
+        return self.app.is_running and self.is_attached
+
     def show_problem(self, exc: Exception) -> None:
         """A failed call: one line in the bar (the screen keeps what it has)."""
+        if not self.alive():
+            return
         problem = classify(exc, self.app.target, connected=True)
         self.problem = f"{problem.summary} ({problem.id})"
         self._show_bar()

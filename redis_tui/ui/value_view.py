@@ -10,7 +10,8 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes
 from redis_tui.core.values import Element, StringValue, hex_dump
 
-CELL_LIMIT = 160  # characters shown per name / value cell
+CELL_LIMIT = 160  # characters shown per value cell
+NAME_LIMIT = 32  # characters shown of a hash field (the value gets the rest of the width)
 TEXT_LINES = 1000  # lines of a text or JSON string shown
 HEX_LIMIT = 16 * 1024  # bytes of a binary string shown as a hex dump
 
@@ -50,7 +51,7 @@ def element_row(kind: str, element: Element) -> tuple[Text, ...]:
     """The cells of one element, in the order of COLUMNS[kind]."""
     value = cell(element.value, element.size)
     if kind == "hash":
-        return cell(element.name, limit=60), value
+        return cell(element.name, limit=NAME_LIMIT), value
     if kind == "list":
         return Text(str(element.index), style="dim"), value
     if kind == "zset":
