@@ -9,6 +9,7 @@ bytes of every row, and only the display goes through `safe_text`.
 from __future__ import annotations
 
 import asyncio
+import time
 
 from rich.text import Text
 from textual import on, work
@@ -37,8 +38,11 @@ from redis_tui.ui.panes.table import Table
 from redis_tui.ui.status import StatusBar
 
 KEY_LIMIT = 120  # characters of a key name shown in the list
+FIRST_ROWS = 100  # rows of the first page drawn before the rest of it is added
 NEAR_END = 10  # rows from the end of a list at which the next page is loaded
 DEBOUNCE_S = 0.03  # a key held down does not inspect every key it passes
+TREE_PAGE = 1000  # keys counted between two looks at the event loop (each page is a few ms of work)
+TREE_REDRAW_S = 0.3  # how often counts are redrawn while a tree scan runs
 TYPE_CYCLE = (None, "string", "hash", "list", "set", "zset", "stream")
 assert set(TYPE_CYCLE[1:]) == set(TYPES)
 
@@ -56,6 +60,8 @@ def copy_form(key: bytes) -> str:
 
 class KeysScreen(KeyWriteActions, Screen):
     """Key list (SCAN pages), namespace tree, and the selected key's detail and value."""
+
+    AUTO_FOCUS = "#key-list"
 
     BINDINGS = [
         Binding("slash", "glob", "Glob", key_display="/"),
@@ -88,6 +94,7 @@ class KeysScreen(KeyWriteActions, Screen):
         self._keys_worker: Worker | None = None
         self._tree_worker: Worker | None = None
         self._scan_order: list[bytes] = []
+        self._backlog: list[bytes] = []  # keys of a page waiting for the first rows to be drawn
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -117,7 +124,6 @@ class KeysScreen(KeyWriteActions, Screen):
             self.writer = KeyWriter(self.client, self.app.write)
             self.app.close_on_exit(self.client)
             self.start_scan()
-        table.focus()
 
     # --- the key list ----------------------------------------------------------------------
     def start_scan(self) -> None:
@@ -126,6 +132,7 @@ class KeysScreen(KeyWriteActions, Screen):
                                   page_size=self.settings.page_size)
         self.last_page = None
         self.rows.clear()
+        self._backlog = []
         self.query_one("#key-list", Table).clear()
         self.query_one(KeyDetail).clear()
         self.selected = None
@@ -151,20 +158,39 @@ class KeysScreen(KeyWriteActions, Screen):
                     if not self.alive():
                         return
                     self._show_bar()
-                    self.request_scan(b"")  # the tree counts after the first page is on screen
-                if page.done or (len(self.rows) >= want and not self._cursor_near_end()):
+                    self.call_after_refresh(self.request_scan, b"")  # the tree counts once the page is drawn
+                if page.done or (self.listed >= want and not self._cursor_near_end()):
                     return
         except Exception as exc:  # noqa: BLE001 - any failure is shown, the screen stays
             self.show_problem(exc)
 
     def show_page(self, page: ScanPage) -> None:
-        """Append a page of key names to the list."""
-        table = self.query_one("#key-list", Table)
-        for key in page.keys:
-            self.rows[table.add_row(key_cell(key))] = key
+        """Append a page of key names to the list. Into an empty list only a screenful goes
+        at once (the first paint is what the user waits for); the rest follows it."""
+        if self.rows or self._backlog:
+            self._backlog.extend(page.keys)
+        else:
+            self._add_rows(page.keys[:FIRST_ROWS])
+            self._backlog.extend(page.keys[FIRST_ROWS:])
+        if self._backlog:
+            self.call_after_refresh(self._flush_backlog)
         self.last_page = page
         self.problem = ""
         self._show_bar()
+
+    def _flush_backlog(self) -> None:
+        backlog, self._backlog = self._backlog, []
+        self._add_rows(backlog)
+
+    def _add_rows(self, keys) -> None:
+        table = self.query_one("#key-list", Table)
+        for key in keys:
+            self.rows[table.add_row(key_cell(key))] = key
+
+    @property
+    def listed(self) -> int:
+        """Keys in the list (or about to be drawn)."""
+        return len(self.rows) + len(self._backlog)
 
     def _cursor_near_end(self) -> bool:
         table = self.query_one("#key-list", Table)
@@ -182,7 +208,7 @@ class KeysScreen(KeyWriteActions, Screen):
             return
         if self._keys_worker is not None and not self._keys_worker.is_finished:
             return  # a page is on its way (cancelling it would lose the keys it holds)
-        self._keys_worker = self._load_keys(self.scanner, len(self.rows) + 1)
+        self._keys_worker = self._load_keys(self.scanner, self.listed + 1)
         self._show_bar()
 
     def forget_key(self, key: bytes) -> None:
@@ -265,7 +291,8 @@ class KeysScreen(KeyWriteActions, Screen):
         tree = self.query_one(NamespaceView)
         if prefix not in tree.scans:
             tree.set_scan(prefix, NamespaceScan(self.client, prefix, self.delimiter, self.settings.tree_depth,
-                                                count=self.settings.scan_count))
+                                                count=self.settings.scan_count, page_size=TREE_PAGE,
+                                                time_budget=0.1))
         if prefix in self._scan_order:
             self._scan_order.remove(prefix)
         self._scan_order.append(prefix)
@@ -279,8 +306,10 @@ class KeysScreen(KeyWriteActions, Screen):
 
     @work(group="tree")
     async def _count_branches(self) -> None:
-        """Drain the scan queue a page at a time (a scan asked for later goes first)."""
+        """Drain the scan queue a page at a time (a scan asked for later goes first); the
+        tree is redrawn a few times a second, not after every page."""
         tree = self.query_one(NamespaceView)
+        shown = 0.0
         while True:
             pending = [prefix for prefix in reversed(self._scan_order) if not tree.scans[prefix].done]
             if not pending:
@@ -293,9 +322,11 @@ class KeysScreen(KeyWriteActions, Screen):
                 break
             if not self.alive():
                 return
-            tree.refresh_counts()
-            where = safe_text(pending[0], 24) or "all keys"
-            tree.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
+            if scan.done or time.monotonic() - shown >= TREE_REDRAW_S:
+                shown = time.monotonic()
+                tree.refresh_counts()
+                where = safe_text(pending[0], 24) or "all keys"
+                tree.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
         tree.border_subtitle = ""
 
     # --- the selected key ------------------------------------------------------------------
@@ -393,8 +424,8 @@ class KeysScreen(KeyWriteActions, Screen):
     def _show_bar(self) -> None:
         page = self.last_page
         bar = Text(no_wrap=True, overflow="ellipsis")
-        bar.append(thousands(len(self.rows)), style="bold")
-        bar.append(" key" if len(self.rows) == 1 else " keys", style="dim")
+        bar.append(thousands(self.listed), style="bold")
+        bar.append(" key" if self.listed == 1 else " keys", style="dim")
         if page is not None and page.done:
             bar.append(" (scan complete)", style="dim")
         elif page is not None:
