@@ -104,9 +104,11 @@ class NamespaceView(Tree[bytes]):
         if prefix in self.scans:
             branch = self.scans[prefix].tree.branch(prefix)
             return not self.scans[prefix].done or (branch is not None and branch.children > 0)
-        for scan, branch in self._sources(prefix):
-            return branch.children > 0 or branch.other_keys > 0 or not scan.done
-        return True
+        sources = self._sources(prefix)
+        if not sources:
+            return True
+        scan, branch = sources[0]
+        return branch.children > 0 or branch.other_keys > 0 or not scan.done
 
     # --- rendering ---------------------------------------------------------------------
     def label_for(self, prefix: bytes) -> Text:

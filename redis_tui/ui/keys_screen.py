@@ -8,7 +8,6 @@ bytes of every row, and only the display goes through `safe_text`.
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from rich.text import Text
@@ -21,17 +20,17 @@ from textual.widgets import DataTable, Footer, Input, Static, Tree
 from textual.worker import Worker
 
 from redis_tui.core.connection import make_client
-from redis_tui.core.display import redis_repr, safe_text
+from redis_tui.core.display import safe_text
 from redis_tui.core.errors import classify
 from redis_tui.core.format import percent, thousands
 from redis_tui.core.keyspace import TYPES, KeyScanner, ScanPage, glob_escape
 from redis_tui.core.namespace import NamespaceScan
-from redis_tui.core.values import KeyInfo, StringValue, ValuePage, inspect_key, open_reader, read_string
 from redis_tui.core.writes import KeyWriter
 from redis_tui.keyspace_config import KeyspaceSettings
 from redis_tui.ui.key_detail import KeyDetail, RowList
 from redis_tui.ui.key_tree import NamespaceView
 from redis_tui.ui.keys_actions import KeyWriteActions
+from redis_tui.ui.keys_inspect import KeyInspection
 from redis_tui.ui.keys_dialogs import editable_name
 from redis_tui.ui.panes.base import set_text
 from redis_tui.ui.panes.table import Table
@@ -40,7 +39,6 @@ from redis_tui.ui.status import StatusBar
 KEY_LIMIT = 120  # characters of a key name shown in the list
 FIRST_ROWS = 100  # rows of the first page drawn before the rest of it is added
 NEAR_END = 10  # rows from the end of a list at which the next page is loaded
-DEBOUNCE_S = 0.03  # a key held down does not inspect every key it passes
 TREE_PAGE = 1000  # keys counted between two looks at the event loop (each page is a few ms of work)
 TREE_REDRAW_S = 0.3  # how often counts are redrawn while a tree scan runs
 TYPE_CYCLE = (None, "string", "hash", "list", "set", "zset", "stream")
@@ -52,13 +50,7 @@ def key_cell(key: bytes) -> Text:
     return Text(safe_text(key, KEY_LIMIT) or '""', no_wrap=True, overflow="ellipsis")
 
 
-def copy_form(key: bytes) -> str:
-    """What `y` copies: the name itself when it is plain printable UTF-8, else redis-cli's
-    quoted form (so no control character reaches the clipboard)."""
-    return editable_name(key) or redis_repr(key)
-
-
-class KeysScreen(KeyWriteActions, Screen):
+class KeysScreen(KeyInspection, KeyWriteActions, Screen):
     """Key list (SCAN pages), namespace tree, and the selected key's detail and value."""
 
     AUTO_FOCUS = "#key-list"
@@ -328,74 +320,6 @@ class KeysScreen(KeyWriteActions, Screen):
                 where = safe_text(pending[0], 24) or "all keys"
                 tree.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
         tree.border_subtitle = ""
-
-    # --- the selected key ------------------------------------------------------------------
-    @work(exclusive=True, group="detail")
-    async def _inspect(self, key: bytes) -> None:
-        """Inspect `key` and read the head of its value."""
-        await asyncio.sleep(DEBOUNCE_S)
-        settings, client = self.settings, self.client
-        value = page = None
-        try:
-            info = await inspect_key(client, key)
-            reader = None
-            if info.type == "string":
-                value = await read_string(client, key, settings.string_preview_kb * 1024)
-            elif info.exists:
-                reader = open_reader(client, key, info.type, settings.value_page_size)
-                page = await reader.next_page() if reader is not None else None
-        except Exception as exc:  # noqa: BLE001
-            self.show_problem(exc)
-            return
-        if self.alive():
-            self.reader = reader
-            self.show_key(info, value, page)
-
-    def show_key(self, info: KeyInfo, value: StringValue | None = None, page: ValuePage | None = None) -> None:
-        """Render a key's info and the head of its value."""
-        detail = self.query_one(KeyDetail)
-        detail.clear()
-        detail.show_info(info, self.app.clock())
-        if value is not None:
-            detail.show_string(value)
-        elif page is not None:
-            detail.start_collection(info.type)
-            detail.add_page(page, info.length)
-        elif info.exists:
-            detail.show_unsupported(info.type)
-
-    def _more_values(self) -> None:
-        reader = self.reader
-        if reader is None or reader.done or self.client is None:
-            return
-        if any(w.group == "detail" and not w.is_finished for w in self.workers):
-            return
-        self._read_more(reader)
-
-    @work(exclusive=True, group="detail")
-    async def _read_more(self, reader) -> None:
-        try:
-            page = await reader.next_page()
-        except Exception as exc:  # noqa: BLE001
-            self.show_problem(exc)
-            return
-        if reader is self.reader and self.alive():
-            detail = self.query_one(KeyDetail)
-            if detail.info is not None:
-                detail.add_page(page, detail.info.length)
-
-    def action_refresh_key(self) -> None:
-        """Inspect the selected key again (TTL, memory, value from the start)."""
-        if self.selected is not None and self.client is not None:
-            self._inspect(self.selected)
-
-    def action_copy(self) -> None:
-        """Copy the selected key's name to the clipboard."""
-        if self.selected is None:
-            return
-        text = copy_form(self.selected)
-        self.app.copy_to_clipboard(text)
-        self.app.notify(Text(f"Copied {safe_text(text, 80)}"), timeout=3)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "keys":

@@ -25,7 +25,11 @@ def make_app(*updates, write: bool = False, interval: float = 1.0) -> RedisTuiAp
 def text_of(app: RedisTuiApp, selector: str) -> str:
     """Plain text of a Static (or any widget's render()) on the current screen."""
     widget = app.screen.query_one(selector)
-    content = widget.content if isinstance(widget, Static) else widget.render()
+    return plain(widget.content if isinstance(widget, Static) else widget.render())
+
+
+def plain(content) -> str:
+    """Any renderable as plain text (wide, so nothing wraps)."""
     if isinstance(content, (str, Text)):
         return str(content)
     console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
@@ -46,17 +50,9 @@ async def settle(pilot) -> None:
 
 
 async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
-    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
+    """Let the app run until `condition()` holds (fails the test after `timeout` seconds)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
         assert loop.time() < deadline, "the screen never showed it"
         await pilot.pause(0.05)
-
-
-def screen_text(app) -> str:
-    """Everything on the terminal as plain text (what the user reads, escapes included)."""
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
-                      color_system=None, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()

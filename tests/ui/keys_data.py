@@ -5,37 +5,31 @@ keys screen."""
 from __future__ import annotations
 
 import dataclasses
+import io
 
 import pytest
-import redis
+from rich.console import Console
 
 from redis_tui.core.keyspace import glob_escape
-from redis_tui.core.server import EmbeddedServer, available_kinds
+from redis_tui.core.server import available_kinds
 from redis_tui.settings import resolve
 from redis_tui.ui.key_detail import KeyDetail
 from redis_tui.ui.keys_screen import KeysScreen
 from redis_tui.ui.run import make_app
-from tests.integration.keyspace_dataset import build
+from tests.integration.keyspace_dataset import Dataset
 from tests.ui.helpers import wait_until
 
 HUGE_HASH, HUGE_HASH_FIELDS = b"huge:hash", 100_000
 
 
-class KeysData:
-    """A started server with the dataset, and what was written to it."""
+class KeysData(Dataset):
+    """The integration dataset plus a hash of 100,000 fields."""
 
     def __init__(self, kind: str) -> None:
-        self.server = EmbeddedServer(kind, {"enable-debug-command": "local"}).start()
-        self.url = self.server.url
-        self.sync = redis.Redis(port=self.server.port)
-        self.keys = build(self.sync)
+        super().__init__(kind)
         for start in range(0, HUGE_HASH_FIELDS, 10_000):
             self.sync.hset(HUGE_HASH, mapping={b"field:%d" % n: b"%d" % n for n in range(start, start + 10_000)})
         self.keys[HUGE_HASH] = "hash"
-
-    def close(self) -> None:
-        self.sync.close()
-        self.server.close()
 
 
 @pytest.fixture(scope="module", params=available_kinds())
@@ -81,3 +75,11 @@ async def show_key(pilot, screen: KeysScreen, key: bytes) -> KeyDetail:
     await wait_until(pilot, lambda: listed(screen) == [key] and detail.info is not None and detail.info.key == key)
     await pilot.pause()
     return detail
+
+
+def screen_text(app) -> str:
+    """Everything on the terminal as plain text (what the user reads, escapes included)."""
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
+                      color_system=None, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()

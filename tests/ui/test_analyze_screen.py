@@ -19,7 +19,8 @@ pytestmark = pytest.mark.integration
 
 def script_calls(r: redis.Redis) -> int:
     stats = r.info("commandstats")
-    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha_ro", "eval_ro", "evalsha", "eval"))
+    names = ("evalsha_ro", "eval_ro", "evalsha", "eval")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in names)
 
 
 def by_type_rows(text: str) -> dict[str, list[str]]:
@@ -70,39 +71,43 @@ async def test_analyze_reports_what_the_server_holds(server):
         assert not isinstance(app.screen, AnalyzeScreen)
 
 
+async def analyze_running(pilot, keys: int) -> AnalyzeScreen:
+    """Open the analyze screen, start it, wait until it has measured `keys` keys."""
+    await wait_until(pilot, lambda: pilot.app.snapshot is not None)
+    await pilot.press("a")
+    screen = pilot.app.screen
+    await pilot.press("s")
+    await wait_until(pilot, lambda: screen.progress is not None and screen.progress.keys >= keys)
+    return screen
+
+
+def small_app(server, keys: int, pause_ms: int):
+    """The app on `server` filled with `keys` keys, analyzing 10 keys a batch, `pause_ms` apart."""
+    redis.Redis(port=server.port).mset({b"k:%d" % i: i for i in range(keys)})
+    return app_for(server.url, batch=10, pause_ms=pause_ms)
+
+
 async def test_a_stopped_run_keeps_its_partial_report(server):
-    r = redis.Redis(port=server.port)
-    r.mset({b"k:%d" % i: i for i in range(600)})
-    app = app_for(server.url, batch=10, pause_ms=40)
+    app = small_app(server, 300, 20)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.snapshot is not None)
-        await pilot.press("a")
-        screen = app.screen
-        assert "10 ms apart" not in text_of(app, "#analyze-intro") and "40 ms apart" in text_of(app, "#analyze-intro")
-        await pilot.press("s")
-        await wait_until(pilot, lambda: screen.progress is not None and screen.progress.keys >= 30)
-        assert "ETA" in text_of(app, "#analyze-bar")
+        screen = await analyze_running(pilot, 30)
+        assert "20 ms apart" in text_of(app, "#analyze-intro") and "ETA" in text_of(app, "#analyze-bar")
         await pilot.press("escape")  # stops, keeps the screen
         await wait_until(pilot, lambda: screen.state == "done")
         assert isinstance(app.screen, AnalyzeScreen)
         report = screen.report
-        assert not report.complete and 30 <= report.keys_scanned < 600
+        assert not report.complete and 30 <= report.keys_scanned < 300
         assert "PARTIAL" in text_of(app, "#analyze-report")
         assert "stopped: partial report" in text_of(app, "#analyze-bar")
         await pilot.press("s")  # a second run goes to the end
         await wait_until(pilot, lambda: screen.state == "done", timeout=20)
-        assert screen.report.complete and screen.report.keys_scanned == 600
+        assert screen.report.complete and screen.report.keys_scanned == 300
 
 
 async def test_a_server_that_goes_away_is_reported_on_the_screen(server):
-    r = redis.Redis(port=server.port)
-    r.mset({b"k:%d" % i: i for i in range(300)})
-    app = app_for(server.url, batch=10, pause_ms=30)
+    app = small_app(server, 300, 30)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.snapshot is not None)
-        await pilot.press("a", "s")
-        screen = app.screen
-        await wait_until(pilot, lambda: screen.progress is not None and screen.progress.keys >= 20)
+        screen = await analyze_running(pilot, 20)
         server.stop()
         await wait_until(pilot, lambda: screen.state == "failed")
         assert "connection" in text_of(app, "#analyze-bar") and isinstance(app.screen, AnalyzeScreen)

@@ -12,8 +12,9 @@ from redis_tui.core.keyspace import glob_escape
 from redis_tui.ui.key_detail import KeyDetail
 from redis_tui.ui.key_tree import NamespaceView
 from tests.integration.keyspace_dataset import BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE
-from tests.ui.helpers import screen_text, table_rows, text_of, wait_until
-from tests.ui.keys_data import HUGE_HASH, HUGE_HASH_FIELDS, app_for, keys_data, listed, open_keys, scan_done, show_key
+from tests.ui.helpers import table_rows, text_of, wait_until
+from tests.ui.keys_data import (HUGE_HASH, HUGE_HASH_FIELDS, app_for, keys_data, listed, open_keys, scan_done,
+                                screen_text, show_key)
 
 pytestmark = pytest.mark.integration
 __all__ = ["keys_data"]
@@ -139,7 +140,8 @@ async def test_every_type_has_its_viewer(keys_data):
             (k.decode(), v.decode()) for k, v in r.hgetall(b"session:3").items()}
 
         detail = await show_key(pilot, screen, b"queue:7")
-        assert table_rows(app, "#value-table") == [[str(i), v.decode()] for i, v in enumerate(r.lrange(b"queue:7", 0, -1))]
+        items = r.lrange(b"queue:7", 0, -1)
+        assert table_rows(app, "#value-table") == [[str(i), v.decode()] for i, v in enumerate(items)]
         assert "items 8" in text_of(app, "#key-info") and "no expiry" in text_of(app, "#key-info")
 
         await show_key(pilot, screen, b"tags:5")
@@ -147,7 +149,8 @@ async def test_every_type_has_its_viewer(keys_data):
 
         await show_key(pilot, screen, b"rank:4")
         expected = r.zrange(b"rank:4", 0, -1, withscores=True, score_cast_func=bytes)
-        assert table_rows(app, "#value-table") == [[str(i), s.decode(), m.decode()] for i, (m, s) in enumerate(expected)]
+        assert table_rows(app, "#value-table") == [
+            [str(i), score.decode(), member.decode()] for i, (member, score) in enumerate(expected)]
 
         await show_key(pilot, screen, b"events:2")
         entry_id, fields = r.xrange(b"events:2")[0]

@@ -20,7 +20,8 @@ from redis_tui.ui.analyze_view import ReportView
 from redis_tui.ui.key_detail import info_text
 from redis_tui.ui.key_tree import FrozenScan, NamespaceView
 from redis_tui.ui.keys_dialogs import editable_name
-from redis_tui.ui.keys_screen import copy_form, key_cell
+from redis_tui.ui.keys_inspect import copy_form
+from redis_tui.ui.keys_screen import key_cell
 from redis_tui.ui.value_view import TEXT_LINES, cell, element_row, hex_width, string_body, string_head
 
 HOSTILE = b"\x1b[2J\x1b]8;;http://x\x07[red]boom[/]"
@@ -69,12 +70,14 @@ def test_string_previews():
     assert string_head(value).plain == f"JSON · {len(data)}B"
     assert string_body(value).plain == json.dumps(json.loads(data), indent=2)
     data = b"a first line of text\nthen an escape \x1b[2J in the second one"
-    assert string_body(StringValue(data, len(data))).plain == "a first line of text\nthen an escape \\x1b[2J in the second one"
+    assert string_body(StringValue(data, len(data))).plain.splitlines() == [
+        "a first line of text", "then an escape \\x1b[2J in the second one"]
     many = b"\n".join(b"%d" % n for n in range(TEXT_LINES + 50))
     assert string_body(StringValue(many, len(many))).plain.endswith(f"… (first {TEXT_LINES} lines)")
     binary = StringValue(b"\x00" * 64 * 1024, 5 * 1024 * 1024)
     assert string_head(binary).plain == "binary · 5.0M, showing the first 16.0K as hex"
-    assert string_body(binary, 80).plain.splitlines()[0] == "00000000  " + " ".join(["00"] * 16) + "  |" + "." * 16 + "|"
+    first_line = "00000000  " + " ".join(["00"] * 16) + "  |" + "." * 16 + "|"
+    assert string_body(binary, 80).plain.splitlines()[0] == first_line
     assert len(string_body(binary, 50).plain.splitlines()[0]) <= 50
     assert [hex_width(c) for c in (120, 77, 76, 45, 44)] == [16, 16, 8, 8, 4]
 
