@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py
+    python screenshots/make.py [dashboard] [keys]    # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -55,16 +55,54 @@ async def dashboard(server: EmbeddedServer, size: tuple[int, int], name: str, he
             save(app, "troubleshoot-server-down.svg")
 
 
-async def main() -> None:
+async def keys_screens(server: EmbeddedServer) -> None:
+    """The keys screen (a cached JSON response, the tree open on cache:), a hash, and analyze."""
+    from redis_tui.ui.key_detail import KeyDetail
+    from redis_tui.ui.key_tree import NamespaceView
+
+    app = make_app(resolve({"url": server.url}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(3.0)  # the workload has seeded its data
+        await pilot.press("k")
+        screen = app.screen
+        tree = screen.query_one(NamespaceView)
+        while b"" not in tree.scans or not tree.scans[b""].done:
+            await pilot.pause(0.1)
+        await pilot.pause(0.3)
+        tree.find(b"cache:").expand()
+        screen.set_filter(b"cache:api:v1:products:*", None)
+        await _shown(pilot, screen.query_one(KeyDetail))
+        save(app, "keys-120x40.svg")
+        screen.set_filter(b"session:*", None)
+        await _shown(pilot, screen.query_one(KeyDetail))
+        save(app, "keys-hash-120x40.svg")
+        await pilot.press("escape", "a", "s")
+        while app.screen.state != "done":
+            await pilot.pause(0.1)
+        await pilot.pause(0.3)
+        save(app, "analyze-120x40.svg")
+
+
+async def _shown(pilot, detail) -> None:
+    await pilot.pause(0.3)
+    while detail.info is None:
+        await pilot.pause(0.1)
+    await pilot.pause(0.5)
+
+
+async def main(which: set[str]) -> None:
     with EmbeddedServer(config=DEMO_CONFIG) as server:
         workload = start_workload(server)
         try:
-            await dashboard(server, (120, 40), "dashboard-120x40.svg")
-            await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)
+            if "keys" in which:
+                await keys_screens(server)
+            if "dashboard" in which:
+                await dashboard(server, (120, 40), "dashboard-120x40.svg")
+                await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)
         finally:
             workload.terminate()
             workload.wait(5)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys"}))

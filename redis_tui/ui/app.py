@@ -23,8 +23,11 @@ from redis_tui.core.monitor import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.thresholds import Thresholds
+from redis_tui.keyspace_config import KeyspaceSettings
+from redis_tui.ui.analyze_screen import AnalyzeScreen
 from redis_tui.ui.dashboard import DashboardScreen
 from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.keys_screen import KeysScreen
 from redis_tui.ui.monitor_screen import MonitorScreen
 from redis_tui.ui.panes.clients import ClientsPane
 from redis_tui.ui.troubleshoot import TroubleshootScreen
@@ -64,6 +67,8 @@ class RedisTuiApp(App[None]):
         Binding("t", "troubleshoot", "Troubleshoot"),
         Binding("c", "checklist", "Checklist", show=False),
         Binding("m", "monitor", "MONITOR"),
+        Binding("k", "keys", "Keys"),
+        Binding("a", "analyze", "Analyze"),
         Binding("s", "sort_clients", "Sort clients", show=False),
     ]
 
@@ -84,6 +89,7 @@ class RedisTuiApp(App[None]):
         notices: Iterable[str] = (),
         limits: Thresholds = Thresholds(),
         monitor_options: MonitorOptions = MonitorOptions(),
+        keyspace: KeyspaceSettings = KeyspaceSettings(),
     ) -> None:
         super().__init__()
         self.source = source
@@ -95,6 +101,8 @@ class RedisTuiApp(App[None]):
         self.diagnoser = Diagnoser(target, limits)
         self.interval = source.interval
         self.monitor_options = monitor_options
+        self.keyspace = keyspace
+        self._clients: list = []  # closed when the app exits (see close_on_exit)
         self._opened_on_problem = False
 
     def on_mount(self) -> None:
@@ -166,6 +174,31 @@ class RedisTuiApp(App[None]):
         if self.screen is not self.get_screen("monitor"):
             self.push_screen("monitor")
 
+    def action_keys(self) -> None:
+        """Open the keys screen (it keeps its list and tree while you look elsewhere)."""
+        self._show_installed("keys", lambda: KeysScreen(self.keyspace))
+
+    def action_analyze(self) -> None:
+        """Open the analyze screen (it starts on a key press: analyze loads the server)."""
+        self._show_installed("analyze", lambda: AnalyzeScreen(self.keyspace))
+
+    def _show_installed(self, name: str, make: Callable[[], Screen]) -> None:
+        if not self.is_screen_installed(name):
+            self.install_screen(make(), name)
+        if self.screen is not self.get_screen(name):
+            self.push_screen(name)
+
+    def close_on_exit(self, client) -> None:
+        """Close this redis client when the app exits (screens that outlive their visit)."""
+        self._clients.append(client)
+
+    async def on_unmount(self) -> None:
+        for client in self._clients:
+            try:
+                await client.aclose()
+            except Exception:  # noqa: BLE001 - exiting: a dead connection is closed enough
+                pass
+
     def action_sort_clients(self) -> None:
         """Sort the clients table by the next column."""
         for pane in self.screen.query(ClientsPane):
@@ -187,6 +220,10 @@ class RedisTuiApp(App[None]):
                             self.action_checklist)
         yield SystemCommand("MONITOR stream", "What is hitting the server right now, filtered, with top tables (m)",
                             self.action_monitor)
+        yield SystemCommand("Browse keys", "Key list, namespace tree, a key's value; filter by glob and type (k)",
+                            self.action_keys)
+        yield SystemCommand("Analyze keyspace", "Keys and bytes by type and prefix, biggest keys, TTLs (a)",
+                            self.action_analyze)
         yield SystemCommand("Sort clients", "Sort the clients table by the next column (s)", self.action_sort_clients)
         yield SystemCommand("Help", "Keys and what each pane shows (?)", self.action_help)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from redis_tui.core.monitor import MonitorOptions
 from redis_tui.core.poller import Poller
 from redis_tui.core.thresholds import Thresholds
+from redis_tui.keyspace_config import keyspace_settings
 from redis_tui.settings import Settings
 
 
@@ -21,7 +22,8 @@ def make_app(settings: Settings, notices: tuple[str, ...] = ()):
     )
     return RedisTuiApp(poller, target=settings.target, write=settings.write, notices=notices or settings.warnings,
                        limits=Thresholds.from_config(settings.section("thresholds")),
-                       monitor_options=MonitorOptions.from_section(settings.section("monitor")))
+                       monitor_options=MonitorOptions.from_section(settings.section("monitor")),
+                       keyspace=keyspace_settings(settings.section("keyspace")))
 
 
 def run_dashboard(settings: Settings, notices: tuple[str, ...] = ()) -> int:

@@ -1,0 +1,153 @@
+"""Confirmation dialogs of the keys screen's --write actions. Each names the key (escaped)
+and says what will be sent; nothing happens unless the user confirms."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from redis_tui.core.display import redis_repr, safe_text
+from redis_tui.core.format import human_duration
+
+NAME_LIMIT = 300
+
+
+def editable_name(name: bytes | None) -> str:
+    """`name` as text to edit in an Input: empty when it is not plain printable UTF-8 (an
+    escaped form typed back would name another key)."""
+    if name is None:
+        return ""
+    try:
+        text = name.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return text if safe_text(text, None) == text else ""
+
+
+def key_line(key: bytes) -> Static:
+    """The key's name, escaped, bold, wrapped."""
+    return Static(Text(safe_text(key, NAME_LIMIT) or '""', style="bold", overflow="fold"), classes="dialog-key")
+
+
+class _Dialog(ModalScreen):
+    """A centered box: a question, the key, a note, an optional input, two buttons."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    confirm_label = "OK"
+    confirm_variant = "warning"
+    first_focus = "#cancel"  # an absent-minded enter changes nothing
+
+    def __init__(self, question: str, key: bytes, note: str = "") -> None:
+        super().__init__()
+        self.question, self.key, self.note = question, key, note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-question")
+            yield key_line(self.key)
+            yield from self.body()
+            yield Static(Text(self.note, style="dim"), classes="dialog-note")
+            yield Static(classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.confirm_label, variant=self.confirm_variant, id="confirm")
+                yield Button("Cancel", id="cancel")
+
+    def body(self) -> ComposeResult:
+        """Extra widgets between the key and the note."""
+        return iter(())
+
+    def on_mount(self) -> None:
+        self.query_one(self.first_focus).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self.action_confirm()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        """Close; nothing is sent."""
+        self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        raise NotImplementedError
+
+    def error(self, message: str) -> None:
+        """Say why the input cannot be used."""
+        self.query_one(".dialog-error", Static).update(Text(message, style="bold red"))
+
+
+class ConfirmDialog(_Dialog):
+    """Yes or no about a key; dismisses with True, or None when cancelled."""
+
+    BINDINGS = [Binding("escape,n", "cancel", "Cancel"), Binding("y", "confirm", "Yes")]
+    confirm_variant = "error"
+
+    def __init__(self, question: str, key: bytes, note: str, confirm_label: str) -> None:
+        super().__init__(question, key, note)
+        self.confirm_label = confirm_label
+
+    def action_confirm(self) -> None:
+        """Confirm."""
+        self.dismiss(True)
+
+
+class TTLDialog(_Dialog):
+    """Seconds until the key expires; dismisses with the seconds (0 = remove the TTL), or None."""
+
+    confirm_label = "Set TTL"
+    first_focus = "#ttl-seconds"
+
+    def __init__(self, key: bytes, ttl_s: float | None) -> None:
+        now = "no expiry" if ttl_s is None else f"expires in {human_duration(ttl_s)}"
+        super().__init__("Set the TTL of", key, f"Now: {now}. Empty or 0 removes the TTL (PERSIST); "
+                         f"a number of seconds sends EXPIRE.")
+
+    def body(self) -> ComposeResult:
+        yield Input(id="ttl-seconds", placeholder="seconds (empty or 0: no expiry)", type="integer")
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        """Check the number and close with it."""
+        text = self.query_one("#ttl-seconds", Input).value.strip()
+        try:
+            seconds = int(text) if text else 0
+        except ValueError:
+            seconds = -1
+        if seconds < 0:
+            self.error("a whole number of seconds, 0 or more")
+            return
+        self.dismiss(seconds)
+
+
+class RenameDialog(_Dialog):
+    """A new name for the key; dismisses with its bytes, or None."""
+
+    confirm_label = "Rename"
+    first_focus = "#new-name"
+
+    def __init__(self, key: bytes, editable: str) -> None:
+        super().__init__("Rename", key, "RENAMENX: if the new name exists you are asked before it is replaced.")
+        self.editable = editable
+
+    def body(self) -> ComposeResult:
+        yield Input(self.editable, id="new-name", placeholder="new key name")
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        """Check the name and close with it."""
+        new = self.query_one("#new-name", Input).value.encode("utf-8", "surrogateescape")
+        if not new:
+            self.error("the new name is empty")
+        elif new == self.key:
+            self.error(f"the key is already called {redis_repr(new)}")
+        else:
+            self.dismiss(new)

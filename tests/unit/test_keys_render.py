@@ -1,0 +1,152 @@
+"""What the keys and analyze screens draw from core results: escaped, bounded, exact."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.console import Console
+
+from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress
+from redis_tui.core.display import redis_repr
+from redis_tui.core.namespace import NamespaceTree
+from redis_tui.core.scripts import KeyStats
+from redis_tui.core.values import Element, KeyInfo, StringValue
+from redis_tui.keyspace_config import KeyspaceSettings
+from redis_tui.ui.analyze_screen import options_for, progress_text
+from redis_tui.ui.analyze_view import ReportView
+from redis_tui.ui.key_detail import info_text
+from redis_tui.ui.key_tree import FrozenScan, NamespaceView
+from redis_tui.ui.keys_dialogs import editable_name
+from redis_tui.ui.keys_inspect import copy_form
+from redis_tui.ui.keys_screen import key_cell
+from redis_tui.ui.value_view import TEXT_LINES, cell, element_row, hex_width, string_body, string_head
+
+HOSTILE = b"\x1b[2J\x1b]8;;http://x\x07[red]boom[/]"
+
+
+def no_controls(text: str) -> bool:
+    return all(char.isprintable() for char in text)
+
+
+@given(st.binary(max_size=64))
+def test_copy_form_is_the_name_or_its_quoted_form(key):
+    copied = copy_form(key)
+    assert no_controls(copied)
+    if copied.startswith('"') and copied == redis_repr(key):
+        return
+    assert copied.encode("utf-8") == key  # a plain name is copied as it is
+
+
+def test_copy_and_edit_forms():
+    assert copy_form(b"user:1") == editable_name(b"user:1") == "user:1"
+    assert copy_form(HOSTILE) == redis_repr(HOSTILE) and editable_name(HOSTILE) == ""
+    assert copy_form(b"\xff\xfe") == '"\\xff\\xfe"' and editable_name(b"\xff\xfe") == ""
+    assert copy_form(b"") == '""' and editable_name(None) == ""
+    assert editable_name(b"caf\xc3\xa9 *") == "café *"
+
+
+@given(st.binary(max_size=300))
+def test_cells_are_plain_bounded_text(data):
+    for text in (key_cell(data), cell(data, len(data) + 10)):
+        assert no_controls(text.plain) and len(text.plain) <= 200
+
+
+def test_element_rows_per_type():
+    assert [t.plain for t in element_row("hash", Element(b"v" * 10, 5000, name=HOSTILE))] == [
+        "\\x1b[2J\\x1b]8;;http://x\\a[red]bo…", "vvvvvvvvvv …(4.9K)"]
+    assert [t.plain for t in element_row("list", Element(b"x", 1, index=7))] == ["7", "x"]
+    assert [t.plain for t in element_row("set", Element(b"\x00\xff", 2))] == ["\\x00\\xff"]
+    assert [t.plain for t in element_row("zset", Element(b"m", 1, score=b"1.5", index=0))] == ["0", "1.5", "m"]
+    stream = Element(b"", 9, name=b"1-0", fields=((b"n", b"1"), (b"what", b"\x1b")))
+    assert [t.plain for t in element_row("stream", stream)] == ["1-0", "n=1  what=\\x1b"]
+
+
+def test_string_previews():
+    data = json.dumps({"a": [1, {"b": "\x1b"}]}).encode()
+    value = StringValue(data, len(data))
+    assert string_head(value).plain == f"JSON · {len(data)}B"
+    assert string_body(value).plain == json.dumps(json.loads(data), indent=2)
+    data = b"a first line of text\nthen an escape \x1b[2J in the second one"
+    assert string_body(StringValue(data, len(data))).plain.splitlines() == [
+        "a first line of text", "then an escape \\x1b[2J in the second one"]
+    many = b"\n".join(b"%d" % n for n in range(TEXT_LINES + 50))
+    assert string_body(StringValue(many, len(many))).plain.endswith(f"… (first {TEXT_LINES} lines)")
+    binary = StringValue(b"\x00" * 64 * 1024, 5 * 1024 * 1024)
+    assert string_head(binary).plain == "binary · 5.0M, showing the first 16.0K as hex"
+    first_line = "00000000  " + " ".join(["00"] * 16) + "  |" + "." * 16 + "|"
+    assert string_body(binary, 80).plain.splitlines()[0] == first_line
+    assert len(string_body(binary, 50).plain.splitlines()[0]) <= 50
+    assert [hex_width(c) for c in (120, 77, 76, 45, 44)] == [16, 16, 8, 8, 4]
+
+
+def test_info_text_shows_what_the_key_is_and_when_it_expires():
+    now = 1_764_000_000.0  # 2025-11-24 16:00:00 UTC (TZ=UTC in tests)
+    info = KeyInfo(HOSTILE, True, "hash", "listpack", 90_000, now + 90, 120, 3)
+    assert info_text(info, now).plain.splitlines() == [
+        "\\x1b[2J\\x1b]8;;http://x\\a[red]boom[/]", "type hash  encoding listpack", "fields 3  memory 120B",
+        "TTL 1m30s · expires 2025-11-24 16:01:30"]
+    assert info_text(info, now + 89.5).plain.splitlines()[3].startswith("TTL 500ms")
+    persistent = KeyInfo(b"k", True, "stream", None, None, None, None, None)
+    assert info_text(persistent, now).plain.splitlines()[1:] == ["type stream  encoding ?", "memory —", "no expiry"]
+    gone = KeyInfo(b"k", False, "none", None, None, None, None, None)
+    assert info_text(gone, now).plain == "k\nthis key no longer exists"
+
+
+def tree_view(*scans: tuple[bytes, NamespaceTree, float, bool]) -> NamespaceView:
+    view = NamespaceView(b":")
+    for prefix, tree, progress, done in scans:
+        view.scans[prefix] = FrozenScan(tree, progress, done)
+    return view
+
+
+def test_tree_labels_estimate_while_scanning_and_ask_for_deeper_scans():
+    tree = NamespaceTree(b":", max_depth=2)
+    tree.add_keys([b"user:%d:name" % n for n in range(30)] + [b"user:1:a:b", b"plain", HOSTILE])
+    view = tree_view((b"", tree, 0.25, False))
+    assert view.label_for(b"").plain == "all keys  ~132"
+    assert view.label_for(b"user:").plain == "user:  ~124"
+    view = tree_view((b"", tree, 1.0, True))
+    assert view.label_for(b"user:").plain == "user:  31"
+    assert view.label_for(b"\x1b[2J\x1b]8;;http:").plain == "\\x1b[2J\\x1b]8;;http:  1"
+    assert view.label_for(b"nothing:").plain == "nothing:  …"
+    assert not view.needs_scan(b"user:")  # depth 1: the root scan counted its children
+    assert view.needs_scan(b"user:1:")  # depth 2 with deeper keys: a scan of its own
+    assert view.needs_scan(b"unknown:")
+    deeper = NamespaceTree(b":", max_depth=2, root=b"user:1:")
+    deeper.add_keys([b"user:1:name", b"user:1:a:b"])
+    view.scans[b"user:1:"] = FrozenScan(deeper, 0.5, False)
+    assert not view.needs_scan(b"user:1:")
+    assert view.label_for(b"user:1:").plain == "1:  2"  # the finished root scan's exact count wins
+    assert view.label_for(b"user:1:a:").plain == "a:  ~2"
+
+
+def test_progress_text_and_options():
+    assert progress_text(Progress(412_000, 0.5, 2.0, 1_000_000)).plain == (
+        "412,000 of ~1,000,000 keys · 50% · 206K keys/s · ETA 2s · 2s elapsed")
+    assert progress_text(Progress(0, 0.0, 0.0, 0)).plain == "0 keys · 0% · 0 keys/s · 0s elapsed"
+    options = options_for(KeyspaceSettings(delimiter="/", batch=50, pause_ms=20, top=3, depth=2))
+    assert (options.delimiter, options.batch, options.pause, options.top, options.depth) == (b"/", 50, 0.02, 3, 2)
+
+
+def render(renderable, width: int) -> str:
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_report_view_escapes_names_and_fits_the_width():
+    analyzer = Analyzer(None, AnalyzeOptions(top=3, depth=2))
+    analyzer.add([KeyStats(HOSTILE + b":x", "string", 100, 3, -1), KeyStats(b"\xff:a", "hash", 5000, 40, 90_000),
+                  KeyStats(b"user:1", "string", 60, 2, 30_000)])
+    report = analyzer.report()
+    for width in (80, 120):
+        text = render(ReportView(report), width)
+        assert "\x1b" not in text and "\\x1b[2J\\x1b]8;;http://x\\a[red]boom[/]:x" in text
+        assert "\\xff:" in text and "3 keys" in text.splitlines()[0]
+        assert max(len(line) for line in text.splitlines()) <= width
+    wide, narrow = render(ReportView(report), 120), render(ReportView(report), 80)
+    assert any("By type" in line and "Namespaces" in line for line in wide.splitlines())  # two columns
+    assert narrow.index("Namespaces") > narrow.index("TTL")  # one column: namespaces below the TTLs
