@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor]    # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -83,6 +83,18 @@ async def keys_screens(server: EmbeddedServer) -> None:
         save(app, "analyze-120x40.svg")
 
 
+async def monitor_screen(server: EmbeddedServer) -> None:
+    """The MONITOR screen after a few seconds of the demo workload."""
+    app = make_app(resolve({"url": server.url}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(2.0)
+        await pilot.press("m", "s")
+        await pilot.pause(5.0)
+        save(app, "monitor-120x40.svg")
+        await pilot.press("s")
+        await pilot.pause(0.5)
+
+
 async def _shown(pilot, detail) -> None:
     await pilot.pause(0.3)
     while detail.info is None:
@@ -96,6 +108,8 @@ async def main(which: set[str]) -> None:
         try:
             if "keys" in which:
                 await keys_screens(server)
+            if "monitor" in which:
+                await monitor_screen(server)
             if "dashboard" in which:
                 await dashboard(server, (120, 40), "dashboard-120x40.svg")
                 await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)
@@ -105,4 +119,4 @@ async def main(which: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys"}))
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor"}))
