@@ -11,7 +11,7 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.models import ClientRow, Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, set_text
-from redis_tui.ui.panes.table import Table, selected_key, keep_selection, sync_rows
+from redis_tui.ui.panes.table import build_table, selected_key, keep_selection, sync_rows
 
 # (label, column key, sort value, descending by default)
 COLUMNS = (
@@ -61,10 +61,7 @@ class ClientsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="clients-text")
-        table = Table(id="clients", cursor_type="row", zebra_stripes=True)
-        for label, key, _, _ in COLUMNS:
-            table.add_column(label, key=key)
-        yield table
+        yield build_table([(label, key, None) for label, key, _, _ in COLUMNS], id="clients", zebra_stripes=True)
 
     def show(self, snapshot: Snapshot | None) -> None:
         text = self.query_one("#clients-text", Static)

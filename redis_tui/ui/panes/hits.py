@@ -10,7 +10,7 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_rate, percent
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
-from redis_tui.ui.panes.table import Table, sync_rows
+from redis_tui.ui.panes.table import build_table, sync_rows
 
 TOP_COMMANDS = 8  # the pane shows 2-6 rows; more would only churn the table
 COLUMNS = (("command", "command", 14), ("calls/s", "calls", 7), ("µs/call", "usec", 7), ("%", "share", 4))
@@ -24,10 +24,7 @@ class HitsPane(Pane):
     def compose(self) -> ComposeResult:
         yield Static(id="hits-text")
         yield Sparkline([], id="hits-spark", summary_function=min)
-        table = Table(id="commands", cursor_type="row", zebra_stripes=False, show_cursor=False)
-        for label, key, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
-        yield table
+        yield build_table(COLUMNS, id="commands", show_cursor=False)
 
     def show(self, snapshot: Snapshot | None) -> None:
         text = self.query_one("#hits-text", Static)

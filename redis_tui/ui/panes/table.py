@@ -24,6 +24,14 @@ class Table(DataTable):
             self.refresh()
 
 
+def build_table(columns: Sequence[tuple[str, str, int | None]], **kwargs) -> Table:
+    """A row-cursor `Table` with (label, key, width) columns (width None = sized to fit)."""
+    table = Table(cursor_type="row", **kwargs)
+    for label, key, width in columns:
+        table.add_column(label, key=key, width=width)
+    return table
+
+
 def sync_rows(
     table: DataTable,
     rows: Mapping[str, Sequence[Any]],
