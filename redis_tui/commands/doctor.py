@@ -12,7 +12,6 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
-from functools import partial
 
 from redis_tui.core.checklist import CheckLine, checklist
 from redis_tui.core.connection import make_client

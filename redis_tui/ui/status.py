@@ -32,7 +32,7 @@ class StatusBar(Widget):
 
     def _line(self) -> Text:
         app = self.app
-        snapshot, outage = app.snapshot, app.outage
+        snapshot = app.snapshot
         now = app.clock()
         # (priority: lower survives longer, text)
         parts: list[tuple[int, Text]] = [(0, Text(app.target_label, style="bold"))]

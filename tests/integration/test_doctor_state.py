@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 import redis
-from tests.doctor_helpers import (by_id, client, finding, ids, in_background, quick_samples, raw_connection, run_doctor,
+from tests.doctor_helpers import (by_id, client, finding, ids, in_background, quick_samples, run_doctor,
                             sample, target_of, wait_for)
 
 from redis_tui.core.errors import classify

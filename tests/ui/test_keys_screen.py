@@ -9,7 +9,6 @@ from textual.widgets import Input
 
 from redis_tui.core.display import redis_repr, safe_text
 from redis_tui.core.keyspace import glob_escape
-from redis_tui.ui.key_detail import KeyDetail
 from redis_tui.ui.key_tree import NamespaceView
 from tests.integration.keyspace_dataset import BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE
 from tests.ui.helpers import table_rows, text_of, wait_until

@@ -6,7 +6,6 @@ import pytest
 import redis
 from textual.widgets import Input
 
-from redis_tui.core.source import FixedSource
 from redis_tui.settings import resolve
 from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.monitor_filter import FilterDialog
@@ -15,7 +14,7 @@ from redis_tui.ui.run import make_app
 from redis_tui.ui.stream_view import StreamView
 from tests.ui.helpers import make_app as make_fixed_app
 from tests.ui.helpers import settle, text_of, wait_until
-from tests.ui.sample import NOW, healthy
+from tests.ui.sample import healthy
 
 
 
