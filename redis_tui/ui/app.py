@@ -104,6 +104,7 @@ class RedisTuiApp(App[None]):
         self.keyspace = keyspace
         self._clients: list = []  # closed when the app exits (see close_on_exit)
         self._opened_on_problem = False
+        self._offered_panel = False
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
@@ -121,9 +122,10 @@ class RedisTuiApp(App[None]):
         if isinstance(update, Outage):
             never_connected = self.snapshot is None
             self.outage = update
-            if never_connected and not isinstance(self.screen, TroubleshootScreen):
-                # nothing to show on the dashboard yet: open on the explanation
-                self._opened_on_problem = True
+            if never_connected and not self._offered_panel and not isinstance(self.screen, TroubleshootScreen):
+                # nothing to show on the dashboard yet: open on the explanation (once: a user
+                # who closed it is not dragged back on every retry)
+                self._opened_on_problem = self._offered_panel = True
                 self.push_screen(TroubleshootScreen())
         else:
             self.outage = None

@@ -86,3 +86,15 @@ def test_checklist_healthy_server(snap_compare):
 
 def test_checklist_on_the_sample_dashboard_server(snap_compare):
     assert snap_compare(make_app(healthy()), terminal_size=(120, 40), press=["c"], run_before=_settle)
+
+
+async def test_a_closed_panel_is_not_reopened_on_every_retry():
+    app = make_app(refused())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TroubleshootScreen)
+        await pilot.press("escape")
+        app.source.push(refused(attempts=5))
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.query_one("#outage").display  # the banner still says what is wrong
