@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from redis_tui.core import hints
 from redis_tui.core.format import human_bytes, human_duration
 from redis_tui.core.models import Snapshot
 from redis_tui.core.rules_server import loopback_only, replicas, sentinel_clients
@@ -50,7 +51,7 @@ def config_unreadable(snapshot: Snapshot) -> str | None:
 
 
 def _line(s: Situation, item: str, status: str, evidence: str, hint: str = "") -> CheckLine:
-    return CheckLine(item, TITLES[item], status, evidence, hint.format_map(s.ctx))
+    return CheckLine(item, TITLES[item], status, evidence, hints.fill(hint, s.ctx))
 
 
 TITLES = {
@@ -70,7 +71,7 @@ def _password(s: Situation, why: str | None) -> CheckLine:
     if s.target.password is None and s.target.username is None:
         where = {True: "loopback only", False: "reachable from the network", None: "bind unknown"}[loopback_only(s)]
         return _line(s, "password", FAIL, f"redis-tui connected without a password ({where})",
-                     "requirepass <strong-password> in {conf}, or ACL users with the default user off")
+                     "{conf_line[requirepass <strong-password>]}, or ACL users with the default user off")
     if requirepass == "":
         return _line(s, "password", UNKNOWN, f"connected as ACL user {s.ctx['user']}; requirepass is empty: "
                      "the default user may be open, or off",

@@ -80,6 +80,8 @@ def test_plain_text_report_with_the_checklist(server, capsys):
     assert f"INFO     no-password: No password: anyone who can reach 127.0.0.1:{server.port} can read" in out
     assert "         2. Then give it to your applications: " \
            f"REDIS_URL=redis://:<password>@127.0.0.1:{server.port}/0" in lines
+    conf = server.dir / "server.conf"  # the file the server reports in INFO server config_file
+    assert f"CONFIG REWRITE (or edit {conf})" in out and "/etc/redis" not in out
     checklist = lines[lines.index("Production checklist:") + 1:]
     assert checklist[0].startswith("  [ fail  ] Password authentication: redis-tui connected without a password")
     assert checklist[1].startswith("            → requirepass <strong-password>")
