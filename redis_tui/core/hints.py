@@ -1,10 +1,10 @@
 """Hints are data: one table, finding id → title and numbered steps, filled per target.
 
 Templates take ``{cli}`` (``redis-cli -h H -p P`` for the target, never its password;
-``{cli_askpass}`` is the same with ``--askpass`` exactly once), ``{host}``, ``{port}``,
-``{address}``, ``{conf}``, ``{service}``, ``{url_example}`` (with a ``<password>``
-placeholder), ``{listen_check}``, ``{target_args}``, and the values a rule measured. A rule
-may name *cases* whose steps come before the common ones.
+``{cli_askpass}``: the same with ``--askpass`` exactly once; ``{cli_server}``: without
+``-n``), ``{host}``, ``{port}``, ``{address}``, ``{conf}``, ``{service}``, ``{url_example}``
+(with a ``<password>`` placeholder), ``{listen_check}``, ``{target_args}``, and the values a
+rule measured. A rule may name *cases* whose steps come before the common ones.
 
 Where a setting must outlast a restart, templates say ``{conf_line[maxmemory <bytes>]}``
 ("maxmemory <bytes> in /etc/redis/redis.conf") and ``{keep[maxmemory 2gb]}`` (CONFIG REWRITE).
@@ -47,6 +47,11 @@ HINTS: dict[str, Entry] = {
         "Start it: sudo systemctl start {service}; then check: {cli} ping",
         "If it runs on another port or address, compare 'port' and 'bind' in {conf} with {address}",
         LOG,
+    )),
+    "db-out-of-range": Entry("Database {db} does not exist on {address}", (
+        "Pick a database that exists (-n 0, or /0 at the end of the URL); count them: {cli_server} CONFIG GET databases",
+        "See which databases hold keys: {cli_server} INFO keyspace",
+        "To have more: {conf_line[databases 32]}, then restart {service} (a cluster has database 0 only)",
     )),
     "host-unresolved": Entry("Cannot resolve the host name {host}", (
         "Check the name: getent hosts {host}; then the port: nc -vz -w 3 {host} {port}",
@@ -273,6 +278,7 @@ def context(target: Target, kind: str = "redis", config_file: str | None = None)
         target_args = f"-h {target.host} -p {target.port}" + (" --tls" if target.tls else "")
     if target.tls and not target.socket:
         cli.append("--tls")
+    cli_server = list(cli)
     if target.db:
         cli += ["-n", str(target.db)]
         target_args += f" -n {target.db}"
@@ -281,8 +287,11 @@ def context(target: Target, kind: str = "redis", config_file: str | None = None)
         cli += ["--user", target.username]
         target_args += f" --user {target.username}"
     cli_askpass = " ".join(cli + ["--askpass"])
+    if target.username:
+        cli_server += ["--user", target.username]
     if target.password:
         cli.append("--askpass")
+        cli_server.append("--askpass")
     service = "valkey-server" if kind == "valkey" else "redis-server"
     return {
         "host": target.host if not target.socket else "localhost",
@@ -292,6 +301,7 @@ def context(target: Target, kind: str = "redis", config_file: str | None = None)
         "cli": " ".join(cli),
         "cli_admin": cli_admin,
         "cli_askpass": cli_askpass,
+        "cli_server": " ".join(cli_server),
         "tls_flag": " --tls" if target.tls and not target.socket else "",
         "target_args": target_args,
         "url_example": url,
