@@ -153,12 +153,14 @@ def _backups(s: Situation) -> CheckLine:
     last = s.number("persistence", "rdb_last_save_time")
     changes = s.number("persistence", "rdb_changes_since_last_save")
     age = s.server_time() - last
+    if s.saved_since_start() is False:
+        rules = "; no save rules" if s.config("save") == "" else ""
+        return _line(s, "backups", WARN, f"no save since the server started {human_duration(s.now.server.uptime_s)} "
+                     f"ago ({changes} changes since){rules}",
+                     "{cli} BGSAVE now, schedule it (cron) or set save rules, and copy the dump off the host")
     evidence = f"last successful save {human_duration(age)} ago, {changes} changes since"
     if changes and age >= s.limits.backup_max_age_hours * 3600:
         return _line(s, "backups", WARN, evidence, "{cli} BGSAVE, and copy the dump off the host")
-    if not s.config("save") and s.number("persistence", "rdb_saves") == 0 and changes:
-        return _line(s, "backups", WARN, evidence + "; no save rules and no BGSAVE since start",
-                     "schedule {cli} BGSAVE (cron) and copy the dump off the host")
     return _line(s, "backups", PASS, evidence)
 
 

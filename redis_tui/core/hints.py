@@ -203,7 +203,7 @@ HINTS: dict[str, Entry] = {
         "Check the AOF directory has space and is writable (on {host}): df -h {dir}; ls -ld {dir}",
         "Retry the rewrite and check: {cli} BGREWRITEAOF; {cli} INFO persistence | grep aof_last",
     )),
-    "backup-stale": Entry("Last successful save was {age} ago, with {changes} changes since", (
+    "backup-stale": Entry("No successful save for {age}, with {changes} changes since", (
         "Save now: {cli} BGSAVE; then check: {cli} LASTSAVE",
         "Check the save rules: {cli} CONFIG GET save",
         "Copy the dump off the host after each save (e.g. cron: cp {dir}/{dbfilename} /backup/)",

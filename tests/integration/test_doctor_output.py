@@ -117,3 +117,36 @@ def test_a_failure_inside_doctor_is_unknown_with_one_masked_line(monkeypatch, ca
         assert lines[0] == f"UNKNOWN: redis://:***@127.0.0.1:{port}/0 - no findings"
         assert lines[1] == "internal error: KeyError: 'unexpected field while talking to redis://:***@x:1 with ***'"
         assert len(lines) == 2
+
+
+def backups_line(url: str, capsys) -> dict:
+    code = cli.main(["doctor", url, "--checklist", "--json", "--timeout", "3"])
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    assert code == doctor_command.STATUSES[report["status"]]
+    (line,) = [line for line in report["checklist"] if line["id"] == "backups"]
+    return line
+
+
+def test_backups_never_pass_before_the_first_save(server_factory, capsys):
+    """rdb_last_save_time is the start time on a fresh server: that is not a backup."""
+    import time
+
+    import redis
+
+    server = server_factory({"save": "3600 1"})
+    r = redis.Redis(port=server.port)
+    r.set("order:1", "paid")
+    line = backups_line(server.url, capsys)
+    assert line["status"] == "warn"
+    assert line["evidence"].startswith("no save since the server started ")
+    assert line["evidence"].endswith(" ago (1 changes since)")
+    r.bgsave()
+    deadline = time.monotonic() + 10
+    while r.info("persistence")["rdb_bgsave_in_progress"] or r.info("persistence").get("rdb_saves", 1) == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    line = backups_line(server.url, capsys)
+    assert line["status"] == "pass"
+    assert line["evidence"].startswith("last successful save ") and line["evidence"].endswith(", 0 changes since")
