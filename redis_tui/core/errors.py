@@ -98,14 +98,17 @@ def classify(exc: BaseException, target: Target, connected: bool = False) -> Pro
     if pid is None:
         lost = isinstance(exc, (rex.ConnectionError, ConnectionError, OSError, asyncio.IncompleteReadError))
         pid = "connection-lost" if connected and lost else "connection-error"
-    return make_problem(pid, target, detail)
+    return make_problem(pid, target, detail, lowered)
 
 
-def make_problem(key: str, target: Target, detail: str = "") -> Problem:
-    """The `Problem` for a classification key (a finding id or one of its special cases)."""
+def make_problem(key: str, target: Target, detail: str = "", words: str = "") -> Problem:
+    """The `Problem` for a classification key (a finding id or one of its special cases).
+
+    `words`: the whole error chain's text when it says more than `detail` (it picks the cause).
+    """
     summary = _SUMMARY[key].format(address=target.address, host=target.host, db=target.db)
     cause = key if key in _ALIASES else ""
-    lowered = detail.lower()
+    lowered = (words or detail).lower()
     if key == "tls-error" and ("certificate" in lowered or "hostname" in lowered):
         cause = "verify"
     elif key == "auth-failed" and "without any password configured" in lowered:
@@ -190,6 +193,8 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+_SSL_NOISE = re.compile(r"^\[SSL: [A-Z_]+\] |\s*\(_ssl\.c:\d+\)$")
+_READING = re.compile(r"^Error while reading from (?P<address>\S+) : \((?P<errno>\d+), '(?P<words>[^']+)'\)$")
 _CONNECTING = re.compile(r"^Error -?\d+ connecting to (?P<address>\S+?)\.(?:\s|$)")
 
 
@@ -206,9 +211,15 @@ def _describe(exc: BaseException) -> str:
     first = messages[0]
     connecting = _CONNECTING.match(first)
     reason = next((e for e in chain if isinstance(e, OSError) and e.errno is not None), None)
+    if connecting and isinstance(reason, ssl.SSLError):
+        words = _SSL_NOISE.sub("", reason.strerror or str(reason))
+        return f"Connecting to {connecting['address']} failed: TLS: {words}"
     if connecting and reason is not None:
         words = reason.strerror if isinstance(reason, socket.gaierror) and reason.strerror else os.strerror(reason.errno)
         return f"Connecting to {connecting['address']} failed: {words} (errno {reason.errno})"
+    reading = _READING.match(first)
+    if reading:
+        return f"Reading from {reading['address']} failed: {reading['words']} (errno {reading['errno']})"
     return first
 
 

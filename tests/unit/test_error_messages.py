@@ -87,6 +87,8 @@ def chained(outer: BaseException, *causes: BaseException) -> BaseException:
              ConnectionRefusedError(111, "Connect call failed ('10.0.0.1', 6379)")),
      "Connecting to db:6379 failed: Connection refused (errno 111)"),
     (rex.ResponseError("DB index is out of range"), "DB index is out of range"),
+    (rex.ConnectionError("Error while reading from db:6379 : (104, 'Connection reset by peer')"),
+     "Reading from db:6379 failed: Connection reset by peer (errno 104)"),
 ])
 def test_details_are_one_plain_sentence(exc, detail):
     assert classify(exc, Target(host="db")).detail == detail
