@@ -6,9 +6,10 @@ import argparse
 import signal
 import subprocess
 import sys
+from typing import Callable
 
 from redis_tui.core.server import EmbeddedServer, ServerError
-from redis_tui.settings import resolve
+from redis_tui.settings import Settings, resolve
 
 DEMO_CONFIG = {"maxmemory": "24mb", "maxmemory-policy": "allkeys-lru"}
 
@@ -24,8 +25,11 @@ def start_workload(server: EmbeddedServer) -> subprocess.Popen:
     )
 
 
-def run_demo(args: argparse.Namespace) -> int:
-    """Start everything, run the dashboard, stop everything; 0, or 1 if no server could start."""
+def run_demo(args: argparse.Namespace, watch: Callable[[Settings, tuple[str, ...]], int] | None = None) -> int:
+    """Start everything, run the dashboard, stop everything; its exit code, or 1 if no server could start.
+
+    `watch(settings, notices)` is what runs while the demo is up (default: the dashboard).
+    """
     try:
         server = EmbeddedServer(config=DEMO_CONFIG).start()
     except ServerError as exc:
@@ -38,10 +42,11 @@ def run_demo(args: argparse.Namespace) -> int:
             signal.signal(sig, _exit_on_signal)
         workload = start_workload(server)
         settings = resolve({"url": server.url, "interval": args.interval, "write": args.write}, {})
-        from redis_tui.ui.run import run_dashboard
+        if watch is None:
+            from redis_tui.ui.run import run_dashboard as watch
 
         notice = f"Demo: {server.kind}-server on port {server.port} with a cache/queue/rate-limit workload"
-        return run_dashboard(settings, notices=(notice,))
+        return watch(settings, (notice,))
     finally:
         if workload is not None:
             workload.terminate()

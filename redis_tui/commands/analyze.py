@@ -13,6 +13,7 @@ import json
 import sys
 from typing import Any, Mapping
 
+from redis_tui.commands.output import emit
 from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress, Report
 from redis_tui.core.connection import make_client
 from redis_tui.core.display import redis_repr
@@ -76,10 +77,7 @@ def run(settings, args: argparse.Namespace) -> int:
     except _Failed as failed:
         print(f"redis-tui analyze: {failed}", file=sys.stderr)
         return USAGE_EXIT
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(render(report, settings.target.display()))
+    emit(json.dumps(report.to_json(), indent=2) if args.json else render(report, settings.target.display()))
     return 0
 
 

@@ -13,6 +13,7 @@ import json
 import time
 from dataclasses import dataclass
 
+from redis_tui.commands.output import emit
 from redis_tui.core.checklist import CheckLine, checklist
 from redis_tui.core.connection import make_client
 from redis_tui.core.diagnosis import diagnose, diagnose_problem
@@ -80,9 +81,9 @@ def run(settings, args: argparse.Namespace) -> int:
         message = scrub(f"{type(exc).__name__}: {exc}", target.secrets)
         report = Report("UNKNOWN", target.display(), (), error=f"internal error: {message}")
     if args.json:
-        print(json.dumps(report.to_dict(args.checklist), indent=2, ensure_ascii=False))
+        emit(json.dumps(report.to_dict(args.checklist), indent=2, ensure_ascii=False))
     else:
-        print(render_text(report, args.checklist))
+        emit(render_text(report, args.checklist))
     return STATUSES[report.status]
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import queue
 import signal
 import sys
 import threading
 from typing import BinaryIO, Callable
 
+from redis_tui.commands.output import silence_stdout
 from redis_tui.core.format import human_bytes, human_duration, percent, thousands
 from redis_tui.core.monitor import MAX_DURATION, OUTPUT_BUFFER, USER, MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.core.monitor_filter import Filter
@@ -72,7 +72,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         writer.close()
         if writer.broken:
-            _silence_stdout()
+            silence_stdout()
 
 
 async def _stream(settings: Settings, options: MonitorOptions, spec: Filter, writer: StdoutWriter,
@@ -225,12 +225,3 @@ class StdoutWriter:
         finally:
             with self._lock:
                 self.pending -= len(data)
-
-
-def _silence_stdout() -> None:
-    """After stdout closed: point fd 1 at /dev/null so the interpreter's last flush is quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from redis_tui.core import hints
 from redis_tui.core.format import human_bytes, human_duration
 from redis_tui.core.models import Snapshot
 from redis_tui.core.rules_server import loopback_only, replicas, sentinel_clients
@@ -50,7 +51,7 @@ def config_unreadable(snapshot: Snapshot) -> str | None:
 
 
 def _line(s: Situation, item: str, status: str, evidence: str, hint: str = "") -> CheckLine:
-    return CheckLine(item, TITLES[item], status, evidence, hint.format_map(s.ctx))
+    return CheckLine(item, TITLES[item], status, evidence, hints.fill(hint, s.ctx))
 
 
 TITLES = {
@@ -70,7 +71,7 @@ def _password(s: Situation, why: str | None) -> CheckLine:
     if s.target.password is None and s.target.username is None:
         where = {True: "loopback only", False: "reachable from the network", None: "bind unknown"}[loopback_only(s)]
         return _line(s, "password", FAIL, f"redis-tui connected without a password ({where})",
-                     "requirepass <strong-password> in {conf}, or ACL users with the default user off")
+                     "{conf_line[requirepass <strong-password>]}, or ACL users with the default user off")
     if requirepass == "":
         return _line(s, "password", UNKNOWN, f"connected as ACL user {s.ctx['user']}; requirepass is empty: "
                      "the default user may be open, or off",
@@ -152,12 +153,14 @@ def _backups(s: Situation) -> CheckLine:
     last = s.number("persistence", "rdb_last_save_time")
     changes = s.number("persistence", "rdb_changes_since_last_save")
     age = s.server_time() - last
+    if s.saved_since_start() is False:
+        rules = "; no save rules" if s.config("save") == "" else ""
+        return _line(s, "backups", WARN, f"no save since the server started {human_duration(s.now.server.uptime_s)} "
+                     f"ago ({changes} changes since){rules}",
+                     "{cli} BGSAVE now, schedule it (cron) or set save rules, and copy the dump off the host")
     evidence = f"last successful save {human_duration(age)} ago, {changes} changes since"
     if changes and age >= s.limits.backup_max_age_hours * 3600:
         return _line(s, "backups", WARN, evidence, "{cli} BGSAVE, and copy the dump off the host")
-    if not s.config("save") and s.number("persistence", "rdb_saves") == 0 and changes:
-        return _line(s, "backups", WARN, evidence + "; no save rules and no BGSAVE since start",
-                     "schedule {cli} BGSAVE (cron) and copy the dump off the host")
     return _line(s, "backups", PASS, evidence)
 
 

@@ -44,7 +44,7 @@ def diagnose_problem(problem: Problem, target: Target = Target()) -> tuple[Findi
     ctx = {**hints.context(target), "command": _command_in(problem.detail),
            **permissions.hint_values([denied] if denied else [])}
     title, steps = hints.render(finding_id, ctx, (problem.cause,) if problem.cause else ())
-    evidence = {"error": problem.detail, "address": target.address}
+    evidence = {"error": problem.detail, "address": target.address, **dict(problem.evidence)}
     if problem.cause:
         evidence["cause"] = problem.cause
     return (Finding(finding_id, CRITICAL, title, evidence, steps, safe_text(problem.detail, 240) or problem.summary),)

@@ -8,9 +8,12 @@ classification looks at the server's own words where the class is not enough.
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import socket
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import redis.exceptions as rex
 
@@ -26,6 +29,7 @@ class Problem:
     detail: str = ""
     source: str = ""  # which request failed, when only part of a poll did ("config", "slowlog"…)
     cause: str = ""  # a finer reason within the id ("tls-expected", "verify", "no-such-socket"…)
+    evidence: tuple[tuple[str, Any], ...] = ()  # measured values for the finding ("databases", 16)…
 
     def __str__(self) -> str:
         return self.summary
@@ -33,6 +37,7 @@ class Problem:
 
 # (finding id, words that identify it in an error message, lower-cased)
 _BY_MESSAGE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("db-out-of-range", ("db index is out of range", "invalid db index")),
     ("auth-required", ("noauth",)),
     ("auth-failed", ("wrongpass", "invalid password", "invalid username-password", "without any password configured")),
     ("permission-denied", ("noperm",)),
@@ -53,6 +58,7 @@ _BY_MESSAGE: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 _SUMMARY = {
     "connection-refused": "connection refused: nothing is listening on {address}",
+    "db-out-of-range": "database {db} does not exist on {address}",
     "no-such-socket": "no unix socket at {address}",
     "host-unresolved": "cannot resolve the host name {host!r}",
     "connection-timeout": "timed out connecting to {address}",
@@ -83,7 +89,7 @@ def classify(exc: BaseException, target: Target, connected: bool = False) -> Pro
     "connection-lost" rather than a generic error).
     """
     detail = scrub(_describe(exc), target.secrets)
-    lowered = f" {detail.lower()} "
+    lowered = f" {scrub(_chain_text(exc), target.secrets).lower()} "
     pid = _by_type(exc)
     if pid is None:
         pid = next((i for i, words in _BY_MESSAGE if any(w in lowered for w in words)), None)
@@ -92,14 +98,17 @@ def classify(exc: BaseException, target: Target, connected: bool = False) -> Pro
     if pid is None:
         lost = isinstance(exc, (rex.ConnectionError, ConnectionError, OSError, asyncio.IncompleteReadError))
         pid = "connection-lost" if connected and lost else "connection-error"
-    return make_problem(pid, target, detail)
+    return make_problem(pid, target, detail, lowered)
 
 
-def make_problem(key: str, target: Target, detail: str = "") -> Problem:
-    """The `Problem` for a classification key (a finding id or one of its special cases)."""
-    summary = _SUMMARY[key].format(address=target.address, host=target.host)
+def make_problem(key: str, target: Target, detail: str = "", words: str = "") -> Problem:
+    """The `Problem` for a classification key (a finding id or one of its special cases).
+
+    `words`: the whole error chain's text when it says more than `detail` (it picks the cause).
+    """
+    summary = _SUMMARY[key].format(address=target.address, host=target.host, db=target.db)
     cause = key if key in _ALIASES else ""
-    lowered = detail.lower()
+    lowered = (words or detail).lower()
     if key == "tls-error" and ("certificate" in lowered or "hostname" in lowered):
         cause = "verify"
     elif key == "auth-failed" and "without any password configured" in lowered:
@@ -119,8 +128,11 @@ async def refine(problem: Problem, target: Target, timeout: float = 1.0) -> Prob
     """Look closer where the first classification cannot tell causes apart.
 
     A TLS connection that times out may be a TLS handshake that a plain Redis port never
-    answers: if a bare TCP connection to the same port succeeds, it is a `tls-error`.
+    answers: if a bare TCP connection to the same port succeeds, it is a `tls-error`. A
+    database that does not exist: how many the server has (CONFIG GET databases on db 0).
     """
+    if problem.id == "db-out-of-range":
+        return await _count_databases(problem, target, timeout)
     if problem.id != "connection-timeout" or not target.tls or target.socket or target.sentinel:
         return problem
     try:
@@ -159,15 +171,70 @@ def _by_type(exc: BaseException) -> str | None:
     return None
 
 
+async def _count_databases(problem: Problem, target: Target, timeout: float) -> Problem:
+    from redis_tui.core.connection import make_client
+
+    client = make_client(replace(target, db=0), connect_timeout=timeout, reply_timeout=timeout,
+                         client_name="redis-tui-doctor")
+    try:
+        reply = await client.config_get("databases")
+        if not isinstance(reply, dict):  # RESP2 without redis-py's callbacks: [name, value]
+            reply = dict(zip(reply[::2], reply[1::2]))
+        count = int({_text(k): v for k, v in reply.items()}["databases"])
+    except Exception:  # noqa: BLE001 - CONFIG may be denied or renamed: the finding stays without the count
+        return problem
+    finally:
+        await client.aclose()
+    detail = f"{problem.detail}: the server has {count} databases (0 to {count - 1})"
+    return replace(problem, detail=detail, evidence=(("databases", count), ("db", target.db)))
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+_SSL_NOISE = re.compile(r"^\[SSL: [A-Z_]+\] |\s*\(_ssl\.c:\d+\)$")
+_READING = re.compile(r"^Error while reading from (?P<address>\S+) : \((?P<errno>\d+), '(?P<words>[^']+)'\)$")
+_CONNECTING = re.compile(r"^Error -?\d+ connecting to (?P<address>\S+?)\.(?:\s|$)")
+
+
 def _describe(exc: BaseException) -> str:
-    """The most telling message of `exc` and its causes, on one line."""
-    parts: list[str] = []
-    seen: set[int] = set()
+    """One plain sentence for `exc`: its own message, without the chain of internal causes.
+
+    redis-py's "Error 111 connecting to h:p. Connect call failed (…)" becomes
+    "Connecting to h:p failed: Connection refused (errno 111)".
+    """
+    chain = _chain(exc)
+    messages = [m for m in (" ".join(str(e).split()) for e in chain) if m and m not in _CLASS_NAMES]
+    if not messages:
+        return type(exc).__name__
+    first = messages[0]
+    connecting = _CONNECTING.match(first)
+    reason = next((e for e in chain if isinstance(e, OSError) and e.errno is not None), None)
+    if connecting and isinstance(reason, ssl.SSLError):
+        words = _SSL_NOISE.sub("", reason.strerror or str(reason))
+        return f"Connecting to {connecting['address']} failed: TLS: {words}"
+    if connecting and reason is not None:
+        words = reason.strerror if isinstance(reason, socket.gaierror) and reason.strerror else os.strerror(reason.errno)
+        return f"Connecting to {connecting['address']} failed: {words} (errno {reason.errno})"
+    reading = _READING.match(first)
+    if reading:
+        return f"Reading from {reading['address']} failed: {reading['words']} (errno {reading['errno']})"
+    return first
+
+
+_CLASS_NAMES = {"TimeoutError", "CancelledError", "ConnectionError", "OSError"}
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
     current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        text = str(current).strip() or type(current).__name__
-        if text not in parts:
-            parts.append(text)
+    while current is not None and all(current is not seen for seen in out):
+        out.append(current)
         current = current.__cause__ or current.__context__
-    return " ".join(" — ".join(parts).split())
+    return out
+
+
+def _chain_text(exc: BaseException) -> str:
+    """The messages of `exc` and its causes, on one line (what classification reads)."""
+    return " ".join(" — ".join(str(e).strip() or type(e).__name__ for e in _chain(exc)).split())

@@ -1,9 +1,16 @@
 """Hints are data: one table, finding id → title and numbered steps, filled per target.
 
-Templates take ``{cli}`` (``redis-cli -h H -p P`` for the target, never its password),
-``{host}``, ``{port}``, ``{address}``, ``{conf}``, ``{service}``, ``{url_example}`` (with a
-``<password>`` placeholder), ``{listen_check}``, ``{target_args}``, and the values a rule
-measured. A rule may name *cases* whose steps come before the common ones.
+Templates take ``{cli}`` (``redis-cli -h H -p P`` for the target, never its password;
+``{cli_askpass}``: the same with ``--askpass`` exactly once; ``{cli_server}``: without
+``-n``), ``{host}``, ``{port}``, ``{address}``, ``{conf}``, ``{service}``, ``{url_example}``
+(with a ``<password>`` placeholder), ``{listen_check}``, ``{target_args}``, and the values a
+rule measured. A rule may name *cases* whose steps come before the common ones.
+
+Where a setting must outlast a restart, templates say ``{conf_line[maxmemory <bytes>]}``
+("maxmemory <bytes> in /etc/redis/redis.conf") and ``{keep[maxmemory 2gb]}`` (CONFIG REWRITE).
+When the server reports an empty ``config_file`` (it was started without one), both say so
+and give the command-line flag instead (``redis-server --maxmemory 2gb``): CONFIG REWRITE
+fails there and a CONFIG SET is lost on restart.
 """
 
 from __future__ import annotations
@@ -24,10 +31,9 @@ class Entry:
     cases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-CONFIG_REWRITE = "Keep a CONFIG SET across restarts: {cli} CONFIG REWRITE (or edit {conf})"
 LOG = "Read the server log (on {host}): journalctl -u {service} -n 50, or tail -50 the file from {cli} CONFIG GET logfile"
 EVICT = "For a cache, evict the least recently used keys instead: {cli} CONFIG SET maxmemory-policy allkeys-lru"
-RAISE = "If the host has spare RAM, raise the limit: {cli} CONFIG SET maxmemory <bytes> (and maxmemory in {conf})"
+RAISE = "If the host has spare RAM, raise the limit: {cli} CONFIG SET maxmemory <bytes> (and {conf_line[maxmemory <bytes>]})"
 BIGKEYS = "Find what takes the space: redis-tui analyze {target_args} (or {cli} --bigkeys)"
 CLIENTS = "See who holds the connections: {cli} CLIENT LIST (count by addr=)"
 MAXCLIENTS = "Check and raise the limit: {cli} CONFIG GET maxclients; CONFIG SET maxclients 20000 (and LimitNOFILE for {service})"
@@ -41,6 +47,11 @@ HINTS: dict[str, Entry] = {
         "Start it: sudo systemctl start {service}; then check: {cli} ping",
         "If it runs on another port or address, compare 'port' and 'bind' in {conf} with {address}",
         LOG,
+    )),
+    "db-out-of-range": Entry("Database {db} does not exist on {address}", (
+        "Pick a database that exists (-n 0, or /0 at the end of the URL); count them: {cli_server} CONFIG GET databases",
+        "See which databases hold keys: {cli_server} INFO keyspace",
+        "To have more: {conf_line[databases 32]}, then restart {service} (a cluster has database 0 only)",
     )),
     "host-unresolved": Entry("Cannot resolve the host name {host}", (
         "Check the name: getent hosts {host}; then the port: nc -vz -w 3 {host} {port}",
@@ -66,11 +77,11 @@ HINTS: dict[str, Entry] = {
         "Find the password: grep -E '^(requirepass|user )' {conf} (or ask who runs the server)",
         "Give it without showing it: export REDISCLI_AUTH='<password>'; then redis-tui {target_args}",
         "In your application's settings: REDIS_URL={url_example}",
-        "Test it by hand: {cli} --askpass ping",
+        "Test it by hand: {cli_askpass} ping",
     )),
     "auth-failed": Entry("The server rejected the username or password", (
         "Check the password in REDIS_URL / REDISCLI_AUTH: REDIS_URL={url_example}",
-        "Test it by hand: {cli} --askpass ping",
+        "Test it by hand: {cli_askpass} ping",
         "ACL users need their name too: --user <name>, or redis://<name>:<password>@{host}:{port}/{db}",
         "See the failed attempts (as an admin): {cli} ACL LOG 10",
     ), {
@@ -136,12 +147,13 @@ HINTS: dict[str, Entry] = {
     )),
     # --- state ---------------------------------------------------------------------------
     "memory-pressure": Entry("Memory at {pct} of maxmemory ({used} of {maxmemory}), policy {policy}", (
-        RAISE, BIGKEYS, CONFIG_REWRITE,
+        RAISE, BIGKEYS, "{keep[maxmemory 2gb]}",
     ), {
         "noeviction": ("Policy noeviction: when memory is full every write fails with OOM. " + EVICT,),
         "volatile": ("Policy {policy} only evicts keys with a TTL and only {ttl_pct} of keys have one: "
                      "little to evict. " + EVICT + ", or set TTLs on cache keys",),
-        "oom": ("Writes are failing right now ({oom_errors} OOM errors): free memory first, e.g. " + EVICT,),
+        "oom": ("Writes are failing right now ({oom_errors} OOM errors): make room now by deleting keys you can "
+                "spare ({cli} UNLINK <key>), or raise the limit",),
     }),
     "oom-rejecting-writes": Entry("Writes rejected with OOM ({oom_errors} OOM errors {oom_when})", (
         EVICT, RAISE, BIGKEYS,
@@ -155,7 +167,7 @@ HINTS: dict[str, Entry] = {
     "no-maxmemory": Entry("No memory limit: maxmemory is 0 ({used} used, host RAM {system})", (
         "Set a limit below the host's RAM (leave room for fork copy-on-write): {cli} CONFIG SET maxmemory <bytes>",
         "Pick what happens when full; for a cache: {cli} CONFIG SET maxmemory-policy allkeys-lru",
-        CONFIG_REWRITE,
+        "{keep[maxmemory 2gb --maxmemory-policy allkeys-lru]}",
     )),
     "high-fragmentation": Entry("Memory fragmentation ratio {ratio} (RSS {rss}, used {used})", (
         "Ask the server: {cli} MEMORY DOCTOR",
@@ -167,15 +179,15 @@ HINTS: dict[str, Entry] = {
                      "Give the host more RAM or lower maxmemory; avoid swap: sysctl vm.swappiness=1"),
     }),
     "no-password": Entry("No password: anyone who can reach {address} can read and change every key", (
-        "Set one: requirepass <strong-password> in {conf} (or {cli} CONFIG SET requirepass <strong-password>)",
+        "Set one: {cli} CONFIG SET requirepass <strong-password> (and {conf_line[requirepass <strong-password>]})",
         "Then give it to your applications: REDIS_URL={url_example}",
         "Better, one ACL user per application and the default user off: ACL SETUSER default off",
-        "Keep the port private: 'bind 127.0.0.1' or a private address in {conf}, and a firewall",
+        "Keep the port private, and behind a firewall: {conf_line[bind 127.0.0.1]} (or a private address)",
     )),
     "persistence-disabled": Entry("No persistence: a restart loses every key", (
         "Fine for a cache that may start empty; otherwise turn on snapshots: {cli} CONFIG SET save '3600 1 300 100 60 10000'",
         "Or an append-only file: {cli} CONFIG SET appendonly yes",
-        CONFIG_REWRITE,
+        "{keep[appendonly yes]}",
     )),
     "rdb-save-failing": Entry("Background saves are failing (rdb_last_bgsave_status: {status})", (
         LOG,
@@ -191,7 +203,7 @@ HINTS: dict[str, Entry] = {
         "Check the AOF directory has space and is writable (on {host}): df -h {dir}; ls -ld {dir}",
         "Retry the rewrite and check: {cli} BGREWRITEAOF; {cli} INFO persistence | grep aof_last",
     )),
-    "backup-stale": Entry("Last successful save was {age} ago, with {changes} changes since", (
+    "backup-stale": Entry("No successful save for {age}, with {changes} changes since", (
         "Save now: {cli} BGSAVE; then check: {cli} LASTSAVE",
         "Check the save rules: {cli} CONFIG GET save",
         "Copy the dump off the host after each save (e.g. cron: cp {dir}/{dbfilename} /backup/)",
@@ -204,7 +216,7 @@ HINTS: dict[str, Entry] = {
     "replication-broken": Entry("Replication is broken: {what}", (
         REPLICATION,
         "Is the master up? redis-cli -h {master_host} -p {master_port}{tls_flag} ping",
-        "If the master has a password, masterauth in {conf} must match it",
+        "If the master has a password, masterauth must match it ({conf_line[masterauth <password>]})",
         LOG,
     )),
     "rejected-connections": Entry("{rejected} connections rejected in {window}: max clients reached", (
@@ -235,6 +247,9 @@ HINTS: dict[str, Entry] = {
 }
 
 
+NO_CONFIG_FILE = "(none)"  # context["config_file"] of a server started without a config file
+
+
 class _Values(dict):
     """format_map mapping where a value nobody measured becomes a ``<placeholder>``."""
 
@@ -242,8 +257,12 @@ class _Values(dict):
         return f"<{key}>"
 
 
-def context(target: Target, kind: str = "redis", config_file: str = "") -> dict[str, str]:
-    """Template values for `target`: host, port, cli, url_example… (never its password)."""
+def context(target: Target, kind: str = "redis", config_file: str | None = None) -> dict[str, str]:
+    """Template values for `target`: host, port, cli, url_example… (never its password).
+
+    `config_file` is the server's (INFO server ``config_file``): None when unknown (the
+    usual path is assumed), ``""`` when the server runs without one.
+    """
     cli = ["redis-cli"]
     if target.socket:
         cli += ["-s", target.socket]
@@ -259,6 +278,7 @@ def context(target: Target, kind: str = "redis", config_file: str = "") -> dict[
         target_args = f"-h {target.host} -p {target.port}" + (" --tls" if target.tls else "")
     if target.tls and not target.socket:
         cli.append("--tls")
+    cli_server = list(cli)
     if target.db:
         cli += ["-n", str(target.db)]
         target_args += f" -n {target.db}"
@@ -266,8 +286,12 @@ def context(target: Target, kind: str = "redis", config_file: str = "") -> dict[
     if target.username:
         cli += ["--user", target.username]
         target_args += f" --user {target.username}"
+    cli_askpass = " ".join(cli + ["--askpass"])
+    if target.username:
+        cli_server += ["--user", target.username]
     if target.password:
         cli.append("--askpass")
+        cli_server.append("--askpass")
     service = "valkey-server" if kind == "valkey" else "redis-server"
     return {
         "host": target.host if not target.socket else "localhost",
@@ -276,20 +300,49 @@ def context(target: Target, kind: str = "redis", config_file: str = "") -> dict[
         "address": target.address,
         "cli": " ".join(cli),
         "cli_admin": cli_admin,
+        "cli_askpass": cli_askpass,
+        "cli_server": " ".join(cli_server),
         "tls_flag": " --tls" if target.tls and not target.socket else "",
         "target_args": target_args,
         "url_example": url,
         "listen_check": listen_check,
         "service": service,
         "conf": config_file or f"/etc/{kind}/{kind}.conf",
+        "config_file": NO_CONFIG_FILE if config_file == "" else config_file or "",
         "user": target.username or "default",
     }
+
+
+class _Setting(dict):
+    """``{conf_line[NAME VALUE]}`` / ``{keep[NAME VALUE]}``: how to make a setting outlast a restart."""
+
+    def __init__(self, ctx: Mapping[str, str], keep: bool) -> None:
+        super().__init__()
+        self.ctx, self.keep = ctx, keep
+
+    def __missing__(self, setting: str) -> str:
+        if self.ctx.get("config_file") != NO_CONFIG_FILE:
+            if self.keep:
+                return f"Keep a CONFIG SET across restarts: {self.ctx['cli']} CONFIG REWRITE (or edit {self.ctx['conf']})"
+            return f"{setting} in {self.ctx['conf']}"
+        flag = f"{self.ctx['service']} --{setting}"
+        if self.keep:
+            return ("This server runs without a config file (config_file is empty in INFO server): a CONFIG SET is "
+                    f"lost on restart and CONFIG REWRITE fails, so add the setting to its start command, e.g. {flag}")
+        return f"{flag} at start-up, as it runs without a config file"
+
+
+def fill(template: str, ctx: Mapping[str, Any]) -> str:
+    """`template` filled from `ctx` (a `context` plus measured values); unknown names stay ``<name>``."""
+    values = _Values({k: str(v) for k, v in ctx.items()})
+    values["conf_line"] = _Setting(values, keep=False)
+    values["keep"] = _Setting(values, keep=True)
+    return template.format_map(values)
 
 
 def render(finding_id: str, ctx: Mapping[str, Any], cases: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
     """(title, hints) for `finding_id`, filled from `ctx` (target context + measured values)."""
     entry = HINTS[finding_id]
-    values = _Values({k: str(v) for k, v in ctx.items()})
     steps = [hint for case in cases for hint in entry.cases.get(case, ())]
     steps += entry.hints
-    return entry.title.format_map(values), tuple(step.format_map(values) for step in steps)
+    return fill(entry.title, ctx), tuple(fill(step, ctx) for step in steps)

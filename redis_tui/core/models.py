@@ -23,7 +23,7 @@ class Server:
     uptime_s: int = 0
     port: int | None = None
     process_id: int | None = None
-    config_file: str = ""
+    config_file: str | None = None  # INFO server config_file: "" = started without one, None = not reported
 
     @property
     def label(self) -> str:

@@ -92,7 +92,7 @@ def server_from(info: Mapping[str, Mapping[str, str]]) -> Server:
         uptime_s=max(0, to_int(section.get("uptime_in_seconds"))),
         port=to_int(section.get("tcp_port"), 0) or None,
         process_id=to_int(section.get("process_id"), 0) or None,
-        config_file=section.get("config_file", ""),
+        config_file=section.get("config_file"),
     )
 
 

@@ -105,9 +105,11 @@ def backup_stale(s: Situation) -> Finding | None:
     age = s.server_time() - last
     if changes <= 0 or age < s.limits.backup_max_age_hours * 3600:
         return None
+    saved = s.saved_since_start()  # rdb_last_save_time is the start time until the first save
     evidence = {"rdb_last_save_time": last, "age_s": int(age), "rdb_changes_since_last_save": changes,
-                "save": save, "dir": s.config("dir")}
-    detail = f"last successful save {human_duration(age)} ago (rdb_last_save_time {last}), {changes} changes since"
+                "save": save, "dir": s.config("dir"), "saved_since_start": saved}
+    when = "no save since the server started" if saved is False else "last successful save"
+    detail = f"{when} {human_duration(age)} ago (rdb_last_save_time {last}), {changes} changes since"
     values = {"age": human_duration(age), "changes": changes, "dbfilename": s.config("dbfilename") or "dump.rdb"}
     return s.finding("backup-stale", WARNING, evidence, detail, values)
 

@@ -79,6 +79,21 @@ class Situation:
         usec = self.number("server", "server_time_usec")
         return usec / 1e6 if usec > 0 else self.now.taken_at
 
+    def saved_since_start(self) -> bool | None:
+        """Whether an RDB save succeeded since the server started (None when INFO cannot tell).
+
+        ``rdb_last_save_time`` is set to the start time when the server starts, so it alone
+        cannot tell; ``rdb_saves`` (Redis 7+, Valkey) counts the saves since the start.
+        """
+        saves = self.value("persistence", "rdb_saves")
+        if saves:
+            return to_int(saves) > 0
+        last = self.number("persistence", "rdb_last_save_time")
+        uptime = self.value("server", "uptime_in_seconds")
+        if not last or not uptime:
+            return None
+        return last > self.server_time() - to_int(uptime) + 2  # a save after the start, not the start itself
+
     def config(self, name: str) -> str | None:
         """A CONFIG GET value, None when CONFIG was not read (not permitted or not yet)."""
         return self.now.config.get(name) if self.now.config else None

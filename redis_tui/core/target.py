@@ -124,6 +124,9 @@ def parse_url(url: str) -> dict:
     else:
         out["tls"] = scheme in ("rediss", "valkeys")
         out["socket"] = None
+        port_text = _port_text(parts.netloc)
+        if port_text and not re.fullmatch(r"[+-]?\d+", port_text):
+            raise TargetError(f"port must be a number, got {port_text!r} in {mask_url(text)!r}")
         try:
             port = parts.port
         except ValueError:
@@ -139,6 +142,14 @@ def parse_url(url: str) -> dict:
     if db_text is not None:
         out["db"] = parse_db(db_text, where=mask_url(text))
     return out
+
+
+def _port_text(netloc: str) -> str | None:
+    """What follows the host's last ``:`` in ``[user[:pw]@]host[:port]`` (None without a port)."""
+    hostport = netloc.rpartition("@")[2]
+    if hostport.startswith("["):
+        hostport = hostport.partition("]")[2]
+    return hostport.rpartition(":")[2] if ":" in hostport else None
 
 
 def parse_db(value: object, where: str = "") -> int:

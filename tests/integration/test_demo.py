@@ -61,3 +61,50 @@ def test_watchdog_cleans_up_when_the_dashboard_is_killed(tmp_path, server_kind):
     parent.wait(5)
     wait_for(lambda: not os.path.exists(directory))
     wait_for(lambda: not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z")
+
+
+def _workload_pids(port: int) -> list[int]:
+    """Processes running the demo workload for `port` (from /proc: what `ps` would show)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                argv = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")
+                state = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if b"redis_tui.core.demo" in argv and str(port).encode() in argv and state != "Z":
+                found.append(int(entry))
+    return found
+
+
+def test_demo_run_starts_everything_and_leaves_nothing_behind():
+    """`redis-tui --demo` without the TUI: the real server and workload come up, then go away."""
+    import argparse
+    import signal
+
+    from redis_tui.demo_run import run_demo
+
+    seen = {}
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+
+    def watch(settings, notices):
+        target = settings.target
+        r = redis.Redis(host=target.host, port=target.port)
+        wait_for(lambda: r.dbsize() > 0 and "api-cache-1" in {c["name"] for c in r.client_list()})
+        seen.update(port=target.port, dir=r.config_get("dir")["dir"], pid=r.info("server")["process_id"],
+                    workload=_workload_pids(target.port), notices=notices, write=settings.write,
+                    interval=settings.interval, policy=r.config_get("maxmemory-policy")["maxmemory-policy"])
+        assert signal.getsignal(signal.SIGTERM) is not handlers[signal.SIGTERM]  # cleanup survives a kill
+        return 7
+
+    code = run_demo(argparse.Namespace(interval=0.5, write=True), watch=watch)
+    assert code == 7  # the dashboard's exit code is the demo's
+    assert seen["notices"] == (f"Demo: {seen['notices'][0].split()[1]} on port {seen['port']} with a "
+                               "cache/queue/rate-limit workload",)
+    assert (seen["write"], seen["interval"], seen["policy"]) == (True, 0.5, "allkeys-lru")
+    assert len(seen["workload"]) == 1
+    assert not os.path.exists(seen["dir"])  # the server's files are gone
+    assert not os.path.exists(f"/proc/{seen['pid']}") or open(f"/proc/{seen['pid']}/stat").read().split()[2] == "Z"
+    assert _workload_pids(seen["port"]) == []
+    assert {sig: signal.getsignal(sig) for sig in handlers} == handlers  # the signal handlers are given back

@@ -41,6 +41,47 @@ def test_refused(capsys):
     assert [f.id for f in sample(Target(host="127.0.0.1", port=port))[0]] == ["connection-refused"]
 
 
+def test_refused_detail_is_one_plain_sentence(capsys):
+    port = free_port()
+    code, report = run_doctor(capsys, f"redis://127.0.0.1:{port}/0")
+    found = finding(report, "connection-refused")
+    assert found["detail"] == f"Connecting to 127.0.0.1:{port} failed: Connection refused (errno 111)"
+    assert found["evidence"]["error"] == found["detail"]
+
+
+def test_a_server_that_never_answers_gives_one_plain_sentence(capsys):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)  # the kernel accepts; nobody ever replies
+    port = listener.getsockname()[1]
+    try:
+        code, report = run_doctor(capsys, "-h", "127.0.0.1", "-p", str(port), "--timeout", "1.5")
+    finally:
+        listener.close()
+    assert code == 2
+    (found,) = report["findings"]
+    assert found["id"] in ("server-stalled", "connection-timeout")
+    assert " — " not in found["detail"] and "CancelledError" not in found["detail"]
+
+
+def test_a_database_that_does_not_exist(server_factory, capsys):
+    server = server_factory({"requirepass": "db-pw-123", "databases": "4"})
+    code, report = run_doctor(capsys, f"redis://:db-pw-123@127.0.0.1:{server.port}/9")
+    assert code == 2 and ids(report) == {"db-out-of-range"}
+    found = finding(report, "db-out-of-range")
+    assert found["title"] == f"Database 9 does not exist on 127.0.0.1:{server.port}"
+    assert found["detail"] == "DB index is out of range: the server has 4 databases (0 to 3)"
+    assert (found["evidence"]["databases"], found["evidence"]["db"]) == (4, 9)
+    cli = f"redis-cli -h 127.0.0.1 -p {server.port} --askpass"
+    assert found["hints"][0] == f"Pick a database that exists (-n 0, or /0 at the end of the URL); count them: " \
+                                f"{cli} CONFIG GET databases"
+    assert found["hints"][2] == "To have more: databases 32 in /etc/redis/redis.conf, then restart redis-server " \
+                                "(a cluster has database 0 only)"
+    assert "Is the server running" not in str(report) and "db-pw-123" not in str(report)
+    code, report = run_doctor(capsys, f"redis://:db-pw-123@127.0.0.1:{server.port}/3")
+    assert "db-out-of-range" not in ids(report)
+
+
 def test_missing_socket_is_refused(capsys, tmp_path):
     code, report = run_doctor(capsys, "-s", str(tmp_path / "nope.sock"))
     assert code == 2 and finding(report, "connection-refused")["evidence"]["cause"] == "no-such-socket"

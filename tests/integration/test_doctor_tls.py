@@ -56,6 +56,9 @@ def test_plain_redis_against_a_tls_port(tls_server, capsys):
     found = tls_finding(report)
     assert found["evidence"]["cause"] == "tls-expected"
     assert f"rediss://127.0.0.1:{tls_port}/0" in found["hints"][0]
+    assert found["detail"].startswith(f"Reading from 127.0.0.1:{tls_port} failed: ") or \
+        found["detail"].startswith("Connection closed by server")
+    assert " — " not in found["detail"] and "(104," not in found["detail"]
 
 
 def test_untrusted_certificate(tls_server, capsys):
@@ -63,6 +66,8 @@ def test_untrusted_certificate(tls_server, capsys):
     code, report = run_doctor(capsys, f"rediss://localhost:{tls_port}/0")
     found = tls_finding(report)
     assert found["evidence"]["cause"] == "verify" and "--cacert" in found["hints"][0]
+    assert found["detail"].startswith(f"Connecting to localhost:{tls_port} failed: TLS: certificate verify failed")
+    assert "_ssl.c" not in found["detail"] and "[SSL" not in found["detail"] and " — " not in found["detail"]
     assert f"openssl s_client -connect localhost:{tls_port}" in " ".join(found["hints"])
 
 

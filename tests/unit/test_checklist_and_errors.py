@@ -79,6 +79,38 @@ def test_failed_save_fails_persistence_and_backups():
     assert lines["persistence"].status == "fail" and lines["backups"].status == "fail"
 
 
+FRESH = 1_000_000  # the snapshot's clock; the server started 21 minutes before it and never saved
+
+
+@pytest.mark.parametrize("saves", ["0", ""], ids=["rdb_saves", "no-rdb_saves-field"])
+def test_backups_do_not_pass_before_the_first_save(saves):
+    fresh = {"server": {"uptime_in_seconds": 1260},
+             "persistence": {"rdb_saves": saves, "rdb_last_save_time": FRESH - 1260, "rdb_changes_since_last_save": 7}}
+    line = by_id(checklist(snapshot(fresh, taken_at=FRESH), AUTHED))["backups"]
+    assert line.status == "warn"
+    assert line.evidence == "no save since the server started 21m00s ago (7 changes since)"
+    assert "BGSAVE" in line.hint
+
+
+def test_a_save_after_the_start_passes():
+    saved = {"server": {"uptime_in_seconds": 1260},
+             "persistence": {"rdb_saves": "", "rdb_last_save_time": FRESH - 60, "rdb_changes_since_last_save": 7}}
+    line = by_id(checklist(snapshot(saved, taken_at=FRESH), AUTHED))["backups"]
+    assert (line.status, line.evidence) == ("pass", "last successful save 1m00s ago, 7 changes since")
+
+
+def test_backup_stale_says_when_there_never_was_a_save():
+    from tests.diag_builders import find
+
+    day = 30 * 3600
+    stale = {"server": {"uptime_in_seconds": day},
+             "persistence": {"rdb_saves": 0, "rdb_last_save_time": FRESH - day, "rdb_changes_since_last_save": 5}}
+    found = find("backup-stale", snapshot(stale, taken_at=FRESH))
+    assert found.detail == f"no save since the server started 1d06h ago (rdb_last_save_time {FRESH - day}), 5 changes since"
+    assert found.title == "No successful save for 1d06h, with 5 changes since"
+    assert found.evidence["saved_since_start"] is False
+
+
 def test_parse_slowlog_reads_entries_newest_first():
     reply = [[1, 1700000000, 15000, [b"KEYS", b"*"], b"10.0.0.1:5000", b"app"],
              [7, 1700000100, 20, [b"GET", b"\xff"]],

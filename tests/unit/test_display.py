@@ -1,3 +1,6 @@
+import sys
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,3 +36,35 @@ def test_safe_text_is_always_printable_and_bounded(data, limit):
     out = safe_text(data, limit)
     assert len(out) <= limit + 1
     assert all(ch.isprintable() or ch == " " for ch in out)
+
+
+def _first_of_each_category() -> dict[str, str]:
+    """One character of every Unicode general category (the first in code-point order; Zs: not the space)."""
+    found: dict[str, str] = {}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        category = unicodedata.category(char)
+        if char != " " and category not in found:
+            found[category] = char
+    return found
+
+
+ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"}  # controls, format, surrogates, unassigned…
+PRINTED_CATEGORIES = {"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No",
+                      "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"}
+
+
+def test_every_unicode_category_is_escaped_or_printed_as_intended():
+    chars = _first_of_each_category()
+    assert set(chars) == ESCAPED_CATEGORIES | PRINTED_CATEGORIES  # all 30 categories were found
+    for category, char in chars.items():
+        shown = safe_text(char)
+        if category in ESCAPED_CATEGORIES:
+            assert shown.startswith("\\") and char not in shown, (category, hex(ord(char)), shown)
+        else:
+            assert shown == char, (category, hex(ord(char)), shown)
+    assert safe_text(" ") == " "
+
+
+def test_line_and_paragraph_separators_are_escaped():
+    assert safe_text("a\u2028b\u2029c") == "a\\u2028b\\u2029c"

@@ -56,3 +56,11 @@ def test_rings_are_bounded_and_carry_unknowns():
     assert history.ops == (5.0, 5.0, 7.0) and history.hit_ratio == (50.0, 50.0, 50.0)
     history = rings.push(Rates(ops=9.0), 400)
     assert history.ops == (5.0, 7.0, 9.0) and history.used_memory == (200.0, 300.0, 400.0)
+
+
+def test_an_unchanged_counter_is_not_a_reset():
+    """Hits and no new misses: every lookup hit, a 100 % ratio (not 'unknown')."""
+    rates = compute_rates(info(150, 30, 1000), info(100, 30, 500), 2.0)
+    assert (rates.hits, rates.misses) == (25.0, 0.0)
+    assert rates.hit_ratio == 1.0
+    assert per_second(7, 7, 1.0) == 0.0

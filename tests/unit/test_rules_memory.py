@@ -117,3 +117,13 @@ def test_fragmentation(ratio, rss_mb, used_mb, case):
     assert finding.evidence["mem_fragmentation_ratio"] == ratio
     assert ("swap" in finding.hints[0]) == (case == "swapping")
     assert TARGET.host in " ".join(finding.hints)
+
+
+@pytest.mark.parametrize(("gap", "fires"), [(64 * MB - 1, False), (64 * MB, True), (64 * MB + 1, True)],
+                         ids=["just-below", "at", "just-above"])
+def test_fragmentation_counts_from_64_mb_of_difference(gap, fires):
+    used = 100 * MB
+    now = snapshot({"memory": {"used_memory": used, "used_memory_rss": used + gap,
+                               "mem_fragmentation_ratio": round((used + gap) / used, 2)}})
+    assert now.memory.rss - now.memory.used == gap
+    assert (find("high-fragmentation", now) is not None) is fires
