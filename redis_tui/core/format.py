@@ -6,35 +6,39 @@ DASH = "—"
 
 
 def human_bytes(value: float | None, precision: int = 1) -> str:
-    """1536 → ``1.5K``; redis-cli style units (B, K, M, G, T)."""
+    """1536 → ``1.5K``; redis-cli style units (B, K, M, G, T), always below 1024 of the unit shown."""
     if value is None:
         return DASH
     number = float(value)
     sign = "-" if number < 0 else ""
     number = abs(number)
-    for unit in ("B", "K", "M", "G", "T"):
-        if number < 1024 or unit == "T":
-            if unit == "B":
-                return f"{sign}{number:.0f}B"
-            return f"{sign}{number:.{precision}f}{unit}"
-        number /= 1024
-    return f"{sign}{number:.{precision}f}P"  # pragma: no cover - unreachable
+    if number < 1024 and f"{number:.0f}" != "1024":
+        return f"{sign}{number:.0f}B"
+    for power, unit in enumerate(("K", "M", "G", "T"), start=1):
+        text = f"{number / 1024**power:.{precision}f}"
+        if float(text) < 1024 or unit == "T":
+            return f"{sign}{text}{unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def human_count(value: float | None) -> str:
-    """12345678 → ``12.3M``; small numbers stay exact (``999``)."""
+    """12345678 → ``12.3M``; small numbers stay exact (``999``); always below 1000 of the unit shown."""
     if value is None:
         return DASH
     number = float(value)
     sign = "-" if number < 0 else ""
     number = abs(number)
-    if number < 1000:
-        return f"{sign}{number:.0f}" if number == int(number) or number >= 100 else f"{sign}{number:.1f}"
-    for unit in ("K", "M", "G", "T"):
-        number /= 1000
-        if number < 1000 or unit == "T":
-            return f"{sign}{number:.1f}{unit}" if number < 100 else f"{sign}{number:.0f}{unit}"
-    return f"{sign}{number:.0f}T"  # pragma: no cover
+    for power, unit in enumerate(("", "K", "M", "G", "T")):
+        scaled = number / 1000**power
+        if power == 0 and scaled == int(scaled):
+            text = f"{scaled:.0f}"
+        elif round(scaled, 1) < 100:
+            text = f"{scaled:.1f}"
+        else:
+            text = f"{scaled:.0f}"
+        if float(text) < 1000 or unit == "T":
+            return f"{sign}{text}{unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def thousands(value: int | None) -> str:
