@@ -4,8 +4,9 @@ Per interval (default 1 s) it sends one ``INFO all``. ``CLIENT LIST`` (which wal
 connection on the server's main thread) goes out every `client_list_every` seconds and
 ``CONFIG GET *`` every `config_every` seconds and ``SLOWLOG GET 32`` every `slowlog_every`
 seconds, so the steady-state cost at the defaults is about 1.3 commands per second. When
-the server cannot be reached it emits an `Outage` and retries with backoff; `refresh_now()`
-retries at once.
+the server cannot be reached it emits an `Outage` and retries with backoff, while a bare
+TCP connect once a second (`PortWatch`) notices a restarted server within a second;
+`refresh_now()` retries at once.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from redis_tui.core import parse
 from redis_tui.core.connection import CLIENT_NAME, make_client
 from redis_tui.core.errors import Problem, classify, refine
 from redis_tui.core.models import ClientRow, Outage, SlowEntry, Snapshot, Totals, Update
+from redis_tui.core.probe import PortWatch
 from redis_tui.core.rates import Rings, add_totals, compute_rates
 from redis_tui.core.target import Target
 
@@ -77,6 +79,7 @@ class Poller:
         self._next_slowlog = 0.0
         self._notes: dict[str, Problem] = {}
         self._outage: Outage | None = None
+        self._watch = PortWatch(target)
         self._due = 0.0  # time.monotonic() of the next poll
         self._last_start = 0.0
 
@@ -134,6 +137,7 @@ class Poller:
         except Exception as exc:  # noqa: BLE001 - anything a server or network does becomes an Outage
             return await self._failed(exc)
         self._outage = None
+        self._watch.failed(None)
         return snapshot
 
     async def poll_once(self) -> Snapshot:
@@ -269,13 +273,15 @@ class Poller:
         since = self._outage.since if self._outage else now
         wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
         self._outage = Outage(problem=problem, since=since, attempts=attempts, retry_at=now + wait)
+        self._watch.failed(problem.id)
         # the next successful poll starts a fresh baseline for rates
         self._previous = None
         self._next_client_list = self._next_config = self._next_slowlog = 0.0
         return self._outage
 
     async def _sleep(self) -> None:
-        """Wait until the next poll is due, a refresh is asked for, or polling resumes."""
+        """Wait until the next poll is due, a refresh is asked for, polling resumes, or (in an
+        outage) the server's port opens again."""
         while True:
             self._wake.clear()
             if self._forced:
@@ -284,9 +290,9 @@ class Poller:
             remaining = None if was_paused else self._due - time.monotonic()
             if remaining is not None and remaining <= 0:
                 return
-            try:
-                await asyncio.wait_for(self._wake.wait(), remaining)
-            except asyncio.TimeoutError:
+            if remaining is None:
+                await self._wake.wait()
+            elif await self._watch.sleep(remaining, self._wake) != "woken":
                 return
             if was_paused and not self.paused:
                 return  # resumed: poll at once
