@@ -57,19 +57,28 @@ class RedisTuiApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "redis-tui"
+    # The order is the footer's priority: when the terminal is narrow, keys drop from the end.
+    # The tooltip is the longer sentence shown in help (?) and when hovering the footer.
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("p", "pause", "Pause"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("plus,equals_sign", "slower", "Interval +", key_display="+"),
-        Binding("minus", "faster", "Interval -", key_display="-"),
-        Binding("t", "troubleshoot", "Troubleshoot"),
-        Binding("c", "checklist", "Checklist", show=False),
-        Binding("m", "monitor", "MONITOR"),
-        Binding("k", "keys", "Keys"),
-        Binding("a", "analyze", "Analyze"),
-        Binding("s", "sort_clients", "Sort clients", show=False),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="every key of every screen, and the panes"),
+        Binding("t", "troubleshoot", "Troubleshoot",
+                tooltip="findings: what is wrong, the evidence, what to type (esc: back)"),
+        Binding("c", "checklist", "Checklist", tooltip="production readiness: password, persistence, maxmemory, "
+                "HA, monitoring, backups"),
+        Binding("m", "monitor", "MONITOR", tooltip="live command stream, filters, top commands/prefixes/clients "
+                "(s starts it)"),
+        Binding("k", "keys", "Keys", tooltip="browse keys (SCAN), namespace tree, a key's type, TTL, memory, value"),
+        Binding("a", "analyze", "Analyze", tooltip="keys and bytes by type and prefix, biggest keys, TTLs "
+                "(s starts it)"),
+        Binding("q", "quit", "Quit", tooltip="leave redis-tui"),
+        Binding("p", "pause", "Pause", tooltip="pause / resume polling (a paused dashboard sends nothing)"),
+        Binding("r", "refresh", "Refresh", tooltip="poll now, or retry the connection now"),
+        Binding("plus,equals_sign", "slower", "Slower", key_display="+",
+                tooltip="poll less often (longer interval, up to 60 s)"),
+        Binding("minus", "faster", "Faster", key_display="-", tooltip="poll more often (shorter interval, "
+                "down to 0.25 s)"),
+        Binding("s", "sort_clients", "Sort clients", show=False,
+                tooltip="sort the clients table by the next column (or click a header)"),
     ]
 
     snapshot: var[Snapshot | None] = var(None, always_update=True)

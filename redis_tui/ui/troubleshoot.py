@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from redis_tui.core.checklist import FAIL, PASS, UNKNOWN, WARN, CheckLine, checklist
 from redis_tui.core.display import safe_text
 from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
+from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.outage import OutageBanner
 from redis_tui.ui.status import StatusBar
 
@@ -115,7 +116,7 @@ class TroubleshootScreen(Screen):
             with TabPane("Production checklist (c)", id="checklist"):
                 with VerticalScroll():
                     yield self.checklist_body
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "findings", self._show_findings, init=True)
