@@ -12,6 +12,7 @@ TCP connect once a second (`PortWatch`) notices a restarted server within a seco
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from typing import Callable
 
@@ -65,6 +66,7 @@ class Poller:
         self._own_addr: str | None = None
         self._wake = asyncio.Event()
         self._forced = False
+        self._new_target = False
         self._rings = Rings(history)
         self._totals = Totals()
         self._previous: Snapshot | None = None
@@ -96,6 +98,12 @@ class Poller:
         """Stop or resume polling (a paused poller sends nothing)."""
         self.paused = paused
         self._wake.set()
+
+    def set_password(self, password: str) -> None:
+        """Connect with this password from now on (in memory only; the next poll reconnects)."""
+        self.target = dataclasses.replace(self.target, password=password)
+        self._watch.target = self.target
+        self._new_target = True
 
     def refresh_now(self) -> None:
         """Poll (or retry the connection) right away, even when paused."""
@@ -142,6 +150,9 @@ class Poller:
 
     async def poll_once(self) -> Snapshot:
         """Fetch and assemble one `Snapshot`; raises what the connection raises."""
+        if self._new_target:
+            self._new_target = False
+            await self.close()
         if self._client is None:
             self._client = self._client_factory(self.target, client_name=self._client_name)
         client = self._client

@@ -145,6 +145,7 @@ class MonitorScreen(Screen):
         if event.kind in ("started", "resumed"):
             self.stop_message = ""
             self.app.monitor_since = self.session.started_at
+            self.app.connection_ok()  # the dashboard's poller retries now: one connection state
         elif event.kind == "stopped":
             self.app.monitor_since = None
         if event.kind != "started":

@@ -95,6 +95,8 @@ class TroubleshootScreen(Screen):
         Binding("escape,t", "app.pop_screen", "Dashboard"),
         Binding("f", "show_tab('findings')", "Findings"),
         Binding("c", "show_tab('checklist')", "Checklist"),
+        Binding("P", "app.password", "Password", tooltip="type the server's password (NOAUTH / WRONGPASS); "
+                "used for this session only, never stored"),
     ]
 
     def __init__(self) -> None:
@@ -119,6 +121,7 @@ class TroubleshootScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "outage", lambda _outage: self.refresh_bindings())  # P comes and goes
         self.watch(self.app, "findings", self._show_findings, init=True)
         self.watch(self.app, "snapshot", self._show_checklist, init=True)
 

@@ -109,3 +109,26 @@ def assert_whole_keys(app, line: str) -> None:
     """Every key drawn in the footer is drawn with its whole description."""
     for key in app.screen.query("FooterKey"):
         assert f"{key.key_display} {key.description}" in line, (key.key_display, key.description, line)
+
+
+async def test_palette_lists_redis_tui_actions_first_and_drops_textual_noise():
+    from textual.command import CommandList, CommandPalette
+
+    app = make_app(healthy())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette)
+                         and app.screen.query_one(CommandList).option_count >= 10)
+        await pilot.pause(0.3)  # every provider has answered
+        options = app.screen.query_one(CommandList)
+        titles = [plain(options.get_option_at_index(i).prompt).splitlines()[0]
+                  for i in range(options.option_count)]
+        ours = [i for i, title in enumerate(titles) if title.split(":")[0] in
+                ("Dashboard", "Troubleshoot", "MONITOR", "Keys", "Analyze", "Help") or title == "Quit redis-tui"]
+        theirs = [i for i, title in enumerate(titles) if title in ("Theme", "Screenshot")]
+        assert titles[0] == "Dashboard: pause / resume polling", titles
+        assert len(ours) >= 12 and theirs and max(ours) < min(theirs), titles
+        assert not {"Keys", "Maximize", "Minimize"} & set(titles), titles
+        await pilot.press("escape")
+        assert app._exception is None
