@@ -29,6 +29,7 @@ from redis_tui.core.monitor_filter import Filter
 from redis_tui.core.monitor_guard import FAILURES_FOR_LOST, Guard, GuardUnavailable
 from redis_tui.core.monitor_parse import MonitorLine, cut_line
 from redis_tui.core.monitor_stats import MonitorStats, Window
+from redis_tui.core.probe import PortWatch
 from redis_tui.core.target import Target
 
 MB = 1024 * 1024
@@ -118,6 +119,7 @@ class MonitorSession:
         self.last_event: MonitorEvent | None = None
         self._stop_reason: str | None = None
         self._wake = asyncio.Event()
+        self._port = PortWatch(target)  # a restarted server ends a backoff step within a second
         self._reading = asyncio.Event()
         self._reading.set()
 
@@ -215,6 +217,7 @@ class MonitorSession:
                     return self._finish(problem.id, problem)
                 delay = BACKOFF[min(attempt, len(BACKOFF) - 1)]
                 attempt += 1
+                self._port.failed(problem.id)
                 self._emit("retrying", f"{problem.summary}; retrying in {delay:g} s", problem.id, problem, delay)
                 await self._sleep(delay, deadline)
                 continue
@@ -231,6 +234,7 @@ class MonitorSession:
             if reason != LOST:
                 return self._finish(reason, problem)
             self.state = "lost"
+            self._port.failed(problem.id if problem else None)
             self._emit("lost", f"{problem.summary if problem else 'the server went away'}; "
                        f"retrying in {BACKOFF[0]:g} s", problem.id if problem else LOST, problem, BACKOFF[0])
             await self._sleep(BACKOFF[0], deadline)
@@ -351,10 +355,7 @@ class MonitorSession:
     async def _sleep(self, seconds: float, deadline: float | None) -> None:
         if deadline is not None:
             seconds = min(seconds, max(0.0, deadline - time.monotonic()))
-        try:
-            await asyncio.wait_for(self._wake.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
+        await self._port.sleep(seconds, self._wake)
         if deadline is not None and time.monotonic() >= deadline:
             self.stop(MAX_DURATION)
 

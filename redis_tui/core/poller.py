@@ -4,13 +4,15 @@ Per interval (default 1 s) it sends one ``INFO all``. ``CLIENT LIST`` (which wal
 connection on the server's main thread) goes out every `client_list_every` seconds and
 ``CONFIG GET *`` every `config_every` seconds and ``SLOWLOG GET 32`` every `slowlog_every`
 seconds, so the steady-state cost at the defaults is about 1.3 commands per second. When
-the server cannot be reached it emits an `Outage` and retries with backoff; `refresh_now()`
-retries at once.
+the server cannot be reached it emits an `Outage` and retries with backoff, while a bare
+TCP connect once a second (`PortWatch`) notices a restarted server within a second;
+`refresh_now()` retries at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from typing import Callable
 
@@ -20,6 +22,7 @@ from redis_tui.core import parse
 from redis_tui.core.connection import CLIENT_NAME, make_client
 from redis_tui.core.errors import Problem, classify, refine
 from redis_tui.core.models import ClientRow, Outage, SlowEntry, Snapshot, Totals, Update
+from redis_tui.core.probe import PortWatch
 from redis_tui.core.rates import Rings, add_totals, compute_rates
 from redis_tui.core.target import Target
 
@@ -63,6 +66,7 @@ class Poller:
         self._own_addr: str | None = None
         self._wake = asyncio.Event()
         self._forced = False
+        self._new_target = False
         self._rings = Rings(history)
         self._totals = Totals()
         self._previous: Snapshot | None = None
@@ -77,6 +81,7 @@ class Poller:
         self._next_slowlog = 0.0
         self._notes: dict[str, Problem] = {}
         self._outage: Outage | None = None
+        self._watch = PortWatch(target)
         self._due = 0.0  # time.monotonic() of the next poll
         self._last_start = 0.0
 
@@ -93,6 +98,12 @@ class Poller:
         """Stop or resume polling (a paused poller sends nothing)."""
         self.paused = paused
         self._wake.set()
+
+    def set_password(self, password: str) -> None:
+        """Connect with this password from now on (in memory only; the next poll reconnects)."""
+        self.target = dataclasses.replace(self.target, password=password)
+        self._watch.target = self.target
+        self._new_target = True
 
     def refresh_now(self) -> None:
         """Poll (or retry the connection) right away, even when paused."""
@@ -134,10 +145,14 @@ class Poller:
         except Exception as exc:  # noqa: BLE001 - anything a server or network does becomes an Outage
             return await self._failed(exc)
         self._outage = None
+        self._watch.failed(None)
         return snapshot
 
     async def poll_once(self) -> Snapshot:
         """Fetch and assemble one `Snapshot`; raises what the connection raises."""
+        if self._new_target:
+            self._new_target = False
+            await self.close()
         if self._client is None:
             self._client = self._client_factory(self.target, client_name=self._client_name)
         client = self._client
@@ -269,13 +284,15 @@ class Poller:
         since = self._outage.since if self._outage else now
         wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
         self._outage = Outage(problem=problem, since=since, attempts=attempts, retry_at=now + wait)
+        self._watch.failed(problem.id)
         # the next successful poll starts a fresh baseline for rates
         self._previous = None
         self._next_client_list = self._next_config = self._next_slowlog = 0.0
         return self._outage
 
     async def _sleep(self) -> None:
-        """Wait until the next poll is due, a refresh is asked for, or polling resumes."""
+        """Wait until the next poll is due, a refresh is asked for, polling resumes, or (in an
+        outage) the server's port opens again."""
         while True:
             self._wake.clear()
             if self._forced:
@@ -284,9 +301,9 @@ class Poller:
             remaining = None if was_paused else self._due - time.monotonic()
             if remaining is not None and remaining <= 0:
                 return
-            try:
-                await asyncio.wait_for(self._wake.wait(), remaining)
-            except asyncio.TimeoutError:
+            if remaining is None:
+                await self._wake.wait()
+            elif await self._watch.sleep(remaining, self._wake) != "woken":
                 return
             if was_paused and not self.paused:
                 return  # resumed: poll at once

@@ -31,6 +31,9 @@ class SnapshotSource(Protocol):
     def refresh_now(self) -> None:
         """Poll (or retry) at once."""
 
+    def set_password(self, password: str) -> None:
+        """Connect with this password from now on (kept in memory only)."""
+
 
 class FixedSource:
     """Emits prepared updates once, then idles; records the controls it was given."""
@@ -40,6 +43,7 @@ class FixedSource:
         self.interval = interval
         self.paused = False
         self.refreshes = 0
+        self.passwords_given = 0  # how many times, never the password itself
         self._more: asyncio.Queue[Update] | None = None
 
     async def run(self, emit: Callable[[Update], None]) -> None:
@@ -66,3 +70,6 @@ class FixedSource:
 
     def refresh_now(self) -> None:
         self.refreshes += 1
+
+    def set_password(self, password: str) -> None:
+        self.passwords_given += 1

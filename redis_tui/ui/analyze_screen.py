@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress, Report
 from redis_tui.core.connection import make_client
@@ -24,6 +24,7 @@ from redis_tui.core.errors import classify
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.keyspace_config import KeyspaceSettings
 from redis_tui.ui.analyze_view import ReportView
+from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.panes.base import set_text
 from redis_tui.ui.status import StatusBar
 
@@ -88,7 +89,7 @@ class AnalyzeScreen(Screen):
                      else f", {self.settings.parallel} in flight at a time")
             yield Static(Text(INTRO.format(batch=self.settings.batch, pause=pause)), id="analyze-intro")
             yield Static(id="analyze-report")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#analyze-body").border_title = "Analyze keyspace"

@@ -7,6 +7,7 @@ talks to Redis.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Callable, Iterable
 
@@ -29,6 +30,8 @@ from redis_tui.ui.dashboard import DashboardScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys_screen import KeysScreen
 from redis_tui.ui.monitor_screen import MonitorScreen
+from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
+from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
 from redis_tui.ui.panes.clients import ClientsPane
 from redis_tui.ui.troubleshoot import TroubleshootScreen
 
@@ -56,20 +59,30 @@ class RedisTuiApp(App[None]):
     """The redis-tui dashboard."""
 
     CSS_PATH = "app.tcss"
+    COMMANDS = {RedisTuiCommands}
     TITLE = "redis-tui"
+    # The order is the footer's priority: when the terminal is narrow, keys drop from the end.
+    # The tooltip is the longer sentence shown in help (?) and when hovering the footer.
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("p", "pause", "Pause"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("plus,equals_sign", "slower", "Interval +", key_display="+"),
-        Binding("minus", "faster", "Interval -", key_display="-"),
-        Binding("t", "troubleshoot", "Troubleshoot"),
-        Binding("c", "checklist", "Checklist", show=False),
-        Binding("m", "monitor", "MONITOR"),
-        Binding("k", "keys", "Keys"),
-        Binding("a", "analyze", "Analyze"),
-        Binding("s", "sort_clients", "Sort clients", show=False),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="every key of every screen, and the panes"),
+        Binding("t", "troubleshoot", "Troubleshoot",
+                tooltip="findings: what is wrong, the evidence, what to type (esc: back)"),
+        Binding("c", "checklist", "Checklist", tooltip="production readiness: password, persistence, maxmemory, "
+                "HA, monitoring, backups"),
+        Binding("m", "monitor", "MONITOR", tooltip="live command stream, filters, top commands/prefixes/clients "
+                "(s starts it)"),
+        Binding("k", "keys", "Keys", tooltip="browse keys (SCAN), namespace tree, a key's type, TTL, memory, value"),
+        Binding("a", "analyze", "Analyze", tooltip="keys and bytes by type and prefix, biggest keys, TTLs "
+                "(s starts it)"),
+        Binding("q", "quit", "Quit", tooltip="leave redis-tui"),
+        Binding("p", "pause", "Pause", tooltip="pause / resume polling (a paused dashboard sends nothing)"),
+        Binding("r", "refresh", "Refresh", tooltip="poll now, or retry the connection now"),
+        Binding("plus,equals_sign", "slower", "Slower", key_display="+",
+                tooltip="poll less often (longer interval, up to 60 s)"),
+        Binding("minus", "faster", "Faster", key_display="-", tooltip="poll more often (shorter interval, "
+                "down to 0.25 s)"),
+        Binding("s", "sort_clients", "Sort clients", show=False,
+                tooltip="sort the clients table by the next column (or click a header)"),
     ]
 
     snapshot: var[Snapshot | None] = var(None, always_update=True)
@@ -105,6 +118,7 @@ class RedisTuiApp(App[None]):
         self._clients: list = []  # closed when the app exits (see close_on_exit)
         self._opened_on_problem = False
         self._offered_panel = False
+        self._offered_password = False
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
@@ -127,6 +141,9 @@ class RedisTuiApp(App[None]):
                 # who closed it is not dragged back on every retry)
                 self._opened_on_problem = self._offered_panel = True
                 self.push_screen(TroubleshootScreen())
+            if update.problem.id in AUTH_PROBLEMS and not self._offered_password:
+                self._offered_password = True  # offered once; P on the panel asks again
+                self.action_password()
         else:
             self.outage = None
             self.snapshot = update
@@ -139,6 +156,33 @@ class RedisTuiApp(App[None]):
         """Show the help screen."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_password(self) -> None:
+        """Ask for the password (this session only) and reconnect with it."""
+        if isinstance(self.screen, PasswordDialog):
+            return
+        reason = self.outage.problem.summary if self.outage is not None else "password"
+        self.push_screen(PasswordDialog(self.target_label, reason, self.target.username), self._use_password)
+
+    def _use_password(self, password: str | None) -> None:
+        if not password:
+            return
+        self.target = dataclasses.replace(self.target, password=password)
+        self.target_label = self.target.display()
+        self.source.set_password(password)
+        self.source.refresh_now()
+        self.notify("Reconnecting with the password you typed (kept for this session only)", timeout=4)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "password":  # only offered while the server wants a password
+            return self.outage is not None and self.outage.problem.id in AUTH_PROBLEMS
+        return True
+
+    def connection_ok(self) -> None:
+        """One of our other connections (MONITOR, keys, analyze) reached the server: if the
+        dashboard still shows an outage, retry now, so the status line catches up at once."""
+        if self.outage is not None and not self.paused:
+            self.source.refresh_now()
 
     def action_pause(self) -> None:
         """Pause or resume polling."""
@@ -211,23 +255,32 @@ class RedisTuiApp(App[None]):
         self.notify(f"Polling every {self.interval:g} s", timeout=2)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Pause / resume polling", "Stop or restart polling the server (p)", self.action_pause)
-        yield SystemCommand("Refresh now", "Poll the server now, or retry the connection (r)", self.action_refresh)
-        yield SystemCommand("Poll less often", "Lengthen the polling interval (+)", self.action_slower)
-        yield SystemCommand("Poll more often", "Shorten the polling interval (-)", self.action_faster)
-        yield SystemCommand("Troubleshoot", "Findings: what is wrong, the evidence, what to type (t)",
+        yield SystemCommand("Dashboard: pause / resume polling", "Stop or restart polling the server (p)",
+                            self.action_pause)
+        yield SystemCommand("Dashboard: refresh now", "Poll the server now, or retry the connection (r)",
+                            self.action_refresh)
+        yield SystemCommand("Dashboard: poll slower", "Lengthen the polling interval (+)", self.action_slower)
+        yield SystemCommand("Dashboard: poll faster", "Shorten the polling interval (-)", self.action_faster)
+        yield SystemCommand("Dashboard: sort clients", "Sort the clients table by the next column (s)",
+                            self.action_sort_clients)
+        yield SystemCommand("Troubleshoot: findings", "What is wrong, the evidence, what to type (t)",
                             self.action_troubleshoot)
-        yield SystemCommand("Production checklist", "Password, persistence, maxmemory, HA, monitoring, backups (c)",
-                            self.action_checklist)
-        yield SystemCommand("MONITOR stream", "What is hitting the server right now, filtered, with top tables (m)",
-                            self.action_monitor)
-        yield SystemCommand("Browse keys", "Key list, namespace tree, a key's value; filter by glob and type (k)",
+        yield SystemCommand("Troubleshoot: production checklist",
+                            "Password, persistence, maxmemory, HA, monitoring, backups (c)", self.action_checklist)
+        if self.outage is not None and self.outage.problem.id in ("auth-required", "auth-failed"):
+            yield SystemCommand("Connection: enter the password", "Used for this session only, never stored (P)",
+                                self.action_password)
+        yield SystemCommand("MONITOR: live command stream",
+                            "What is hitting the server right now, filtered, with top tables (m)", self.action_monitor)
+        yield SystemCommand("Keys: browse keys", "Key list, namespace tree, a key's value; filter by glob and type (k)",
                             self.action_keys)
-        yield SystemCommand("Analyze keyspace", "Keys and bytes by type and prefix, biggest keys, TTLs (a)",
+        yield SystemCommand("Analyze: keyspace report", "Keys and bytes by type and prefix, biggest keys, TTLs (a)",
                             self.action_analyze)
-        yield SystemCommand("Sort clients", "Sort the clients table by the next column (s)", self.action_sort_clients)
-        yield SystemCommand("Help", "Keys and what each pane shows (?)", self.action_help)
+        yield SystemCommand("Help: every key", "Keys of every screen and what each pane shows (?)", self.action_help)
+        yield SystemCommand("Quit redis-tui", "Leave the app (q)", self.action_quit)
+        for command in super().get_system_commands(screen):
+            if command.title in KEPT_FROM_TEXTUAL:
+                yield command
 
     def on_resize(self) -> None:
         self.set_class(self.size.height >= 34, "-tall")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.screen import Screen
-from textual.widgets import Footer
 
+from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.outage import OutageBanner
 from redis_tui.ui.panes.clients import ClientsPane
 from redis_tui.ui.panes.hits import HitsPane
@@ -28,7 +28,7 @@ class DashboardScreen(Screen):
             yield KeyspacePane(id="keyspace-pane")
             yield ThroughputPane(id="throughput")
             yield ClientsPane(id="clients-pane")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "outage", lambda outage: self.set_class(outage is not None, "-stale"), init=True)

@@ -1,48 +1,53 @@
-"""The help screen: every key, and what each pane shows."""
+"""Keys, generated from the bindings: the help screen, the footer's choice, and ``--help``.
+
+Every screen's ``BINDINGS`` are the one source: a binding's key and description (and its
+tooltip, or a line of `DETAILS`, for the longer sentence) make its help row, so help cannot
+miss a key the screen has. `KeyFooter` shows a screen's keys in binding order (a screen's
+own first, then the app's) and leaves out, from the end, those that do not fit: the order
+of ``BINDINGS`` is the priority. `cli_epilog()` lists the same keys for ``redis-tui --help``.
+"""
 
 from __future__ import annotations
+
+from typing import Iterable
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
-KEYS = (
-    ("?", "this help"),
-    ("p", "pause / resume polling"),
-    ("+ / -", "poll less / more often (0.25 s … 60 s)"),
-    ("r", "refresh now (or retry the connection)"),
-    ("t", "troubleshooting panel: findings, evidence, what to type (esc: back)"),
-    ("c", "production-readiness checklist"),
-    ("m", "MONITOR screen: live command stream, filters, top commands/prefixes/clients (s starts it)"),
-    ("k", "keys screen: browse keys (SCAN), namespace tree, a key's type, TTL, memory and value"),
-    ("a", "analyze screen: keys and bytes by type and prefix, biggest keys, TTLs (s starts it)"),
-    ("s", "sort the clients table by the next column (or click a header)"),
-    ("tab", "move focus between tables"),
-    ("ctrl+p", "command palette: every action by name"),
-    ("q", "quit"),
-)
+# Longer sentences for bindings of screens whose Binding has no tooltip: (screen, action) → text.
+DETAILS = {
+    ("MONITOR", "toggle"): "start or stop MONITOR (it costs the server: the screen says how much first)",
+    ("MONITOR", "pause_view"): "freeze the view; counting and the top tables go on",
+    ("MONITOR", "clear"): "empty the view and the counts",
+    ("MONITOR", "filter"): "filter by command, key glob, client or database",
+    ("MONITOR", "clear_filter"): "remove every filter",
+    ("MONITOR", "toggle_window"): "top tables over the last minute, or since MONITOR started",
+    ("Keys", "glob"): "glob filter (SCAN MATCH, e.g. user:*; empty: every key); enter applies, esc closes",
+    ("Keys", "cycle_type"): "type filter: all → string → hash → list → set → zset → stream",
+    ("Keys", "more"): "load the next page of keys, or of values when the value table has focus",
+    ("Keys", "copy"): "copy the key's name (redis-cli's quoted form if it has control characters)",
+    ("Keys", "refresh_key"): "reload the key's detail and value",
+    ("Keys", "delete"): "delete the key (with --write only; asks first)",
+    ("Keys", "expire"): "set or remove the key's TTL (with --write only; asks first)",
+    ("Keys", "rename"): "rename the key (with --write only; asks first)",
+    ("Analyze", "toggle"): "start the analysis (it loads the server: batch and pause_ms in [keyspace]); again stops it",
+    ("Analyze", "stop_or_back"): "stop (the partial report stays), or back to the dashboard",
+}
 
-KEYS_SCREEN = (
-    ("↑ ↓ / pgup pgdn", "move in the key list; the selected key's detail and value show on the right"),
-    ("tab", "move between the tree, the key list and the value table"),
-    ("enter (tree)", "list only the keys under that prefix (space opens a branch; counts load as it scans)"),
-    ("/", "glob filter (SCAN MATCH, e.g. user:*; empty: every key); enter applies, esc closes"),
-    ("t", "type filter: all → string → hash → list → set → zset → stream"),
-    ("M", "load the next page of keys, or of values when the value table has focus (also automatic)"),
-    ("y", "copy the key's name (redis-cli's quoted form if it has control characters or invalid UTF-8)"),
-    ("R", "reload the key's detail and value"),
-    ("d / e / n", "with --write only: delete, set or remove the TTL, rename (each asks first)"),
-    ("esc / k", "back to the dashboard"),
-)
-
-ANALYZE_SCREEN = (
-    ("s", "start the analysis (it loads the server: batch and pause_ms in [keyspace]); s again stops it"),
-    ("esc", "stop (the partial report stays), or back to the dashboard"),
-)
+# Keys that are not bindings of ours (widgets' own): shown after a screen's bindings.
+EXTRA = {
+    "Dashboard": (("tab", "move focus between tables"),),
+    "Keys": (("↑ ↓ / pgup pgdn", "move in the key list; the selected key's detail and value show on the right"),
+             ("tab", "move between the tree, the key list and the value table"),
+             ("enter (tree)", "list only the keys under that prefix (space opens a branch)")),
+}
 
 PANES = (
     ("Memory", "used memory against maxmemory, RSS, peak, fragmentation (rss/used), eviction policy, evicted keys"),
@@ -54,7 +59,62 @@ PANES = (
 )
 
 
-def _keys_table(rows: tuple[tuple[str, str], ...]) -> Table:
+def key_label(binding: Binding) -> str:
+    """``esc / t`` for ``Binding("escape,t", …)``; a binding's key_display wins."""
+    labels: list[str] = []
+    for key in binding.key.split(","):
+        key = key.strip()
+        label = binding.key_display or format_key(key)
+        label = {"escape": "esc", "ctrl+p": "^p"}.get(label, label)
+        if label not in labels:
+            labels.append(label)
+    return " / ".join(labels)
+
+
+def help_text(section: str, binding: Binding) -> str:
+    """``Description: the longer sentence`` for one binding."""
+    detail = binding.tooltip or DETAILS.get((section, binding.action.rsplit(".", 1)[-1]), "")
+    return f"{binding.description}: {detail}" if detail else binding.description
+
+
+def sections_of(app_class) -> list[tuple[str, type]]:
+    """(title, class holding the BINDINGS) for the app and each of its screens."""
+    from redis_tui.ui.analyze_screen import AnalyzeScreen
+    from redis_tui.ui.keys_screen import KeysScreen
+    from redis_tui.ui.monitor_screen import MonitorScreen
+    from redis_tui.ui.troubleshoot import TroubleshootScreen
+
+    return [("Dashboard", app_class), ("Troubleshooting panel", TroubleshootScreen), ("MONITOR", MonitorScreen),
+            ("Keys", KeysScreen), ("Analyze", AnalyzeScreen)]
+
+
+def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(title, [(keys, text)]) per screen, from the bindings of the app and each screen."""
+    out = []
+    for title, owner in sections_of(app_class):
+        rows = [(key_label(b), help_text(title, b)) for b in bindings_of(owner)]
+        rows.extend(EXTRA.get(title, ()))
+        out.append((title, rows))
+    return out
+
+
+def bindings_of(owner) -> list[Binding]:
+    """The Binding objects a class declares (tuples normalised)."""
+    return [b if isinstance(b, Binding) else Binding(*b) for b in owner.BINDINGS]
+
+
+def cli_epilog() -> str:
+    """Every key of every screen, one sentence per screen, for ``redis-tui --help``."""
+    from redis_tui.ui.app import RedisTuiApp
+
+    lines = ["Keys in the app (? shows them with details):"]
+    for title, owner in sections_of(RedisTuiApp):
+        keys = ", ".join(f"{key_label(b)} {b.description}" for b in bindings_of(owner))
+        lines.append(f"{title}: {keys}.")
+    return "\n".join(lines)
+
+
+def _keys_table(rows: Iterable[tuple[str, str]]) -> Table:
     keys = Table.grid(padding=(0, 2))
     keys.add_column(style="bold cyan", no_wrap=True)
     keys.add_column()
@@ -64,27 +124,71 @@ def _keys_table(rows: tuple[tuple[str, str], ...]) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys and panes, on top of the dashboard."""
+    """Every screen's keys and what each pane shows, on top of the current screen."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        keys, keys_screen, analyze_screen = (_keys_table(rows) for rows in (KEYS, KEYS_SCREEN, ANALYZE_SCREEN))
         panes = Table.grid(padding=(0, 2))
         panes.add_column(style="bold", no_wrap=True)
         panes.add_column()
         for name, what in PANES:
             panes.add_row(name, what)
         with VerticalScroll(id="help-body"):
-            yield Static(Text("redis-tui — keys", style="bold"))
-            yield Static(keys)
-            yield Static(Text("\nPanes", style="bold"))
-            yield Static(panes)
-            yield Static(Text("\nKeys screen (k)", style="bold"))
-            yield Static(keys_screen)
-            yield Static(Text("\nAnalyze screen (a)", style="bold"))
-            yield Static(analyze_screen)
-            yield Static(Text("\nRead-only unless started with --write. Esc closes.", style="dim"))
+            for number, (title, rows) in enumerate(sections(type(self.app))):
+                yield Static(Text(("\n" if number else "") + f"{title} — keys", style="bold"))
+                yield Static(_keys_table(rows))
+                if number == 0:
+                    yield Static(Text("\nPanes", style="bold"))
+                    yield Static(panes)
+            yield Static(Text("\nctrl+p: command palette, every action by name. Read-only unless started with "
+                              "--write. Esc closes.", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#help-body").border_title = "Help"
+
+
+class KeyFooter(Footer):
+    """The footer, showing as many keys as fit, most important first (binding order).
+
+    Textual's footer scrolls its overflow out of sight, cutting a key in half; this one
+    leaves out whole keys instead, from the end of the priority order.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(**kwargs)
+        self._width = 0
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        room = self.size.width or self.app.size.width
+        palette = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
+                room -= len(self.app.get_key_display(palette.binding)) + len(palette.binding.description) + 3
+        seen: set[str] = set()
+        for _node, binding, enabled, tooltip in active.values():
+            if not binding.show or binding.action in seen or binding.key == self.app.COMMAND_PALETTE_BINDING:
+                continue
+            seen.add(binding.action)
+            width = len(self.app.get_key_display(binding)) + len(binding.description) + 2
+            if width > room:
+                break
+            room -= width
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+                            disabled=not enabled, tooltip=tooltip or binding.tooltip).data_bind(compact=Footer.compact)
+        if palette is not None:
+            binding = palette.binding
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+                            classes="-command-palette", disabled=not palette.enabled,
+                            tooltip=binding.tooltip or binding.description)
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._width = self.size.width
+            if self._bindings_ready:
+                self.call_after_refresh(self.recompose)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static, Tree
+from textual.widgets import DataTable, Input, Static, Tree
 from textual.worker import Worker
 
 from redis_tui.core.connection import make_client
@@ -27,6 +27,7 @@ from redis_tui.core.keyspace import TYPES, KeyScanner, ScanPage, glob_escape
 from redis_tui.core.namespace import NamespaceScan
 from redis_tui.core.writes import KeyWriter
 from redis_tui.keyspace_config import KeyspaceSettings
+from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.key_detail import KeyDetail, RowList
 from redis_tui.ui.key_tree import NamespaceView
 from redis_tui.ui.keys_actions import KeyWriteActions
@@ -97,7 +98,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
                 yield RowList(id="key-list", cursor_type="row")
             yield KeyDetail(id="key-detail")
         yield Input(id="glob-input", placeholder="SCAN MATCH glob, e.g. user:* (empty: every key); enter applies")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         tree = self.query_one(NamespaceView)

@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.monitor import MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.core.monitor_filter import Filter
+from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.monitor_filter import FilterDialog
 from redis_tui.ui.monitor_view import COST, line_text, shares_table
 from redis_tui.ui.panes.base import set_text
@@ -64,7 +65,7 @@ class MonitorScreen(Screen):
                 yield Static(id="monitor-rate")
                 yield Sparkline([], id="monitor-spark", summary_function=max)
                 yield Static(id="monitor-tops")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stream").display = False
@@ -144,6 +145,7 @@ class MonitorScreen(Screen):
         if event.kind in ("started", "resumed"):
             self.stop_message = ""
             self.app.monitor_since = self.session.started_at
+            self.app.connection_ok()  # the dashboard's poller retries now: one connection state
         elif event.kind == "stopped":
             self.app.monitor_since = None
         if event.kind != "started":

@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from redis_tui.core.checklist import FAIL, PASS, UNKNOWN, WARN, CheckLine, checklist
 from redis_tui.core.display import safe_text
 from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
+from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.outage import OutageBanner
 from redis_tui.ui.status import StatusBar
 
@@ -94,6 +95,8 @@ class TroubleshootScreen(Screen):
         Binding("escape,t", "app.pop_screen", "Dashboard"),
         Binding("f", "show_tab('findings')", "Findings"),
         Binding("c", "show_tab('checklist')", "Checklist"),
+        Binding("P", "app.password", "Password", tooltip="type the server's password (NOAUTH / WRONGPASS); "
+                "used for this session only, never stored"),
     ]
 
     def __init__(self) -> None:
@@ -115,9 +118,10 @@ class TroubleshootScreen(Screen):
             with TabPane("Production checklist (c)", id="checklist"):
                 with VerticalScroll():
                     yield self.checklist_body
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "outage", lambda _outage: self.refresh_bindings())  # P comes and goes
         self.watch(self.app, "findings", self._show_findings, init=True)
         self.watch(self.app, "snapshot", self._show_checklist, init=True)
 

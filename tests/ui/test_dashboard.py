@@ -92,8 +92,8 @@ async def test_every_action_is_in_the_command_palette():
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Pause / resume polling", "Refresh now", "Poll less often", "Poll more often", "Sort clients",
-                "Help"} <= titles
+        assert {"Dashboard: pause / resume polling", "Dashboard: refresh now", "Dashboard: poll slower",
+                "Dashboard: poll faster", "Dashboard: sort clients", "Help: every key"} <= titles
         await pilot.press("ctrl+p")
         await pilot.press(*"pause")
         await pilot.press("enter")

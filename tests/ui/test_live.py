@@ -37,6 +37,8 @@ async def test_live_noauth_opens_on_the_panel(server_factory):
     server = server_factory({"requirepass": "s3cret"})
     app = make_app(resolve({"url": server.url, "interval": 0.25}, {}))
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "PasswordDialog")  # offered over the panel
+        await pilot.press("escape")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "TroubleshootScreen")
         await wait_until(pilot, lambda: "auth-required" in plain(app.screen.findings_body.content))
         body = text_of(app, "#findings-body")

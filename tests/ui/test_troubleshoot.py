@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redis_tui.ui.dashboard import DashboardScreen
+from redis_tui.ui.password import PasswordDialog
 from redis_tui.ui.troubleshoot import TroubleshootScreen
 from tests.ui.helpers import make_app, settle, text_of
 from tests.ui.sample import healthy, memory_pressure, noauth, production, refused
@@ -43,12 +44,15 @@ async def test_checklist_key_and_palette():
         assert app.screen.query_one("TabbedContent").active == "findings"
         assert "Nothing wrong found" in text_of(app, "#findings-body")
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Troubleshoot", "Production checklist"} <= titles
+        assert {"Troubleshoot: findings", "Troubleshoot: production checklist"} <= titles
 
 
 async def test_noauth_says_what_to_type():
     app = make_app(noauth())
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PasswordDialog)  # offered once, over the panel
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, TroubleshootScreen)
         body = text_of(app, "#findings-body")
