@@ -13,7 +13,7 @@ from redis_tui.ui.key_tree import NamespaceView
 from tests.integration.keyspace_dataset import BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE
 from tests.ui.helpers import table_rows, text_of, wait_until
 from tests.ui.keys_data import (HUGE_HASH, HUGE_HASH_FIELDS, app_for, keys_data, listed, open_keys, scan_done,
-                                screen_text, show_key)
+                                screen_text, show_key, toast_shown)
 
 pytestmark = pytest.mark.integration
 __all__ = ["keys_data"]
@@ -202,6 +202,7 @@ async def test_hostile_and_binary_names_are_escaped_and_inspectable(keys_data):
         assert text_of(app, "#string-body") == "\\x1b[2J value [bold]x[/]"
         await pilot.press("y")
         assert app.clipboard == redis_repr(HOSTILE)
+        await toast_shown(pilot, "Copied " + redis_repr(HOSTILE))  # escaped once, [red] and [/] as text
 
         await show_key(pilot, screen, BINARY)
         assert table_rows(app, "#key-list") == [["\\xff\\xfe"]]
@@ -211,6 +212,7 @@ async def test_hostile_and_binary_names_are_escaped_and_inspectable(keys_data):
         await show_key(pilot, screen, b"user:3:name")
         await pilot.press("y")
         assert app.clipboard == "user:3:name"
+        await toast_shown(pilot, "Copied user:3:name")
         assert "\x1b" not in screen_text(app)
 
 
