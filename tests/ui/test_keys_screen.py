@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+import redis
 from textual.widgets import Input
 
 from redis_tui.core.display import redis_repr, safe_text
 from redis_tui.core.keyspace import glob_escape
 from redis_tui.ui.key_tree import NamespaceView
+from redis_tui.ui.value_view import hex_layout
 from tests.integration.keyspace_dataset import BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE
 from tests.ui.helpers import table_rows, text_of, wait_until
 from tests.ui.keys_data import (HUGE_HASH, HUGE_HASH_FIELDS, app_for, keys_data, listed, open_keys, scan_done,
@@ -185,6 +187,8 @@ async def test_big_keys_open_with_a_bounded_first_page(keys_data):
         assert head.startswith("binary · 5.0M") and "showing the first 16.0K as hex" in head
         assert f"bytes {BIG_STRING_SIZE:,}" in text_of(app, "#key-info")
         assert len(text_of(app, "#string-body")) < 200_000
+        # the 70-column pane holds 16 bytes a line (5 MB of zero bytes: every line the same)
+        assert text_of(app, "#string-body").splitlines()[1] == "00000010  " + " ".join(["0000"] * 8) + "  " + "." * 16
 
 
 async def test_hostile_and_binary_names_are_escaped_and_inspectable(keys_data):
@@ -234,3 +238,20 @@ async def test_refresh_follows_the_server_and_the_client_is_closed_on_exit(keys_
         assert app.screen is screen and listed(screen) == [b"refresh:me"]
     r.delete(b"refresh:me")
     assert "redis-tui-keys" not in [c.get("name") for c in r.client_list()]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+async def test_a_long_name_leaves_the_ttl_and_a_16_byte_hex_line_in_view(server, size):
+    r = redis.Redis(port=server.port)
+    name = b"cache:api:v1:search:" + b"q" * 250
+    r.set(name, bytes(range(64)), ex=600)
+    app = app_for(server.url)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_keys(pilot)
+        await show_key(pilot, screen, name)
+        await wait_until(pilot, lambda: "TTL 9m" in screen_text(app))
+        shown = screen_text(app)
+        assert "cache:api:v1:search:qqq" in shown and "bytes 64  memory" in shown and "type string" in shown
+        width, _group = hex_layout(screen.query_one("#key-detail").content_region.width - 1)
+        assert width == (16 if size == (120, 40) else 8)
+        assert "00000000  0001 0203 0405 0607" in shown

@@ -22,7 +22,7 @@ from redis_tui.ui.key_tree import FrozenScan, NamespaceView
 from redis_tui.ui.keys_dialogs import editable_name
 from redis_tui.ui.keys_inspect import copy_form
 from redis_tui.ui.keys_screen import key_cell
-from redis_tui.ui.value_view import TEXT_LINES, cell, element_row, hex_width, string_body, string_head
+from redis_tui.ui.value_view import TEXT_LINES, cell, element_row, hex_layout, string_body, string_head
 
 HOSTILE = b"\x1b[2J\x1b]8;;http://x\x07[red]boom[/]"
 
@@ -79,7 +79,17 @@ def test_string_previews():
     first_line = "00000000  " + " ".join(["00"] * 16) + "  |" + "." * 16 + "|"
     assert string_body(binary, 80).plain.splitlines()[0] == first_line
     assert len(string_body(binary, 50).plain.splitlines()[0]) <= 50
-    assert [hex_width(c) for c in (120, 77, 76, 45, 44)] == [16, 16, 8, 8, 4]
+    assert [hex_layout(c) for c in (141, 123, 120, 77, 76, 67, 66, 45, 44, 39, 38)] == [
+        (32, 1), (32, 2), (16, 1), (16, 1), (16, 2), (16, 2), (8, 1), (8, 1), (8, 2), (8, 2), (4, 2)]
+    data = bytes(range(256)) * 2
+    for columns in (200, 141, 123, 77, 67, 43, 39, 20):  # every layout fits and holds every byte once
+        lines = string_body(StringValue(data, len(data)), columns).plain.splitlines()
+        assert max(map(len, lines)) <= max(columns, 25)
+        width, group = hex_layout(columns)
+        assert bytes.fromhex("".join(line[10:10 + width * 2 + width // group - 1] for line in lines)) == data
+    # the keys screen at 120 columns gives the value 67: 16 bytes a line, not 8
+    assert string_body(StringValue(b"Hello\x00\xff", 7), 67).plain == "00000000  4865 6c6c 6f00 ff" + " " * 22 + \
+        "  Hello.."
 
 
 def test_info_text_shows_what_the_key_is_and_when_it_expires():
@@ -93,6 +103,11 @@ def test_info_text_shows_what_the_key_is_and_when_it_expires():
     assert info_text(persistent, now).plain.splitlines()[1:] == ["type stream  encoding ?", "memory —", "no expiry"]
     gone = KeyInfo(b"k", False, "none", None, None, None, None, None)
     assert info_text(gone, now).plain == "k\nthis key no longer exists"
+    long = KeyInfo(b"cache:" + "é".encode() * 150, True, "string", "raw", 90_000, now + 90, 120, 3)
+    lines = info_text(long, now, 40).plain.splitlines()  # the name takes 2 lines at most: the TTL stays in view
+    assert len(lines) == 5 and lines[0] == "cache:" + "é" * 34 and lines[1] == "é" * 39 + "…"
+    assert lines[4] == "TTL 1m30s · expires 2025-11-24 16:01:30"
+    assert info_text(long, now).plain.splitlines()[0] == "cache:" + "é" * 150  # no width: the whole name
 
 
 def tree_view(*scans: tuple[bytes, NamespaceTree, float, bool]) -> NamespaceView:
