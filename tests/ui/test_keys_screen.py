@@ -255,3 +255,59 @@ async def test_a_long_name_leaves_the_ttl_and_a_16_byte_hex_line_in_view(server,
         width, _group = hex_layout(screen.query_one("#key-detail").content_region.width - 1)
         assert width == (16 if size == (120, 40) else 8)
         assert "00000000  0001 0203 0405 0607" in shown
+
+
+async def test_the_tree_and_the_bar_count_the_keys_of_the_type_listed(keys_data):
+    r = keys_data.sync
+    app = app_for(keys_data.url, page_size=40, scan_count=20)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_keys(pilot)
+        tree = screen.query_one(NamespaceView)
+        await wait_until(pilot, lambda: b"" in tree.scans and tree.scans[b""].done and screen._keys_worker.is_finished)
+        await pilot.pause()
+        assert not screen.last_page.done  # a screenful listed, the tree counted everything
+        bar = text_of(app, "#keys-bar")
+        assert bar.startswith(f"{len(listed(screen)):,} of {r.dbsize():,} keys") and "scanned" not in bar
+
+        await pilot.press("t")  # strings only: the tree counts strings too, and says so
+        strings = server_scan(r, b"*", "string")
+        await wait_until(pilot, lambda: tree.kind == "string" and b"" in tree.scans and tree.scans[b""].done
+                         and screen._keys_worker.is_finished)
+        await pilot.pause()
+        assert tree_count(tree, b"") == len(strings) and "string keys" in tree.border_title
+        assert f"all string keys  {len(strings):,}" in str(tree.root.label)
+        assert tree_count(tree, b"user:") == 300 and tree.find(b"queue:") is None and tree.find(b"session:") is None
+        bar = text_of(app, "#keys-bar")
+        if screen.last_page.done:
+            assert bar.startswith(f"{len(strings):,} keys (scan complete)")
+        else:
+            assert bar.startswith(f"{len(listed(screen)):,} of {len(strings):,} keys")
+
+        await pilot.press("t")  # hashes
+        hashes = server_scan(r, b"*", "hash")
+        await wait_until(pilot, lambda: tree.kind == "hash" and b"" in tree.scans and tree.scans[b""].done)
+        assert tree_count(tree, b"") == len(hashes) and tree_count(tree, b"session:") == 100
+        assert tree.find(b"user:") is None
+
+
+async def test_a_branch_counted_again_keeps_its_parents_consistent(server):
+    r = redis.Redis(port=server.port)
+    r.mset({b"cache:api:%d:body" % n: b"x" for n in range(300)})
+    r.set(b"cache:web:1", b"x")
+    app = app_for(server.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_keys(pilot)
+        tree = screen.query_one(NamespaceView)
+        await wait_until(pilot, lambda: b"" in tree.scans and tree.scans[b""].done)
+        assert tree.count(b"cache:") == (301, True) and tree.count(b"cache:api:") == (300, True)
+        r.delete(*[b"cache:api:%d:body" % n for n in range(100)])  # gone between two passes
+        tree.focus()
+        tree.move_cursor(tree.find(b"cache:"))
+        await pilot.press("space")
+        await wait_until(pilot, lambda: tree.find(b"cache:api:") is not None)
+        tree.move_cursor(tree.find(b"cache:api:"))
+        await pilot.press("space")  # deeper than the first pass went: counted again
+        await wait_until(pilot, lambda: b"cache:api:" in tree.scans and tree.scans[b"cache:api:"].done)
+        await wait_until(pilot, lambda: "api:  200" in str(tree.find(b"cache:api:").label))
+        assert "cache:  201" in str(tree.find(b"cache:").label)
+        assert f"all keys  {r.dbsize():,}" in str(tree.root.label) and r.dbsize() == 201

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress
 from redis_tui.core.display import redis_repr
+from redis_tui.core.keyspace import ScanPage, glob_escape, glob_prefix
 from redis_tui.core.namespace import NamespaceTree
 from redis_tui.core.scripts import KeyStats
 from redis_tui.core.values import Element, KeyInfo, StringValue
@@ -19,6 +20,7 @@ from redis_tui.ui.analyze_screen import options_for, progress_text
 from redis_tui.ui.analyze_view import ReportView
 from redis_tui.ui.key_detail import info_text
 from redis_tui.ui.key_tree import FrozenScan, NamespaceView
+from redis_tui.ui.keys_bar import bar_text, visited
 from redis_tui.ui.keys_dialogs import editable_name
 from redis_tui.ui.keys_inspect import copy_form
 from redis_tui.ui.keys_screen import key_cell
@@ -136,6 +138,67 @@ def test_tree_labels_estimate_while_scanning_and_ask_for_deeper_scans():
     assert not view.needs_scan(b"user:1:")
     assert view.label_for(b"user:1:").plain == "1:  2"  # the finished root scan's exact count wins
     assert view.label_for(b"user:1:a:").plain == "a:  ~2"
+
+
+def shown_tree_is_consistent(view: NamespaceView, prefix: bytes = b"") -> None:
+    """Every parent holds at least the sum of its children, as labelled."""
+    source = view._children_source(prefix)
+    if source is None:
+        return
+    children = [branch.prefix for branch in source.tree.children(prefix)]
+    assert view.count(prefix)[0] >= sum(view.count(child)[0] for child in children), prefix
+    for child in children:
+        shown_tree_is_consistent(view, child)
+
+
+def test_a_branch_counted_again_replaces_its_old_count_in_every_parent():
+    # the root pass counted cache:api: at 2,249; keys expired; opening it counted 2,063
+    old = NamespaceTree(b":", max_depth=2)
+    old.add_keys([b"cache:api:%d:x" % n for n in range(2249)] + [b"cache:web:%d" % n for n in range(10)]
+                 + [b"session:%d" % n for n in range(100)])
+    new = NamespaceTree(b":", max_depth=2, root=b"cache:api:")
+    new.add_keys([b"cache:api:%d:x" % n for n in range(2063)])
+    view = tree_view((b"", old, 1.0, True), (b"cache:api:", new, 1.0, True))
+    assert view.label_for(b"cache:api:").plain == "api:  2,063"
+    assert view.label_for(b"cache:").plain == "cache:  2,073"  # 2,063 + the 10 of cache:web:
+    assert view.label_for(b"").plain == "all keys  2,173"
+    assert view.count(b"cache:web:") == (10, True) and view.count(b"session:") == (100, True)
+    shown_tree_is_consistent(view)
+    # a deeper pass again, under the recounted branch: it replaces its part everywhere above
+    deeper = NamespaceTree(b":", max_depth=2, root=b"cache:api:7:")
+    view.scans[b"cache:api:7:"] = FrozenScan(deeper, 1.0, True)  # cache:api:7:x expired too
+    assert [view.count(p)[0] for p in (b"cache:api:7:", b"cache:api:", b"cache:", b"")] == [0, 2062, 2072, 2172]
+    shown_tree_is_consistent(view)
+    # while a recount runs, the finished pass is shown (and stays consistent)
+    view.scans[b"session:"] = FrozenScan(NamespaceTree(b":", 2, root=b"session:"), 0.5, False)
+    assert view.count(b"session:") == (100, True) and view.count(b"") == (2172, True)
+
+
+def test_the_tree_names_the_type_it_counts():
+    view = NamespaceView(b":")
+    assert view.title() == "Namespaces (:)" and view.label_for(b"").plain == "all keys  …"
+    view.kind = "hash"
+    assert view.title() == "Namespaces (:) · hash keys" and view.label_for(b"").plain == "all hash keys  …"
+
+
+def test_the_bar_counts_against_the_tree():
+    page = ScanPage(tuple(b"k%d" % n for n in range(1000)), False, 0.004, 1000, 0, 1, 0.1)
+    assert bar_text(1000, page).plain == "1,000 keys · 0.4% of the keyspace scanned · match * · type all"
+    assert bar_text(1000, page, total=(2249, True), dbsize=2249).plain == (
+        "1,000 of 2,249 keys · DBSIZE 2,249 · match * · type all")
+    assert bar_text(1000, page, total=(12_345, False), loading=True, kind="hash", match=b"user:*").plain == (
+        "1,000 of ~12.3K keys · loading… · match user:* · type hash")
+    done = ScanPage((), True, 1.0, 2063, 0, 3, 0.2)
+    assert bar_text(2063, done, total=(2063, True)).plain == "2,063 keys (scan complete) · match * · type all"
+    assert bar_text(1, done, match=b"\x1b[2J[red]").plain == "1 key (scan complete) · match \\x1b[2J[red] · type all"
+    assert [visited(p) for p in (0.0, 0.0004, 0.004, 0.25, 1.0)] == ["0%", "<0.1%", "0.4%", "25%", "100%"]
+
+
+def test_glob_prefix_reads_back_a_branch_filter():
+    for prefix in (b"user:", b"a*[b]\\:", b"\xff:", b""):
+        assert glob_prefix(glob_escape(prefix) + b"*") == prefix
+    assert glob_prefix(None) == b"" and glob_prefix(b"*") == b""
+    assert [glob_prefix(p) for p in (b"us?r:*", b"user:", b"user:[ab]*", b"a\\")] == [None, None, None, None]
 
 
 def test_progress_text_and_options():
