@@ -38,6 +38,27 @@ def glob_escape(text: bytes) -> bytes:
     return bytes(out)
 
 
+def glob_prefix(pattern: bytes | None) -> bytes | None:
+    """The literal prefix a MATCH pattern stands for: b"" for None or b"*", b"user:" for
+    ``user:*`` (escapes undone); None when the pattern is anything else."""
+    if pattern is None or pattern == b"*":
+        return b""
+    if not pattern.endswith(b"*"):
+        return None
+    out, escaped = bytearray(), False
+    for byte in pattern[:-1]:
+        if escaped:
+            out.append(byte)
+            escaped = False
+        elif byte == 0x5C:
+            escaped = True
+        elif byte in b"*?[]":
+            return None
+        else:
+            out.append(byte)
+    return None if escaped else bytes(out)
+
+
 def _reverse64(number: int) -> int:
     return int(f"{number:064b}"[::-1], 2)
 

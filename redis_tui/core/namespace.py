@@ -163,7 +163,8 @@ class NamespaceTree:
 
 
 class NamespaceScan:
-    """Counts the branches under `prefix` by scanning ``MATCH <prefix>*``.
+    """Counts the branches under `prefix` by scanning ``MATCH <prefix>*`` (and ``TYPE``
+    when `type` is given).
 
     Drive it with `await next_page()` (or `async for page in pages()`) from a worker and
     read `tree` between pages; `progress` tells how much of the keyspace was visited.
@@ -181,11 +182,13 @@ class NamespaceScan:
         count: int = DEFAULT_COUNT,
         page_size: int = 5000,
         time_budget: float = 0.25,
+        type: str | None = None,
     ) -> None:
         self.tree = NamespaceTree(delimiter, max_depth, max_nodes, root=prefix)
+        self.type = type  # count only keys of this type (SCAN TYPE); None: every type
         self.scanner = KeyScanner(
-            client, match=glob_escape(prefix) + b"*" if prefix else None, count=count, page_size=page_size,
-            time_budget=time_budget, dedupe=False,
+            client, match=glob_escape(prefix) + b"*" if prefix else None, type=type, count=count,
+            page_size=page_size, time_budget=time_budget, dedupe=False,
         )
 
     @property

@@ -105,15 +105,24 @@ async def read_string(client, key: bytes, limit: int = STRING_PREVIEW) -> String
     return StringValue(data or b"", int(size))
 
 
-def hex_dump(data: bytes, width: int = 16) -> str:
-    """``00000000  48 65 6c 6c 6f  |Hello|`` lines (printable ASCII only on the right)."""
+def hex_dump(data: bytes, width: int = 16, group: int = 1) -> str:
+    """``00000000  48 65 6c 6c 6f  |Hello|`` lines (printable ASCII only on the right), or
+    with `group` 2 the denser xxd layout ``00000000  4865 6c6c 6f  Hello`` (16 bytes in 67
+    columns instead of 77)."""
+    full = width * 2 + -(-width // group) - 1  # characters of a full line's hex part
     lines = []
     for offset in range(0, len(data), width):
         chunk = data[offset: offset + width]
-        hexes = " ".join(f"{byte:02x}" for byte in chunk)
+        hexes = " ".join(chunk[at: at + group].hex() for at in range(0, len(chunk), group))
         text = "".join(chr(byte) if 0x20 <= byte < 0x7F else "." for byte in chunk)
-        lines.append(f"{offset:08x}  {hexes:<{width * 3 - 1}}  |{text}|")
+        right = f"|{text}|" if group == 1 else text
+        lines.append(f"{offset:08x}  {hexes:<{full}}  {right}")
     return "\n".join(lines)
+
+
+def hex_line_width(width: int, group: int = 1) -> int:
+    """Columns one `hex_dump` line of `width` bytes takes."""
+    return 8 + 2 + width * 2 + -(-width // group) - 1 + 2 + width + (2 if group == 1 else 0)
 
 
 @dataclass(frozen=True)

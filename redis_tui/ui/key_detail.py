@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import chop_cells
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from redis_tui.core.display import safe_text
+from redis_tui.core.display import ELLIPSIS, safe_text
 from redis_tui.core.format import human_bytes, human_duration, thousands
 from redis_tui.core.values import KeyInfo, StringValue, ValuePage
 from redis_tui.ui.panes.base import set_text
@@ -20,6 +21,7 @@ from redis_tui.ui.panes.table import Table
 from redis_tui.ui.value_view import COLUMNS, LENGTH_UNIT, element_row, string_body, string_head
 
 NAME_LIMIT = 300
+NAME_LINES = 2  # lines of the key's name above its facts (the #key-info box holds 6)
 
 
 def expiry_text(info: KeyInfo, now: float) -> Text:
@@ -34,10 +36,23 @@ def expiry_text(info: KeyInfo, now: float) -> Text:
     return out
 
 
-def info_text(info: KeyInfo, now: float) -> Text:
-    """The key's name (escaped), then what it is: type and encoding, length and memory, TTL."""
+def name_lines(name: str, width: int | None, lines: int = NAME_LINES) -> str:
+    """`name` cut into lines of `width` cells, at most `lines` of them (the last ends with
+    ``…`` when the name goes on), so a long name never pushes the facts below out of view."""
+    if not width or width < 2:
+        return name
+    chopped = chop_cells(name, width)
+    if len(chopped) > lines:
+        chopped = chopped[:lines]
+        chopped[-1] = chop_cells(chopped[-1], width - 1)[0] + ELLIPSIS
+    return "\n".join(chopped)
+
+
+def info_text(info: KeyInfo, now: float, width: int | None = None) -> Text:
+    """The key's name (escaped; in `width` columns, at most NAME_LINES lines), then what it
+    is: type and encoding, length and memory, TTL."""
     out = Text(overflow="fold")
-    out.append(safe_text(info.key, NAME_LIMIT) or '""', style="bold")
+    out.append(name_lines(safe_text(info.key, NAME_LIMIT) or '""', width), style="bold")
     if not info.exists:
         out.append("\nthis key no longer exists", style="bold red")
         return out
@@ -70,6 +85,8 @@ class KeyDetail(Vertical):
         self.info: KeyInfo | None = None
         self.kind: str | None = None
         self.loaded = 0
+        self._now = 0.0
+        self._string: StringValue | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Select a key to see its value.", style="dim"), id="key-info")
@@ -86,7 +103,7 @@ class KeyDetail(Vertical):
 
     def clear(self, message: str = "Select a key to see its value.") -> None:
         """Nothing selected (or the selected key went away)."""
-        self.info, self.kind, self.loaded = None, None, 0
+        self.info, self.kind, self.loaded, self._string = None, None, 0, None
         self.query_one("#key-info", Static).update(Text(message, style="dim"))
         for selector in ("#value-head", "#value-foot"):
             set_text(self.query_one(selector, Static), "")
@@ -95,11 +112,21 @@ class KeyDetail(Vertical):
 
     def show_info(self, info: KeyInfo, now: float) -> None:
         """Render the key's type, encoding, length, memory and TTL (against `now`)."""
-        self.info = info
+        self.info, self._now = info, now
         widget = self.query_one("#key-info", Static)
-        text = info_text(info, now)
+        text = info_text(info, now, widget.content_region.width)
         if widget.content != text:
             widget.update(text)  # with a relayout: a long name takes more lines
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Cut the name and lay the hex dump out again for the new width."""
+        if self.info is not None:
+            self.show_info(self.info, self._now)
+        if self.kind == "string" and self._string is not None:
+            self.query_one("#string-body", Static).update(string_body(self._string, self.content_region.width - 1))
 
     def tick(self, now: float) -> None:
         """Let the TTL count down between refreshes (no Redis call)."""
@@ -108,7 +135,7 @@ class KeyDetail(Vertical):
 
     def show_string(self, value: StringValue) -> None:
         """A string value: its kind and size, then a bounded preview."""
-        self.kind = "string"
+        self.kind, self._string = "string", value
         set_text(self.query_one("#value-head", Static), string_head(value))
         set_text(self.query_one("#value-foot", Static), "")
         self.query_one("#value-table").display = False

@@ -49,9 +49,13 @@ class NamespaceView(Tree[bytes]):
             super().__init__()
             self.prefix = prefix
 
+    class Counted(Message):
+        """The counts shown changed (what says "of N keys" elsewhere reads them again)."""
+
     def __init__(self, delimiter: bytes, **kwargs) -> None:
         super().__init__(Text("all keys"), data=b"", **kwargs)
         self.delimiter = delimiter
+        self.kind: str | None = None  # the key type the scans count (None: every type)
         self.scans: dict[bytes, Counts] = {}
         self._labels: dict[int, str] = {}
         self.show_root = True
@@ -61,6 +65,20 @@ class NamespaceView(Tree[bytes]):
         self.root.expand()
 
     # --- where counts come from ------------------------------------------------------
+    def reset(self, kind: str | None) -> None:
+        """Forget every count: the tree is to count keys of type `kind` (None: every type)."""
+        self.kind = kind
+        self.scans.clear()
+        self._labels.clear()
+        self.root.remove_children()
+        self.root.set_label(self.label_for(b""))
+        self.border_title = self.title()
+
+    def title(self) -> str:
+        """``Namespaces (:)``, naming the type counted when there is one."""
+        title = f"Namespaces ({safe_text(self.delimiter, 8)})"
+        return f"{title} · {self.kind} keys" if self.kind else title
+
     def set_scan(self, prefix: bytes, scan: Counts) -> None:
         """Count `prefix`'s branches with `scan` (rooted at `prefix`)."""
         self.scans[prefix] = scan
@@ -77,12 +95,30 @@ class NamespaceView(Tree[bytes]):
         return found
 
     def count(self, prefix: bytes) -> tuple[int, bool] | None:
-        """(keys under `prefix`, exact?) from the best scan, or None when none counts it."""
+        """(keys under `prefix`, exact?), or None when no scan counts it.
+
+        The count comes from the deepest finished scan that tracks `prefix` (else the
+        deepest running one). A branch below it that a later scan counted again shows that
+        later count, so the same later count replaces the earlier one here too: a parent
+        always holds the sum of its children as shown, even when keys came or went between
+        the two passes."""
         sources = self._sources(prefix)
         if not sources:
             return None
         scan, branch = next(((s, b) for s, b in sources if s.done), sources[0])
-        return branch.estimate(scan.progress), scan.done
+        keys, exact = branch.estimate(scan.progress), scan.done
+        for root in self._recounted(prefix, scan):
+            before, now = scan.tree.branch(root), self.count(root)
+            if before is not None and now is not None:
+                keys += now[0] - before.estimate(scan.progress)
+                exact = exact and now[1]
+        return keys, exact
+
+    def _recounted(self, prefix: bytes, scan: Counts) -> list[bytes]:
+        """Roots of finished scans strictly below `prefix` other than `scan`, outermost only."""
+        roots = [root for root, other in self.scans.items()
+                 if other is not scan and other.done and root != prefix and root.startswith(prefix)]
+        return [root for root in roots if not any(root != outer and root.startswith(outer) for outer in roots)]
 
     def _children_source(self, prefix: bytes) -> Counts | None:
         """The scan whose tree lists `prefix`'s children (None: no scan goes that deep)."""
@@ -119,7 +155,8 @@ class NamespaceView(Tree[bytes]):
             label = Text(safe_text(name, 48) or "(empty)", no_wrap=True, overflow="ellipsis")
             label.append(safe_text(delimiter, 8), style="dim")
         else:
-            label = Text("all keys", style="bold", no_wrap=True, overflow="ellipsis")
+            label = Text(f"all {self.kind} keys" if self.kind else "all keys", style="bold", no_wrap=True,
+                         overflow="ellipsis")
         counted = self.count(prefix)
         if counted is None:
             label.append("  …", style="dim")
@@ -132,6 +169,7 @@ class NamespaceView(Tree[bytes]):
     def refresh_counts(self) -> None:
         """Re-label the shown nodes and add branches found since (root and opened nodes)."""
         self._sync(self.root)
+        self.post_message(self.Counted())
 
     def _relabel(self, node: TreeNode[bytes]) -> None:
         label = self.label_for(node.data)
@@ -152,6 +190,8 @@ class NamespaceView(Tree[bytes]):
         branches = source.tree.children(prefix)
         shown = [child.data for child in node.children]
         wanted = [branch.prefix for branch in branches]
+        if source.done and self._recounted(prefix, source):  # a branch counted again may have moved
+            wanted.sort(key=lambda child: -(self.count(child) or (0, True))[0])
         if source.done and shown != wanted:
             self._rebuild(node, wanted)
         else:

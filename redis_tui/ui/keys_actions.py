@@ -6,12 +6,12 @@ Without --write the actions are not offered (`check_action` hides their keys), a
 
 from __future__ import annotations
 
-from rich.text import Text
+import redis.exceptions
 from textual import work
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.writes import WriteNotAllowed
-from redis_tui.ui.keys_dialogs import ConfirmDialog, RenameDialog, TTLDialog, editable_name
+from redis_tui.ui.keys_dialogs import ConfirmDialog, RenameDialog, TTLDialog, editable_name, toast
 
 WRITE_ACTIONS = ("delete", "expire", "rename")
 
@@ -74,10 +74,15 @@ class KeyWriteActions:
                 done = await writer.rename(key, argument, replace=action == "replace")
                 message = f"Renamed {name} to {safe_text(argument, 60)}"
         except WriteNotAllowed as exc:
-            self.app.notify(str(exc), severity="error")
+            toast(self.app, safe_text(str(exc), 200), severity="error")
             return
-        except Exception as exc:  # noqa: BLE001 - shown in the bar; the screen stays
+        except redis.exceptions.ResponseError as exc:  # the server refused (e.g. ERR no such key): its words
+            toast(self.app, f"{name}: the server said {safe_text(str(exc), 160)}", severity="error", timeout=8)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown in the bar and a toast; the screen stays
             self.show_problem(exc)
+            if self.alive():
+                toast(self.app, f"{name}: {safe_text(self.problem, 200)}", severity="error", timeout=8)
             return
         if not self.alive():
             return
@@ -95,4 +100,4 @@ class KeyWriteActions:
         self._said(message)
 
     def _said(self, message: str) -> None:
-        self.app.notify(Text(message), timeout=4)
+        toast(self.app, message)

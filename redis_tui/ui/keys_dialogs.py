@@ -28,6 +28,12 @@ def editable_name(name: bytes | None) -> str:
     return text if safe_text(text, None) == text else ""
 
 
+def toast(app, message: str, severity: str = "information", timeout: float = 4) -> None:
+    """Show `message` (already escaped with `safe_text`) in a toast, as plain text: a key
+    name holding ``[red]`` or ``[/]`` must never be parsed as markup."""
+    app.notify(message, severity=severity, timeout=timeout, markup=False)
+
+
 def key_line(key: bytes) -> Static:
     """The key's name, escaped, bold, wrapped."""
     return Static(Text(safe_text(key, NAME_LIMIT) or '""', style="bold", overflow="fold"), classes="dialog-key")

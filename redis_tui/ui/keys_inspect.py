@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import asyncio
 
-from rich.text import Text
 from textual import work
 
-from redis_tui.core.display import redis_repr, safe_text
+from redis_tui.core.display import ELLIPSIS, redis_repr
 from redis_tui.core.values import KeyInfo, StringValue, ValuePage, inspect_key, open_reader, read_string
 from redis_tui.ui.key_detail import KeyDetail
-from redis_tui.ui.keys_dialogs import editable_name
+from redis_tui.ui.keys_dialogs import editable_name, toast
 
 DEBOUNCE_S = 0.03  # a key held down does not inspect every key it passes
 
@@ -95,4 +94,5 @@ class KeyInspection:
             return
         text = copy_form(self.selected)
         self.app.copy_to_clipboard(text)
-        self.app.notify(Text(f"Copied {safe_text(text, 80)}"), timeout=3)
+        # both forms of copy_form are printable already: escaping again would double the backslashes
+        toast(self.app, f"Copied {text if len(text) <= 80 else text[:79] + ELLIPSIS}", timeout=3)

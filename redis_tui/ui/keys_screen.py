@@ -22,8 +22,8 @@ from textual.worker import Worker
 from redis_tui.core.connection import make_client
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import classify
-from redis_tui.core.format import percent, thousands
-from redis_tui.core.keyspace import TYPES, KeyScanner, ScanPage, glob_escape
+from redis_tui.core.format import percent
+from redis_tui.core.keyspace import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
 from redis_tui.core.namespace import NamespaceScan
 from redis_tui.core.writes import KeyWriter
 from redis_tui.keyspace_config import KeyspaceSettings
@@ -31,6 +31,7 @@ from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.key_detail import KeyDetail, RowList
 from redis_tui.ui.key_tree import NamespaceView
 from redis_tui.ui.keys_actions import KeyWriteActions
+from redis_tui.ui.keys_bar import bar_text
 from redis_tui.ui.keys_inspect import KeyInspection
 from redis_tui.ui.keys_dialogs import editable_name
 from redis_tui.ui.panes.base import set_text
@@ -102,7 +103,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
 
     def on_mount(self) -> None:
         tree = self.query_one(NamespaceView)
-        tree.border_title = f"Namespaces ({safe_text(self.delimiter, 8)})"
+        tree.border_title = tree.title()
         table = self.query_one("#key-list", Table)
         self.key_column = table.add_column("key")
         table.border_title = "Keys"
@@ -267,8 +268,17 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         self.set_filter(self.match, TYPE_CYCLE[(TYPE_CYCLE.index(self.type) + 1) % len(TYPE_CYCLE)])
 
     def set_filter(self, match: bytes | None, type: str | None) -> None:
-        """List the keys matching the glob `match` (bytes) and of `type` (None: all)."""
+        """List the keys matching the glob `match` (bytes) and of `type` (None: all). The
+        tree counts keys of the same type (a new type: counted again); the glob is what a
+        branch of the tree selects, so the tree keeps counting every name."""
         self.match, self.type = match, type
+        tree = self.query_one(NamespaceView)
+        if type != tree.kind:
+            if self._tree_worker is not None:
+                self._tree_worker.cancel()
+            self._tree_worker = None
+            self._scan_order.clear()
+            tree.reset(type)
         if self.client is not None:
             self.start_scan()
         self._show_bar()
@@ -285,7 +295,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         if prefix not in tree.scans:
             tree.set_scan(prefix, NamespaceScan(self.client, prefix, self.delimiter, self.settings.tree_depth,
                                                 count=self.settings.scan_count, page_size=TREE_PAGE,
-                                                time_budget=0.1))
+                                                time_budget=0.1, type=tree.kind))
         if prefix in self._scan_order:
             self._scan_order.remove(prefix)
         self._scan_order.append(prefix)
@@ -322,6 +332,10 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
                 tree.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
         tree.border_subtitle = ""
 
+    @on(NamespaceView.Counted)
+    def _tree_counted(self) -> None:
+        self._show_bar()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "keys":
             self._show_bar()
@@ -347,23 +361,12 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         self._show_bar()
 
     def _show_bar(self) -> None:
-        page = self.last_page
-        bar = Text(no_wrap=True, overflow="ellipsis")
-        bar.append(thousands(self.listed), style="bold")
-        bar.append(" key" if self.listed == 1 else " keys", style="dim")
-        if page is not None and page.done:
-            bar.append(" (scan complete)", style="dim")
-        elif page is not None:
-            bar.append(f" · {percent(page.progress, 0)} scanned", style="dim")
-        if self._keys_worker is not None and not self._keys_worker.is_finished:
-            bar.append(" · loading…", style="yellow")
-        if self.dbsize is not None:
-            bar.append(f" · DBSIZE {thousands(self.dbsize)}", style="dim")
-        bar.append(" · match ", style="dim")
-        bar.append(safe_text(self.match, 60) if self.match else "*", style="bold")
-        bar.append(" · type ", style="dim")
-        bar.append(self.type or "all", style="bold")
-        if self.problem:
-            bar.append(f"  {self.problem}", style="bold red")
-        set_text(self.query_one("#keys-bar", Static), bar)
-
+        tree = self.query_one(NamespaceView)
+        branch = glob_prefix(self.match)
+        total = None
+        if branch is not None and tree.kind == self.type and (not branch or branch.endswith(self.delimiter)):
+            total = tree.count(branch)
+        loading = self._keys_worker is not None and not self._keys_worker.is_finished
+        set_text(self.query_one("#keys-bar", Static), bar_text(
+            self.listed, self.last_page, loading=loading, dbsize=self.dbsize, match=self.match, kind=self.type,
+            problem=self.problem, total=total))

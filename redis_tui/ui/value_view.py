@@ -8,7 +8,7 @@ from rich.text import Text
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes
-from redis_tui.core.values import Element, StringValue, hex_dump
+from redis_tui.core.values import Element, StringValue, hex_dump, hex_line_width
 
 CELL_LIMIT = 160  # characters shown per value cell
 NAME_LIMIT = 32  # characters shown of a hash field (the value gets the rest of the width)
@@ -76,9 +76,14 @@ def string_head(value: StringValue) -> Text:
     return out
 
 
-def hex_width(columns: int) -> int:
-    """Bytes per hex dump line that fit in `columns` (16, 8 or 4)."""
-    return 16 if columns >= 77 else 8 if columns >= 45 else 4
+def hex_layout(columns: int) -> tuple[int, int]:
+    """(bytes per line, bytes per hex group) of the widest hex dump that fits in `columns`:
+    as many bytes as fit (32, 16, 8, 4), spaced bytes when there is room, else grouped by two."""
+    for width in (32, 16, 8):
+        for group in (1, 2):
+            if hex_line_width(width, group) <= columns:
+                return width, group
+    return 4, 2
 
 
 def string_body(value: StringValue, columns: int = 80) -> Text:
@@ -90,7 +95,7 @@ def string_body(value: StringValue, columns: int = 80) -> Text:
     elif kind == "text":
         lines = [safe_text(line, None) for line in value.data.split(b"\n", TEXT_LINES)]
     else:
-        lines = hex_dump(value.data[:HEX_LIMIT], hex_width(columns)).splitlines()
+        lines = hex_dump(value.data[:HEX_LIMIT], *hex_layout(columns)).splitlines()
     more = len(lines) > TEXT_LINES
     body = Text("\n".join(lines[:TEXT_LINES]))
     if more:

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from rich.console import Console
+from textual.widgets._toast import Toast
 
 from redis_tui.core.keyspace import glob_escape
 from redis_tui.core.server import available_kinds
@@ -83,3 +84,19 @@ def screen_text(app) -> str:
                       color_system=None, legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+def toasts(app) -> list[str]:
+    """The toasts drawn on the current screen, as the user reads them (each rendered)."""
+    return [str(toast.render()) for toast in app.screen.query(Toast)]
+
+
+async def toast_shown(pilot, text: str) -> None:
+    """Wait until a toast saying `text` is drawn, and check the app survived drawing it."""
+    app = pilot.app
+    await wait_until(pilot, lambda: any(text in shown for shown in toasts(app)) or app._exception is not None)
+    await pilot.pause()  # one more frame: the toast is painted
+    assert app._exception is None, app._exception
+    assert app.is_running
+    assert any(text in shown for shown in toasts(app)), toasts(app)
+    assert "\x1b" not in screen_text(app)

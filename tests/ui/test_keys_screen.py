@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
+import redis
 from textual.widgets import Input
 
 from redis_tui.core.display import redis_repr, safe_text
 from redis_tui.core.keyspace import glob_escape
 from redis_tui.ui.key_tree import NamespaceView
+from redis_tui.ui.value_view import hex_layout
 from tests.integration.keyspace_dataset import BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE
 from tests.ui.helpers import table_rows, text_of, wait_until
 from tests.ui.keys_data import (HUGE_HASH, HUGE_HASH_FIELDS, app_for, keys_data, listed, open_keys, scan_done,
-                                screen_text, show_key)
+                                screen_text, show_key, toast_shown)
 
 pytestmark = pytest.mark.integration
 __all__ = ["keys_data"]
@@ -185,6 +187,8 @@ async def test_big_keys_open_with_a_bounded_first_page(keys_data):
         assert head.startswith("binary · 5.0M") and "showing the first 16.0K as hex" in head
         assert f"bytes {BIG_STRING_SIZE:,}" in text_of(app, "#key-info")
         assert len(text_of(app, "#string-body")) < 200_000
+        # the 70-column pane holds 16 bytes a line (5 MB of zero bytes: every line the same)
+        assert text_of(app, "#string-body").splitlines()[1] == "00000010  " + " ".join(["0000"] * 8) + "  " + "." * 16
 
 
 async def test_hostile_and_binary_names_are_escaped_and_inspectable(keys_data):
@@ -202,6 +206,7 @@ async def test_hostile_and_binary_names_are_escaped_and_inspectable(keys_data):
         assert text_of(app, "#string-body") == "\\x1b[2J value [bold]x[/]"
         await pilot.press("y")
         assert app.clipboard == redis_repr(HOSTILE)
+        await toast_shown(pilot, "Copied " + redis_repr(HOSTILE))  # escaped once, [red] and [/] as text
 
         await show_key(pilot, screen, BINARY)
         assert table_rows(app, "#key-list") == [["\\xff\\xfe"]]
@@ -211,6 +216,7 @@ async def test_hostile_and_binary_names_are_escaped_and_inspectable(keys_data):
         await show_key(pilot, screen, b"user:3:name")
         await pilot.press("y")
         assert app.clipboard == "user:3:name"
+        await toast_shown(pilot, "Copied user:3:name")
         assert "\x1b" not in screen_text(app)
 
 
@@ -232,3 +238,76 @@ async def test_refresh_follows_the_server_and_the_client_is_closed_on_exit(keys_
         assert app.screen is screen and listed(screen) == [b"refresh:me"]
     r.delete(b"refresh:me")
     assert "redis-tui-keys" not in [c.get("name") for c in r.client_list()]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+async def test_a_long_name_leaves_the_ttl_and_a_16_byte_hex_line_in_view(server, size):
+    r = redis.Redis(port=server.port)
+    name = b"cache:api:v1:search:" + b"q" * 250
+    r.set(name, bytes(range(64)), ex=600)
+    app = app_for(server.url)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_keys(pilot)
+        await show_key(pilot, screen, name)
+        await wait_until(pilot, lambda: "TTL 9m" in screen_text(app))
+        shown = screen_text(app)
+        assert "cache:api:v1:search:qqq" in shown and "bytes 64  memory" in shown and "type string" in shown
+        width, _group = hex_layout(screen.query_one("#key-detail").content_region.width - 1)
+        assert width == (16 if size == (120, 40) else 8)
+        assert "00000000  0001 0203 0405 0607" in shown
+
+
+async def test_the_tree_and_the_bar_count_the_keys_of_the_type_listed(keys_data):
+    r = keys_data.sync
+    app = app_for(keys_data.url, page_size=40, scan_count=20)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_keys(pilot)
+        tree = screen.query_one(NamespaceView)
+        await wait_until(pilot, lambda: b"" in tree.scans and tree.scans[b""].done and screen._keys_worker.is_finished)
+        await pilot.pause()
+        assert not screen.last_page.done  # a screenful listed, the tree counted everything
+        bar = text_of(app, "#keys-bar")
+        assert bar.startswith(f"{len(listed(screen)):,} of {r.dbsize():,} keys") and "scanned" not in bar
+
+        await pilot.press("t")  # strings only: the tree counts strings too, and says so
+        strings = server_scan(r, b"*", "string")
+        await wait_until(pilot, lambda: tree.kind == "string" and b"" in tree.scans and tree.scans[b""].done
+                         and screen._keys_worker.is_finished)
+        await pilot.pause()
+        assert tree_count(tree, b"") == len(strings) and "string keys" in tree.border_title
+        assert f"all string keys  {len(strings):,}" in str(tree.root.label)
+        assert tree_count(tree, b"user:") == 300 and tree.find(b"queue:") is None and tree.find(b"session:") is None
+        bar = text_of(app, "#keys-bar")
+        if screen.last_page.done:
+            assert bar.startswith(f"{len(strings):,} keys (scan complete)")
+        else:
+            assert bar.startswith(f"{len(listed(screen)):,} of {len(strings):,} keys")
+
+        await pilot.press("t")  # hashes
+        hashes = server_scan(r, b"*", "hash")
+        await wait_until(pilot, lambda: tree.kind == "hash" and b"" in tree.scans and tree.scans[b""].done)
+        assert tree_count(tree, b"") == len(hashes) and tree_count(tree, b"session:") == 100
+        assert tree.find(b"user:") is None
+
+
+async def test_a_branch_counted_again_keeps_its_parents_consistent(server):
+    r = redis.Redis(port=server.port)
+    r.mset({b"cache:api:%d:body" % n: b"x" for n in range(300)})
+    r.set(b"cache:web:1", b"x")
+    app = app_for(server.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_keys(pilot)
+        tree = screen.query_one(NamespaceView)
+        await wait_until(pilot, lambda: b"" in tree.scans and tree.scans[b""].done)
+        assert tree.count(b"cache:") == (301, True) and tree.count(b"cache:api:") == (300, True)
+        r.delete(*[b"cache:api:%d:body" % n for n in range(100)])  # gone between two passes
+        tree.focus()
+        tree.move_cursor(tree.find(b"cache:"))
+        await pilot.press("space")
+        await wait_until(pilot, lambda: tree.find(b"cache:api:") is not None)
+        tree.move_cursor(tree.find(b"cache:api:"))
+        await pilot.press("space")  # deeper than the first pass went: counted again
+        await wait_until(pilot, lambda: b"cache:api:" in tree.scans and tree.scans[b"cache:api:"].done)
+        await wait_until(pilot, lambda: "api:  200" in str(tree.find(b"cache:api:").label))
+        assert "cache:  201" in str(tree.find(b"cache:").label)
+        assert f"all keys  {r.dbsize():,}" in str(tree.root.label) and r.dbsize() == 201

@@ -11,7 +11,7 @@ from redis_tui.ui.keys_dialogs import ConfirmDialog, RenameDialog, TTLDialog
 from redis_tui.ui.keys_screen import KeysScreen
 from tests.integration.keyspace_dataset import HOSTILE
 from tests.ui.helpers import text_of, wait_until
-from tests.ui.keys_data import app_for, listed, open_keys, screen_text, show_key
+from tests.ui.keys_data import app_for, listed, open_keys, screen_text, show_key, toast_shown
 
 pytestmark = pytest.mark.integration
 
@@ -56,7 +56,8 @@ async def test_write_actions_ask_first_and_do_what_they_say(server):
         await pilot.press("y")
         await wait_until(pilot, lambda: not r.exists(b"doomed"))
         await wait_until(pilot, lambda: b"doomed" not in listed(screen))
-        assert dialog is not None
+        assert dialog.key == b"doomed" and app.screen is screen  # the first dialog named the key, then closed
+        await toast_shown(pilot, "Deleted doomed")
 
         await show_key(pilot, screen, b"keeper")
         await pilot.press("e")
@@ -68,6 +69,7 @@ async def test_write_actions_ask_first_and_do_what_they_say(server):
         await pilot.press("enter")
         await wait_until(pilot, lambda: 290 <= r.ttl(b"keeper") <= 300)
         await wait_until(pilot, lambda: "TTL 4m" in text_of(app, "#key-info"))
+        await toast_shown(pilot, "keeper expires in 300 s")
         await pilot.press("e")
         dialog = await dialog_of(pilot, TTLDialog)
         assert "expires in 4m" in screen_text(app)
@@ -78,6 +80,7 @@ async def test_write_actions_ask_first_and_do_what_they_say(server):
         await dialog_of(pilot, TTLDialog)
         await pilot.press("enter")  # empty: PERSIST
         await wait_until(pilot, lambda: r.ttl(b"keeper") == -1)
+        await toast_shown(pilot, "keeper no longer expires")
 
         await pilot.press("n")
         dialog = await dialog_of(pilot, RenameDialog)
@@ -86,6 +89,7 @@ async def test_write_actions_ask_first_and_do_what_they_say(server):
         await pilot.press("enter")
         await wait_until(pilot, lambda: r.exists(b"kept") and not r.exists(b"keeper"))
         await wait_until(pilot, lambda: listed(screen) == [b"kept"] and screen.selected == b"kept")
+        await toast_shown(pilot, "Renamed keeper to kept")
 
         await pilot.press("n")  # onto a name that exists: RENAMENX refuses, we ask
         dialog = await dialog_of(pilot, RenameDialog)
@@ -103,6 +107,7 @@ async def test_write_actions_ask_first_and_do_what_they_say(server):
         await dialog_of(pilot, ConfirmDialog)
         await pilot.press("y")
         await wait_until(pilot, lambda: r.get(b"taken") == b"y" and not r.exists(b"kept"))
+        await toast_shown(pilot, "Renamed kept to taken")
 
         # a hostile name: the dialog shows it escaped, the command gets the original bytes
         await show_key(pilot, screen, HOSTILE)
@@ -112,6 +117,49 @@ async def test_write_actions_ask_first_and_do_what_they_say(server):
         assert "\x1b" not in screen_text(app)
         await pilot.press("y")
         await wait_until(pilot, lambda: not r.exists(HOSTILE))
+        await toast_shown(pilot, "Deleted \\x1b[2J\\x1b]8;;http://x\\a[red]boom[/]")
+
+
+async def test_every_write_toast_shows_markup_names_as_text(server):
+    r = redis.Redis(port=server.port)
+    r.set(b"[/]", b"v")
+    app = app_for(server.url, write=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_keys(pilot)
+        await show_key(pilot, screen, b"[/]")
+        await pilot.press("n")
+        dialog = await dialog_of(pilot, RenameDialog)
+        dialog.query_one(Input).value = "\x1b[2J[red]x[link=x]y"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: r.exists(b"\x1b[2J[red]x[link=x]y"))
+        await toast_shown(pilot, "Renamed [/] to \\x1b[2J[red]x[link=x]y")
+        renamed = b"\x1b[2J[red]x[link=x]y"
+        await show_key(pilot, screen, renamed)
+        await pilot.press("e")
+        dialog = await dialog_of(pilot, TTLDialog)
+        dialog.query_one(Input).value = "90"
+        await pilot.press("enter")
+        await toast_shown(pilot, "\\x1b[2J[red]x[link=x]y expires in 90 s")
+        await pilot.press("e")
+        await dialog_of(pilot, TTLDialog)
+        await pilot.press("enter")
+        await toast_shown(pilot, "\\x1b[2J[red]x[link=x]y no longer expires")
+        assert r.ttl(renamed) == -1
+        await pilot.press("y")
+        await toast_shown(pilot, 'Copied "\\x1b[2J[red]x[link=x]y"')
+        assert app.clipboard == '"\\x1b[2J[red]x[link=x]y"'
+
+        r.delete(renamed)  # gone behind our back: the rename fails, said in a toast
+        await pilot.press("n")
+        dialog = await dialog_of(pilot, RenameDialog)
+        dialog.query_one(Input).value = "other"
+        await pilot.press("enter")
+        await toast_shown(pilot, "\\x1b[2J[red]x[link=x]y: the server said no such key")
+        await pilot.press("d")
+        await dialog_of(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await toast_shown(pilot, "\\x1b[2J[red]x[link=x]y was already gone")
+        assert not r.exists(b"other")
 
 
 async def test_without_write_nothing_is_offered_and_no_write_is_sent(server):

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress
 from redis_tui.core.display import redis_repr
+from redis_tui.core.keyspace import ScanPage, glob_escape, glob_prefix
 from redis_tui.core.namespace import NamespaceTree
 from redis_tui.core.scripts import KeyStats
 from redis_tui.core.values import Element, KeyInfo, StringValue
@@ -19,10 +20,11 @@ from redis_tui.ui.analyze_screen import options_for, progress_text
 from redis_tui.ui.analyze_view import ReportView
 from redis_tui.ui.key_detail import info_text
 from redis_tui.ui.key_tree import FrozenScan, NamespaceView
+from redis_tui.ui.keys_bar import bar_text, visited
 from redis_tui.ui.keys_dialogs import editable_name
 from redis_tui.ui.keys_inspect import copy_form
 from redis_tui.ui.keys_screen import key_cell
-from redis_tui.ui.value_view import TEXT_LINES, cell, element_row, hex_width, string_body, string_head
+from redis_tui.ui.value_view import TEXT_LINES, cell, element_row, hex_layout, string_body, string_head
 
 HOSTILE = b"\x1b[2J\x1b]8;;http://x\x07[red]boom[/]"
 
@@ -79,7 +81,17 @@ def test_string_previews():
     first_line = "00000000  " + " ".join(["00"] * 16) + "  |" + "." * 16 + "|"
     assert string_body(binary, 80).plain.splitlines()[0] == first_line
     assert len(string_body(binary, 50).plain.splitlines()[0]) <= 50
-    assert [hex_width(c) for c in (120, 77, 76, 45, 44)] == [16, 16, 8, 8, 4]
+    assert [hex_layout(c) for c in (141, 123, 120, 77, 76, 67, 66, 45, 44, 39, 38)] == [
+        (32, 1), (32, 2), (16, 1), (16, 1), (16, 2), (16, 2), (8, 1), (8, 1), (8, 2), (8, 2), (4, 2)]
+    data = bytes(range(256)) * 2
+    for columns in (200, 141, 123, 77, 67, 43, 39, 20):  # every layout fits and holds every byte once
+        lines = string_body(StringValue(data, len(data)), columns).plain.splitlines()
+        assert max(map(len, lines)) <= max(columns, 25)
+        width, group = hex_layout(columns)
+        assert bytes.fromhex("".join(line[10:10 + width * 2 + width // group - 1] for line in lines)) == data
+    # the keys screen at 120 columns gives the value 67: 16 bytes a line, not 8
+    assert string_body(StringValue(b"Hello\x00\xff", 7), 67).plain == "00000000  4865 6c6c 6f00 ff" + " " * 22 + \
+        "  Hello.."
 
 
 def test_info_text_shows_what_the_key_is_and_when_it_expires():
@@ -93,6 +105,11 @@ def test_info_text_shows_what_the_key_is_and_when_it_expires():
     assert info_text(persistent, now).plain.splitlines()[1:] == ["type stream  encoding ?", "memory —", "no expiry"]
     gone = KeyInfo(b"k", False, "none", None, None, None, None, None)
     assert info_text(gone, now).plain == "k\nthis key no longer exists"
+    long = KeyInfo(b"cache:" + "é".encode() * 150, True, "string", "raw", 90_000, now + 90, 120, 3)
+    lines = info_text(long, now, 40).plain.splitlines()  # the name takes 2 lines at most: the TTL stays in view
+    assert len(lines) == 5 and lines[0] == "cache:" + "é" * 34 and lines[1] == "é" * 39 + "…"
+    assert lines[4] == "TTL 1m30s · expires 2025-11-24 16:01:30"
+    assert info_text(long, now).plain.splitlines()[0] == "cache:" + "é" * 150  # no width: the whole name
 
 
 def tree_view(*scans: tuple[bytes, NamespaceTree, float, bool]) -> NamespaceView:
@@ -121,6 +138,67 @@ def test_tree_labels_estimate_while_scanning_and_ask_for_deeper_scans():
     assert not view.needs_scan(b"user:1:")
     assert view.label_for(b"user:1:").plain == "1:  2"  # the finished root scan's exact count wins
     assert view.label_for(b"user:1:a:").plain == "a:  ~2"
+
+
+def shown_tree_is_consistent(view: NamespaceView, prefix: bytes = b"") -> None:
+    """Every parent holds at least the sum of its children, as labelled."""
+    source = view._children_source(prefix)
+    if source is None:
+        return
+    children = [branch.prefix for branch in source.tree.children(prefix)]
+    assert view.count(prefix)[0] >= sum(view.count(child)[0] for child in children), prefix
+    for child in children:
+        shown_tree_is_consistent(view, child)
+
+
+def test_a_branch_counted_again_replaces_its_old_count_in_every_parent():
+    # the root pass counted cache:api: at 2,249; keys expired; opening it counted 2,063
+    old = NamespaceTree(b":", max_depth=2)
+    old.add_keys([b"cache:api:%d:x" % n for n in range(2249)] + [b"cache:web:%d" % n for n in range(10)]
+                 + [b"session:%d" % n for n in range(100)])
+    new = NamespaceTree(b":", max_depth=2, root=b"cache:api:")
+    new.add_keys([b"cache:api:%d:x" % n for n in range(2063)])
+    view = tree_view((b"", old, 1.0, True), (b"cache:api:", new, 1.0, True))
+    assert view.label_for(b"cache:api:").plain == "api:  2,063"
+    assert view.label_for(b"cache:").plain == "cache:  2,073"  # 2,063 + the 10 of cache:web:
+    assert view.label_for(b"").plain == "all keys  2,173"
+    assert view.count(b"cache:web:") == (10, True) and view.count(b"session:") == (100, True)
+    shown_tree_is_consistent(view)
+    # a deeper pass again, under the recounted branch: it replaces its part everywhere above
+    deeper = NamespaceTree(b":", max_depth=2, root=b"cache:api:7:")
+    view.scans[b"cache:api:7:"] = FrozenScan(deeper, 1.0, True)  # cache:api:7:x expired too
+    assert [view.count(p)[0] for p in (b"cache:api:7:", b"cache:api:", b"cache:", b"")] == [0, 2062, 2072, 2172]
+    shown_tree_is_consistent(view)
+    # while a recount runs, the finished pass is shown (and stays consistent)
+    view.scans[b"session:"] = FrozenScan(NamespaceTree(b":", 2, root=b"session:"), 0.5, False)
+    assert view.count(b"session:") == (100, True) and view.count(b"") == (2172, True)
+
+
+def test_the_tree_names_the_type_it_counts():
+    view = NamespaceView(b":")
+    assert view.title() == "Namespaces (:)" and view.label_for(b"").plain == "all keys  …"
+    view.kind = "hash"
+    assert view.title() == "Namespaces (:) · hash keys" and view.label_for(b"").plain == "all hash keys  …"
+
+
+def test_the_bar_counts_against_the_tree():
+    page = ScanPage(tuple(b"k%d" % n for n in range(1000)), False, 0.004, 1000, 0, 1, 0.1)
+    assert bar_text(1000, page).plain == "1,000 keys · 0.4% of the keyspace scanned · match * · type all"
+    assert bar_text(1000, page, total=(2249, True), dbsize=2249).plain == (
+        "1,000 of 2,249 keys · DBSIZE 2,249 · match * · type all")
+    assert bar_text(1000, page, total=(12_345, False), loading=True, kind="hash", match=b"user:*").plain == (
+        "1,000 of ~12.3K keys · loading… · match user:* · type hash")
+    done = ScanPage((), True, 1.0, 2063, 0, 3, 0.2)
+    assert bar_text(2063, done, total=(2063, True)).plain == "2,063 keys (scan complete) · match * · type all"
+    assert bar_text(1, done, match=b"\x1b[2J[red]").plain == "1 key (scan complete) · match \\x1b[2J[red] · type all"
+    assert [visited(p) for p in (0.0, 0.0004, 0.004, 0.25, 1.0)] == ["0%", "<0.1%", "0.4%", "25%", "100%"]
+
+
+def test_glob_prefix_reads_back_a_branch_filter():
+    for prefix in (b"user:", b"a*[b]\\:", b"\xff:", b""):
+        assert glob_prefix(glob_escape(prefix) + b"*") == prefix
+    assert glob_prefix(None) == b"" and glob_prefix(b"*") == b""
+    assert [glob_prefix(p) for p in (b"us?r:*", b"user:", b"user:[ab]*", b"a\\")] == [None, None, None, None]
 
 
 def test_progress_text_and_options():
