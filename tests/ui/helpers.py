@@ -7,7 +7,7 @@ import io
 
 from rich.console import Console
 from rich.text import Text
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from redis_tui.core.source import FixedSource
 from redis_tui.core.target import Target
@@ -44,8 +44,10 @@ def table_rows(app: RedisTuiApp, selector: str) -> list[list[str]]:
 
 
 async def settle(pilot) -> None:
-    """Let posted updates reach the widgets."""
+    """Let posted updates reach the widgets; input cursors stop blinking (snapshots are stable)."""
     await pilot.pause()
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
     await pilot.pause()
 
 
