@@ -170,16 +170,23 @@ class Analyzer:
         self._by_length: list[tuple] = []
         self._seq = 0
         self._stopped = False
+        self._stopping: asyncio.Event | None = None
         self.dbsize = 0
         self.started = time.monotonic()
 
     def stop(self) -> None:
-        """End the run after the current batch; run() returns the partial report."""
+        """End the run after the current batch (a pause between batches is cut short);
+        run() returns the partial report."""
         self._stopped = True
+        if self._stopping is not None:
+            self._stopping.set()
 
     async def run(self, progress: Callable[[Progress], None] | None = None, every: float = 0.1) -> Report:
         """Analyze until the end (or `stop()`), calling `progress` at most every `every` s."""
         self.started = time.monotonic()
+        self._stopping = asyncio.Event()
+        if self._stopped:
+            self._stopping.set()
         await self._prepare()
         self._progress, self._every, self._shown = progress, every, 0.0
         try:
@@ -199,8 +206,11 @@ class Analyzer:
             if self._progress is not None and now - self._shown >= self._every:
                 self._shown = now
                 self._progress(self.progress())
-            if self.options.pause and not scanner.done:
-                await asyncio.sleep(self.options.pause)
+            if self.options.pause and not scanner.done and not self._stopped:
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), self.options.pause)
+                except asyncio.TimeoutError:
+                    pass
 
     async def _prepare(self) -> None:
         self.dbsize = int(await self.client.dbsize())

@@ -177,3 +177,17 @@ async def test_stop_returns_a_partial_report_and_cancel_leaves_the_client_usable
     again = await Analyzer(client, AnalyzeOptions(batch=500, parallel=2)).run()
     assert again.complete and again.keys_scanned == dataset.sync.dbsize()
     await client.aclose()
+
+
+async def test_stop_cuts_a_pause_between_batches_short(dataset):
+    import asyncio
+
+    client = make_client(Target(**parse_url(dataset.url)))
+    analyzer = Analyzer(client, AnalyzeOptions(batch=20, pause=30.0))
+    run = asyncio.ensure_future(analyzer.run())
+    while analyzer.keys_scanned == 0:
+        await asyncio.sleep(0.01)
+    analyzer.stop()  # the run is in its 30 s pause: it ends now, not after it
+    report = await asyncio.wait_for(run, 10)
+    assert not report.complete and 0 < report.keys_scanned < dataset.sync.dbsize()
+    await client.aclose()
