@@ -179,8 +179,17 @@ class AnalyzeScreen(Screen):
             out.append(f"  {self.message}", style="bold red")
         if self.state in ("done", "failed", "idle"):
             again = " · s: run again" if self.report is not None else ""
-            out.append(f"  batch {self.settings.batch}, pause {self.settings.pause_ms:g} ms{again}", style="dim")
+            out.append(f"  batch {self.settings.batch}{self._lowered()}, pause {self.settings.pause_ms:g} ms{again}",
+                       style="dim")
         return out
+
+    def _lowered(self) -> str:
+        """`` → 48 to stay under slowlog-log-slower-than 2 ms`` when the run shrank its batches."""
+        progress, analyzer = self.progress, self.analyzer
+        if progress is None or analyzer is None or not 0 < progress.batch < self.settings.batch:
+            return ""
+        threshold = analyzer.governor.threshold_us or 0
+        return f" → {progress.batch} to stay under slowlog-log-slower-than {threshold / 1000:g} ms"
 
     def _show_bar(self) -> None:
         set_text(self.query_one("#analyze-bar", Static), self._bar())

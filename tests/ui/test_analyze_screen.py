@@ -116,3 +116,17 @@ async def test_a_server_that_goes_away_is_reported_on_the_screen(server):
         await wait_until(pilot, lambda: screen.state == "failed")
         assert "connection" in text_of(app, "#analyze-bar") and isinstance(app.screen, AnalyzeScreen)
         assert screen.report is not None and not screen.report.complete
+
+
+async def test_the_screen_says_when_it_shrank_its_batches_for_the_slow_log(server_factory):
+    server = server_factory(config={"slowlog-log-slower-than": "1000"})
+    redis.Redis(port=server.port).mset({b"k:%d" % i: i for i in range(5000)})
+    app = app_for(server.url, batch=5000)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await analyze_running(pilot, 1)
+        await wait_until(pilot, lambda: screen.state == "done", timeout=20)
+        await pilot.pause()
+        assert screen.report.complete and screen.report.keys_scanned == 5000
+        bar = text_of(app, "#analyze-bar")
+        assert "batch 5000 → " in bar and "to stay under slowlog-log-slower-than 1 ms" in bar
+        assert 0 < screen.progress.batch < 5000
