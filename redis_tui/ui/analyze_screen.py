@@ -27,7 +27,7 @@ from redis_tui.ui.analyze_view import ReportView
 from redis_tui.ui.panes.base import set_text
 from redis_tui.ui.status import StatusBar
 
-REPORT_EVERY_S = 1.0  # how often the partial report is redrawn during a run
+REPORT_EVERY_S = 3.0  # how often the partial report is redrawn during a run (a redraw costs ~0.1-0.3 s)
 
 INTRO = (
     "Analyze walks the whole keyspace with SCAN and measures every key (TYPE, MEMORY USAGE, length, TTL) "
@@ -128,7 +128,7 @@ class AnalyzeScreen(Screen):
         self.analyzer = analyzer = Analyzer(client, options_for(self.settings), db=self.app.target.db)
         failure = ""
         try:
-            report = await analyzer.run(progress=self._on_progress, every=0.2)
+            report = await analyzer.run(progress=self._on_progress, every=0.25)
         except Exception as exc:  # noqa: BLE001 - shown on the screen with what was measured
             problem = classify(exc, self.app.target, connected=analyzer.keys_scanned > 0)
             failure, report = f"{problem.summary} ({problem.id})", analyzer.report()
