@@ -14,8 +14,11 @@ a throwaway server, then in the same run:
    size given (target: p99 up by no more than a few ms). On a 2-core machine the three
    processes (server, benchmark, analyze client) also compete for CPU.
 
+Then (with tmux on PATH) the analyze screen of the app, driven in tmux at 120x40, against
+the command on the same data, alternated, and their ratio (target: the screen <= 1.3x).
+
 Usage: python bench/bench_analyze.py [--keys N] [--kind redis|valkey] [--repeat N]
-       [--batches 500,200,100] [--pause-ms MS] [--get-requests N] [--skip-memkeys]
+       [--batches 500,200,100] [--pause-ms MS] [--get-requests N] [--skip-memkeys] [--app-only]
 Run from the repository root. Needs redis-cli and redis-benchmark on PATH.
 """
 
@@ -196,6 +199,42 @@ def p99_under(port: int, command: list[str], requests: int) -> tuple[float, floa
     return p99, rps, runs[0]
 
 
+def run_in_app(url: str, size: tuple[int, int] = (120, 40), timeout: float = 300.0) -> tuple[float, float]:
+    """(seconds the app's report says, seconds from `s` to "done" on screen) of one analyze
+    run in the app, driven in tmux (a real terminal: every frame is written and drawn)."""
+    socket = f"redis-tui-bench-{os.getpid()}"
+    tmux = ["tmux", "-L", socket]
+    env = {**os.environ, "XDG_CONFIG_HOME": tempfile.mkdtemp(), "TERM": "xterm-256color"}
+
+    def screen() -> str:
+        return subprocess.run([*tmux, "capture-pane", "-p", "-t", "bench"], capture_output=True, text=True).stdout
+
+    def wait(what: re.Pattern, limit: float) -> re.Match:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            found = what.search(screen())
+            if found:
+                return found
+            time.sleep(0.05)
+        raise SystemExit(f"in-app analyze: {what.pattern!r} never showed:\n{screen()}")
+
+    command = f"{sys.executable} -m redis_tui {url}"
+    subprocess.run([*tmux, "new-session", "-d", "-s", "bench", "-x", str(size[0]), "-y", str(size[1]), command],
+                   cwd=ROOT, env=env, check=True)
+    try:
+        wait(re.compile(r"Clients"), 30)
+        time.sleep(1.0)  # the first polls
+        subprocess.run([*tmux, "send-keys", "-t", "bench", "a"], check=True)
+        wait(re.compile(r"Press s to start"), 10)
+        started = time.perf_counter()
+        subprocess.run([*tmux, "send-keys", "-t", "bench", "s"], check=True)
+        found = wait(re.compile(r"([\d.]+) s via script(?s:.*)\bdone\b|\bdone\b(?s:.*?)([\d.]+) s via script"), timeout)
+        shown = time.perf_counter() - started
+        return float(found.group(1) or found.group(2)), shown
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
 def server_busy_s(port: int, url: str) -> float:
     """Seconds the server spent in analyze's scripts during one run (INFO commandstats)."""
     r = redis.Redis(port=port)
@@ -219,6 +258,7 @@ def main() -> int:
     parser.add_argument("--pause-ms", type=float, default=0.0, help="analyze --pause for the p99 test")
     parser.add_argument("--get-requests", type=int, default=100_000, help="requests of each redis-benchmark run")
     parser.add_argument("--skip-memkeys", action="store_true")
+    parser.add_argument("--app-only", action="store_true", help="only the analyze screen vs the command")
     args = parser.parse_args()
     for tool in ("redis-cli", "redis-benchmark"):
         if not shutil.which(tool):
@@ -239,6 +279,21 @@ def main() -> int:
                 memkeys_runs.append(run_memkeys(port))
             analyze_runs.append(run_analyze(url))
         analyze_s = statistics.median(run[0] for run in analyze_runs)
+        if shutil.which("tmux"):
+            in_app = []
+            for _ in range(args.repeat):
+                command = run_analyze(url)[1]["elapsed_s"]
+                in_app.append((command, *run_in_app(url)))
+            command_s = statistics.median(run[0] for run in in_app)
+            app_s = statistics.median(run[1] for run in in_app)
+            print(f"\n== the analyze screen vs the command, same data, alternated ({args.repeat} run(s), median) ==")
+            print(f"command (in-process): {command_s:.2f} s; app screen (its report's figure): {app_s:.2f} s "
+                  f"(s pressed to 'done' seen in tmux: {statistics.median(run[2] for run in in_app):.2f} s); "
+                  f"ratio {app_s / command_s:.2f}x (target <= 1.3x)")
+        elif args.app_only:
+            raise SystemExit("--app-only needs tmux on PATH")
+        if args.app_only:
+            return 0
         doc, peak_kib = analyze_runs[-1][1], max(run[2] for run in analyze_runs)
         print(f"\n== analyze vs redis-cli --memkeys ({args.repeat} run(s) each, median) ==")
         print(f"redis-tui analyze --json: {analyze_s:.2f} s  (runs: {', '.join(f'{r[0]:.2f}' for r in analyze_runs)}; "

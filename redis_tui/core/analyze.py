@@ -23,7 +23,7 @@ from typing import Callable
 
 from redis_tui.core.display import redis_repr
 from redis_tui.core.keyspace import TYPES, SeenKeys
-from redis_tui.core.keystats import StatsScanner
+from redis_tui.core.keystats import BatchGovernor, StatsScanner
 from redis_tui.core.namespace import DEFAULT_DELIMITER, Branch, NamespaceTree
 from redis_tui.core.parse import keyspace_from, parse_info
 from redis_tui.core.scripts import KeyStats
@@ -36,8 +36,9 @@ TTL_LABELS = ("<1m", "1m-1h", "1h-1d", "1d-7d", "7d-30d", ">30d")
 @dataclass(frozen=True)
 class AnalyzeOptions:
     """What to analyze and how gently. `batch` is the SCAN COUNT of one script call (the
-    server is busy for roughly 3-4 µs per key of it, and other clients wait that long),
-    `pause` seconds between batches. `parallel` > 1 keeps that many batches queued on the
+    server is busy for roughly 3-4 µs per key of it, and other clients wait that long; the
+    run lowers it as needed to keep each call well under the server's
+    slowlog-log-slower-than, see `BatchGovernor`), `pause` seconds between batches. `parallel` > 1 keeps that many batches queued on the
     server: a little faster, but other clients may then wait for several batches."""
 
     match: bytes | None = None
@@ -91,6 +92,7 @@ class Progress:
     fraction: float
     elapsed_s: float
     dbsize: int
+    batch: int = 0  # the batch size now (below AnalyzeOptions.batch when the slow log asks for it)
 
 
 @dataclass(frozen=True)
@@ -170,16 +172,24 @@ class Analyzer:
         self._by_length: list[tuple] = []
         self._seq = 0
         self._stopped = False
+        self._stopping: asyncio.Event | None = None
+        self.governor = BatchGovernor(client, options.batch)
         self.dbsize = 0
         self.started = time.monotonic()
 
     def stop(self) -> None:
-        """End the run after the current batch; run() returns the partial report."""
+        """End the run after the current batch (a pause between batches is cut short);
+        run() returns the partial report."""
         self._stopped = True
+        if self._stopping is not None:
+            self._stopping.set()
 
     async def run(self, progress: Callable[[Progress], None] | None = None, every: float = 0.1) -> Report:
         """Analyze until the end (or `stop()`), calling `progress` at most every `every` s."""
         self.started = time.monotonic()
+        self._stopping = asyncio.Event()
+        if self._stopped:
+            self._stopping.set()
         await self._prepare()
         self._progress, self._every, self._shown = progress, every, 0.0
         try:
@@ -195,20 +205,27 @@ class Analyzer:
         while not scanner.done and not self._stopped:
             self.add(await scanner.step())
             scanner.length_thresholds = self._length_thresholds()
+            if scanner.runner is not None:
+                scanner.count = await self.governor.update()
             now = time.monotonic()
             if self._progress is not None and now - self._shown >= self._every:
                 self._shown = now
                 self._progress(self.progress())
-            if self.options.pause and not scanner.done:
-                await asyncio.sleep(self.options.pause)
+            if self.options.pause and not scanner.done and not self._stopped:
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), self.options.pause)
+                except asyncio.TimeoutError:
+                    pass
 
     async def _prepare(self) -> None:
         self.dbsize = int(await self.client.dbsize())
         info = parse_info(await self.client.execute_command("INFO", "keyspace"))
         db = next((d for d in keyspace_from(info) if d.db == self.db), None)
         # nothing can expire: skip PTTL (a key given a TTL during the run shows as persistent)
+        count = await self.governor.start() if self.options.server_side else self.options.batch
         for scanner in self.scanners:
             scanner.measure_ttl = db is None or db.expires > 0
+            scanner.count = count
 
     def progress(self) -> Progress:
         """How far the run is."""
@@ -219,7 +236,7 @@ class Analyzer:
             fraction = min(1.0, returned / sample)
         else:
             fraction = sum(scanner.progress - scanner.start for scanner in self.scanners)
-        return Progress(returned, fraction, time.monotonic() - self.started, self.dbsize)
+        return Progress(returned, fraction, time.monotonic() - self.started, self.dbsize, self.governor.count)
 
     @property
     def keys_scanned(self) -> int:

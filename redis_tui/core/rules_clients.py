@@ -9,6 +9,13 @@ from redis_tui.core.findings import WARNING, Finding
 from redis_tui.core.format import human_bytes, human_duration, percent
 from redis_tui.core.situation import MB, Situation
 
+OWN_CLIENT_PREFIX = "redis-tui"  # redis-tui names every connection it opens redis-tui or redis-tui-<what>
+
+
+def by_redis_tui(client_name: str) -> bool:
+    """True for a connection redis-tui opened itself: its own work is never a finding."""
+    return client_name.startswith(OWN_CLIENT_PREFIX)
+
 
 def rejected_connections(s: Situation) -> Finding | None:
     """Connections refused since the baseline (maxclients reached)."""
@@ -52,11 +59,12 @@ def low_hit_ratio(s: Situation) -> Finding | None:
 
 
 def slow_commands(s: Situation) -> Finding | None:
-    """SLOWLOG entries from the last `slowlog_window_s` seconds (server clock)."""
+    """SLOWLOG entries from the last `slowlog_window_s` seconds (server clock), except
+    redis-tui's own (its analyze scripts, for one)."""
     if not s.now.slowlog:
         return None
     now = s.server_time()
-    recent = [e for e in s.now.slowlog if now - e.at <= s.limits.slowlog_window_s]
+    recent = [e for e in s.now.slowlog if now - e.at <= s.limits.slowlog_window_s and not by_redis_tui(e.client_name)]
     if len(recent) < s.limits.slow_commands_min:
         return None
     slowest = max(recent, key=lambda e: e.duration_us)
@@ -72,11 +80,12 @@ def slow_commands(s: Situation) -> Finding | None:
 
 
 def client_output_buffer(s: Situation) -> Finding | None:
-    """A client whose unsent replies (omem) pile up: a stuck MONITOR or a slow subscriber."""
+    """A client whose unsent replies (omem) pile up: a stuck MONITOR or a slow subscriber
+    (redis-tui's own MONITOR is left to its guard)."""
     if not s.now.client_list:
         return None
     limit = s.limits.client_output_buffer_mb * MB
-    heavy = sorted((c for c in s.now.client_list if c.omem >= limit), key=lambda c: -c.omem)
+    heavy = sorted((c for c in s.now.client_list if c.omem >= limit and not by_redis_tui(c.name)), key=lambda c: -c.omem)
     if not heavy:
         return None
     top = heavy[0]

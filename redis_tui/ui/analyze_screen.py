@@ -28,7 +28,7 @@ from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.panes.base import set_text
 from redis_tui.ui.status import StatusBar
 
-REPORT_EVERY_S = 1.0  # how often the partial report is redrawn during a run
+REPORT_EVERY_S = 3.0  # how often the partial report is redrawn during a run (a redraw costs ~0.1-0.3 s)
 
 INTRO = (
     "Analyze walks the whole keyspace with SCAN and measures every key (TYPE, MEMORY USAGE, length, TTL) "
@@ -129,7 +129,7 @@ class AnalyzeScreen(Screen):
         self.analyzer = analyzer = Analyzer(client, options_for(self.settings), db=self.app.target.db)
         failure = ""
         try:
-            report = await analyzer.run(progress=self._on_progress, every=0.2)
+            report = await analyzer.run(progress=self._on_progress, every=0.25)
         except Exception as exc:  # noqa: BLE001 - shown on the screen with what was measured
             problem = classify(exc, self.app.target, connected=analyzer.keys_scanned > 0)
             failure, report = f"{problem.summary} ({problem.id})", analyzer.report()
@@ -180,8 +180,17 @@ class AnalyzeScreen(Screen):
             out.append(f"  {self.message}", style="bold red")
         if self.state in ("done", "failed", "idle"):
             again = " · s: run again" if self.report is not None else ""
-            out.append(f"  batch {self.settings.batch}, pause {self.settings.pause_ms:g} ms{again}", style="dim")
+            out.append(f"  batch {self.settings.batch}{self._lowered()}, pause {self.settings.pause_ms:g} ms{again}",
+                       style="dim")
         return out
+
+    def _lowered(self) -> str:
+        """`` → 48 to stay under slowlog-log-slower-than 2 ms`` when the run shrank its batches."""
+        progress, analyzer = self.progress, self.analyzer
+        if progress is None or analyzer is None or not 0 < progress.batch < self.settings.batch:
+            return ""
+        threshold = analyzer.governor.threshold_us or 0
+        return f" → {progress.batch} to stay under slowlog-log-slower-than {threshold / 1000:g} ms"
 
     def _show_bar(self) -> None:
         set_text(self.query_one("#analyze-bar", Static), self._bar())

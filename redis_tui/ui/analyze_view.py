@@ -7,6 +7,7 @@ plain str cell as markup, so nothing from the server is ever passed as one.
 from __future__ import annotations
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -109,19 +110,30 @@ def top_table(title: str, keys: tuple[TopKey, ...]) -> Table:
 
 
 class ReportView:
-    """The whole report; two columns when there is room."""
+    """The whole report; two columns when there is room. Rendered once per width: the
+    screen asks for its height and then for its lines, and the tables are costly to lay out."""
 
     def __init__(self, report: Report) -> None:
         self.report = report
+        self._lines: dict[int, list[list[Segment]]] = {}
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = self._lines.get(options.max_width)
+        if lines is None:
+            whole = Group(*self._parts(options.max_width))
+            lines = self._lines[options.max_width] = console.render_lines(
+                whole, options.update(height=None), pad=False, new_lines=True)
+        for line in lines:
+            yield from line
+
+    def _parts(self, width: int) -> RenderResult:
         report = self.report
         left = Group(by_type_table(report), Text(), ttl_table(report))
         tops = Group(top_table("Biggest keys by memory", report.top_by_bytes), Text(),
                      top_table("Biggest keys by element count", report.top_by_length))
         yield totals_text(report)
         yield Text()
-        if options.max_width >= WIDE:
+        if width >= WIDE:
             grid = Table.grid(padding=(0, 3), expand=True)
             grid.add_column(ratio=2)
             grid.add_column(ratio=3)

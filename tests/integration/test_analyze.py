@@ -177,3 +177,68 @@ async def test_stop_returns_a_partial_report_and_cancel_leaves_the_client_usable
     again = await Analyzer(client, AnalyzeOptions(batch=500, parallel=2)).run()
     assert again.complete and again.keys_scanned == dataset.sync.dbsize()
     await client.aclose()
+
+
+async def test_stop_cuts_a_pause_between_batches_short(dataset):
+    import asyncio
+
+    client = make_client(Target(**parse_url(dataset.url)))
+    analyzer = Analyzer(client, AnalyzeOptions(batch=20, pause=30.0))
+    run = asyncio.ensure_future(analyzer.run())
+    while analyzer.keys_scanned == 0:
+        await asyncio.sleep(0.01)
+    analyzer.stop()  # the run is in its 30 s pause: it ends now, not after it
+    report = await asyncio.wait_for(run, 10)
+    assert not report.complete and 0 < report.keys_scanned < dataset.sync.dbsize()
+    await client.aclose()
+
+
+def own_slowlog(r: redis.Redis) -> list[dict]:
+    """SLOWLOG entries of redis-tui's analyze scripts (the reply names the client, Redis 4+)."""
+    return [e for e in r.slowlog_get(10_000) if e.get("client_name") in (b"redis-tui-analyze", "redis-tui-analyze")]
+
+
+def findings(capsys, url: str) -> list[str]:
+    cli.main(["doctor", url, "--json"])
+    document = json.loads(capsys.readouterr().out)
+    assert "error" not in document
+    return [finding["id"] for finding in document["findings"]]
+
+
+def test_analyze_stays_out_of_the_slow_log_and_out_of_doctor(server_factory, capsys):
+    import asyncio
+
+    server = server_factory(config={"slowlog-log-slower-than": "2000", "slowlog-max-len": "10000"})
+    r = redis.Redis(port=server.port, client_name="redis-tui-test")  # its noise on a loaded machine is ignored too
+    pipe = r.pipeline(transaction=False)
+    for i in range(40_000):
+        pipe.set(b"user:%d:%d" % (i % 100, i), b"v" * (i % 50))
+    pipe.execute()
+    r.slowlog_reset()
+    calls_before = sum(v["calls"] for k, v in r.info("commandstats").items() if k.startswith("cmdstat_eval"))
+
+    async def run() -> Analyzer:
+        client = make_client(Target(**parse_url(server.url)), client_name="redis-tui-analyze")
+        # asked for batches of 2,000 keys (~6 ms of server time each, 3x the threshold)
+        analyzer = Analyzer(client, AnalyzeOptions(batch=2000))
+        analyzer.result = await analyzer.run()
+        await client.aclose()
+        return analyzer
+
+    analyzer = asyncio.run(run())
+    report = analyzer.result
+    assert report.complete and report.keys_scanned == 40_000
+    calls = sum(v["calls"] for k, v in r.info("commandstats").items() if k.startswith("cmdstat_eval")) - calls_before
+    logged = own_slowlog(r)
+    # none by design; a few may come from the OS pausing the server mid-call on a loaded machine
+    assert len(logged) <= max(2, calls // 50), (len(logged), calls, [e["duration"] for e in logged])
+    assert analyzer.governor.threshold_us == 2000 and analyzer.governor.count < 2000
+    ours = redis.Redis(port=server.port, client_name="redis-tui-analyze")
+    ours.execute_command("DEBUG", "SLEEP", "0.005")  # the issue's 13 ms script call, for certain
+    assert "slow-commands" not in findings(capsys, server.url)
+    # an app's slow command still is a finding
+    app = redis.Redis(port=server.port, client_name="app")
+    app.execute_command("DEBUG", "SLEEP", "0.005")
+    assert "slow-commands" in findings(capsys, server.url)
+    for c in (r, ours, app):
+        c.close()

@@ -3,6 +3,7 @@ server's, and a stopped run keeps its partial report."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import pytest
@@ -88,17 +89,20 @@ def small_app(server, keys: int, pause_ms: int):
 
 
 async def test_a_stopped_run_keeps_its_partial_report(server):
-    app = small_app(server, 300, 20)
+    app = small_app(server, 300, 300)  # 30 batches 300 ms apart: ~9 s, stopped after ~1 s
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await analyze_running(pilot, 30)
-        assert "20 ms apart" in text_of(app, "#analyze-intro") and "ETA" in text_of(app, "#analyze-bar")
-        await pilot.press("escape")  # stops, keeps the screen
-        await wait_until(pilot, lambda: screen.state == "done")
+        assert "300 ms apart" in text_of(app, "#analyze-intro")
+        await wait_until(pilot, lambda: "ETA" in text_of(app, "#analyze-bar"))
+        assert screen.state == "running"
+        await pilot.press("escape")  # stops (cutting the pause short), keeps the screen
+        await wait_until(pilot, lambda: screen.state == "done", timeout=2)
         assert isinstance(app.screen, AnalyzeScreen)
         report = screen.report
         assert not report.complete and 30 <= report.keys_scanned < 300
         assert "PARTIAL" in text_of(app, "#analyze-report")
         assert "stopped: partial report" in text_of(app, "#analyze-bar")
+        screen.settings = dataclasses.replace(screen.settings, pause_ms=0)
         await pilot.press("s")  # a second run goes to the end
         await wait_until(pilot, lambda: screen.state == "done", timeout=20)
         assert screen.report.complete and screen.report.keys_scanned == 300
@@ -112,3 +116,17 @@ async def test_a_server_that_goes_away_is_reported_on_the_screen(server):
         await wait_until(pilot, lambda: screen.state == "failed")
         assert "connection" in text_of(app, "#analyze-bar") and isinstance(app.screen, AnalyzeScreen)
         assert screen.report is not None and not screen.report.complete
+
+
+async def test_the_screen_says_when_it_shrank_its_batches_for_the_slow_log(server_factory):
+    server = server_factory(config={"slowlog-log-slower-than": "1000"})
+    redis.Redis(port=server.port).mset({b"k:%d" % i: i for i in range(5000)})
+    app = app_for(server.url, batch=5000)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await analyze_running(pilot, 1)
+        await wait_until(pilot, lambda: screen.state == "done", timeout=20)
+        await pilot.pause()
+        assert screen.report.complete and screen.report.keys_scanned == 5000
+        bar = text_of(app, "#analyze-bar")
+        assert "batch 5000 → " in bar and "to stay under slowlog-log-slower-than 1 ms" in bar
+        assert 0 < screen.progress.batch < 5000

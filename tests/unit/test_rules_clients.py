@@ -105,3 +105,28 @@ def test_permission_denied_names_panes_and_rules():
     assert "Clients pane" in finding.evidence["degraded"]["client|list"]
     assert "ACL SETUSER default +client|list +config|get" in " ".join(finding.hints)
     assert find("permission-denied", snapshot()) is None
+
+
+def named(at: int, name: str, duration_us: int = 13_000) -> SlowEntry:
+    args = (b"EVALSHA_RO", b"0" * 40, b"0")
+    return SlowEntry(id=at, at=at, duration_us=duration_us, args=args, client_addr="127.0.0.1:5000", client_name=name)
+
+
+@pytest.mark.parametrize("name", ["redis-tui-analyze", "redis-tui", "redis-tui-keys", "redis-tui-monitor"])
+def test_slow_commands_ignores_redis_tuis_own_connections(name):
+    assert find("slow-commands", snapshot(slowlog=(named(999_990, name),))) is None
+    finding = find("slow-commands", snapshot(slowlog=(named(999_990, name, 90_000), named(999_995, "app"))))
+    assert finding.evidence["count"] == 1 and finding.evidence["slowest_us"] == 13_000  # only the app's
+
+
+def test_slow_commands_counts_an_app_named_like_a_prefix_of_ours():
+    assert find("slow-commands", snapshot(slowlog=(named(999_990, "app"),))) is not None
+    assert find("slow-commands", snapshot(slowlog=(named(999_990, "redis"),))).evidence["count"] == 1
+
+
+def test_client_output_buffer_ignores_redis_tuis_own_monitor():
+    ours = ClientRow(id=7, addr="10.0.0.8:5000", name="redis-tui-monitor", cmd="monitor", omem=200 * MB, flags="O")
+    theirs = ClientRow(id=9, addr="10.0.0.9:5000", name="app", cmd="monitor", omem=40 * MB, flags="O")
+    assert find("client-output-buffer", snapshot(client_list=(ours,))) is None
+    finding = find("client-output-buffer", snapshot(client_list=(ours, theirs)))
+    assert finding.evidence["client_id"] == 9 and finding.evidence["clients_over_limit"] == 1
