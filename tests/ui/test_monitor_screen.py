@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import threading
+import time
+
 import pytest
 import redis
 from textual.widgets import Input
@@ -13,10 +17,9 @@ from redis_tui.ui.monitor_screen import MonitorScreen
 from redis_tui.ui.run import make_app
 from redis_tui.ui.stream_view import StreamView
 from tests.ui.helpers import make_app as make_fixed_app
+from tests.ui.keys_data import screen_text
 from tests.ui.helpers import settle, text_of, wait_until
 from tests.ui.sample import healthy
-
-
 
 
 def stream_text(app) -> str:
@@ -160,3 +163,89 @@ async def test_monitor_survives_a_server_restart(server):
         await wait_until(pilot, lambda: "SET after restart" in stream_text(app))
         await pilot.press("s")
         await wait_until(pilot, lambda: session.state == "stopped")
+
+
+# --- following the tail under a steady load -------------------------------------------------
+
+class Load:
+    """A thread sending ``SET <prefix>:<n>`` with n = 1, 2, ... at a steady rate (~300/s)."""
+
+    def __init__(self, server, prefix: str = "tail", rate: float = 300.0) -> None:
+        self.client = redis.Redis(port=server.port)
+        self.prefix, self.period = prefix, 1.0 / rate
+        self.sent = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        next_at = time.monotonic()
+        while not self._stop.is_set():
+            self.sent += 1
+            self.client.set(f"{self.prefix}:{self.sent}", "v")
+            next_at += self.period
+            self._stop.wait(max(0.0, next_at - time.monotonic()))
+
+    def __enter__(self) -> Load:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.client.close()
+
+
+def visible_counters(app, prefix: str = "tail") -> list[int]:
+    """The counters of the `prefix:<n>` keys on the terminal, top to bottom."""
+    return [int(n) for n in re.findall(rf"SET {prefix}:(\d+)", screen_text(app))]
+
+
+def newest_visible(app) -> int:
+    return max(visible_counters(app), default=0)
+
+
+async def test_the_stream_follows_the_tail_until_scrolled_up_and_again_at_end(server):
+    app = make_app(resolve({"url": server.url, "interval": 0.5}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m", "s")
+        session = app.screen.session
+        await wait_until(pilot, lambda: session.state == "running")
+        with Load(server) as load:
+            # several screenfuls: the view must keep showing the newest commands
+            await wait_until(pilot, lambda: load.sent > 200)
+            target = load.sent
+            await wait_until(pilot, lambda: newest_visible(app) >= target)
+            shown = visible_counters(app)
+            assert shown == sorted(shown) and len(shown) > 20  # a full screen of consecutive lines, oldest first
+            assert shown[-1] - shown[0] == len(shown) - 1
+
+            await pilot.press("x")  # cleared: it follows again once the new lines overflow the screen
+            await pilot.pause()
+            assert newest_visible(app) == 0 or visible_counters(app)[0] >= target
+            target = load.sent + 150
+            await wait_until(pilot, lambda: newest_visible(app) >= target)
+
+            await pilot.press("pageup")  # scrolled up: the view stays put while lines arrive
+            await pilot.pause()
+            held = visible_counters(app)
+            assert held and held[-1] < newest_visible_in_view(app)
+            sent = load.sent
+            await wait_until(pilot, lambda: load.sent > sent + 100)
+            await pilot.pause(0.5)
+            assert visible_counters(app) == held
+            assert "End" in screen_text(app)  # the bar says how to follow again
+
+            await pilot.press("end")  # follows again
+            target = load.sent
+            await wait_until(pilot, lambda: newest_visible(app) >= target)
+            target = load.sent + 50
+            await wait_until(pilot, lambda: newest_visible(app) >= target)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: session.state == "stopped")
+        assert app.is_running and app._exception is None
+
+
+def newest_visible_in_view(app) -> int:
+    """The newest counter the view holds (visible or not)."""
+    view = app.screen.query_one("#stream", StreamView)
+    return max((int(m) for m in re.findall(r"SET tail:(\d+)", stream_text(app))), default=0) if view.items else 0
