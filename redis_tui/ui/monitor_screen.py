@@ -206,9 +206,9 @@ class MonitorScreen(Screen):
         if view.following != self._bar_following:  # the user scrolled (mouse wheel)
             self._show_bar()
 
-    def _line_text(self, line) -> Text:
+    def _line_text(self, line, width: int | None = None) -> Text:
         spec = self.session.command_spec(line)
-        return line_text(line, spec.label, spec.family)
+        return line_text(line, spec.label, spec.family, width)
 
     def _show_stats(self) -> None:
         stats = self.session.stats()

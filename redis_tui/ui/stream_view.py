@@ -24,13 +24,13 @@ T = TypeVar("T")
 
 
 class StreamView(ScrollView, Generic[T], can_focus=False):
-    """Bounded, tail-following list of items, each drawn as one line by `render_item`."""
+    """Bounded, tail-following list of items, each drawn as one line by `render_item(item, width)`."""
 
     DEFAULT_CSS = """
     StreamView { overflow-x: hidden; }
     """
 
-    def __init__(self, render_item: Callable[[T], Text], max_lines: int = 10_000, **kwargs) -> None:
+    def __init__(self, render_item: Callable[[T, int | None], Text], max_lines: int = 10_000, **kwargs) -> None:
         super().__init__(**kwargs)
         self.render_item = render_item
         self.items: deque[T] = deque(maxlen=max_lines)
@@ -102,7 +102,7 @@ class StreamView(ScrollView, Generic[T], can_focus=False):
         key = (self._total - len(self.items) + index, width)
         strip = self._cache.get(key)
         if strip is None:
-            text = self.render_item(self.items[index])
+            text = self.render_item(self.items[index], width)
             text.no_wrap, text.overflow = True, "ellipsis"
             text.truncate(width, overflow="ellipsis", pad=True)
             strip = Strip(text.render(self.app.console), width).apply_style(self.rich_style)

@@ -249,3 +249,21 @@ def newest_visible_in_view(app) -> int:
     """The newest counter the view holds (visible or not)."""
     view = app.screen.query_one("#stream", StreamView)
     return max((int(m) for m in re.findall(r"SET tail:(\d+)", stream_text(app))), default=0) if view.items else 0
+
+
+async def test_at_80_columns_the_command_and_key_stay_whole(server):
+    r = redis.Redis(port=server.port)
+    app = make_app(resolve({"url": server.url, "interval": 0.5}, {}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m", "s")
+        session = app.screen.session
+        await wait_until(pilot, lambda: session.state == "running")
+        r.execute_command("GET", "cache:api:v1:search:products:42")
+        r.hset("session:00042", "field-with-a-long-name", "x" * 100)
+        r.execute_command("OBJECT", "ENCODING", "session:00042")  # a subcommand: its key is the 3rd word
+        await wait_until(pilot, lambda: "OBJECT ENCODING session:00042" in screen_text(app))  # the last one sent
+        text = screen_text(app)
+        assert "GET cache:api:v1:search:products:42" in text
+        assert "HSET session:00042 field-with" in text  # the other arguments are cut, not the key
+        await pilot.press("s")
+        await wait_until(pilot, lambda: session.state == "stopped")
