@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
+from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.monitor import MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.core.monitor_filter import Filter
@@ -126,7 +127,7 @@ class MonitorScreen(Screen):
 
     def action_filter(self) -> None:
         """Edit the filters."""
-        self.app.push_screen(FilterDialog(self.session.filter), self._set_filter)
+        self.app.push_screen(FilterDialog(self.session.filter, self.session.feed.table), self._set_filter)
 
     def action_follow(self) -> None:
         """Show the newest lines and keep following them."""
@@ -186,7 +187,9 @@ class MonitorScreen(Screen):
             severity = "information" if event.kind in ("resumed",) or event.reason == "user" else "warning"
             if event.kind == "stopped" and event.reason not in ("user", "max-duration"):
                 severity = "error"
-            self.app.notify(event.message, title="MONITOR", severity=severity, timeout=8)
+            # server text (errors, user names) may hold markup-like brackets or escapes
+            self.app.notify(safe_text(event.message, None), title="MONITOR", severity=severity, timeout=8,
+                            markup=False)
         self._show_bar()
 
     def _hide_dashboard_connection(self, snapshot) -> None:
@@ -252,5 +255,5 @@ class MonitorScreen(Screen):
         if self.dropped:
             bar.append(f"  {thousands(self.dropped)} lines not drawn", style="dim")
         if self.stop_message and session.state == "stopped":
-            bar.append(f"  {self.stop_message}", style="bold red")
+            bar.append(f"  {safe_text(self.stop_message, None)}", style="bold red")
         set_text(self.query_one("#monitor-bar", Static), bar)

@@ -103,7 +103,7 @@ def line_text(line: MonitorLine, label: str, family: str, width: int | None = No
 
 def shares_table(title: str, rows: tuple[Share, ...], limit: int, names: dict[str, str] | None = None) -> Table:
     """A top-N table: name (plus a client's CLIENT SETNAME, when known), count, share."""
-    table = Table(title=title, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 1),
+    table = Table(title=Text(title, style="bold"), title_justify="left", expand=True, box=None, padding=(0, 1),
                   show_header=False)
     table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column(justify="right", no_wrap=True)

@@ -267,3 +267,138 @@ async def test_at_80_columns_the_command_and_key_stay_whole(server):
         assert "HSET session:00042 field-with" in text  # the other arguments are cut, not the key
         await pilot.press("s")
         await wait_until(pilot, lambda: session.state == "stopped")
+
+
+# --- the filter dialog --------------------------------------------------------------------
+
+async def _open_filter(pilot) -> FilterDialog:
+    await pilot.press("f")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, FilterDialog)
+    return dialog
+
+
+async def _type(pilot, selector: str, text: str) -> None:
+    field = pilot.app.screen.query_one(selector, Input)
+    field.value = ""
+    field.focus()
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+async def test_the_filter_dialog_refuses_unknown_commands_and_keeps_what_was_typed():
+    app = fed_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_monitor(pilot)
+        dialog = await _open_filter(pilot)
+        await _type(pilot, "#commands", "GET,HGETALLCACHE:API:V1:SEARCH:*")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog  # refused: still open, with the input as typed
+        assert dialog.query_one("#commands", Input).value == "GET,HGETALLCACHE:API:V1:SEARCH:*"
+        assert "unknown command: HGETALLCACHE:API:V1:SEARCH:*" in text_of(app, "#filter-error")
+        assert "unknown command" in screen_text(app)
+
+        await _type(pilot, "#commands", "get,[/],[red]x")  # brackets are shown, never parsed as markup
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and app._exception is None
+        assert "unknown commands: [/], [RED]X" in text_of(app, "#filter-error")
+        assert "[/], [RED]X" in screen_text(app)
+
+        await _type(pilot, "#commands", "get, config|get,json.get")
+        await _type(pilot, "#db", "-1")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "database must be a number" in text_of(app, "#filter-error")
+        await _type(pilot, "#db", "2")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MonitorScreen))
+        assert "filter: CONFIG GET,GET,JSON.GET db=2" in text_of(app, "#monitor-bar")
+        assert app.screen.session.filter.db == 2
+
+
+async def test_the_filter_dialog_cancel_and_clear_all():
+    app = fed_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monitor(pilot)
+        dialog = await _open_filter(pilot)
+        await _type(pilot, "#commands", "set")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MonitorScreen))
+        assert "filter: SET" in text_of(app, "#monitor-bar")
+
+        dialog = await _open_filter(pilot)
+        assert dialog.query_one("#commands", Input).value == "SET"  # opens on the filter in force
+        await _type(pilot, "#commands", "get")
+        await pilot.press("escape")  # cancel: nothing changes
+        await wait_until(pilot, lambda: isinstance(app.screen, MonitorScreen))
+        assert "filter: SET" in text_of(app, "#monitor-bar")
+
+        await _open_filter(pilot)
+        await _type(pilot, "#key", "user:*")
+        await pilot.click("#cancel")
+        await wait_until(pilot, lambda: isinstance(app.screen, MonitorScreen))
+        assert "filter: SET" in text_of(app, "#monitor-bar")
+
+        await _open_filter(pilot)
+        await pilot.click("#clear")
+        await wait_until(pilot, lambda: isinstance(app.screen, MonitorScreen))
+        assert "filter: none" in text_of(app, "#monitor-bar") and not app.screen.session.filter.active
+
+        await _open_filter(pilot)
+        await _type(pilot, "#key", "user:*")
+        await pilot.click("#apply")
+        await wait_until(pilot, lambda: isinstance(app.screen, MonitorScreen))
+        assert "filter: key=user:*" in text_of(app, "#monitor-bar")
+        await pilot.press("F")
+        await pilot.pause()
+        assert "filter: none" in text_of(app, "#monitor-bar")
+
+
+# --- server text is shown, never parsed ----------------------------------------------------
+
+async def test_hostile_names_through_monitor_are_shown_as_text(server):
+    """Commands, keys and an ACL user name that look like markup or terminal escapes, for real."""
+    admin = redis.Redis(port=server.port)
+    user = "[/]x[red]"
+    admin.execute_command("ACL", "SETUSER", user, "on", ">pw", "~*", "+@all", "-client")  # no guard for it
+    app = make_app(resolve({"url": server.url, "user": user, "password": "pw", "interval": 0.5}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m", "s")
+        session = app.screen.session
+        await wait_until(pilot, lambda: session.state == "running")
+        # the guard cannot watch (CLIENT ID and CLIENT LIST refused): a toast says so
+        await wait_until(pilot, lambda: any("cannot watch" in str(n.message) for n in app._notifications))
+        await pilot.pause()
+        assert app._exception is None and "cannot watch" in screen_text(app)
+        admin.set("[/]", "[red]x")
+        admin.set(b"\x1b[2J", b"\x1b]8;;http://x\x07")
+        admin.execute_command("GET", "[bold]k[/bold]")
+        await wait_until(pilot, lambda: "GET [bold]k[/bold]" in screen_text(app))
+        text = screen_text(app)
+        assert "SET [/] [red]x" in text and "SET \\x1b[2J \\x1b]8;;http://x\\a" in text
+        assert "\x1b" not in text
+        await wait_until(pilot, lambda: "[bold]k[/bold]" in text_of(app, "#monitor-tops"))
+        assert "[/]" in text_of(app, "#monitor-tops") and "\\x1b[2J" in text_of(app, "#monitor-tops")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: session.state == "stopped")
+        await pilot.pause()
+        assert app.is_running and app._exception is None
+
+
+async def test_a_refusal_naming_a_markup_like_user_is_shown_as_text(server):
+    admin = redis.Redis(port=server.port)
+    user = "[/]x[red]"
+    admin.execute_command("ACL", "SETUSER", user, "on", ">pw", "~*", "+@all", "-monitor")
+    app = make_app(resolve({"url": server.url, "user": user, "password": "pw"}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m", "s")
+        await wait_until(pilot, lambda: "+monitor" in text_of(app, "#monitor-bar"))
+        await pilot.pause()
+        assert app.is_running and app._exception is None  # the toast was drawn
+        assert f"ACL SETUSER {user} +monitor" in text_of(app, "#monitor-bar")
+        toasts = [str(n.message) for n in app._notifications]
+        assert any(f"ACL SETUSER {user} +monitor" in message for message in toasts)
+        assert "may not run MONITOR" in screen_text(app)
