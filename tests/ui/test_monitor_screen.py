@@ -17,8 +17,8 @@ from redis_tui.ui.monitor_screen import MonitorScreen
 from redis_tui.ui.run import make_app
 from redis_tui.ui.stream_view import StreamView
 from tests.ui.helpers import make_app as make_fixed_app
-from tests.ui.keys_data import screen_text
 from tests.ui.helpers import settle, text_of, wait_until
+from tests.ui.keys_data import screen_text
 from tests.ui.sample import healthy
 
 
@@ -165,8 +165,6 @@ async def test_monitor_survives_a_server_restart(server):
         await wait_until(pilot, lambda: session.state == "stopped")
 
 
-# --- following the tail under a steady load -------------------------------------------------
-
 class Load:
     """A thread sending ``SET <prefix>:<n>`` with n = 1, 2, ... at a steady rate (~300/s)."""
 
@@ -202,6 +200,11 @@ def visible_counters(app, prefix: str = "tail") -> list[int]:
 
 def newest_visible(app) -> int:
     return max(visible_counters(app), default=0)
+
+
+def newest_visible_in_view(app) -> int:
+    """The newest counter the view holds (on screen or not)."""
+    return max(map(int, re.findall(r"SET tail:(\d+)", stream_text(app))), default=0)
 
 
 async def test_the_stream_follows_the_tail_until_scrolled_up_and_again_at_end(server):
@@ -245,12 +248,6 @@ async def test_the_stream_follows_the_tail_until_scrolled_up_and_again_at_end(se
         assert app.is_running and app._exception is None
 
 
-def newest_visible_in_view(app) -> int:
-    """The newest counter the view holds (visible or not)."""
-    view = app.screen.query_one("#stream", StreamView)
-    return max((int(m) for m in re.findall(r"SET tail:(\d+)", stream_text(app))), default=0) if view.items else 0
-
-
 async def test_at_80_columns_the_command_and_key_stay_whole(server):
     r = redis.Redis(port=server.port)
     app = make_app(resolve({"url": server.url, "interval": 0.5}, {}))
@@ -268,8 +265,6 @@ async def test_at_80_columns_the_command_and_key_stay_whole(server):
         await pilot.press("s")
         await wait_until(pilot, lambda: session.state == "stopped")
 
-
-# --- the filter dialog --------------------------------------------------------------------
 
 async def _open_filter(pilot) -> FilterDialog:
     await pilot.press("f")
@@ -356,8 +351,6 @@ async def test_the_filter_dialog_cancel_and_clear_all():
         await pilot.pause()
         assert "filter: none" in text_of(app, "#monitor-bar")
 
-
-# --- server text is shown, never parsed ----------------------------------------------------
 
 async def test_hostile_names_through_monitor_are_shown_as_text(server):
     """Commands, keys and an ACL user name that look like markup or terminal escapes, for real."""
