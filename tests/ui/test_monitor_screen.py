@@ -159,8 +159,14 @@ async def test_monitor_survives_a_server_restart(server):
                          or "retrying" in text_of(app, "#monitor-bar"))
         server.start()
         await wait_until(pilot, lambda: "resumed" in text_of(app, "#monitor-bar"), timeout=20)
-        redis.Redis(port=server.port).set("after", "restart")
+        r = redis.Redis(port=server.port)
+        r.set("after", "restart")
         await wait_until(pilot, lambda: "SET after restart" in stream_text(app))
+        with r.pipeline(transaction=False) as pipe:  # more than a screenful: the view follows them
+            for n in range(1, 121):
+                pipe.set(f"tail:{n}", "v")
+            pipe.execute()
+        await wait_until(pilot, lambda: newest_visible(app) == 120)
         await pilot.press("s")
         await wait_until(pilot, lambda: session.state == "stopped")
 
