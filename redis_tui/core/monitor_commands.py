@@ -7,8 +7,9 @@ every command except the known keyless ones and containers).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 MOVABLE = -1  # the first key's place depends on the arguments (EVAL, XREAD, ZUNION, ...)
 
@@ -41,6 +42,57 @@ _CONTAINERS = {
     b"client": 0, b"config": 0, b"cluster": 0, b"command": 0, b"function": 0, b"script": 0,
     b"acl": 0, b"debug": 0, b"latency": 0, b"module": 0, b"pubsub": 0, b"slowlog": 0,
 }
+
+# Every command name of Redis 2.6 to 8.x and Valkey 7 to 9 (for checking a user's command
+# filter before any server is asked; a connected server's own COMMAND reply adds its modules').
+KNOWN_COMMANDS = frozenset((
+    "ACL APPEND ASKING AUTH BGREWRITEAOF BGSAVE BITCOUNT BITFIELD BITFIELD_RO BITOP BITPOS BLMOVE BLMPOP "
+    "BLPOP BRPOP BRPOPLPUSH BZMPOP BZPOPMAX BZPOPMIN CLIENT CLUSTER CLUSTERSCAN COMMAND COMMANDLOG CONFIG COPY "
+    "DBSIZE DEBUG DECR DECRBY DEL DELEX DELIFEQ DIGEST DISCARD DUMP ECHO EVAL EVALSHA EVALSHA_RO EVAL_RO EXEC "
+    "EXISTS EXPIRE EXPIREAT EXPIRETIME FAILOVER FCALL FCALL_RO FLUSHALL FLUSHDB FUNCTION GEOADD GEODIST "
+    "GEOHASH GEOPOS GEORADIUS GEORADIUSBYMEMBER GEORADIUSBYMEMBER_RO GEORADIUS_RO GEOSEARCH GEOSEARCHSTORE GET "
+    "GETBIT GETDEL GETEX GETRANGE GETSET HDEL HELLO HEXISTS HEXPIRE HEXPIREAT HEXPIRETIME HGET HGETALL HGETDEL "
+    "HGETEX HINCRBY HINCRBYFLOAT HKEYS HLEN HMGET HMSET HPERSIST HPEXPIRE HPEXPIREAT HPEXPIRETIME HPTTL "
+    "HRANDFIELD HSCAN HSET HSETEX HSETNX HSTRLEN HTTL HVALS INCR INCRBY INCRBYFLOAT INFO KEYS LASTSAVE LATENCY "
+    "LCS LINDEX LINSERT LLEN LMOVE LMPOP LOLWUT LPOP LPOS LPUSH LPUSHX LRANGE LREM LSET LTRIM MEMORY MGET "
+    "MIGRATE MODULE MONITOR MOVE MSET MSETEX MSETNX MULTI OBJECT PERSIST PEXPIRE PEXPIREAT PEXPIRETIME PFADD "
+    "PFCOUNT PFDEBUG PFMERGE PFSELFTEST PING PSETEX PSUBSCRIBE PSYNC PTTL PUBLISH PUBSUB PUNSUBSCRIBE QUIT "
+    "RANDOMKEY READONLY READWRITE RENAME RENAMENX REPLCONF REPLICAOF RESET RESTORE RESTORE-ASKING ROLE RPOP "
+    "RPOPLPUSH RPUSH RPUSHX SADD SAVE SCAN SCARD SCRIPT SDIFF SDIFFSTORE SELECT SET SETBIT SETEX SETNX "
+    "SETRANGE SHUTDOWN SINTER SINTERCARD SINTERSTORE SISMEMBER SLAVEOF SLOWLOG SMEMBERS SMISMEMBER SMOVE SORT "
+    "SORT_RO SPOP SPUBLISH SRANDMEMBER SREM SSCAN SSUBSCRIBE STRLEN SUBSCRIBE SUBSTR SUNION SUNIONSTORE "
+    "SUNSUBSCRIBE SWAPDB SYNC TIME TOUCH TTL TYPE UNLINK UNSUBSCRIBE UNWATCH VADD VCARD VDIM VEMB VGETATTR "
+    "VINFO VISMEMBER VLINKS VRANDMEMBER VREM VSETATTR VSIM WAIT WAITAOF WATCH XACK XACKDEL XADD XAUTOCLAIM "
+    "XCLAIM XDEL XDELEX XGROUP XINFO XLEN XPENDING XRANGE XREAD XREADGROUP XREVRANGE XSETID XTRIM ZADD ZCARD "
+    "ZCOUNT ZDIFF ZDIFFSTORE ZINCRBY ZINTER ZINTERCARD ZINTERSTORE ZLEXCOUNT ZMPOP ZMSCORE ZPOPMAX ZPOPMIN "
+    "ZRANDMEMBER ZRANGE ZRANGEBYLEX ZRANGEBYSCORE ZRANGESTORE ZRANK ZREM ZREMRANGEBYLEX ZREMRANGEBYRANK "
+    "ZREMRANGEBYSCORE ZREVRANGE ZREVRANGEBYLEX ZREVRANGEBYSCORE ZREVRANK ZSCAN ZSCORE ZUNION ZUNIONSTORE"
+).split())
+KNOWN_CONTAINERS = frozenset(
+    "ACL CLIENT CLUSTER COMMAND COMMANDLOG CONFIG FUNCTION LATENCY MEMORY MODULE OBJECT PUBSUB SCRIPT SLOWLOG "
+    "XGROUP XINFO".split())
+_MODULE_COMMAND = re.compile(r"[A-Z][A-Z0-9_-]*\.[A-Z0-9_.-]+")  # JSON.GET, FT.SEARCH, TS.ADD, ...
+_SUBCOMMAND = re.compile(r"[A-Z][A-Z0-9_-]*")
+
+
+def unknown_commands(names: Iterable[str], table: CommandTable | None = None) -> list[str]:
+    """The entries of a command filter (``GET``, ``CONFIG GET``, upper case) that are not commands.
+
+    Known: Redis and Valkey commands, module commands (``JSON.GET``), and whatever `table`
+    (a connected server's COMMAND reply) lists; a subcommand only after a container
+    (``CONFIG GET``, not ``GET X``).
+    """
+    bad = []
+    for name in names:
+        words = name.split()
+        first = words[0] if words else ""
+        container = first in KNOWN_CONTAINERS
+        known = first in KNOWN_COMMANDS or bool(_MODULE_COMMAND.fullmatch(first))
+        if table is not None and table.knows(first):
+            known, container = True, container or table.lookup(first.encode()).container
+        if not known or len(words) > 2 or (len(words) == 2 and not (container and _SUBCOMMAND.fullmatch(words[1]))):
+            bad.append(name)
+    return bad
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +136,10 @@ class CommandTable:
         for entry in reply:
             _add_entry(specs, entry)
         return cls(specs) if specs else cls.default()
+
+    def knows(self, name: str) -> bool:
+        """True when `name` (any case) is a command of this table."""
+        return name.lower().encode("utf-8", "replace") in self._specs
 
     def lookup(self, name: bytes, sub: bytes | None = None) -> CommandSpec:
         """The spec of `name` (with its subcommand `sub` for containers like CONFIG GET)."""

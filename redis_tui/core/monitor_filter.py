@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from redis_tui.core.display import safe_text
+from redis_tui.core.monitor_commands import CommandTable, unknown_commands
+
 _GLOB_CHARS = frozenset(b"*?[")
 
 
@@ -85,6 +88,16 @@ def normalize_command(text: str) -> str:
     return " ".join(text.replace("|", " ").upper().split())
 
 
+class UnknownCommand(ValueError):
+    """A command filter named something that is not a command (e.g. a key pattern)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        shown = ", ".join(safe_text(name, 60) for name in names)
+        super().__init__(f"unknown command{'s' if len(names) > 1 else ''}: {shown} (give command names such as "
+                         "GET or CONFIG GET, comma-separated; a key pattern belongs in the key glob)")
+
+
 @dataclass(frozen=True)
 class Filter:
     """Filters on MONITOR lines; an empty filter keeps everything.
@@ -103,11 +116,20 @@ class Filter:
     exclude_clients: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def build(cls, commands=(), key: str | bytes | None = None, clients=(), db: int | None = None) -> Filter:
-        """A filter from user input (command names in any case, the key glob as text or bytes)."""
+    def build(cls, commands=(), key: str | bytes | None = None, clients=(), db: int | None = None,
+              table: CommandTable | None = None) -> Filter:
+        """A filter from user input (command names in any case, the key glob as text or bytes).
+
+        Raises `UnknownCommand` for a name that is not a Redis/Valkey command (nor one of
+        `table`, a connected server's command table).
+        """
         key_bytes = key.encode("utf-8", "surrogateescape") if isinstance(key, str) else key
+        names = [normalize_command(c) for c in commands if c.strip()]
+        bad = unknown_commands(names, table)
+        if bad:
+            raise UnknownCommand(bad)
         return cls(
-            commands=frozenset(normalize_command(c) for c in commands if c.strip()),
+            commands=frozenset(names),
             key=key_bytes or None,
             clients=tuple(c.strip() for c in clients if c.strip()),
             db=db,

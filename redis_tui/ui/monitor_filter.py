@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from redis_tui.core.monitor_filter import Filter
+from redis_tui.core.monitor_commands import CommandTable
+from redis_tui.core.monitor_filter import Filter, UnknownCommand
 
 
 class FilterDialog(ModalScreen[Filter | None]):
-    """Edit the filter; returns the new `Filter`, or None when cancelled."""
+    """Edit the filter; returns the new `Filter`, or None when cancelled.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    Input it cannot use (an unknown command, a database that is not a number) is refused
+    with a message, and the dialog stays open with what the user typed.
+    """
 
-    def __init__(self, current: Filter) -> None:
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing the filter")]
+
+    def __init__(self, current: Filter, table: CommandTable | None = None) -> None:
         super().__init__()
         self.current = current
+        self.table = table
 
     def compose(self) -> ComposeResult:
         spec = self.current
@@ -59,14 +66,18 @@ class FilterDialog(ModalScreen[Filter | None]):
         db = None
         if value["db"]:
             if not value["db"].isdigit():
-                self.query_one("#filter-error", Static).update("database must be a number (0 or more)")
+                self._refuse("db", "database must be a number (0 or more)")
                 return
             db = int(value["db"])
-        self.dismiss(
-            Filter.build(
-                commands=value["commands"].split(","),
-                key=value["key"] or None,
-                clients=value["clients"].split(","),
-                db=db,
-            )
-        )
+        try:
+            spec = Filter.build(commands=value["commands"].split(","), key=value["key"] or None,
+                                clients=value["clients"].split(","), db=db, table=self.table)
+        except UnknownCommand as exc:
+            self._refuse("commands", str(exc))
+            return
+        self.dismiss(spec)
+
+    def _refuse(self, field: str, message: str) -> None:
+        # the message may quote what the user typed: plain text, never markup
+        self.query_one("#filter-error", Static).update(Text(message, style="bold red"))
+        self.query_one(f"#{field}", Input).focus()

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
+from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.monitor import MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.core.monitor_filter import Filter
@@ -32,14 +33,28 @@ LINES_PER_FRAME = 2000  # 10,000 lines/s shown in full; beyond that the newest a
 class MonitorScreen(Screen):
     """MONITOR, safely. Installed once: it keeps running while you look at other screens."""
 
+    AUTO_FOCUS = ""  # keys go to the screen (the stream); Tab focuses the side panel to scroll it
+    # The single source of truth for this screen's keys: the footer and `?` help are built from
+    # these (description: the footer label; tooltip: the help line).
     BINDINGS = [
-        Binding("s", "toggle", "Start/stop"),
-        Binding("space", "pause_view", "Pause view"),
-        Binding("x", "clear", "Clear"),
-        Binding("f", "filter", "Filter"),
-        Binding("F", "clear_filter", "No filter", show=False),
-        Binding("w", "toggle_window", "Window/total"),
-        Binding("escape,m", "app.pop_screen", "Dashboard"),
+        Binding("s", "toggle", "Start/stop", tooltip="Start MONITOR, or stop it (it costs the server while it runs)"),
+        Binding("space", "pause_view", "Pause view", key_display="space",
+                tooltip="Freeze the stream on screen; counting and the top tables go on"),
+        Binding("x", "clear", "Clear", tooltip="Empty the stream and the top tables"),
+        Binding("f", "filter", "Filter", tooltip="Filter by commands, key glob, clients or database"),
+        Binding("F", "clear_filter", "No filter", show=False, tooltip="Remove every filter"),
+        Binding("w", "toggle_window", "Window/total", show=False,
+                tooltip="Top tables over the sliding window, or since MONITOR started"),
+        Binding("end", "follow", "Follow", tooltip="Jump to the newest line and keep following the stream"),
+        Binding("up", "scroll_stream(-1)", "Line up", show=False, tooltip="Scroll the stream up a line (stops following)"),
+        Binding("down", "scroll_stream(1)", "Line down", show=False,
+                tooltip="Scroll the stream down a line (at the bottom it follows again)"),
+        Binding("pageup", "page_stream(-1)", "Page up", show=False,
+                tooltip="Scroll the stream up a page (stops following)"),
+        Binding("pagedown", "page_stream(1)", "Page down", show=False,
+                tooltip="Scroll the stream down a page (at the bottom it follows again)"),
+        Binding("home", "oldest", "Oldest", show=False, tooltip="Jump to the oldest line kept (stops following)"),
+        Binding("escape,m", "app.pop_screen", "Dashboard", tooltip="Back to the dashboard (MONITOR keeps running)"),
     ]
 
     def __init__(self, options: MonitorOptions) -> None:
@@ -51,6 +66,7 @@ class MonitorScreen(Screen):
         self.shown = 0
         self.state_text = Text("stopped", style="bold")
         self.stop_message = ""
+        self._bar_following = True
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -112,7 +128,28 @@ class MonitorScreen(Screen):
 
     def action_filter(self) -> None:
         """Edit the filters."""
-        self.app.push_screen(FilterDialog(self.session.filter), self._set_filter)
+        self.app.push_screen(FilterDialog(self.session.filter, self.session.feed.table), self._set_filter)
+
+    def action_follow(self) -> None:
+        """Show the newest lines and keep following them."""
+        self.query_one("#stream", StreamView).follow()
+        self._show_bar()
+
+    def action_scroll_stream(self, lines: int) -> None:
+        """Scroll the stream by `lines` (negative: up)."""
+        self.query_one("#stream", StreamView).scroll_by_lines(lines)
+        self._show_bar()
+
+    def action_page_stream(self, pages: int) -> None:
+        """Scroll the stream by whole pages (negative: up)."""
+        self.query_one("#stream", StreamView).scroll_by_pages(pages)
+        self._show_bar()
+
+    def action_oldest(self) -> None:
+        """Jump to the oldest line kept."""
+        view = self.query_one("#stream", StreamView)
+        view.scroll_by_lines(-len(view.items))
+        self._show_bar()
 
     def action_clear_filter(self) -> None:
         """Remove every filter."""
@@ -152,7 +189,9 @@ class MonitorScreen(Screen):
             severity = "information" if event.kind in ("resumed",) or event.reason == "user" else "warning"
             if event.kind == "stopped" and event.reason not in ("user", "max-duration"):
                 severity = "error"
-            self.app.notify(event.message, title="MONITOR", severity=severity, timeout=8)
+            # server text (errors, user names) may hold markup-like brackets or escapes
+            self.app.notify(safe_text(event.message, None), title="MONITOR", severity=severity, timeout=8,
+                            markup=False)
         self._show_bar()
 
     def _hide_dashboard_connection(self, snapshot) -> None:
@@ -165,14 +204,16 @@ class MonitorScreen(Screen):
         # normal rate; under a firehose (unreadable anyway) at most LINES_PER_FRAME are parsed
         batch = session.take(LINES_PER_FRAME)
         self.dropped += batch.dropped
-        if not batch.lines:
-            return
-        self.shown += len(batch.lines)
-        self.query_one("#stream", StreamView).write(batch.lines)
+        view = self.query_one("#stream", StreamView)
+        if batch.lines:
+            self.shown += len(batch.lines)
+            view.write(batch.lines)
+        if view.following != self._bar_following:  # the user scrolled (mouse wheel)
+            self._show_bar()
 
-    def _line_text(self, line) -> Text:
+    def _line_text(self, line, width: int | None = None) -> Text:
         spec = self.session.command_spec(line)
-        return line_text(line, spec.label, spec.family)
+        return line_text(line, spec.label, spec.family, width)
 
     def _show_stats(self) -> None:
         stats = self.session.stats()
@@ -204,6 +245,9 @@ class MonitorScreen(Screen):
                 bar.append(f" / {human_duration(self.options.max_duration_s)}", style="dim")
         if session.paused:
             bar.append("  ❚❚ view paused (space)", style="bold yellow")
+        self._bar_following = self.query_one("#stream", StreamView).following
+        if not self._bar_following:
+            bar.append("  ▲ scrolled back (End: follow)", style="bold yellow")
         spec = session.filter
         bar.append("  filter: ", style="dim")
         bar.append(spec.describe() if spec.active else "none", style="bold" if spec.active else "dim")
@@ -213,5 +257,5 @@ class MonitorScreen(Screen):
         if self.dropped:
             bar.append(f"  {thousands(self.dropped)} lines not drawn", style="dim")
         if self.stop_message and session.state == "stopped":
-            bar.append(f"  {self.stop_message}", style="bold red")
+            bar.append(f"  {safe_text(self.stop_message, None)}", style="bold red")
         set_text(self.query_one("#monitor-bar", Static), bar)

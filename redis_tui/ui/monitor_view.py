@@ -58,17 +58,40 @@ def clock_text(seconds: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(whole)) + f".{int((seconds - whole) * 1000):03d}"
 
 
-def line_text(line: MonitorLine, label: str, family: str) -> Text:
-    """One stream line: time, db, client, command (colored by family), arguments."""
-    out = Text(no_wrap=True, overflow="ellipsis")
-    out.append(clock_text(line.time), style="dim")
-    out.append(f" {line.db:>2} ", style="dim")
-    out.append(safe_text(line.client, 28).ljust(21), style="bright_black")
-    out.append(" ")
-    out.append(safe_text(label or line.command, 32), style=FAMILY_STYLE.get(family, "bold"))
+CLIENT_WIDTH = 21  # "255.255.255.255:65535"
+
+
+def line_text(line: MonitorLine, label: str, family: str, width: int | None = None) -> Text:
+    """One stream line: time, db, client, command (colored by family), arguments.
+
+    In a `width` too narrow for all of it, the command and its first argument (the key,
+    for most commands) stay whole: the client is left out first, then the db and the
+    time; the other arguments are cut at the right edge.
+    """
     skip = 1 + label.count(" ") if label else 1
     args = line.args[skip:]
-    for arg in args[:ARGS_SHOWN]:
+    command = safe_text(label or line.command, 32)
+    head = [quote(arg) for arg in args[:1]]
+    needed = len(command) + sum(1 + len(arg) for arg in head)
+    clock, db, client = clock_text(line.time), f" {line.db:>2} ", safe_text(line.client, 28)
+    prefixes = (
+        (clock, db, client.ljust(CLIENT_WIDTH) + " "),
+        (clock, db, ""),
+        (clock + " ", "", ""),
+        ("", "", ""),
+    )
+    parts = prefixes[0]
+    if width is not None:
+        parts = next((p for p in prefixes if sum(map(len, p)) + needed <= width), prefixes[-1])
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(parts[0], style="dim")
+    out.append(parts[1], style="dim")
+    out.append(parts[2], style="bright_black")
+    out.append(command, style=FAMILY_STYLE.get(family, "bold"))
+    for text in head:
+        out.append(" ")
+        out.append(text, style="bold")
+    for arg in args[1:ARGS_SHOWN]:
         out.append(" ")
         out.append(quote(arg))
     if len(args) > ARGS_SHOWN:
@@ -80,7 +103,7 @@ def line_text(line: MonitorLine, label: str, family: str) -> Text:
 
 def shares_table(title: str, rows: tuple[Share, ...], limit: int, names: dict[str, str] | None = None) -> Table:
     """A top-N table: name (plus a client's CLIENT SETNAME, when known), count, share."""
-    table = Table(title=title, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 1),
+    table = Table(title=Text(title, style="bold"), title_justify="left", expand=True, box=None, padding=(0, 1),
                   show_header=False)
     table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column(justify="right", no_wrap=True)

@@ -143,6 +143,8 @@ def test_guard_trip_exits_1(server_factory, tmp_path):
     (["--duration", "soon"], "invalid float value"),
     (["-n", "x"], "database must be a number"),
     (["--nope"], "unrecognized arguments"),
+    (["--command", "GET,HGETALLCACHE:API:V1:SEARCH:*"], "unknown command: HGETALLCACHE:API:V1:SEARCH:* (give"),
+    (["--command", "get x", "--command", "[/]"], "unknown commands: GET X, [/] (give"),
 ])
 def test_bad_arguments_and_unreachable_server_exit_2_with_one_line(args, words):
     proc = tool(*args)
@@ -159,4 +161,19 @@ def test_noperm_exits_2_naming_the_rule(server):
     out, err = proc.communicate(b"pw\n", timeout=20)
     assert proc.returncode == 2, err
     assert "ACL SETUSER u +monitor" in err.decode() and "pw\n" not in err.decode()
+    admin.close()
+
+
+def test_an_unknown_command_is_refused_before_monitor_starts(server):
+    admin = redis.Redis(port=server.port, protocol=2)
+    proc = tool("-p", str(server.port), "--command", "set,hgetallcache:api:*")
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 2 and out == b""
+    assert err.decode().splitlines() == [
+        "redis-tui monitor: unknown command: HGETALLCACHE:API:* (give command names such as GET or CONFIG GET, "
+        "comma-separated; a key pattern belongs in the key glob)"]
+    assert "cmdstat_monitor" not in admin.info("commandstats")  # nothing was started
+    proc = tool("-p", str(server.port), "--command", "object|encoding,json.get", "--duration", "0.5")
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and out == b"OK\n", err  # subcommands and module commands are accepted
     admin.close()

@@ -8,7 +8,7 @@ import time
 import pytest
 import redis.asyncio as aioredis
 
-from redis_tui.core.monitor import MonitorEvent, MonitorOptions, MonitorSession
+from redis_tui.core.monitor import BACKOFF, MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.core.monitor_commands import CommandTable
 from redis_tui.core.monitor_filter import Filter, glob_regex
 from redis_tui.core.monitor_parse import escape_arg
@@ -234,7 +234,8 @@ async def test_stops_and_resumes_when_the_server_restarts(server):
     assert run.kinds()[0] == "started" and run.kinds()[-1] == "stopped"
     assert run.events[-1].reason == "user"
     lost = [e for e in run.events if e.kind == "lost"][0]
-    assert lost.retry_in and lost.problem is not None
+    assert lost.retry_in == BACKOFF[0] and lost.reason == lost.problem.id == "connection-lost"
+    assert lost.message == f"the connection to localhost:{server.port} was lost; retrying in {BACKOFF[0]:g} s"
 
 
 async def test_an_idle_server_does_not_end_monitor(server):
