@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from redis_tui.ui.dashboard import DashboardScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.troubleshoot import TroubleshootScreen
@@ -183,3 +185,45 @@ async def test_status_line_fits_80_columns():
         assert len(status) <= 80
         assert "redis://:***@cache.internal:6379/0" in status and "READ-ONLY" in status
         assert "● connected" in status
+
+
+def screen_lines(app) -> list[str]:
+    """The characters on the terminal, one string per row (what a user sees)."""
+    return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+
+
+HEADLINES = ("80.5% of 512.0M", "used 412.0M", "frag 1.13", "evicted 12,840",  # memory
+             "ratio 93.0%", "hits 1.7K/s", "calls/s", "µs/call", "77%",  # cache hit ratio
+             "total 183,544", "avg ttl", "1m34s", "expires",  # keyspace
+             "ops 2.4K/s", "net in 302.7K/s",  # throughput
+             "connected 7 / 10,000")  # clients
+
+
+@pytest.mark.parametrize("start", [(120, 40), (80, 24)], ids=["resized-from-120x40", "started-at-80x24"])
+async def test_80x24_shows_every_pane_and_three_client_rows(start):
+    app = make_app(healthy())
+    async with app.run_test(size=start) as pilot:
+        await settle(pilot)
+        if start != (80, 24):
+            await pilot.resize_terminal(80, 24)
+            await settle(pilot)
+        assert app.size == (80, 24)
+        lines = screen_lines(app)
+        assert len(lines) == 24 and all(len(line) == 80 for line in lines)
+        screen = "\n".join(lines)
+        for figure in HEADLINES:
+            assert figure in screen, figure
+        client_rows = [line for line in lines if any(c.addr in line for c in healthy().client_list)]
+        assert len(client_rows) >= 3, screen
+        assert app.screen.query_one("#clients").region.height >= 4  # header + 3 rows
+
+
+async def test_growing_back_to_120x40_gives_the_rows_back():
+    app = make_app(healthy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        screen = "\n".join(screen_lines(app))
+        assert all(c.addr in screen for c in healthy().client_list)  # all 7 clients
+        assert "incr" in screen and "expire" in screen  # 4+ command rows

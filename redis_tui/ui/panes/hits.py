@@ -10,10 +10,10 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_rate, percent
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
-from redis_tui.ui.panes.table import build_table, sync_rows
+from redis_tui.ui.panes.table import build_figures_table, sync_rows
 
 TOP_COMMANDS = 8  # the pane shows 2-6 rows; more would only churn the table
-COLUMNS = (("command", "command", 14), ("calls/s", "calls", 7), ("µs/call", "usec", 7), ("%", "share", 4))
+COLUMNS = (("command", "command", 14), ("calls/s", "calls", 8), ("µs/call", "usec", 8), ("%", "share", 5))
 
 
 class HitsPane(Pane):
@@ -24,7 +24,7 @@ class HitsPane(Pane):
     def compose(self) -> ComposeResult:
         yield Static(id="hits-text")
         yield Sparkline([], id="hits-spark", summary_function=min)
-        yield build_table(COLUMNS, id="commands", show_cursor=False)
+        yield build_figures_table(COLUMNS, id="commands")
 
     def show(self, snapshot: Snapshot | None) -> None:
         text = self.query_one("#hits-text", Static)

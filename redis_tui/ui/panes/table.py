@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Sequence
 
+from rich.text import Text
 from textual.widgets import DataTable
 
 
@@ -29,6 +30,18 @@ def build_table(columns: Sequence[tuple[str, str, int | None]], **kwargs) -> Tab
     table = Table(cursor_type="row", **kwargs)
     for label, key, width in columns:
         table.add_column(label, key=key, width=width)
+    return table
+
+
+def build_figures_table(columns: Sequence[tuple[str, str, int]], **kwargs) -> Table:
+    """A narrow `Table` of figures: no cell padding, every column after the first right-aligned.
+
+    Each width includes the gap before the column, so the table fits a half-width pane at
+    80 columns (36 cells) with its headers whole.
+    """
+    table = Table(cursor_type="row", cell_padding=0, show_cursor=False, **kwargs)
+    for index, (label, key, width) in enumerate(columns):
+        table.add_column(Text(label, justify="right" if index else "left"), key=key, width=width)
     return table
 
 
