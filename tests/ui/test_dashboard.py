@@ -11,7 +11,7 @@ from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.troubleshoot import TroubleshootScreen
 from redis_tui.ui.panes.clients import ClientsPane
 from tests.ui.helpers import make_app, settle, table_rows, text_of
-from tests.ui.sample import NOW, healthy, hostile, refused
+from tests.ui.sample import MB, NOW, healthy, hostile, refused
 
 
 async def test_panes_show_the_snapshot():
@@ -257,3 +257,57 @@ async def test_a_replica_keeps_its_role_where_master_is_left_out():
     async with replica.run_test(size=(120, 24)) as pilot:
         await settle(pilot)
         assert "│ slave │" in screen_lines(replica)[0] and "every 1s" in screen_lines(replica)[0]
+
+
+def region_lines(app, selector: str) -> list[str]:
+    """The screen rows a widget covers, cut to its columns."""
+    region = app.screen.query_one(selector).region
+    return [line[region.x:region.right] for line in screen_lines(app)[region.y:region.bottom]]
+
+
+def with_memory(used_history: list[float], **memory) -> object:
+    first = healthy()
+    return replace(first, memory=replace(first.memory, **memory),
+                   history=replace(first.history, used_memory=tuple(used_history)))
+
+
+async def test_memory_graph_starts_at_zero_without_maxmemory():
+    # 1.06M → 1.1M is a 4% step: it must not look like empty → full
+    app = make_app(with_memory([1.06 * MB] * 150 + [1.1 * MB] * 150, used=int(1.1 * MB), maxmemory=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        top, *_ = region_lines(app, "#memory-spark")
+        bars = top.strip()
+        assert len(bars) >= 30 and set(bars) <= {"▇", "█"}, top
+        assert app.screen.query_one("#memory").border_subtitle == "graph 0–1.1M"
+
+
+async def test_memory_graph_scales_to_maxmemory_and_says_so():
+    app = make_app(with_memory([1.06 * MB] * 150 + [1.1 * MB] * 150, used=int(1.1 * MB), maxmemory=2048 * MB))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        top, bottom = region_lines(app, "#memory-spark")
+        assert top.strip() == "" and set(bottom.strip()) == {"▁"}  # 0.05% of maxmemory: a floor, not a bar
+        assert app.screen.query_one("#memory").border_subtitle == "graph 0–2.0G (maxmemory)"
+        assert "graph 0–2.0G (maxmemory)" in screen_lines(app)[8]  # on the pane's bottom border
+
+
+def frag_style(app) -> str:
+    content = app.screen.query_one("#memory-text").content
+    start = content.plain.index("frag ") + len("frag ")
+    return " ".join(str(span.style) for span in content.spans if span.start <= start < span.end)
+
+
+async def test_fragmentation_is_coloured_by_the_rule_not_by_the_ratio_alone():
+    # a 1 MB server: ratio 6.70, but RSS and used differ by < 64 MB: the rule ignores it, so does the pane
+    tiny = make_app(with_memory([1.0 * MB] * 10, used=1 * MB, rss=int(6.7 * MB), fragmentation=6.70, maxmemory=0))
+    async with tiny.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "frag 6.70" in text_of(tiny, "#memory-text")
+        assert "yellow" not in frag_style(tiny) and "red" not in frag_style(tiny)
+        assert "high-fragmentation" not in {f.id for f in tiny.findings}
+    big = make_app(with_memory([1000.0 * MB] * 10, used=1000 * MB, rss=1600 * MB, fragmentation=1.6, maxmemory=0))
+    async with big.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "frag 1.60" in text_of(big, "#memory-text") and "yellow" in frag_style(big)
+        assert "high-fragmentation" in {f.id for f in big.findings}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, Static
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_rate, percent
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
+from redis_tui.ui.panes.spark import Spark
 from redis_tui.ui.panes.table import build_figures_table, sync_rows
 
 TOP_COMMANDS = 8  # the pane shows 2-6 rows; more would only churn the table
@@ -23,7 +24,7 @@ class HitsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="hits-text")
-        yield Sparkline([], id="hits-spark", summary_function=min)
+        yield Spark(id="hits-spark", summary_function=min)
         yield build_figures_table(COLUMNS, id="commands")
 
     def show(self, snapshot: Snapshot | None) -> None:
@@ -42,7 +43,7 @@ class HitsPane(Pane):
                 label_value(("hits", human_rate(rates.hits)), ("misses", human_rate(rates.misses))),
             )
         )
-        self.query_one(Sparkline).data = list(snapshot.history.hit_ratio) or [0.0]
+        self.query_one(Spark).plot(snapshot.history.hit_ratio)  # its own range: 90-99% matters
         total = sum(r.calls_per_s for r in rates.commands) or 1.0
         rows = {
             r.name: (

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from redis_tui.core.format import human_bytes, human_rate
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
+from redis_tui.ui.panes.spark import Spark
 
 
 class ThroughputPane(Pane):
@@ -18,7 +19,7 @@ class ThroughputPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="throughput-text")
-        yield Sparkline([], id="ops-spark", summary_function=max)
+        yield Spark(id="ops-spark", summary_function=max)
         yield Static(id="network-text")
 
     def show(self, snapshot: Snapshot | None) -> None:
@@ -32,7 +33,7 @@ class ThroughputPane(Pane):
         history = snapshot.history.ops
         peak = max(history) if history else None
         set_text(text, label_value(("ops", human_rate(rates.ops)), ("peak", human_rate(peak))))
-        self.query_one(Sparkline).data = list(history) or [0.0]
+        self.query_one(Spark).plot(history, 0.0)  # from zero: 1 → 2 ops/s is no burst
         set_text(network, 
             lines(
                 label_value(
