@@ -63,7 +63,8 @@ def healthy(taken_at: float = NOW) -> Snapshot:
         keyspace=(DbKeys(0, 182_340, 170_112, 94_000), DbKeys(2, 1_204, 0, 0)),
         commands=tuple(CommandStat(r.name, 10_000, 20_000) for r in commands),
         rates=Rates(interval_s=1.0, ops=2401.0, hits=1702.0, misses=128.0, evicted=3.0, expired=41.0,
-                    net_in=310_000.0, net_out=2_450_000.0, keys=4.0, rejected=0.0, commands=commands),
+                    net_in=310_000.0, net_out=2_450_000.0, keys=4.0, rejected=0.0, errors=0.0,
+                    commands=commands),
         totals=Totals(hits=5_120_000, misses=402_000),
         history=History(
             ops=wave(300, 2300, 300),

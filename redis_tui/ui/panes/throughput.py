@@ -1,4 +1,4 @@
-"""Throughput pane: commands per second (sparkline) and network in/out."""
+"""Throughput pane: commands and error replies per second, a sparkline of commands, network in/out."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from redis_tui.ui.panes.spark import Spark
 
 
 class ThroughputPane(Pane):
-    """Ops/s now and recently, network traffic."""
+    """Ops/s now and recently, errors/s (red when any: OOM, WRONGTYPE, NOPERM…), network traffic."""
 
     TITLE = "Throughput"
 
@@ -32,7 +32,8 @@ class ThroughputPane(Pane):
         rates = snapshot.rates
         history = snapshot.history.ops
         peak = max(history) if history else None
-        set_text(text, label_value(("ops", human_rate(rates.ops)), ("peak", human_rate(peak))))
+        errors = Text(human_rate(rates.errors), style="bold red" if rates.errors else "bold")
+        set_text(text, label_value(("ops", human_rate(rates.ops)), ("errors", errors), ("peak", human_rate(peak))))
         self.query_one(Spark).plot(history, 0.0)  # from zero: 1 → 2 ops/s is no burst
         set_text(network, 
             lines(
