@@ -124,5 +124,7 @@ class StatusBar(Widget):
 
 
 def uptime(seconds: int) -> str:
-    """Uptime to the minute (``5m``, ``3h02m``): a status line that ticks every second repaints every second."""
-    return human_duration(seconds if seconds < 60 else seconds - seconds % 60).removesuffix("00s")
+    """Uptime to the minute (``<1m``, ``5m``, ``3h02m``): a status line that ticks every second repaints every second."""
+    if seconds < 60:
+        return "<1m"
+    return human_duration(seconds - seconds % 60).removesuffix("00s")

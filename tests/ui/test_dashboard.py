@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from textual.widget import Widget
 
 from redis_tui.ui.dashboard import DashboardScreen
 from redis_tui.ui.help import HelpScreen
@@ -311,3 +312,73 @@ async def test_fragmentation_is_coloured_by_the_rule_not_by_the_ratio_alone():
         await settle(pilot)
         assert "frag 1.60" in text_of(big, "#memory-text") and "yellow" in frag_style(big)
         assert "high-fragmentation" in {f.id for f in big.findings}
+
+
+def steady(taken_at: float = NOW):
+    """A server whose figures hold still: every history value the same, as on a quiet server."""
+    first = healthy(taken_at)
+    flat = replace(first.history, ops=(2401.0,) * 300, used_memory=(412.0 * MB,) * 300, hit_ratio=(93.0,) * 300)
+    return replace(first, history=flat)
+
+
+def count_refreshes(monkeypatch) -> list[tuple[Widget, tuple]]:
+    """Record every Widget.refresh call from now on: (widget, regions)."""
+    calls: list[tuple[Widget, tuple]] = []
+    original = Widget.refresh
+
+    def refresh(self, *regions, **kwargs):
+        calls.append((self, regions))
+        return original(self, *regions, **kwargs)
+
+    monkeypatch.setattr(Widget, "refresh", refresh)
+    return calls
+
+
+async def test_a_poll_that_changes_nothing_repaints_nothing(monkeypatch):
+    app = make_app(steady())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        calls = count_refreshes(monkeypatch)
+        app.source.push(steady(NOW + 1))  # the next poll: same figures, a later time
+        await settle(pilot)
+        assert app.snapshot.taken_at == NOW + 1
+        repainted = sorted({f"{type(w).__name__}#{w.id}" for w, _ in calls if w.screen is app.screen})
+        assert repainted == []
+
+
+async def test_one_changed_figure_repaints_its_row_not_the_table(monkeypatch):
+    first = steady()
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        calls = count_refreshes(monkeypatch)
+        rates = replace(first.rates, commands=(replace(first.rates.commands[0], usec_per_call=2.5),
+                                               *first.rates.commands[1:]))
+        app.source.push(replace(first, taken_at=NOW + 1, rates=rates))
+        await settle(pilot)
+        assert table_rows(app, "#commands")[0][:3] == ["get", "1.8K", "2.5"]
+        table = app.screen.query_one("#commands")
+        regions = [r for w, rs in calls if w is table for r in rs]
+        assert regions and all(r.height == 1 for r in regions), calls
+        assert not [w for w, rs in calls if w is table and not rs]  # never the whole table
+
+
+async def test_a_new_sample_that_moves_no_bar_does_not_repaint_the_graph(monkeypatch):
+    first = healthy()
+    ops = first.history.ops  # 300 samples of a wave
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        spark = app.screen.query_one("#ops-spark")
+        samples = ops[1:] + (2000.0,)
+        app.source.push(replace(first, taken_at=NOW + 1, history=replace(first.history, ops=samples)))
+        await settle(pilot)
+        calls = count_refreshes(monkeypatch)
+        before = region_lines(app, "#ops-spark")
+        # the next poll: 1900 ops/s lands in the same column as 2000 (a column is the max of its samples)
+        samples = samples[1:] + (1900.0,)
+        app.source.push(replace(first, taken_at=NOW + 2, history=replace(first.history, ops=samples)))
+        await settle(pilot)
+        assert spark.values == samples
+        assert not [w for w, _ in calls if w is spark]
+        assert region_lines(app, "#ops-spark") == before
