@@ -13,7 +13,7 @@ from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
 from redis_tui.ui.panes.spark import Spark
 from redis_tui.ui.panes.table import build_figures_table, sync_rows
 
-TOP_COMMANDS = 8  # the pane shows 2-6 rows; more would only churn the table
+TOP_COMMANDS = 8  # rows of the commands table, the busiest first; the pane shows 2-6 of them
 COLUMNS = (("command", "command", 14), ("calls/s", "calls", 8), ("µs/call", "usec", 8), ("%", "share", 5))
 
 
@@ -45,13 +45,17 @@ class HitsPane(Pane):
         )
         self.query_one(Spark).plot(snapshot.history.hit_ratio)  # its own range: 90-99% matters
         total = sum(r.calls_per_s for r in rates.commands) or 1.0
-        rows = {
-            r.name: (
+        # a fixed set of rows, by rank: commands that come and go (CLIENT LIST every 5 s) change
+        # cells in place instead of adding and removing rows, each of which re-lays out the screen
+        busiest = [
+            (
                 Text(safe_text(r.name, 14), no_wrap=True, overflow="ellipsis"),
                 Text(human_rate(r.calls_per_s, ""), justify="right"),
                 Text("—" if r.usec_per_call is None else f"{r.usec_per_call:.1f}", justify="right"),
                 Text(percent(r.calls_per_s / total, 0), justify="right"),
             )
             for r in rates.commands[:TOP_COMMANDS]
-        }
+        ]
+        blank = tuple(Text() for _ in COLUMNS)
+        rows = {str(rank): busiest[rank] if rank < len(busiest) else blank for rank in range(TOP_COMMANDS)}
         sync_rows(self.query_one(DataTable), rows, order=list(rows))
