@@ -12,6 +12,7 @@ from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.troubleshoot import TroubleshootScreen
 from redis_tui.ui.panes.clients import ClientsPane
 from tests.ui.helpers import make_app, settle, table_rows, text_of
+from redis_tui.core.models import CommandRate
 from tests.ui.sample import MB, NOW, healthy, hostile, refused
 
 
@@ -321,13 +322,15 @@ def steady(taken_at: float = NOW):
     return replace(first, history=flat)
 
 
-def count_refreshes(monkeypatch) -> list[tuple[Widget, tuple]]:
-    """Record every Widget.refresh call from now on: (widget, regions)."""
+def count_refreshes(monkeypatch, layouts: list[Widget] | None = None) -> list[tuple[Widget, tuple]]:
+    """Record every Widget.refresh call from now on: (widget, regions); `layouts` gets those asking for a relayout."""
     calls: list[tuple[Widget, tuple]] = []
     original = Widget.refresh
 
     def refresh(self, *regions, **kwargs):
         calls.append((self, regions))
+        if kwargs.get("layout") and layouts is not None:
+            layouts.append(self)
         return original(self, *regions, **kwargs)
 
     monkeypatch.setattr(Widget, "refresh", refresh)
@@ -382,3 +385,21 @@ async def test_a_new_sample_that_moves_no_bar_does_not_repaint_the_graph(monkeyp
         assert spark.values == samples
         assert not [w for w, _ in calls if w is spark]
         assert region_lines(app, "#ops-spark") == before
+
+
+async def test_a_command_that_comes_and_goes_does_not_relayout_the_screen(monkeypatch):
+    first = steady()
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        layouts: list[Widget] = []
+        count_refreshes(monkeypatch, layouts)
+        extra = replace(first.rates, commands=(*first.rates.commands, CommandRate("client|list", 0.2, 11.0)))
+        app.source.push(replace(first, taken_at=NOW + 1, rates=extra))  # CLIENT LIST ran in this interval
+        await settle(pilot)
+        assert "client|list" in [row[0] for row in table_rows(app, "#commands")]
+        app.source.push(replace(first, taken_at=NOW + 2))  # and not in the next
+        await settle(pilot)
+        assert "client|list" not in [row[0] for row in table_rows(app, "#commands")]
+        assert [row[0] for row in table_rows(app, "#commands")][:6] == [c.name for c in first.rates.commands]
+        assert layouts == []
