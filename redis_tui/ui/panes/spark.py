@@ -9,7 +9,6 @@ the next, and a poll that leaves every bar where it was repaints nothing.
 
 from __future__ import annotations
 
-import math
 from typing import Callable, Sequence
 
 from rich.style import Style
@@ -48,7 +47,7 @@ class Spark(Sparkline):
         values = self.values
         if width <= 0 or not values:
             return ()
-        per_column = max(1, math.ceil(self.span / width))
+        per_column = max(1, self.span // width)  # the width full once `span` samples are in
         buckets: list[list[float]] = [[] for _ in range(width)]
         last_bucket = self._newest // per_column
         for offset, value in enumerate(values):
