@@ -54,10 +54,15 @@ def spawn_in_pty(argv: list[str], columns: int = 120, rows: int = 40) -> tuple[i
     return pid, fd
 
 
-def drain(fd: int, seconds: float, needle: bytes | None = None) -> tuple[bytes, float | None]:
-    """Read the terminal for `seconds` (keeps the app from blocking); when `needle` appears, its time."""
+def drain(fd: int, seconds: float, needle: bytes | None = None) -> tuple[bytes, float | None, int]:
+    """Read the terminal for `seconds` (keeps the app from blocking).
+
+    Returns what was seen (only while looking for `needle`), when `needle` appeared, and
+    how many bytes the program wrote to its terminal.
+    """
     seen = b""
     found = None
+    written = 0
     start = time.monotonic()
     while time.monotonic() - start < seconds:
         ready, _, _ = select.select([fd], [], [], 0.05)
@@ -67,12 +72,13 @@ def drain(fd: int, seconds: float, needle: bytes | None = None) -> tuple[bytes, 
             chunk = os.read(fd, 65536)
         except OSError:
             break
+        written += len(chunk)
         if needle is not None and found is None:
             seen = (seen + chunk)[-200_000:]
             if needle in seen:
                 found = time.monotonic()
-                return seen, found
-    return seen, found
+                return seen, found, written
+    return seen, found, written
 
 
 def cpu_seconds(pid: int) -> float:
@@ -108,7 +114,7 @@ def first_frame(server: EmbeddedServer, label: bytes, runs: int) -> tuple[list[f
     for _ in range(runs):
         start = time.monotonic()
         pid, fd = spawn_in_pty([sys.executable, "-m", "redis_tui", server.url])
-        _, found = drain(fd, 15.0, needle=label)
+        _, found, _ = drain(fd, 15.0, needle=label)
         app_times.append((found or float("nan")) - start)
         stop(pid)
         os.close(fd)
@@ -150,9 +156,10 @@ def main() -> None:
         app_cpu0, cli_cpu0 = cpu_seconds(app_pid), cpu_seconds(cli_pid)
         app_cmd0, cli_cmd0 = commands_total(app_r), commands_total(cli_r)
         deadline = start + args.seconds
+        app_bytes = 0
         while time.monotonic() < deadline:
-            for fd in (app_fd, cli_fd):
-                drain(fd, 0.05)
+            app_bytes += drain(app_fd, 0.05)[2]
+            drain(cli_fd, 0.05)
         elapsed = time.monotonic() - start
         app_cpu = (cpu_seconds(app_pid) - app_cpu0) / elapsed * 100
         cli_cpu = (cpu_seconds(cli_pid) - cli_cpu0) / elapsed * 100
@@ -170,6 +177,8 @@ def main() -> None:
         print(f"{'redis-cli --stat':16}{cli_cpu:16.2f}{cli_rss:10.1f}{'':>10}{cli_cmds:12.2f}")
         print(f"{'ratio':16}{app_cpu / cli_cpu if cli_cpu else float('inf'):16.1f}{app_rss / cli_rss:10.1f}"
               f"{'':>10}{app_cmds / cli_cmds if cli_cmds else float('inf'):12.2f}")
+        # what the app repaints, independent of how loaded the machine is
+        print(f"redis-tui terminal output: {app_bytes / elapsed:.0f} bytes/s")
         print(f"targets: CPU < 3% -> {'MET' if app_cpu < 3 else 'MISSED'}; "
               f"commands/s <= 2 -> {'MET' if app_cmds <= 2 else 'MISSED'}")
 

@@ -134,6 +134,7 @@ class Rates:
     net_out: float | None = None
     keys: float | None = None
     rejected: float | None = None
+    errors: float | None = None  # error replies (OOM, WRONGTYPE, NOPERM…) per second
     commands: tuple[CommandRate, ...] = ()
 
     @property

@@ -10,7 +10,7 @@ from collections import deque
 from typing import Mapping
 
 from redis_tui.core.models import CommandRate, CommandStat, History, Rates, Totals
-from redis_tui.core.parse import to_int
+from redis_tui.core.parse import parse_fields, to_int
 
 Info = Mapping[str, Mapping[str, str]]
 
@@ -34,6 +34,18 @@ def counter(info: Info, section: str, name: str) -> int | None:
         return None
     number = to_int(value, -1)
     return number if number >= 0 else None
+
+
+def error_replies(info: Info) -> int | None:
+    """Error replies since the server started: ``total_error_replies`` (Redis 6.2+, Valkey), else
+    the sum of the ``errorstat_*`` counts, else None (an older server reports neither)."""
+    total = counter(info, "stats", "total_error_replies")
+    if total is not None:
+        return total
+    stats = info.get("errorstats")
+    if stats is None:
+        return None
+    return sum(to_int(parse_fields(value).get("count")) for value in stats.values())
 
 
 def per_second(now: int | None, before: int | None, seconds: float) -> float | None:
@@ -70,6 +82,7 @@ def compute_rates(
         name: per_second(counter(now, section, field), counter(before, section, field), seconds)
         for name, (section, field) in COUNTERS.items()
     }
+    values["errors"] = per_second(error_replies(now), error_replies(before), seconds)
     keys = None
     if keys_now is not None and keys_before is not None:
         keys = (keys_now - keys_before) / seconds

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding
 from redis_tui.core.format import human_bytes, percent
+from redis_tui.core.models import Memory
 from redis_tui.core.situation import MB, Situation
+from redis_tui.core.thresholds import Thresholds
 
 POLICY_MEANING = {
     "noeviction": "when full, writes fail with OOM",
@@ -120,18 +122,31 @@ def no_maxmemory(s: Situation) -> Finding | None:
     return s.finding("no-maxmemory", severity, evidence, detail, values)
 
 
+def fragmentation_case(memory: Memory, limits: Thresholds) -> str | None:
+    """``fragmented`` (RSS far above used), ``swapping`` (RSS below used), or None (fine, or too small to matter).
+
+    A ratio is ignored while RSS and used memory differ by less than ``fragmentation_min_mb``
+    (a 1 MB server's ratio of 6 is allocator overhead, not a problem). The Memory pane colours
+    the ratio by this same test.
+    """
+    ratio = memory.fragmentation
+    if ratio is None or abs(memory.rss - memory.used) < limits.fragmentation_min_mb * MB:
+        return None
+    if ratio >= limits.fragmentation_ratio:
+        return "fragmented"
+    if ratio < limits.fragmentation_swap_ratio:
+        return "swapping"
+    return None
+
+
 def high_fragmentation(s: Situation) -> Finding | None:
     """RSS far above used memory (fragmented), or below it (swapping)."""
     m = s.now.memory
     ratio = m.fragmentation
-    if ratio is None or abs(m.rss - m.used) < s.limits.fragmentation_min_mb * MB:
+    case = fragmentation_case(m, s.limits)
+    if case is None or ratio is None:
         return None
-    if ratio >= s.limits.fragmentation_ratio:
-        case, words = "fragmented", "memory is fragmented"
-    elif ratio < s.limits.fragmentation_swap_ratio:
-        case, words = "swapping", "RSS below used memory: swapping"
-    else:
-        return None
+    words = "memory is fragmented" if case == "fragmented" else "RSS below used memory: swapping"
     evidence = {"mem_fragmentation_ratio": ratio, "used_memory_rss": m.rss, "used_memory": m.used}
     detail = (f"mem_fragmentation_ratio {ratio:.2f}: {words} "
               f"(used_memory_rss {human_bytes(m.rss)}, used_memory {human_bytes(m.used)})")

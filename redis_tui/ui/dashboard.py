@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.screen import Screen
@@ -14,6 +15,8 @@ from redis_tui.ui.panes.keyspace import KeyspacePane
 from redis_tui.ui.panes.memory import MemoryPane
 from redis_tui.ui.panes.throughput import ThroughputPane
 from redis_tui.ui.status import StatusBar
+
+TALL = 34  # from this many rows the panes get taller sparklines and tables (see app.tcss)
 
 
 class DashboardScreen(Screen):
@@ -32,3 +35,14 @@ class DashboardScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "outage", lambda outage: self.set_class(outage is not None, "-stale"), init=True)
+        self._fit(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # the event's size: App.size may still hold the old one while this handler runs
+        self._fit(event.size.height)
+
+    def on_screen_resume(self) -> None:
+        self._fit(self.app.size.height)  # resized while another screen was on top
+
+    def _fit(self, height: int) -> None:
+        self.set_class(height >= TALL, "-tall")

@@ -19,11 +19,12 @@ class StatusBar(Widget):
     def on_mount(self) -> None:
         self._shown: Text | None = None
         for name in ("snapshot", "outage", "paused", "interval", "findings", "monitor_since"):
-            self.watch(self.app, name, lambda _value: self.refresh(), init=False)
+            self.watch(self.app, name, lambda _value: self._tick(), init=False)
         self.set_interval(1.0, self._tick)  # the age of the data ticks
 
     def _tick(self) -> None:
-        if self._line() != self._shown:  # repaint only when the text changed
+        """Repaint only when the text changed (a new snapshot often leaves the line as it was)."""
+        if self._line() != self._shown:
             self.refresh()
 
     def render(self) -> Text:
@@ -34,16 +35,20 @@ class StatusBar(Widget):
         app = self.app
         snapshot = app.snapshot
         now = app.clock()
-        # (priority: lower survives longer, text)
-        parts: list[tuple[int, Text]] = [(0, Text(app.target_label, style="bold"))]
+        # (priority: lower survives longer, text, glued to the part before it)
+        parts: list[tuple[int, Text, bool]] = [(0, Text(app.target_label, style="bold"), False)]
         if snapshot is not None:
             server = snapshot.server
-            parts.append((1, Text(server.label, style="bold cyan")))
-            parts.append((4, Text(server.role)))
-            parts.append((5, Text(f"up {human_duration(server.uptime_s)}")))
-            parts.append((2, Text(f"{human_rate(snapshot.rates.ops, '')} ops/s")))
-        parts.append((0, self._state(now)))
-        parts.append((6, Text(f"every {app.interval:g}s", style="dim")))
+            parts.append((2, Text(server.label, style="bold cyan"), False))
+            # "master" is what a standalone server says: the first to go; a replica keeps its role
+            parts.append((6 if server.role == "master" else 3, Text(server.role), False))
+            parts.append((5, Text(f"up {uptime(server.uptime_s)}"), False))
+            parts.append((3, Text(f"{human_rate(snapshot.rates.ops, '')} ops/s"), False))
+        state, age, stale = self._state(now)
+        parts.append((0, state, False))
+        if age:
+            parts.append((0 if stale else 4, age, True))  # fresh data's age says little; stale data's must stay
+        parts.append((1, Text(f"every {app.interval:g}s", style="dim"), False))  # + and - change it: keep it
         badge = self._monitor_badge(now)
         badge.append_text(self._findings_badge())
         badge.append_text(Text(" WRITE ", style="bold white on red") if app.write
@@ -69,41 +74,57 @@ class StatusBar(Widget):
             badge.append(" ✔ ", style="bold green")
         return badge.append(" ")
 
-    def _state(self, now: float) -> Text:
+    def _state(self, now: float) -> tuple[Text, Text, bool]:
+        """(connection state, `` 3s ago`` for the data shown, whether that data is stale)."""
         app = self.app
-        age = Text()
+        age, stale = Text(), False
         if app.snapshot is not None:
             seconds = max(0.0, now - app.snapshot.taken_at)
             stale = seconds > max(3 * app.interval, 5)
             age = Text(f" {human_duration(seconds)} ago", style="bold yellow" if stale else "dim")
         if app.paused:
-            return Text("❚❚ paused", style="bold yellow").append_text(age)
+            return Text("❚❚ paused", style="bold yellow"), age, True
         if app.outage is not None:
             wait = max(0, round(app.outage.retry_at - now))
             state = Text(f"● {app.outage.problem.id}, retrying in {wait}s", style="bold red")
             if app.snapshot is not None:
                 state.append(f" · data{age.plain}", style="yellow")
-            return state
+            return state, Text(), True
         if app.snapshot is None:
-            return Text("● connecting…", style="bold yellow")
-        return Text("● connected", style="bold green").append_text(age)
+            return Text("● connecting…", style="bold yellow"), Text(), False
+        return Text("● connected", style="bold green"), age, stale
 
-    def _fit(self, parts: list[tuple[int, Text]], badge: Text) -> Text:
+    def _fit(self, parts: list[tuple[int, Text, bool]], badge: Text) -> Text:
+        """The most important parts that fit beside `badge`, in their order (priority 0 always)."""
         width = self.size.width or 80
-        keep = list(parts)
         sep = " │ "
-        while len(keep) > 1 and sum(len(t) for _, t in keep) + len(sep) * (len(keep) - 1) + len(badge) + 2 > width:
-            worst = max(range(len(keep)), key=lambda i: (keep[i][0], i))
-            if keep[worst][0] == 0:
-                break
-            keep.pop(worst)
+
+        def length(chosen: set[int]) -> int:
+            texts = sum(len(parts[i][1]) + (0 if parts[i][2] else len(sep)) for i in chosen)
+            return 1 - len(sep) + texts + len(badge)
+
+        chosen: set[int] = set()
+        for index in sorted(range(len(parts)), key=lambda i: (parts[i][0], i)):
+            if parts[index][0] == 0 or length(chosen | {index}) <= width:
+                chosen.add(index)
+        keep = [part for index, part in enumerate(parts) if index in chosen]
         line = Text(" ", no_wrap=True, overflow="ellipsis")
-        line.append_text(Text(sep, style="dim").join(text for _, text in keep))
+        for index, (_, text, glued) in enumerate(keep):
+            if index and not glued:
+                line.append(sep, style="dim")
+            line.append_text(text)
         room = width - len(line) - len(badge)
-        if room > 0:
+        if room >= 0:
             line.append(" " * room)
         else:
             line.truncate(max(0, width - len(badge) - 1), overflow="ellipsis")
             line.append(" ")
         line.append_text(badge)
         return line
+
+
+def uptime(seconds: int) -> str:
+    """Uptime to the minute (``<1m``, ``5m``, ``3h02m``): a status line that ticks every second repaints every second."""
+    if seconds < 60:
+        return "<1m"
+    return human_duration(seconds - seconds % 60).removesuffix("00s")

@@ -66,3 +66,44 @@ async def test_live_memory_pressure_shows_within_a_poll(server_factory):
         body = text_of(app, "#findings-body")
         assert "memory-pressure" in body and "policy noeviction" in body
         assert "✖" in text_of(app, "StatusBar")
+
+
+async def test_live_throughput_shows_writes_rejected_with_oom(server_factory):
+    server = server_factory({"maxmemory": "2mb", "maxmemory-policy": "noeviction"})
+    r = redis.Redis(port=server.port)
+    try:
+        for i in range(10_000):
+            r.set(f"fill:{i}", "x" * 1000)
+    except redis.exceptions.OutOfMemoryError:
+        pass
+    app = make_app(resolve({"url": server.url, "interval": 0.25}, {}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.snapshot is not None)
+        rejected = 0
+
+        def shows_errors() -> bool:
+            nonlocal rejected
+            for _ in range(20):  # keep failing writes coming while the app polls
+                try:
+                    r.set("one-more", "x" * 1000)
+                except redis.exceptions.OutOfMemoryError:
+                    rejected += 1
+            return errors_shown(text_of(app, "#throughput-text")) > 0
+
+        await wait_until(pilot, shows_errors)
+        assert rejected > 0
+        span = app.screen.query_one("#throughput-text").content
+        start = span.plain.index("errors ") + len("errors ")
+        assert any("red" in str(s.style) for s in span.spans if s.start <= start < s.end)
+
+
+def errors_shown(text: str) -> float:
+    """The errors/s figure of the Throughput pane's first line (0 when absent or unknown)."""
+    if "errors " not in text:
+        return 0.0
+    figure = text.split("errors ", 1)[1].split("/s", 1)[0]
+    scale = {"K": 1e3, "M": 1e6}.get(figure[-1:], 1)
+    try:
+        return float(figure.rstrip("KM")) * scale
+    except ValueError:  # "—": not known yet
+        return 0.0

@@ -88,8 +88,11 @@ class ClientsPane(Pane):
         denied = next((n for n in snapshot.notes if n.source == "client-list"), None)
         if denied:
             parts.insert(0, "CLIENT LIST not permitted")
-        # no ticking "list Ns old" here: a border that changes every second repaints the whole pane
-        self.border_subtitle = " · ".join(parts)
+        # no ticking "list Ns old" here: a border that changes every second repaints the whole pane,
+        # and so does setting it to the same text (Textual repaints on every assignment)
+        subtitle = " · ".join(parts)
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle
 
     def _sort_key(self):
         value = COLUMNS[KEYS.index(self.sort_column)][2]

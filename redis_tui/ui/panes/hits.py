@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, Static
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_rate, percent
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
-from redis_tui.ui.panes.table import build_table, sync_rows
+from redis_tui.ui.panes.spark import Spark
+from redis_tui.ui.panes.table import build_figures_table, sync_rows
 
-TOP_COMMANDS = 8  # the pane shows 2-6 rows; more would only churn the table
-COLUMNS = (("command", "command", 14), ("calls/s", "calls", 7), ("µs/call", "usec", 7), ("%", "share", 4))
+TOP_COMMANDS = 8  # rows of the commands table, the busiest first; the pane shows 2-6 of them
+COLUMNS = (("command", "command", 14), ("calls/s", "calls", 8), ("µs/call", "usec", 8), ("%", "share", 5))
 
 
 class HitsPane(Pane):
@@ -23,8 +24,8 @@ class HitsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="hits-text")
-        yield Sparkline([], id="hits-spark", summary_function=min)
-        yield build_table(COLUMNS, id="commands", show_cursor=False)
+        yield Spark(id="hits-spark", summary_function=min)
+        yield build_figures_table(COLUMNS, id="commands")
 
     def show(self, snapshot: Snapshot | None) -> None:
         text = self.query_one("#hits-text", Static)
@@ -42,15 +43,19 @@ class HitsPane(Pane):
                 label_value(("hits", human_rate(rates.hits)), ("misses", human_rate(rates.misses))),
             )
         )
-        self.query_one(Sparkline).data = list(snapshot.history.hit_ratio) or [0.0]
+        self.query_one(Spark).plot(snapshot.history.hit_ratio)  # its own range: 90-99% matters
         total = sum(r.calls_per_s for r in rates.commands) or 1.0
-        rows = {
-            r.name: (
+        # a fixed set of rows, by rank: commands that come and go (CLIENT LIST every 5 s) change
+        # cells in place instead of adding and removing rows, each of which re-lays out the screen
+        busiest = [
+            (
                 Text(safe_text(r.name, 14), no_wrap=True, overflow="ellipsis"),
                 Text(human_rate(r.calls_per_s, ""), justify="right"),
                 Text("—" if r.usec_per_call is None else f"{r.usec_per_call:.1f}", justify="right"),
                 Text(percent(r.calls_per_s / total, 0), justify="right"),
             )
             for r in rates.commands[:TOP_COMMANDS]
-        }
+        ]
+        blank = tuple(Text() for _ in COLUMNS)
+        rows = {str(rank): busiest[rank] if rank < len(busiest) else blank for rank in range(TOP_COMMANDS)}
         sync_rows(self.query_one(DataTable), rows, order=list(rows))

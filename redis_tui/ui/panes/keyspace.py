@@ -9,9 +9,9 @@ from textual.widgets import DataTable, Static
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, set_text
-from redis_tui.ui.panes.table import build_table, sync_rows
+from redis_tui.ui.panes.table import build_figures_table, sync_rows
 
-COLUMNS = (("db", "db", 4), ("keys", "keys", 11), ("expires", "expires", 11), ("avg ttl", "ttl", 7))
+COLUMNS = (("db", "db", 4), ("keys", "keys", 11), ("expires", "expires", 11), ("avg ttl", "ttl", 8))
 
 
 class KeyspacePane(Pane):
@@ -21,7 +21,7 @@ class KeyspacePane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="keyspace-text")
-        yield build_table(COLUMNS, id="keyspace", show_cursor=False)
+        yield build_figures_table(COLUMNS, id="keyspace")
 
     def show(self, snapshot: Snapshot | None) -> None:
         text = self.query_one("#keyspace-text", Static)

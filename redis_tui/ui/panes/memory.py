@@ -4,28 +4,30 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from redis_tui.core.format import DASH, human_bytes, human_rate, percent, thousands
 from redis_tui.core.models import Snapshot
+from redis_tui.core.rules_memory import fragmentation_case
 from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
 from redis_tui.ui.panes.meter import Meter
+from redis_tui.ui.panes.spark import Spark
 
 
 class MemoryPane(Pane):
-    """INFO memory at a glance, with a sparkline of used memory."""
+    """INFO memory at a glance, with a sparkline of used memory from 0 to maxmemory (or to its peak)."""
 
     TITLE = "Memory"
 
     def compose(self) -> ComposeResult:
         yield Meter(id="memory-meter")
         yield Static(id="memory-text")
-        yield Sparkline([], id="memory-spark", summary_function=max)
+        yield Spark(id="memory-spark", summary_function=max)
 
     def show(self, snapshot: Snapshot | None) -> None:
         meter = self.query_one(Meter)
         text = self.query_one("#memory-text", Static)
-        spark = self.query_one(Sparkline)
+        spark = self.query_one(Spark)
         if snapshot is None:
             meter.ratio, meter.label = None, "waiting for data"
             set_text(text, Text("—", style="dim"))
@@ -38,7 +40,7 @@ class MemoryPane(Pane):
             meter.ratio, meter.label = ratio, f"{percent(ratio)} of {human_bytes(mem.maxmemory)}"
         frag = mem.fragmentation
         frag_text = Text(DASH if frag is None else f"{frag:.2f}", style="bold")
-        if frag is not None and (frag > 1.5 or frag < 1.0):
+        if fragmentation_case(mem, self.app.diagnoser.limits):  # the high-fragmentation rule's own test
             frag_text.stylize("yellow")
         evicted = label_value(
             ("evicted", thousands(mem.evicted_keys)),
@@ -53,4 +55,9 @@ class MemoryPane(Pane):
                 evicted,
             )
         )
-        spark.data = list(snapshot.history.used_memory) or [0.0]
+        history = snapshot.history.used_memory
+        top = max(max(history, default=0.0), mem.maxmemory) or 1.0
+        spark.plot(history, 0.0, top)
+        subtitle = f"graph 0–{human_bytes(top)}{' (maxmemory)' if top == mem.maxmemory else ''}"
+        if self.border_subtitle != subtitle:  # setting it repaints the whole pane, even unchanged
+            self.border_subtitle = subtitle

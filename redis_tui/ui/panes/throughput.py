@@ -1,24 +1,25 @@
-"""Throughput pane: commands per second (sparkline) and network in/out."""
+"""Throughput pane: commands and error replies per second, a sparkline of commands, network in/out."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from redis_tui.core.format import human_bytes, human_rate
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
+from redis_tui.ui.panes.spark import Spark
 
 
 class ThroughputPane(Pane):
-    """Ops/s now and recently, network traffic."""
+    """Ops/s now and recently, errors/s (red when any: OOM, WRONGTYPE, NOPERM…), network traffic."""
 
     TITLE = "Throughput"
 
     def compose(self) -> ComposeResult:
         yield Static(id="throughput-text")
-        yield Sparkline([], id="ops-spark", summary_function=max)
+        yield Spark(id="ops-spark", summary_function=max)
         yield Static(id="network-text")
 
     def show(self, snapshot: Snapshot | None) -> None:
@@ -31,8 +32,9 @@ class ThroughputPane(Pane):
         rates = snapshot.rates
         history = snapshot.history.ops
         peak = max(history) if history else None
-        set_text(text, label_value(("ops", human_rate(rates.ops)), ("peak", human_rate(peak))))
-        self.query_one(Sparkline).data = list(history) or [0.0]
+        errors = Text(human_rate(rates.errors), style="bold red" if rates.errors else "bold")
+        set_text(text, label_value(("ops", human_rate(rates.ops)), ("errors", errors), ("peak", human_rate(peak))))
+        self.query_one(Spark).plot(history, 0.0)  # from zero: 1 → 2 ops/s is no burst
         set_text(network, 
             lines(
                 label_value(
