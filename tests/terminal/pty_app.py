@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import select
 import signal
 import struct
@@ -25,6 +26,8 @@ from textual.keys import _character_to_key
 
 ALT_SCREEN_ON = b"\x1b[?1049h"
 ALT_SCREEN_OFF = b"\x1b[?1049l"
+OSC = re.compile(rb"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")  # operating system commands (title, clipboard)
+EXIT_S = 15.0  # how long an exiting app may take to print its last words
 
 
 def _key_bytes() -> dict[str, bytes]:
@@ -94,7 +97,7 @@ class PtyApp:
         self.stream.feed(data)
         return True
 
-    def settle(self, quiet: float = 0.15, timeout: float = 2.0, first: float = 0.2) -> bool:
+    def settle(self, quiet: float = 0.15, timeout: float = 2.0, first: float = 0.15) -> bool:
         """Let the frames paint: read until the app has been idle (no output, no CPU used, no
         thread waiting to run) for `quiet` s, and at least `first` s after the call (True),
         or until `timeout` s passed (False).
@@ -153,23 +156,44 @@ class PtyApp:
         return bytes(self.raw[-size:]).decode("utf-8", "replace").encode("unicode_escape").decode()
 
     # --- writing -------------------------------------------------------------------------
-    def press(self, *keys: str, quiet: float = 0.15, timeout: float = 2.0) -> bool:
+    def press(self, *keys: str, quiet: float = 0.15, timeout: float = 2.0, busy: float = 0.0) -> bool:
         """Press each key (a Textual key name) and let the frames it causes paint; False if the
-        app was still busy after `timeout` s."""
+        app was still busy after `timeout` s (and `busy` s more, if given)."""
         settled = True
         for key in keys:
-            self.write(key_bytes(key))
-            settled = self.settle(quiet, timeout)
+            settled = self._send(key_bytes(key), quiet, timeout, busy)
         return settled
 
-    def type(self, text: str, quiet: float = 0.15, timeout: float = 2.0) -> bool:
+    def type(self, text: str, quiet: float = 0.15, timeout: float = 2.0, busy: float = 0.0) -> bool:
         """Type literal text (and let it paint)."""
-        self.write(text.encode())
-        return self.settle(quiet, timeout)
+        return self._send(text.encode(), quiet, timeout, busy)
+
+    def _send(self, data: bytes, quiet: float, timeout: float, busy: float) -> bool:
+        before = len(self.raw)
+        self.write(data)
+        settled = self.settle(quiet, timeout)
+        if not settled and busy:
+            settled = self.settle(quiet, busy)
+        if self.exiting(before):
+            # a crash is slow (the traceback is rendered, connections closed, then printed)
+            # and pauses on the way: wait for its last words, so they are seen after this key
+            self.wait_exit(EXIT_S)
+        return settled
+
+    def exiting(self, since: int) -> bool:
+        """True if what was written from offset `since` on says the app is going: Textual rings
+        the bell on an unhandled exception (a BEL outside any OSC sequence), and leaves the
+        alternate screen when it stops."""
+        data = bytes(self.raw[max(0, since - len(ALT_SCREEN_OFF)):])
+        return ALT_SCREEN_OFF in data or b"\x07" in OSC.sub(b"", data)
 
     def write(self, data: bytes) -> None:
-        """Send bytes as if typed."""
-        os.write(self.master, data)
+        """Send bytes as if typed (dropped once the process has gone)."""
+        try:
+            os.write(self.master, data)
+        except OSError:
+            if self.alive():
+                raise
 
     # --- the process ---------------------------------------------------------------------
     def alive(self) -> bool:

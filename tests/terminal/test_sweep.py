@@ -43,7 +43,11 @@ pytestmark = pytest.mark.integration
 CLEAR = b"\x1b[2J[red]"  # clears a terminal that prints it raw; markup for one that parses it
 TITLE = b"\x1b]0;pwned\x07"  # sets the window title
 BIDI = "evil\u202etxt.exe".encode()
-HOSTILE_NAMES = [CLEAR, b"[/]", b"[link=https://x]", BIDI, b"bin:\xff\xfe\x80", b"long:" + b"x" * 10240]
+# hostile key names (the keys sweep works on the first one listed: markup that breaks a parser first)
+HOSTILE = {b"[/]": "string", CLEAR: "hash", b"[link=https://x]": "list", BIDI: "set", b"bin:\xff\xfe\x80": "zset",
+           b"long:" + b"x" * 10240: "stream"}
+HOSTILE_NAMES = list(HOSTILE)
+MARKUP_NAMES = HOSTILE_NAMES[:3]  # a markup parser raises on these (or eats part of them)
 # byte strings from the server that must never reach the terminal as they are
 PAYLOADS = [CLEAR, TITLE, "\u202e".encode()]
 VALUE = TITLE + CLEAR + b"boom[/] [link=https://x]x[/link] \xff\xfe"
@@ -65,16 +69,16 @@ def fill(r: redis.Redis) -> int:
     pipe.zadd(b"zset:hostile", {VALUE: 1, CLEAR: 2.5, b"[/]": -3})
     pipe.xadd(b"stream:hostile", {CLEAR: VALUE, b"[/]": b"x"})
     pipe.xadd(b"stream:hostile", {b"n": b"2"})
-    for name, make in zip(HOSTILE_NAMES, ("set", "hset", "rpush", "sadd", "zadd", "xadd")):
-        if make == "set":
+    for name, kind in HOSTILE.items():
+        if kind == "string":
             pipe.set(name, VALUE)
-        elif make == "hset":
+        elif kind == "hash":
             pipe.hset(name, CLEAR, VALUE)
-        elif make == "rpush":
+        elif kind == "list":
             pipe.rpush(name, VALUE)
-        elif make == "sadd":
+        elif kind == "set":
             pipe.sadd(name, VALUE)
-        elif make == "zadd":
+        elif kind == "zset":
             pipe.zadd(name, {VALUE: 1})
         else:
             pipe.xadd(name, {CLEAR: VALUE})
@@ -97,7 +101,8 @@ class Traffic(threading.Thread):
             try:
                 pipe = self.client.pipeline(transaction=False)
                 for name in HOSTILE_NAMES[:5]:
-                    pipe.get(name) if name == CLEAR else pipe.exists(name)
+                    pipe.exists(name)
+                pipe.get(b"[/]")
                 pipe.hget(b"hash:hostile", CLEAR)
                 pipe.echo(VALUE)
                 pipe.execute(raise_on_error=False)
@@ -171,25 +176,67 @@ def _widget_classes() -> list[type]:
     return [RowList]
 
 
-def keys_of(place: Place, app_keys: bool = True) -> list[str]:
-    """Every key that does something on `place`, quit keys left out (`app_keys`: with the
-    app's own keys, which work on every screen)."""
+def _typable(keys: dict[str, str]) -> list[str]:
+    return [key for key, action in keys.items() if action not in QUIT_ACTIONS and key not in UNTYPABLE]
+
+
+def own_keys(place: Place) -> list[str]:
+    """The keys of `place`'s screen class (and of redis-tui's widgets on it), quit keys left out."""
     keys = _bindings(place.screen)
-    if place.app_keys and app_keys:
+    if place.app_keys:
         for widget in _widget_classes():
             for key, action in _bindings(widget, own=True).items():
                 keys.setdefault(key, action)
-        for key, action in _bindings(RedisTuiApp).items():
-            keys.setdefault(key, action)
-        keys.setdefault(App.COMMAND_PALETTE_BINDING, "command_palette")
-    return [key for key, action in keys.items() if action not in QUIT_ACTIONS and key not in UNTYPABLE]
+    return _typable(keys)
+
+
+def app_keys(place: Place) -> list[str]:
+    """The app's keys that reach `place` (those its screen does not bind itself)."""
+    if not place.app_keys:
+        return []
+    keys = _bindings(RedisTuiApp)
+    keys.setdefault(App.COMMAND_PALETTE_BINDING, "command_palette")
+    taken = _bindings(place.screen)
+    return [key for key in _typable(keys) if key not in taken]
 
 
 def test_every_key_has_a_terminal_sequence():
     """A new binding the sweep could not type fails here, not silently."""
     for place in PLACES:
-        for key in keys_of(place):
+        for key in own_keys(place) + app_keys(place):
             assert key_bytes(key)
+
+
+def same(shown: str, name: bytes) -> bool:
+    """`shown` is the escaped `name` (or its start, cut with an ellipsis)."""
+    full = safe_text(name, None)
+    cut = shown.rstrip("…")
+    return shown == full or (len(cut) >= 8 and full.startswith(cut))
+
+
+def listed_keys(text: str) -> list[str]:
+    """The key names in the keys screen's list, as shown."""
+    lines = text.splitlines()
+    top = next((i for i, line in enumerate(lines) if line.startswith("╭─ Keys")), None)
+    if top is None:
+        return []
+    right = lines[top].index("╮")
+    rows = []
+    for line in lines[top + 2:]:
+        if line.startswith("╰"):
+            break
+        rows.append(line[1:right - 1].strip())  # the last column may hold the scrollbar
+    return rows
+
+
+def selected_key(text: str) -> str:
+    """The first line of the Key pane (the selected key's name, as shown)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines[:-1]):
+        left = line.find("╭─ Key ─")
+        if left >= 0:
+            return lines[i + 1][left + 1:].rstrip().rstrip("│").strip()
+    return ""
 
 
 # --- the sweep ------------------------------------------------------------------------------
@@ -204,6 +251,7 @@ class Sweep:
         self.app: PtyApp | None = None
         self.checked = 0  # raw bytes already searched for payloads
         self.pressed = 0
+        self.opening: set[str] = set()  # app keys that open a screen (learned on the dashboard)
 
     # --- the process -------------------------------------------------------------------------
     def start(self) -> None:
@@ -227,8 +275,7 @@ class Sweep:
         printed, a slow screen) gets up to BUSY_S more, so what it does is seen after this key."""
         self.pressed += 1
         began = time.monotonic()
-        if not self.app.press(key, timeout=timeout):
-            self.app.settle(timeout=BUSY_S)
+        self.app.press(key, timeout=timeout, busy=BUSY_S)
         if os.environ.get("SWEEP_DEBUG"):
             print(f"{time.monotonic() - began:5.2f} {key!r} -> {self.where()}", flush=True)
 
@@ -288,43 +335,92 @@ class Sweep:
         app = self.app
         if place.name == "keys":
             app.wait_for(lambda text: "(scan complete)" in text, 10)
-            if "Select a key to see its value." in app.text():
-                self.press("down")
-                self.press("up")
+            self.select_hostile()
         elif place.name == "monitor" and "MONITOR running" not in app.text():
             self.press("s")
             app.wait_for(lambda text: "MONITOR running" in text, 5)
 
     # --- the parts ----------------------------------------------------------------------------
     def sweep(self, place: Place) -> None:
-        """Press every key of `place` (coming back to it after a key that leaves it)."""
+        """Press every key of `place` (coming back to it after a key that leaves it).
+
+        The app's own keys are pressed on the dashboard; those that open a screen there are
+        pressed on every other screen too (screens stacked in every order), while those that
+        change the app's state (pause, interval, ...) do the same from anywhere. With --write
+        only the keys screen behaves differently: the other screens are opened and looked at.
+        """
         self.goto(place)
+        if self.write and place.name not in ("dashboard", "keys"):
+            self.healthy(place.name, "opening it")
+            return
         if place.name == "keys" and not self.write:
             self.walk_keys()
         if place.name == "palette" and not self.write:
             self.run_from_palette()
-        # the app's keys do the same with or without --write: pressed everywhere once, and
-        # on the dashboard in both modes
-        for key in keys_of(place, app_keys=not self.write or place.name == "dashboard"):
+        keys = own_keys(place)
+        if place.name == "dashboard":
+            keys += app_keys(place)
+        else:
+            keys += [key for key in app_keys(place) if key in self.opening]
+        for key in keys:
             self.goto(place)
             self.press(key)
             self.healthy(place.name, f"key {key!r}")
-            if self.where() == "dialog":  # a dialog: it must paint, then it is cancelled
+            here = self.where()
+            if place.name == "dashboard" and here != "dashboard":
+                self.opening.add(key)
+            if here == "dialog":  # a dialog: it must paint, then it is cancelled
                 self.press("escape")
                 self.healthy(place.name, f"escape after {key!r}")
 
     def walk_keys(self) -> None:
-        """Every key's value shown once (each type's viewer, hostile values); names escaped."""
-        text = self.app.text()
-        for name in HOSTILE_NAMES[:4]:
-            shown = safe_text(name, 40)
-            if shown not in text:
-                self.failures.append(f"[{self.mode}] keys: the key {name!r} is not shown as {shown!r}")
+        """Every key's value shown once (each type's viewer, hostile values), every hostile
+        name seen in the list, escaped (``\\x1b[2J[red]`` as those characters)."""
+        self.press("home")
+        seen = set(listed_keys(self.app.text()))
         for _ in range(self.key_count):
             self.press("down", timeout=1.0)
             if not self.healthy("keys", "walking down the key list"):
                 self.goto(PLACES[2])
-        self.press("home")
+            seen.update(listed_keys(self.app.text()))
+        for name in HOSTILE_NAMES:
+            if not any(same(row, name) for row in seen):
+                self.failures.append(f"[{self.mode}] keys: {name[:40]!r} is not listed as {safe_text(name, 40)!r}")
+
+    def select_hostile(self) -> None:
+        """Unless a key with a hostile name is selected, move to the nearest one listed (one
+        whose name breaks a markup parser if there is one), so `y`, `d`, `e`, `n` act on it."""
+        text = self.app.text()
+        if any(same(selected_key(text), name) for name in HOSTILE_NAMES):
+            return
+        at = self.cursor_row(text)
+        if at is None:  # nothing selected yet: move off the cursor row and back
+            self.press("down")
+            self.press("up")
+            text = self.app.text()
+            at = self.cursor_row(text)
+        rows = listed_keys(text)
+        if at is None:
+            return
+        hostile = [i for i, row in enumerate(rows) if any(same(row, name) for name in HOSTILE_NAMES)]
+        breaking = [i for i in hostile if any(same(rows[i], name) for name in MARKUP_NAMES)]
+        if not hostile:
+            return
+        target = min(breaking or hostile, key=lambda i: abs(i - at))
+        for _ in range(abs(target - at)):
+            self.press("down" if target > at else "up", timeout=1.0)
+
+    @staticmethod
+    def cursor_row(text: str) -> int | None:
+        """Where the selected key is in the list on screen (None: nothing selected)."""
+        shown = selected_key(text).rstrip("…")
+        if not shown or shown.startswith("Select a key"):
+            return None
+        for i, row in enumerate(listed_keys(text)):
+            row = row.rstrip("…")
+            if row == shown or (min(len(row), len(shown)) >= 8 and (row.startswith(shown) or shown.startswith(row))):
+                return i
+        return None
 
     def run_from_palette(self) -> None:
         """Our commands are reachable from the palette."""
