@@ -95,6 +95,7 @@ class Traffic(threading.Thread):
         super().__init__(daemon=True)
         self.client = redis.Redis(port=port, client_name=CLIENT_NAME)
         self.stopping = threading.Event()
+        self.bursts = 0  # each burst ends with ECHO "sweep-N", N counting from 1
 
     def run(self) -> None:
         while not self.stopping.wait(1.0):
@@ -105,7 +106,9 @@ class Traffic(threading.Thread):
                 pipe.get(b"[/]")
                 pipe.hget(b"hash:hostile", CLEAR)
                 pipe.echo(VALUE)
+                pipe.echo(b"sweep-%d" % (self.bursts + 1))
                 pipe.execute(raise_on_error=False)
+                self.bursts += 1
             except redis.RedisError:
                 pass
 
@@ -143,7 +146,7 @@ MARKERS = [
     ("dialog", "RENAMENX: if the new name"),
     ("dialog", "This name is taken"),
     ("dialog", "Filter the stream and the top tables"),
-    ("help", "redis-tui — keys"),
+    ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
     ("keys", "─ Namespaces ("),
     ("monitor", "─ Stream "),
@@ -180,14 +183,21 @@ def _typable(keys: dict[str, str]) -> list[str]:
     return [key for key, action in keys.items() if action not in QUIT_ACTIONS and key not in UNTYPABLE]
 
 
-def own_keys(place: Place) -> list[str]:
-    """The keys of `place`'s screen class (and of redis-tui's widgets on it), quit keys left out."""
-    keys = _bindings(place.screen)
-    if place.app_keys:
-        for widget in _widget_classes():
-            for key, action in _bindings(widget, own=True).items():
-                keys.setdefault(key, action)
-    return _typable(keys)
+def screen_keys(place: Place) -> list[str]:
+    """The keys of `place`'s screen class, quit keys left out."""
+    return _typable(_bindings(place.screen))
+
+
+def widget_keys(place: Place) -> list[str]:
+    """The keys of redis-tui's own widgets (list navigation), those the screen does not bind."""
+    if not place.app_keys:
+        return []
+    keys: dict[str, str] = {}
+    for widget in _widget_classes():
+        for key, action in _bindings(widget, own=True).items():
+            keys.setdefault(key, action)
+    taken = _bindings(place.screen)
+    return [key for key in _typable(keys) if key not in taken]
 
 
 def app_keys(place: Place) -> list[str]:
@@ -203,7 +213,7 @@ def app_keys(place: Place) -> list[str]:
 def test_every_key_has_a_terminal_sequence():
     """A new binding the sweep could not type fails here, not silently."""
     for place in PLACES:
-        for key in own_keys(place) + app_keys(place):
+        for key in screen_keys(place) + widget_keys(place) + app_keys(place):
             assert key_bytes(key)
 
 
@@ -243,8 +253,8 @@ def selected_key(text: str) -> str:
 class Sweep:
     """Runs the app in a pty and records every failure instead of stopping at the first."""
 
-    def __init__(self, url: str, write: bool, key_count: int) -> None:
-        self.url, self.write, self.key_count = url, write, key_count
+    def __init__(self, url: str, write: bool, key_count: int, traffic: Traffic) -> None:
+        self.url, self.write, self.key_count, self.traffic = url, write, key_count, traffic
         self.mode = "--write" if write else "read-only"
         self.failures: list[str] = []
         self.restarts = 0
@@ -258,6 +268,7 @@ class Sweep:
         args = [self.url] + (["--write"] if self.write else [])
         self.app = PtyApp(redis_tui_argv(*args), dict(os.environ))
         self.checked = 0
+        self.glob: bytes | None = None  # the glob filter of the keys screen
         if not self.app.wait_for(lambda text: "● connected" in text and "─ Memory " in text, 20):
             raise AssertionError(f"the dashboard never showed data:\n{self.app.text()}")
         self.app.settle()
@@ -314,12 +325,12 @@ class Sweep:
         self.start()
 
     # --- moving around ------------------------------------------------------------------------
-    def goto(self, place: Place) -> None:
+    def goto(self, place: Place, select: bool = True) -> None:
         """Back to the dashboard (escape out of anything), then the place's key."""
         for _ in range(10):
             here = self.where()
             if here == place.name:
-                self.prepare(place)
+                self.prepare(place, select)
                 return
             if here == "dashboard":
                 self.press(place.open)
@@ -330,12 +341,14 @@ class Sweep:
                 continue
         raise AssertionError(f"could not reach {place.name}; on screen:\n{self.app.text()}")
 
-    def prepare(self, place: Place) -> None:
-        """What a binding needs: a selected key on the keys screen, MONITOR running."""
+    def prepare(self, place: Place, select: bool = True) -> None:
+        """What a binding needs: a selected key on the keys screen (one with a hostile name
+        if `select`), MONITOR running."""
         app = self.app
         if place.name == "keys":
             app.wait_for(lambda text: "(scan complete)" in text, 10)
-            self.select_hostile()
+            if select:
+                self.select_hostile()
         elif place.name == "monitor" and "MONITOR running" not in app.text():
             self.press("s")
             app.wait_for(lambda text: "MONITOR running" in text, 5)
@@ -347,23 +360,32 @@ class Sweep:
         The app's own keys are pressed on the dashboard; those that open a screen there are
         pressed on every other screen too (screens stacked in every order), while those that
         change the app's state (pause, interval, ...) do the same from anywhere. With --write
-        only the keys screen behaves differently: the other screens are opened and looked at.
+        only the keys screen behaves differently: its keys are pressed (and the write
+        actions confirmed, see write_actions); the other screens keep to their own keys on
+        the dashboard and are opened and looked at.
         """
+        if os.environ.get("SWEEP_DEBUG"):
+            print(f"== {place.name} at {time.monotonic():.1f}", flush=True)
         self.goto(place)
+        if place.name == "monitor":
+            self.check_following()
         if self.write and place.name not in ("dashboard", "keys"):
             self.healthy(place.name, "opening it")
             return
         if place.name == "keys" and not self.write:
             self.walk_keys()
-        if place.name == "palette" and not self.write:
+        if place.name == "palette":
             self.run_from_palette()
-        keys = own_keys(place)
-        if place.name == "dashboard":
+        keys = screen_keys(place)
+        if self.write:
+            pass
+        elif place.name == "dashboard":
             keys += app_keys(place)
-        else:
+        elif place.name != "help":  # (a modal: what opens over it is what opens over the screen below)
             keys += [key for key in app_keys(place) if key in self.opening]
-        for key in keys:
-            self.goto(place)
+        moves = widget_keys(place)  # last: they move the list's cursor off the key the others work on
+        for key in keys + moves:
+            self.goto(place, select=key not in moves)
             self.press(key)
             self.healthy(place.name, f"key {key!r}")
             here = self.where()
@@ -372,6 +394,24 @@ class Sweep:
             if here == "dialog":  # a dialog: it must paint, then it is cancelled
                 self.press("escape")
                 self.healthy(place.name, f"escape after {key!r}")
+
+    def start_monitor(self) -> None:
+        """Start MONITOR and go back: it runs in the background until the MONITOR screen is
+        swept, where its stream must show the newest lines."""
+        self.goto(PLACES[3])
+        self.press("escape")
+        self.healthy("monitor", "starting MONITOR")
+
+    def check_following(self) -> None:
+        """The stream follows the tail: a line of one of the last bursts of traffic is shown."""
+        def newest(text: str) -> int:
+            return max((int(n) for n in re.findall(r"sweep-(\d+)", text)), default=0)
+
+        if self.app.wait_for(lambda text: newest(text) >= self.traffic.bursts - 2, 5):
+            return
+        self.failures.append(f"[{self.mode}] monitor: the stream does not follow: the newest line on screen is "
+                             f"from burst {newest(self.app.text())}, {self.traffic.bursts} were sent; on screen:\n"
+                             + self.app.text())
 
     def walk_keys(self) -> None:
         """Every key's value shown once (each type's viewer, hostile values), every hostile
@@ -442,7 +482,7 @@ class Sweep:
         self.expect(r.ttl(TTL_KEY) == -1, f"e + empty did not remove the TTL of {TTL_KEY!r}")
         self.confirm(b"tmp:ren*", "n", ["end", "text:2", "enter"], "Renamed tmp:ren to tmp:ren2")
         self.expect(r.exists(b"tmp:ren2") and not r.exists(REN_KEY), "n did not rename tmp:ren to tmp:ren2")
-        self.confirm(b"tmp:ren2", "n", ["home", "ctrl+k", "text:tmp:taken", "enter", "y"],
+        self.confirm(b"tmp:ren*", "n", ["home", "ctrl+k", "text:tmp:taken", "enter", "y"],
                      "Renamed tmp:ren2 to tmp:taken")
         self.expect(r.get(TAKEN_KEY) == b"throwaway " + REN_KEY, "n + y did not replace tmp:taken")
 
@@ -451,8 +491,11 @@ class Sweep:
             self.failures.append(f"[{self.mode}] keys: {what}")
 
     def filter_keys(self, glob: bytes) -> bool:
-        """The keys screen listing only the keys matching `glob`, the first one selected."""
+        """The keys screen listing only the keys matching `glob` (one is selected)."""
         self.goto(PLACES[2])
+        if self.glob == glob:
+            return True
+        self.glob = glob
         self.press("slash")
         self.press("home")
         self.press("ctrl+k")
@@ -500,10 +543,11 @@ def test_every_binding_of_every_screen(server, write):
     key_count = fill(r)
     traffic = Traffic(server.port)
     traffic.start()
-    sweep = Sweep(server.url, write, key_count)
+    sweep = Sweep(server.url, write, key_count, traffic)
     began = time.monotonic()
     try:
         sweep.start()
+        sweep.start_monitor()
         for place in PLACES:
             sweep.sweep(place)
         if write:
