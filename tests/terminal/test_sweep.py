@@ -160,6 +160,7 @@ UNTYPABLE = {"super+c"}  # macOS command key: no terminal sends it
 CRASH = re.compile(r"Traceback|\b[A-Z]\w*(?:Error|Exception)\b")
 MAX_RESTARTS = 8
 BUSY_S = 10.0
+FILL_BURSTS = 6  # bursts of traffic (10 MONITOR lines each) that overflow the stream view
 
 
 def _bindings(cls: type, own: bool = False) -> dict[str, str]:
@@ -270,6 +271,7 @@ class Sweep:
         self.app = PtyApp(redis_tui_argv(*args), dict(os.environ))
         self.checked = 0
         self.glob: bytes | None = None  # the glob filter of the keys screen
+        self.monitor_since: int | None = None  # traffic bursts sent when MONITOR was first started
         if not self.app.wait_for(lambda text: "● connected" in text and "─ Memory " in text, 20):
             raise AssertionError(f"the dashboard never showed data:\n{self.app.text()}")
         self.app.settle()
@@ -354,6 +356,8 @@ class Sweep:
         elif place.name == "monitor" and "MONITOR running" not in app.text():
             self.press("s")
             app.wait_for(lambda text: "MONITOR running" in text, 5)
+            if self.monitor_since is None:
+                self.monitor_since = self.traffic.bursts
 
     # --- the parts ----------------------------------------------------------------------------
     def sweep(self, place: Place) -> None:
@@ -405,9 +409,15 @@ class Sweep:
         self.healthy("monitor", "starting MONITOR")
 
     def check_following(self) -> None:
-        """The stream follows the tail: a line of one of the last bursts of traffic is shown."""
+        """The stream follows the tail: a line of one of the last bursts of traffic is shown
+        (once more lines came than the view holds: MONITOR may have started just now)."""
         def newest(text: str) -> int:
             return max((int(n) for n in re.findall(r"sweep-(\d+)", text)), default=0)
+
+        started = self.traffic.bursts if self.monitor_since is None else self.monitor_since
+        deadline = time.monotonic() + 2 * FILL_BURSTS
+        while self.traffic.bursts < started + FILL_BURSTS and time.monotonic() < deadline:
+            self.app.settle()
 
         if self.app.wait_for(lambda text: newest(text) >= self.traffic.bursts - 2, 5):
             return
