@@ -97,7 +97,7 @@ async def screen(port: int, ready: Path) -> None:
     """Drive a MonitorSession like the screen does; print the lines seen when stopped."""
     import asyncio
 
-    from redis_tui.core.monitor import MonitorOptions, MonitorSession
+    from redis_tui.core.monitor.session import MonitorOptions, MonitorSession
     from redis_tui.core.target import Target
 
     session = MonitorSession(Target(port=port), MonitorOptions(max_duration_s=0))

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from redis_tui.core.diagnosis import Diagnoser
 from redis_tui.core.findings import Finding
 from redis_tui.core.models import Outage, Snapshot, Update
-from redis_tui.core.monitor import MonitorOptions
+from redis_tui.core.monitor.session import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.thresholds import Thresholds
@@ -30,9 +30,9 @@ from redis_tui.ui.dashboard import DashboardScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys_screen import KeysScreen
 from redis_tui.ui.monitor_screen import MonitorScreen
-from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
 from redis_tui.ui.panes.clients import ClientsPane
+from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
 from redis_tui.ui.troubleshoot import TroubleshootScreen
 
 INTERVALS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)

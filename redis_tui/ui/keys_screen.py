@@ -32,8 +32,8 @@ from redis_tui.ui.key_detail import KeyDetail, RowList
 from redis_tui.ui.key_tree import NamespaceView
 from redis_tui.ui.keys_actions import KeyWriteActions
 from redis_tui.ui.keys_bar import bar_text
-from redis_tui.ui.keys_inspect import KeyInspection
 from redis_tui.ui.keys_dialogs import editable_name
+from redis_tui.ui.keys_inspect import KeyInspection
 from redis_tui.ui.panes.base import set_text
 from redis_tui.ui.panes.table import Table
 from redis_tui.ui.status import StatusBar

@@ -9,8 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from redis_tui.core.monitor_commands import CommandTable
-from redis_tui.core.monitor_filter import Filter, UnknownCommand
+from redis_tui.core.monitor.commands import CommandTable
+from redis_tui.core.monitor.filter import Filter, UnknownCommand
 
 
 class FilterDialog(ModalScreen[Filter | None]):

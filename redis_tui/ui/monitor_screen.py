@@ -17,8 +17,8 @@ from textual.widgets import Sparkline, Static
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
-from redis_tui.core.monitor import MonitorEvent, MonitorOptions, MonitorSession
-from redis_tui.core.monitor_filter import Filter
+from redis_tui.core.monitor.filter import Filter
+from redis_tui.core.monitor.session import MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.monitor_filter import FilterDialog
 from redis_tui.ui.monitor_view import COST, line_text, shares_table

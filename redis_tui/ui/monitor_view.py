@@ -9,8 +9,8 @@ from rich.text import Text
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_count, percent
-from redis_tui.core.monitor_parse import MonitorLine
-from redis_tui.core.monitor_stats import Share
+from redis_tui.core.monitor.lines import MonitorLine
+from redis_tui.core.monitor.stats import Share
 
 ARG_LIMIT = 64  # characters shown per argument
 ARGS_SHOWN = 12  # arguments shown per line

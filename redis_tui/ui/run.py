@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redis_tui.core.monitor import MonitorOptions
+from redis_tui.core.monitor.session import MonitorOptions
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target
 from redis_tui.core.thresholds import Thresholds

@@ -14,8 +14,18 @@ from redis_tui.ui.key_tree import NamespaceView
 from redis_tui.ui.value_view import hex_layout
 from tests.integration.keyspace_dataset import BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE
 from tests.ui.helpers import table_rows, text_of, wait_until
-from tests.ui.keys_data import (HUGE_HASH, HUGE_HASH_FIELDS, app_for, keys_data, listed, open_keys, scan_done,
-                                screen_text, show_key, toast_shown)
+from tests.ui.keys_data import (
+    HUGE_HASH,
+    HUGE_HASH_FIELDS,
+    app_for,
+    keys_data,
+    listed,
+    open_keys,
+    scan_done,
+    screen_text,
+    show_key,
+    toast_shown,
+)
 
 pytestmark = pytest.mark.integration
 __all__ = ["keys_data"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import redis.exceptions as rex
-from tests.diag_builders import BASE_CONFIG, MB, snapshot
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +13,7 @@ from redis_tui.core.errors import Problem, classify
 from redis_tui.core.models import ClientRow
 from redis_tui.core.parse import parse_slowlog
 from redis_tui.core.target import Target
+from tests.diag_builders import BASE_CONFIG, MB, snapshot
 
 PROD = {"memory": {"maxmemory": 2048 * MB, "maxmemory_policy": "allkeys-lru"},
         "replication": {"connected_slaves": 1, "slave0": "ip=10.0.0.2,port=6379,state=online,offset=9,lag=0"}}

@@ -9,7 +9,6 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from tests.diag_builders import MB, TARGET, snapshot
 
 from redis_tui import config_file
 from redis_tui.config_file import ConfigError
@@ -20,6 +19,7 @@ from redis_tui.core.findings import Finding, counts, ordered, status_of
 from redis_tui.core.models import ClientRow, Outage, SlowEntry
 from redis_tui.core.target import TLS, Target
 from redis_tui.core.thresholds import FIELDS, Thresholds
+from tests.diag_builders import MB, TARGET, snapshot
 
 DESIGN_IDS = {
     "connection-refused", "host-unresolved", "connection-timeout", "tls-error", "auth-required", "auth-failed",

@@ -16,7 +16,7 @@ import redis.exceptions as rex
 
 from redis_tui.core import parse
 from redis_tui.core.connection import make_client
-from redis_tui.core.monitor_commands import CommandTable
+from redis_tui.core.monitor.commands import CommandTable
 from redis_tui.core.target import Target
 
 GUARD_CLIENT_NAME = "redis-tui-monitor-guard"

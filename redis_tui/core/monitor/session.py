@@ -22,13 +22,13 @@ from typing import Callable, Mapping
 
 from redis_tui.core.errors import Problem, classify
 from redis_tui.core.format import human_bytes, human_duration
-from redis_tui.core.monitor_commands import CommandSpec, CommandTable
-from redis_tui.core.monitor_conn import MonitorConnection, MonitorRefused, open_monitor
-from redis_tui.core.monitor_feed import Feed, Sink, ViewBatch, ViewBuffer, check_delimiter
-from redis_tui.core.monitor_filter import Filter
-from redis_tui.core.monitor_guard import FAILURES_FOR_LOST, Guard, GuardUnavailable
-from redis_tui.core.monitor_parse import MonitorLine, cut_line
-from redis_tui.core.monitor_stats import MonitorStats, Window
+from redis_tui.core.monitor.commands import CommandSpec, CommandTable
+from redis_tui.core.monitor.conn import MonitorConnection, MonitorRefused, open_monitor
+from redis_tui.core.monitor.feed import Feed, Sink, ViewBatch, ViewBuffer, check_delimiter
+from redis_tui.core.monitor.filter import Filter
+from redis_tui.core.monitor.guard import FAILURES_FOR_LOST, Guard, GuardUnavailable
+from redis_tui.core.monitor.lines import MonitorLine, cut_line
+from redis_tui.core.monitor.stats import MonitorStats, Window
 from redis_tui.core.probe import PortWatch
 from redis_tui.core.target import Target
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from redis_tui.core.display import safe_text
-from redis_tui.core.monitor_commands import CommandTable, unknown_commands
+from redis_tui.core.monitor.commands import CommandTable, unknown_commands
 
 _GLOB_CHARS = frozenset(b"*?[")
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from itertools import compress
 from typing import Callable, Protocol
 
-from redis_tui.core.monitor_commands import CommandTable, key_of
-from redis_tui.core.monitor_filter import Filter, Matcher
-from redis_tui.core.monitor_parse import MonitorLine, cut_line, parse_line, unescape
-from redis_tui.core.monitor_stats import Window
+from redis_tui.core.monitor.commands import CommandTable, key_of
+from redis_tui.core.monitor.filter import Filter, Matcher
+from redis_tui.core.monitor.lines import MonitorLine, cut_line, parse_line, unescape
+from redis_tui.core.monitor.stats import Window
 
 _SPECIAL = "special"  # verdict for a row whose first key is not its first argument
 _HEAD = rb'\n\+[^ \n]* \[(\d+) ([^\]\r\n]*(?:\]:\d+)?)\] "([^"\\\r\n]*)"'
