@@ -24,7 +24,7 @@ sys.path.insert(0, ROOT)
 
 import redis  # noqa: E402
 
-from redis_tui.core.diagnosis import diagnose  # noqa: E402
+from redis_tui.core.diagnosis.diagnose import diagnose  # noqa: E402
 from redis_tui.core.poller import Poller  # noqa: E402
 from redis_tui.core.server import EmbeddedServer  # noqa: E402
 from redis_tui.core.target import Target  # noqa: E402

@@ -22,8 +22,8 @@ from typing import Any, Callable, Mapping
 
 import platformdirs
 
+from redis_tui.core.diagnosis.thresholds import FIELDS as THRESHOLD_FIELDS
 from redis_tui.core.target import TargetError, parse_url
-from redis_tui.core.thresholds import FIELDS as THRESHOLD_FIELDS
 
 
 class ConfigError(ValueError):

@@ -14,9 +14,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
-from redis_tui.core.checklist import FAIL, PASS, UNKNOWN, WARN, CheckLine, checklist
+from redis_tui.core.diagnosis.checklist import FAIL, PASS, UNKNOWN, WARN, CheckLine, checklist
+from redis_tui.core.diagnosis.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
 from redis_tui.core.display import safe_text
-from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
 from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.outage import OutageBanner
 from redis_tui.ui.status import StatusBar

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 import pytest
 import redis
 
+from redis_tui.core.diagnosis.permissions import RECIPE_RULES
 from redis_tui.core.errors import classify
-from redis_tui.core.permissions import RECIPE_RULES
 from redis_tui.core.target import Target
 from tests.doctor_helpers import (
     by_id,

@@ -7,8 +7,8 @@ import redis.exceptions as rex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from redis_tui.core import permissions
-from redis_tui.core.checklist import checklist, config_unreadable, summary
+from redis_tui.core.diagnosis import permissions
+from redis_tui.core.diagnosis.checklist import checklist, config_unreadable, summary
 from redis_tui.core.errors import Problem, classify
 from redis_tui.core.models import ClientRow
 from redis_tui.core.parse import parse_slowlog

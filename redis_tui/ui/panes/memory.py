@@ -6,9 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from redis_tui.core.diagnosis.rules.memory import fragmentation_case
 from redis_tui.core.format import DASH, human_bytes, human_rate, percent, thousands
 from redis_tui.core.models import Snapshot
-from redis_tui.core.rules_memory import fragmentation_case
 from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
 from redis_tui.ui.panes.meter import Meter
 from redis_tui.ui.panes.spark import Spark

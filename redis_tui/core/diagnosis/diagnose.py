@@ -10,19 +10,17 @@ Everything here is pure except `Diagnoser`, a small helper that keeps the last
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable, Iterable
+from typing import Iterable
 
-from redis_tui.core import hints, permissions, rules_clients, rules_memory, rules_server
+from redis_tui.core.diagnosis import hints, permissions
+from redis_tui.core.diagnosis.findings import CRITICAL, Finding, ordered
+from redis_tui.core.diagnosis.rules import STATE_RULES, Rule
+from redis_tui.core.diagnosis.situation import Situation
+from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import Problem
-from redis_tui.core.findings import CRITICAL, Finding, ordered
 from redis_tui.core.models import Outage, Snapshot, Update
-from redis_tui.core.situation import Situation
 from redis_tui.core.target import Target
-from redis_tui.core.thresholds import Thresholds
-
-Rule = Callable[[Situation], "Finding | None"]
-STATE_RULES: tuple[Rule, ...] = (*rules_memory.RULES, *rules_server.RULES, *rules_clients.RULES)
 
 
 def diagnose(

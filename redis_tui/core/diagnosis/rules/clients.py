@@ -3,11 +3,11 @@ output buffers, and commands the ACL forbids."""
 
 from __future__ import annotations
 
-from redis_tui.core import permissions
+from redis_tui.core.diagnosis import permissions
+from redis_tui.core.diagnosis.findings import WARNING, Finding
+from redis_tui.core.diagnosis.situation import MB, Situation
 from redis_tui.core.display import safe_text
-from redis_tui.core.findings import WARNING, Finding
 from redis_tui.core.format import human_bytes, human_duration, percent
-from redis_tui.core.situation import MB, Situation
 
 OWN_CLIENT_PREFIX = "redis-tui"  # redis-tui names every connection it opens redis-tui or redis-tui-<what>
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding
+from redis_tui.core.diagnosis.findings import CRITICAL, INFO, WARNING, Finding
+from redis_tui.core.diagnosis.situation import MB, Situation
+from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.format import human_bytes, percent
 from redis_tui.core.models import Memory
-from redis_tui.core.situation import MB, Situation
-from redis_tui.core.thresholds import Thresholds
 
 POLICY_MEANING = {
     "noeviction": "when full, writes fail with OOM",

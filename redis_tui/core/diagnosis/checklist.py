@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from redis_tui.core import hints
+from redis_tui.core.diagnosis import hints
+from redis_tui.core.diagnosis.rules.server import loopback_only, replicas, sentinel_clients
+from redis_tui.core.diagnosis.situation import Situation
+from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.format import human_bytes, human_duration
 from redis_tui.core.models import Snapshot
-from redis_tui.core.rules_server import loopback_only, replicas, sentinel_clients
-from redis_tui.core.situation import Situation
 from redis_tui.core.target import Target
-from redis_tui.core.thresholds import Thresholds
 
 PASS, WARN, FAIL, UNKNOWN = "pass", "warn", "fail", "unknown"
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from redis_tui.core import hints
-from redis_tui.core.findings import Finding
+from redis_tui.core.diagnosis import hints
+from redis_tui.core.diagnosis.findings import Finding
+from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.format import human_duration
 from redis_tui.core.models import Snapshot
 from redis_tui.core.parse import parse_fields, to_int
 from redis_tui.core.rates import counter, restarted
 from redis_tui.core.target import Target
-from redis_tui.core.thresholds import Thresholds
 
 MB = 1024 * 1024
 

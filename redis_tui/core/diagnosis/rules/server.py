@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 
-from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding
+from redis_tui.core.diagnosis.findings import CRITICAL, INFO, WARNING, Finding
+from redis_tui.core.diagnosis.situation import Situation
 from redis_tui.core.format import human_duration
 from redis_tui.core.parse import parse_fields, to_float, to_int
-from redis_tui.core.situation import Situation
 
 
 def loopback_only(s: Situation) -> bool | None:
