@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 import redis  # noqa: E402
 
 from redis_tui.core.connection import make_client  # noqa: E402
-from redis_tui.core.keyspace import KeyScanner  # noqa: E402
+from redis_tui.core.keyspace.scan import KeyScanner  # noqa: E402
 from redis_tui.core.server import EmbeddedServer  # noqa: E402
 from redis_tui.core.target import Target  # noqa: E402
 

@@ -14,13 +14,13 @@ import sys
 from typing import Any, Mapping
 
 from redis_tui.commands.output import emit
-from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress, Report
 from redis_tui.core.connection import make_client
 from redis_tui.core.display import redis_repr
 from redis_tui.core.errors import classify
 from redis_tui.core.format import human_bytes, percent, thousands
-from redis_tui.core.keyspace import TYPES
-from redis_tui.keyspace_config import keyspace_settings
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report
+from redis_tui.core.keyspace.scan import TYPES
+from redis_tui.core.keyspace.settings import keyspace_settings
 
 USAGE_EXIT = 2
 KEY_WIDTH = 60

@@ -18,11 +18,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
-from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress, Report
 from redis_tui.core.connection import make_client
 from redis_tui.core.errors import classify
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
-from redis_tui.keyspace_config import KeyspaceSettings
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report
+from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.ui.analyze_view import ReportView
 from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.panes.base import set_text

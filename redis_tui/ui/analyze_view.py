@@ -11,9 +11,9 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from redis_tui.core.analyze import Report, TopKey
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, percent, thousands
+from redis_tui.core.keyspace.analyze import Report, TopKey
 
 WIDE = 110  # from this width the report is laid out in two columns
 BAR = 16  # cells of a histogram bar

@@ -20,11 +20,11 @@ from textual.screen import Screen
 from redis_tui.core.diagnosis.diagnose import Diagnoser
 from redis_tui.core.diagnosis.findings import Finding
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.monitor.session import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
-from redis_tui.keyspace_config import KeyspaceSettings
 from redis_tui.ui.analyze_screen import AnalyzeScreen
 from redis_tui.ui.dashboard import DashboardScreen
 from redis_tui.ui.help import HelpScreen

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from redis_tui.core.display import ELLIPSIS, safe_text
 from redis_tui.core.format import human_bytes, human_duration, thousands
-from redis_tui.core.values import KeyInfo, StringValue, ValuePage
+from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage
 from redis_tui.ui.panes.base import set_text
 from redis_tui.ui.panes.table import Table
 from redis_tui.ui.value_view import COLUMNS, LENGTH_UNIT, element_row, string_body, string_head

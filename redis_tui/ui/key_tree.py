@@ -19,7 +19,7 @@ from textual.widgets.tree import TreeNode
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_count, thousands
-from redis_tui.core.namespace import Branch, NamespaceTree
+from redis_tui.core.keyspace.namespace import Branch, NamespaceTree
 
 
 class Counts(Protocol):

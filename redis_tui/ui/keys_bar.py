@@ -11,7 +11,7 @@ from rich.text import Text
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_count, percent, thousands
-from redis_tui.core.keyspace import ScanPage
+from redis_tui.core.keyspace.scan import ScanPage
 
 
 def visited(progress: float) -> str:

@@ -9,7 +9,7 @@ import asyncio
 from textual import work
 
 from redis_tui.core.display import ELLIPSIS, redis_repr
-from redis_tui.core.values import KeyInfo, StringValue, ValuePage, inspect_key, open_reader, read_string
+from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage, inspect_key, open_reader, read_string
 from redis_tui.ui.key_detail import KeyDetail
 from redis_tui.ui.keys_dialogs import editable_name, toast
 

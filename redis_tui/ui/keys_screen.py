@@ -23,10 +23,10 @@ from redis_tui.core.connection import make_client
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import classify
 from redis_tui.core.format import percent
-from redis_tui.core.keyspace import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
-from redis_tui.core.namespace import NamespaceScan
-from redis_tui.core.writes import KeyWriter
-from redis_tui.keyspace_config import KeyspaceSettings
+from redis_tui.core.keyspace.namespace import NamespaceScan
+from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
+from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.keyspace.writes import KeyWriter
 from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.key_detail import KeyDetail, RowList
 from redis_tui.ui.key_tree import NamespaceView

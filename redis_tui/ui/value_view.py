@@ -8,7 +8,7 @@ from rich.text import Text
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes
-from redis_tui.core.values import Element, StringValue, hex_dump, hex_line_width
+from redis_tui.core.keyspace.values import Element, StringValue, hex_dump, hex_line_width
 
 CELL_LIMIT = 160  # characters shown per value cell
 NAME_LIMIT = 32  # characters shown of a hash field (the value gets the rest of the width)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from redis_tui.core.connection import make_client
-from redis_tui.core.keyspace import KeyScanner, glob_escape
-from redis_tui.core.namespace import NamespaceScan
+from redis_tui.core.keyspace.namespace import NamespaceScan
+from redis_tui.core.keyspace.scan import KeyScanner, glob_escape
+from redis_tui.core.keyspace.values import inspect_key
 from redis_tui.core.target import Target, parse_url
-from redis_tui.core.values import inspect_key
 from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BINARY, GLOBBY, HOSTILE, dataset  # noqa: F401
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 from textual.widgets._toast import Toast
 
-from redis_tui.core.keyspace import glob_escape
+from redis_tui.core.keyspace.scan import glob_escape
 from redis_tui.core.server import available_kinds
 from redis_tui.settings import resolve
 from redis_tui.ui.key_detail import KeyDetail

@@ -9,7 +9,7 @@ import redis
 from textual.widgets import Input
 
 from redis_tui.core.display import redis_repr, safe_text
-from redis_tui.core.keyspace import glob_escape
+from redis_tui.core.keyspace.scan import glob_escape
 from redis_tui.ui.key_tree import NamespaceView
 from redis_tui.ui.value_view import hex_layout
 from tests.integration.keyspace_dataset import BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE

@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress
 from redis_tui.core.display import redis_repr
-from redis_tui.core.keyspace import ScanPage, glob_escape, glob_prefix
-from redis_tui.core.namespace import NamespaceTree
-from redis_tui.core.scripts import KeyStats
-from redis_tui.core.values import Element, KeyInfo, StringValue
-from redis_tui.keyspace_config import KeyspaceSettings
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress
+from redis_tui.core.keyspace.namespace import NamespaceTree
+from redis_tui.core.keyspace.scan import ScanPage, glob_escape, glob_prefix
+from redis_tui.core.keyspace.scripts import KeyStats
+from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.keyspace.values import Element, KeyInfo, StringValue
 from redis_tui.ui.analyze_screen import options_for, progress_text
 from redis_tui.ui.analyze_view import ReportView
 from redis_tui.ui.key_detail import info_text

@@ -19,7 +19,7 @@ from typing import AsyncIterator, Generic, TypeVar
 
 import redis.exceptions
 
-from redis_tui.core.scripts import ScriptRunner, ScriptsUnavailable, unpack_names
+from redis_tui.core.keyspace.scripts import ScriptRunner, ScriptsUnavailable, unpack_names
 
 DEFAULT_COUNT = 1000
 DEFAULT_PAGE_SIZE = 500

@@ -13,9 +13,9 @@ import time
 
 import redis.exceptions
 
-from redis_tui.core.keyspace import KeyScanner
+from redis_tui.core.keyspace.scan import KeyScanner
+from redis_tui.core.keyspace.scripts import KeyStats, unpack_stats
 from redis_tui.core.parse import parse_config_reply, parse_fields, parse_info, to_int
-from redis_tui.core.scripts import KeyStats, unpack_stats
 
 LENGTH_COMMANDS = {"string": "STRLEN", "list": "LLEN", "set": "SCARD", "zset": "ZCARD", "hash": "HLEN", "stream": "XLEN"}
 

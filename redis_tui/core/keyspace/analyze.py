@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from redis_tui.core.display import redis_repr
-from redis_tui.core.keyspace import TYPES, SeenKeys
-from redis_tui.core.keystats import BatchGovernor, StatsScanner
-from redis_tui.core.namespace import DEFAULT_DELIMITER, Branch, NamespaceTree
+from redis_tui.core.keyspace.keystats import BatchGovernor, StatsScanner
+from redis_tui.core.keyspace.namespace import DEFAULT_DELIMITER, Branch, NamespaceTree
+from redis_tui.core.keyspace.scan import TYPES, SeenKeys
+from redis_tui.core.keyspace.scripts import KeyStats
 from redis_tui.core.parse import keyspace_from, parse_info
-from redis_tui.core.scripts import KeyStats
 
 # upper bounds (seconds) of the TTL histogram buckets; the last bucket is open-ended
 TTL_BOUNDS = (60, 3600, 86400, 7 * 86400, 30 * 86400)

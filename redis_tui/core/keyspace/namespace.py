@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from redis_tui.core.keyspace import DEFAULT_COUNT, KeyScanner, ScanPage, glob_escape
+from redis_tui.core.keyspace.scan import DEFAULT_COUNT, KeyScanner, ScanPage, glob_escape
 
 DEFAULT_DELIMITER = b":"
 DEFAULT_DEPTH = 3

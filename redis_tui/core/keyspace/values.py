@@ -14,7 +14,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from redis_tui.core.keystats import LENGTH_COMMANDS
+from redis_tui.core.keyspace.keystats import LENGTH_COMMANDS
 
 STRING_PREVIEW = 64 * 1024
 VALUE_LIMIT = 4096
