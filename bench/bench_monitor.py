@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import redis  # noqa: E402
 
 from redis_tui.core import parse  # noqa: E402
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 
 
 def rss_kb(pid: int) -> int:

@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui: {describe(exc, parser)}", 2)
     if args.demo:
-        from redis_tui.demo_run import run_demo
+        from redis_tui.demo.run import run_demo
 
         return run_demo(args)
     for warning in settings.warnings:

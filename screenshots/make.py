@@ -16,8 +16,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
-from redis_tui.demo_run import DEMO_CONFIG, start_workload  # noqa: E402
+from redis_tui.demo.run import DEMO_CONFIG, start_workload  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 from redis_tui.settings import resolve  # noqa: E402
 from redis_tui.ui.run import make_app  # noqa: E402
 

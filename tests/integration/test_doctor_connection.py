@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from redis_tui.core.server import free_port
 from redis_tui.core.target import Target
+from redis_tui.demo.server import free_port
 from tests.doctor_helpers import (
     by_id,
     client,

@@ -331,8 +331,8 @@ def make_certs(folder) -> dict[str, str]:
 async def test_tls(server_factory, tmp_path):
     import shutil
 
-    from redis_tui.core.server import ServerError, free_port
     from redis_tui.core.target import TLS
+    from redis_tui.demo.server import ServerError, free_port
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl not installed")
@@ -364,7 +364,7 @@ async def test_tls(server_factory, tmp_path):
 async def test_through_sentinel(server, tmp_path):
     import subprocess
 
-    from redis_tui.core.server import free_port
+    from redis_tui.demo.server import free_port
 
     port = free_port()
     conf = tmp_path / "sentinel.conf"

@@ -12,7 +12,7 @@ from rich.console import Console
 from textual.widgets._toast import Toast
 
 from redis_tui.core.keyspace.scan import glob_escape
-from redis_tui.core.server import available_kinds
+from redis_tui.demo.server import available_kinds
 from redis_tui.settings import resolve
 from redis_tui.ui.key_detail import KeyDetail
 from redis_tui.ui.keys_screen import KeysScreen

@@ -1,4 +1,4 @@
-"""A realistic workload for ``redis-tui --demo`` (run as ``python -m redis_tui.core.demo``).
+"""A realistic workload for ``redis-tui --demo`` (run as ``python -m redis_tui.demo.workload``).
 
 It plays the service from the operator's runbook: a web API whose responses are cached
 with TTLs (a mix of hits and misses), per-client rate-limit counters that expire, user

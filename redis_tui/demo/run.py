@@ -8,7 +8,7 @@ import subprocess
 import sys
 from typing import Callable
 
-from redis_tui.core.server import EmbeddedServer, ServerError
+from redis_tui.demo.server import EmbeddedServer, ServerError
 from redis_tui.settings import Settings, resolve
 
 DEMO_CONFIG = {"maxmemory": "24mb", "maxmemory-policy": "allkeys-lru"}
@@ -17,7 +17,7 @@ DEMO_CONFIG = {"maxmemory": "24mb", "maxmemory-policy": "allkeys-lru"}
 def start_workload(server: EmbeddedServer) -> subprocess.Popen:
     """The workload process (it also cleans up after us if we are killed)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "redis_tui.core.demo", "--port", str(server.port), "--dir", str(server.dir)],
+        [sys.executable, "-m", "redis_tui.demo.workload", "--port", str(server.port), "--dir", str(server.dir)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
