@@ -69,6 +69,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 def build_tui_parser() -> Parser:
     """The parser for the dashboard (no subcommand)."""
+    from redis_tui.ui.app import RedisTuiApp
     from redis_tui.ui.help import cli_epilog  # the app's keys, from the screens' bindings
 
     commands = ", ".join(COMMANDS) or "none"
@@ -79,7 +80,7 @@ def build_tui_parser() -> Parser:
         "throughput and cache hit ratio.",
         epilog=f"headless commands: {commands} (redis-tui COMMAND --help). "
         "Environment: REDIS_URL, REDISCLI_AUTH, REDIS_TUI_PROFILE, REDIS_TUI_INTERVAL, REDIS_TUI_CONFIG.\n"
-        + cli_epilog(),
+        + cli_epilog(RedisTuiApp),
     )
     add_connection_options(parser)
     parser.add_argument("--interval", type=float, metavar="S", help="seconds between polls (default 1)")

@@ -24,9 +24,9 @@ from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.ui.analyze_view import ReportView
-from redis_tui.ui.help import KeyFooter
-from redis_tui.ui.panes.base import set_text
-from redis_tui.ui.status import StatusBar
+from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.status import StatusBar
+from redis_tui.ui.widgets.text import set_text
 
 REPORT_EVERY_S = 3.0  # how often the partial report is redrawn during a run (a redraw costs ~0.1-0.3 s)
 

@@ -7,14 +7,14 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.screen import Screen
 
-from redis_tui.ui.help import KeyFooter
-from redis_tui.ui.outage import OutageBanner
 from redis_tui.ui.panes.clients import ClientsPane
 from redis_tui.ui.panes.hits import HitsPane
 from redis_tui.ui.panes.keyspace import KeyspacePane
 from redis_tui.ui.panes.memory import MemoryPane
 from redis_tui.ui.panes.throughput import ThroughputPane
-from redis_tui.ui.status import StatusBar
+from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.outage import OutageBanner
+from redis_tui.ui.widgets.status import StatusBar
 
 TALL = 34  # from this many rows the panes get taller sparklines and tables (see app.tcss)
 

@@ -16,9 +16,9 @@ from textual.widgets import Static
 from redis_tui.core.display import ELLIPSIS, safe_text
 from redis_tui.core.format import human_bytes, human_duration, thousands
 from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage
-from redis_tui.ui.panes.base import set_text
-from redis_tui.ui.panes.table import Table
 from redis_tui.ui.value_view import COLUMNS, LENGTH_UNIT, element_row, string_body, string_head
+from redis_tui.ui.widgets.table import Table
+from redis_tui.ui.widgets.text import set_text
 
 NAME_LIMIT = 300
 NAME_LINES = 2  # lines of the key's name above its facts (the #key-info box holds 6)

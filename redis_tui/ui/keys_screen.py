@@ -27,16 +27,16 @@ from redis_tui.core.keyspace.namespace import NamespaceScan
 from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.writes import KeyWriter
-from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.key_detail import KeyDetail, RowList
 from redis_tui.ui.key_tree import NamespaceView
 from redis_tui.ui.keys_actions import KeyWriteActions
 from redis_tui.ui.keys_bar import bar_text
 from redis_tui.ui.keys_dialogs import editable_name
 from redis_tui.ui.keys_inspect import KeyInspection
-from redis_tui.ui.panes.base import set_text
-from redis_tui.ui.panes.table import Table
-from redis_tui.ui.status import StatusBar
+from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.status import StatusBar
+from redis_tui.ui.widgets.table import Table
+from redis_tui.ui.widgets.text import set_text
 
 KEY_LIMIT = 120  # characters of a key name shown in the list
 FIRST_ROWS = 100  # rows of the first page drawn before the rest of it is added

@@ -19,12 +19,12 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.session import MonitorEvent, MonitorOptions, MonitorSession
-from redis_tui.ui.help import KeyFooter
 from redis_tui.ui.monitor_filter import FilterDialog
 from redis_tui.ui.monitor_view import COST, line_text, shares_table
-from redis_tui.ui.panes.base import set_text
-from redis_tui.ui.status import StatusBar
-from redis_tui.ui.stream_view import StreamView
+from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.status import StatusBar
+from redis_tui.ui.widgets.stream_view import StreamView
+from redis_tui.ui.widgets.text import set_text
 
 FRAME_S = 1 / 5  # a firehose is unreadable anyway; fewer, bigger frames leave the UI snappy
 LINES_PER_FRAME = 2000  # 10,000 lines/s shown in full; beyond that the newest are kept

@@ -17,9 +17,9 @@ from textual.widgets import Static, TabbedContent, TabPane
 from redis_tui.core.diagnosis.checklist import FAIL, PASS, UNKNOWN, WARN, CheckLine, checklist
 from redis_tui.core.diagnosis.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
 from redis_tui.core.display import safe_text
-from redis_tui.ui.help import KeyFooter
-from redis_tui.ui.outage import OutageBanner
-from redis_tui.ui.status import StatusBar
+from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.outage import OutageBanner
+from redis_tui.ui.widgets.status import StatusBar
 
 SEVERITY_STYLE = {CRITICAL: "bold white on red", WARNING: "bold black on yellow", INFO: "bold white on blue"}
 CHECK_MARK = {PASS: ("✔ pass", "bold green"), WARN: ("▲ warn", "bold yellow"), FAIL: ("✖ fail", "bold red"),

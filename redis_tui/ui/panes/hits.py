@@ -9,9 +9,10 @@ from textual.widgets import DataTable, Static
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_rate, percent
 from redis_tui.core.models import Snapshot
-from redis_tui.ui.panes.base import Pane, label_value, lines, set_text
+from redis_tui.ui.panes.pane import Pane
 from redis_tui.ui.panes.spark import Spark
-from redis_tui.ui.panes.table import build_figures_table, sync_rows
+from redis_tui.ui.widgets.table import build_figures_table, sync_rows
+from redis_tui.ui.widgets.text import label_value, lines, set_text
 
 TOP_COMMANDS = 8  # rows of the commands table, the busiest first; the pane shows 2-6 of them
 COLUMNS = (("command", "command", 14), ("calls/s", "calls", 8), ("µs/call", "usec", 8), ("%", "share", 5))

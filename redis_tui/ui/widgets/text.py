@@ -1,25 +1,8 @@
-"""`Pane`: a bordered dashboard section that re-renders whenever the app's snapshot changes."""
+"""Text helpers shared by the screens: dim-label/bold-value rows, joined lines, and a relayout-free update."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Vertical
-
-from redis_tui.core.models import Snapshot
-
-
-class Pane(Vertical):
-    """Base class: subclasses implement `show(snapshot)`; `None` means no data yet."""
-
-    TITLE = ""
-
-    def on_mount(self) -> None:
-        self.border_title = self.TITLE
-        self.watch(self.app, "snapshot", self.show, init=True)
-
-    def show(self, snapshot: Snapshot | None) -> None:
-        """Render `snapshot` (or the no-data state)."""
-        raise NotImplementedError
 
 
 def label_value(*pairs: tuple[str, str | Text], gap: str = "  ") -> Text:
