@@ -26,12 +26,12 @@ from redis_tui.core.monitor.session import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.ui.analyze_screen import AnalyzeScreen
-from redis_tui.ui.dashboard import DashboardScreen
+from redis_tui.ui.dashboard.clients import ClientsPane
+from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys_screen import KeysScreen
 from redis_tui.ui.monitor_screen import MonitorScreen
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
-from redis_tui.ui.panes.clients import ClientsPane
 from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
 from redis_tui.ui.troubleshoot import TroubleshootScreen
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 
 from redis_tui.settings import resolve
-from redis_tui.ui.dashboard import DashboardScreen
+from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.password import PasswordDialog
 from redis_tui.ui.run import make_app
 from redis_tui.ui.troubleshoot import TroubleshootScreen

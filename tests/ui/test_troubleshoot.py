@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redis_tui.ui.dashboard import DashboardScreen
+from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.password import PasswordDialog
 from redis_tui.ui.troubleshoot import TroubleshootScreen
 from tests.ui.helpers import make_app, settle, text_of

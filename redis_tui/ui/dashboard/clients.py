@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.models import ClientRow, Snapshot
-from redis_tui.ui.panes.pane import Pane
+from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.widgets.table import build_table, keep_selection, selected_key, sync_rows
 from redis_tui.ui.widgets.text import label_value, set_text
 

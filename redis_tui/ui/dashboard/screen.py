@@ -7,11 +7,11 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.screen import Screen
 
-from redis_tui.ui.panes.clients import ClientsPane
-from redis_tui.ui.panes.hits import HitsPane
-from redis_tui.ui.panes.keyspace import KeyspacePane
-from redis_tui.ui.panes.memory import MemoryPane
-from redis_tui.ui.panes.throughput import ThroughputPane
+from redis_tui.ui.dashboard.clients import ClientsPane
+from redis_tui.ui.dashboard.hits import HitsPane
+from redis_tui.ui.dashboard.keyspace import KeyspacePane
+from redis_tui.ui.dashboard.memory import MemoryPane
+from redis_tui.ui.dashboard.throughput import ThroughputPane
 from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.outage import OutageBanner
 from redis_tui.ui.widgets.status import StatusBar
