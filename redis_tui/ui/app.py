@@ -29,7 +29,7 @@ from redis_tui.ui.analyze_screen import AnalyzeScreen
 from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.help import HelpScreen
-from redis_tui.ui.keys_screen import KeysScreen
+from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor_screen import MonitorScreen
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
 from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog

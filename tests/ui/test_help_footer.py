@@ -10,7 +10,7 @@ from redis_tui.cli import build_tui_parser
 from redis_tui.ui.analyze_screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.help import HelpScreen
-from redis_tui.ui.keys_screen import KeysScreen
+from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor_screen import MonitorScreen
 from redis_tui.ui.troubleshoot import TroubleshootScreen
 from tests.ui.helpers import make_app, plain, settle, wait_until

@@ -17,8 +17,8 @@ from redis_tui.core.keyspace.scan import ScanPage
 from redis_tui.core.keyspace.scripts import KeyStats
 from redis_tui.core.keyspace.values import Element, KeyInfo, StringValue, ValuePage
 from redis_tui.ui.analyze_screen import AnalyzeScreen
-from redis_tui.ui.key_tree import FrozenScan, NamespaceView
-from redis_tui.ui.keys_screen import KeysScreen
+from redis_tui.ui.keys.screen import KeysScreen
+from redis_tui.ui.keys.tree import FrozenScan, NamespaceView
 from tests.ui.helpers import make_app, settle
 from tests.ui.sample import NOW, healthy
 

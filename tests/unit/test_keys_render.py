@@ -18,13 +18,13 @@ from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.values import Element, KeyInfo, StringValue
 from redis_tui.ui.analyze_screen import options_for, progress_text
 from redis_tui.ui.analyze_view import ReportView
-from redis_tui.ui.key_detail import info_text
-from redis_tui.ui.key_tree import FrozenScan, NamespaceView
-from redis_tui.ui.keys_bar import bar_text, visited
-from redis_tui.ui.keys_dialogs import editable_name
-from redis_tui.ui.keys_inspect import copy_form
-from redis_tui.ui.keys_screen import key_cell
-from redis_tui.ui.value_view import TEXT_LINES, cell, element_row, hex_layout, string_body, string_head
+from redis_tui.ui.keys.bar import bar_text, visited
+from redis_tui.ui.keys.detail import info_text
+from redis_tui.ui.keys.dialogs import editable_name
+from redis_tui.ui.keys.inspect import copy_form
+from redis_tui.ui.keys.screen import key_cell
+from redis_tui.ui.keys.tree import FrozenScan, NamespaceView
+from redis_tui.ui.keys.value_view import TEXT_LINES, cell, element_row, hex_layout, string_body, string_head
 
 HOSTILE = b"\x1b[2J\x1b]8;;http://x\x07[red]boom[/]"
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from redis_tui.core.display import ELLIPSIS, safe_text
 from redis_tui.core.format import human_bytes, human_duration, thousands
 from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage
-from redis_tui.ui.value_view import COLUMNS, LENGTH_UNIT, element_row, string_body, string_head
+from redis_tui.ui.keys.value_view import COLUMNS, LENGTH_UNIT, element_row, string_body, string_head
 from redis_tui.ui.widgets.table import Table
 from redis_tui.ui.widgets.text import set_text
 

@@ -27,12 +27,12 @@ from redis_tui.core.keyspace.namespace import NamespaceScan
 from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.writes import KeyWriter
-from redis_tui.ui.key_detail import KeyDetail, RowList
-from redis_tui.ui.key_tree import NamespaceView
-from redis_tui.ui.keys_actions import KeyWriteActions
-from redis_tui.ui.keys_bar import bar_text
-from redis_tui.ui.keys_dialogs import editable_name
-from redis_tui.ui.keys_inspect import KeyInspection
+from redis_tui.ui.keys.actions import KeyWriteActions
+from redis_tui.ui.keys.bar import bar_text
+from redis_tui.ui.keys.detail import KeyDetail, RowList
+from redis_tui.ui.keys.dialogs import editable_name
+from redis_tui.ui.keys.inspect import KeyInspection
+from redis_tui.ui.keys.tree import NamespaceView
 from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.status import StatusBar
 from redis_tui.ui.widgets.table import Table

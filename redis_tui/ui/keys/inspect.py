@@ -10,8 +10,8 @@ from textual import work
 
 from redis_tui.core.display import ELLIPSIS, redis_repr
 from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage, inspect_key, open_reader, read_string
-from redis_tui.ui.key_detail import KeyDetail
-from redis_tui.ui.keys_dialogs import editable_name, toast
+from redis_tui.ui.keys.detail import KeyDetail
+from redis_tui.ui.keys.dialogs import editable_name, toast
 
 DEBOUNCE_S = 0.03  # a key held down does not inspect every key it passes
 

@@ -11,7 +11,7 @@ from textual import work
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.keyspace.writes import WriteNotAllowed
-from redis_tui.ui.keys_dialogs import ConfirmDialog, RenameDialog, TTLDialog, editable_name, toast
+from redis_tui.ui.keys.dialogs import ConfirmDialog, RenameDialog, TTLDialog, editable_name, toast
 
 WRITE_ACTIONS = ("delete", "expire", "rename")
 
