@@ -25,15 +25,15 @@ from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.monitor.session import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
-from redis_tui.ui.analyze_screen import AnalyzeScreen
+from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.screen import KeysScreen
-from redis_tui.ui.monitor_screen import MonitorScreen
+from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
 from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
-from redis_tui.ui.troubleshoot import TroubleshootScreen
+from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
 INTERVALS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 

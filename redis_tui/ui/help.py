@@ -77,10 +77,10 @@ def help_text(section: str, binding: Binding) -> str:
 
 def sections_of(app_class) -> list[tuple[str, type]]:
     """(title, class holding the BINDINGS) for the app and each of its screens."""
-    from redis_tui.ui.analyze_screen import AnalyzeScreen
+    from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.keys.screen import KeysScreen
-    from redis_tui.ui.monitor_screen import MonitorScreen
-    from redis_tui.ui.troubleshoot import TroubleshootScreen
+    from redis_tui.ui.monitor.screen import MonitorScreen
+    from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
     return [("Dashboard", app_class), ("Troubleshooting panel", TroubleshootScreen), ("MONITOR", MonitorScreen),
             ("Keys", KeysScreen), ("Analyze", AnalyzeScreen)]

@@ -11,7 +11,7 @@ from redis_tui.core.models import CommandRate
 from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.help import HelpScreen
-from redis_tui.ui.troubleshoot import TroubleshootScreen
+from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 from tests.ui.helpers import make_app, settle, table_rows, text_of
 from tests.ui.sample import MB, NOW, healthy, hostile, refused
 

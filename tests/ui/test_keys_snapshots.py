@@ -16,7 +16,7 @@ from redis_tui.core.keyspace.namespace import NamespaceTree
 from redis_tui.core.keyspace.scan import ScanPage
 from redis_tui.core.keyspace.scripts import KeyStats
 from redis_tui.core.keyspace.values import Element, KeyInfo, StringValue, ValuePage
-from redis_tui.ui.analyze_screen import AnalyzeScreen
+from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.keys.tree import FrozenScan, NamespaceView
 from tests.ui.helpers import make_app, settle

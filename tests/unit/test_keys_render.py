@@ -16,8 +16,8 @@ from redis_tui.core.keyspace.scan import ScanPage, glob_escape, glob_prefix
 from redis_tui.core.keyspace.scripts import KeyStats
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.values import Element, KeyInfo, StringValue
-from redis_tui.ui.analyze_screen import options_for, progress_text
-from redis_tui.ui.analyze_view import ReportView
+from redis_tui.ui.analyze.screen import options_for, progress_text
+from redis_tui.ui.analyze.view import ReportView
 from redis_tui.ui.keys.bar import bar_text, visited
 from redis_tui.ui.keys.detail import info_text
 from redis_tui.ui.keys.dialogs import editable_name

@@ -23,7 +23,7 @@ from redis_tui.core.errors import classify
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report
 from redis_tui.core.keyspace.settings import KeyspaceSettings
-from redis_tui.ui.analyze_view import ReportView
+from redis_tui.ui.analyze.view import ReportView
 from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.status import StatusBar
 from redis_tui.ui.widgets.text import set_text
