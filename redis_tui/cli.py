@@ -12,7 +12,8 @@ import getpass
 import importlib
 import os
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from redis_tui import __version__, config_file
 from redis_tui.config_file import ConfigError

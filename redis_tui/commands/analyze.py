@@ -11,7 +11,8 @@ import argparse
 import asyncio
 import json
 import sys
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from redis_tui.commands.output import emit
 from redis_tui.core.connection import make_client

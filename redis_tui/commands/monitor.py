@@ -18,7 +18,8 @@ import queue
 import signal
 import sys
 import threading
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 from redis_tui.commands.output import silence_stdout
 from redis_tui.core.format import human_bytes, human_duration, percent, thousands

@@ -6,7 +6,7 @@ import argparse
 import signal
 import subprocess
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from redis_tui.demo.server import EmbeddedServer, ServerError
 from redis_tui.settings import Settings, resolve

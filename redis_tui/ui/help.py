@@ -8,7 +8,7 @@ miss a key the screen has (the footer, `ui/widgets/footer.py`, follows the same 
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text

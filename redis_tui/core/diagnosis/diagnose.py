@@ -10,7 +10,7 @@ Everything here is pure except `Diagnoser`, a small helper that keeps the last
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterable
+from collections.abc import Iterable
 
 from redis_tui.core.diagnosis import hints, permissions
 from redis_tui.core.diagnosis.findings import CRITICAL, Finding, ordered

@@ -16,8 +16,9 @@ fails there and a CONFIG SET is lost on restart.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from redis_tui.core.target import Target
 

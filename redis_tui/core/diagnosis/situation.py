@@ -7,8 +7,9 @@ a finding with its hints filled in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from redis_tui.core.diagnosis import hints
 from redis_tui.core.diagnosis.findings import Finding

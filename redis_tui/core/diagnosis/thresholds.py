@@ -6,8 +6,9 @@ config.example.toml); `FIELDS` is the schema the config file checks values again
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ import asyncio
 import bisect
 import heapq
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from redis_tui.core.display import redis_repr
 from redis_tui.core.keyspace.keystats import BatchGovernor, StatsScanner
@@ -214,7 +214,7 @@ class Analyzer:
             if self.options.pause and not scanner.done and not self._stopped:
                 try:
                     await asyncio.wait_for(self._stopping.wait(), self.options.pause)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
 
     async def _prepare(self) -> None:

@@ -14,8 +14,8 @@ honest estimate long before the scan ends (`Branch.estimate`). Memory is bounded
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from redis_tui.core.keyspace.scan import DEFAULT_COUNT, KeyScanner, ScanPage, glob_escape
 

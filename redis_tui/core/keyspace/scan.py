@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import AsyncIterator, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import redis.exceptions
 

@@ -5,8 +5,9 @@ Documented key by key in config.example.toml; validated by `config_file.SECTIONS
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)

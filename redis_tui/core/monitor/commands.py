@@ -8,8 +8,8 @@ every command except the known keyless ones and containers).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 MOVABLE = -1  # the first key's place depends on the arguments (EVAL, XREAD, ZUNION, ...)
 

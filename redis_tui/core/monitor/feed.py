@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import compress
-from typing import Callable, Protocol
+from typing import Protocol
 
 from redis_tui.core.monitor.commands import CommandTable, key_of
 from redis_tui.core.monitor.filter import Filter, Matcher

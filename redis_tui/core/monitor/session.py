@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Callable, Mapping
 
 from redis_tui.core.errors import Problem, classify
 from redis_tui.core.format import human_bytes, human_duration

@@ -38,7 +38,7 @@ class HitsPane(Pane):
         ratio_text = Text(percent(ratio), style="bold")
         if ratio is not None:
             ratio_text.stylize("green" if ratio >= 0.9 else "yellow" if ratio >= 0.7 else "red")
-        set_text(text, 
+        set_text(text,
             lines(
                 label_value(("ratio", ratio_text), ("since start", percent(totals.hit_ratio))),
                 label_value(("hits", human_rate(rates.hits)), ("misses", human_rate(rates.misses))),

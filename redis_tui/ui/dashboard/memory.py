@@ -48,7 +48,7 @@ class MemoryPane(Pane):
             ("", Text(f"({human_rate(snapshot.rates.evicted)})", style="dim")),
             gap=" ",
         )
-        set_text(text, 
+        set_text(text,
             lines(
                 label_value(("used", human_bytes(mem.used)), ("peak", human_bytes(mem.peak)),
                             ("rss", human_bytes(mem.rss))),

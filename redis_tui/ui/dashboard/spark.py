@@ -9,7 +9,7 @@ the next, and a poll that leaves every bar where it was repaints nothing.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from rich.text import Text

@@ -36,7 +36,7 @@ class ThroughputPane(Pane):
         errors = Text(human_rate(rates.errors), style="bold red" if rates.errors else "bold")
         set_text(text, label_value(("ops", human_rate(rates.ops)), ("errors", errors), ("peak", human_rate(peak))))
         self.query_one(Spark).plot(history, 0.0)  # from zero: 1 → 2 ops/s is no burst
-        set_text(network, 
+        set_text(network,
             lines(
                 label_value(
                     ("net in", human_rate(rates.net_in) if rates.net_in is None else f"{human_bytes(rates.net_in)}/s"),

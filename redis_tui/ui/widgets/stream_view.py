@@ -12,7 +12,8 @@ scrolls back to the bottom or calls `follow()` (the End key).
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable, Generic, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
 
 from rich.text import Text
 from textual.cache import LRUCache

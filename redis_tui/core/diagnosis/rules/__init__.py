@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from redis_tui.core.diagnosis.findings import Finding
 from redis_tui.core.diagnosis.rules import clients as rules_clients
