@@ -45,9 +45,9 @@ sys.path.insert(0, str(ROOT))
 import redis  # noqa: E402
 
 from redis_tui.core.connection import make_client  # noqa: E402
-from redis_tui.core.keyspace import KeyScanner  # noqa: E402
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
+from redis_tui.core.keyspace.scan import KeyScanner  # noqa: E402
 from redis_tui.core.target import Target  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 
 LOADER = r"""
 local first, last = tonumber(ARGV[1]), tonumber(ARGV[2])

@@ -31,7 +31,7 @@ import redis
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -24,10 +24,10 @@ sys.path.insert(0, ROOT)
 
 import redis  # noqa: E402
 
-from redis_tui.core.diagnosis import diagnose  # noqa: E402
+from redis_tui.core.diagnosis.diagnose import diagnose  # noqa: E402
 from redis_tui.core.poller import Poller  # noqa: E402
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
 from redis_tui.core.target import Target  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 
 
 def timed(argv: list[str], runs: int = 3) -> float:

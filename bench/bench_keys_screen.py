@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 from bench_analyze import build  # noqa: E402
 from bench_dashboard import spawn_in_pty, stop  # noqa: E402
 
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 
 KEY_NAME = re.compile(rb"(user:\d+:\d+|cache:page:\d+|session:\d+|queue:\d+|tags:\d+|rank:\d+|events:\d+)")
 HELP = re.compile(rb"this help")

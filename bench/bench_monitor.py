@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import redis  # noqa: E402
 
 from redis_tui.core import parse  # noqa: E402
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 
 
 def rss_kb(pid: int) -> int:
@@ -97,7 +97,7 @@ async def screen(port: int, ready: Path) -> None:
     """Drive a MonitorSession like the screen does; print the lines seen when stopped."""
     import asyncio
 
-    from redis_tui.core.monitor import MonitorOptions, MonitorSession
+    from redis_tui.core.monitor.session import MonitorOptions, MonitorSession
     from redis_tui.core.target import Target
 
     session = MonitorSession(Target(port=port), MonitorOptions(max_duration_s=0))

@@ -39,7 +39,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 from bench_dashboard import rss_mb, spawn_in_pty, stop  # noqa: E402
 
 from redis_tui.core import parse  # noqa: E402
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 
 
 def monitor_omem(r: redis.Redis) -> int:

@@ -24,7 +24,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 from redis_tui.settings import resolve  # noqa: E402
 from redis_tui.ui.run import make_app  # noqa: E402
 

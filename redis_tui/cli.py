@@ -12,7 +12,8 @@ import getpass
 import importlib
 import os
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from redis_tui import __version__, config_file
 from redis_tui.config_file import ConfigError
@@ -69,6 +70,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 def build_tui_parser() -> Parser:
     """The parser for the dashboard (no subcommand)."""
+    from redis_tui.ui.app import RedisTuiApp
     from redis_tui.ui.help import cli_epilog  # the app's keys, from the screens' bindings
 
     commands = ", ".join(COMMANDS) or "none"
@@ -79,7 +81,7 @@ def build_tui_parser() -> Parser:
         "throughput and cache hit ratio.",
         epilog=f"headless commands: {commands} (redis-tui COMMAND --help). "
         "Environment: REDIS_URL, REDISCLI_AUTH, REDIS_TUI_PROFILE, REDIS_TUI_INTERVAL, REDIS_TUI_CONFIG.\n"
-        + cli_epilog(),
+        + cli_epilog(RedisTuiApp),
     )
     add_connection_options(parser)
     parser.add_argument("--interval", type=float, metavar="S", help="seconds between polls (default 1)")
@@ -117,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui: {describe(exc, parser)}", 2)
     if args.demo:
-        from redis_tui.demo_run import run_demo
+        from redis_tui.demo.run import run_demo
 
         return run_demo(args)
     for warning in settings.warnings:

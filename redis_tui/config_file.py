@@ -16,14 +16,15 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import platformdirs
 
+from redis_tui.core.diagnosis.thresholds import FIELDS as THRESHOLD_FIELDS
 from redis_tui.core.target import TargetError, parse_url
-from redis_tui.core.thresholds import FIELDS as THRESHOLD_FIELDS
 
 
 class ConfigError(ValueError):

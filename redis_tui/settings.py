@@ -17,9 +17,10 @@ whatever target wins, unless that target's own level gave one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from redis_tui import config_file
 from redis_tui.config_file import ConfigError, ConfigFile

@@ -16,8 +16,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from redis_tui.core.server import EmbeddedServer  # noqa: E402
-from redis_tui.demo_run import DEMO_CONFIG, start_workload  # noqa: E402
+from redis_tui.demo.run import DEMO_CONFIG, start_workload  # noqa: E402
+from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 from redis_tui.settings import resolve  # noqa: E402
 from redis_tui.ui.run import make_app  # noqa: E402
 
@@ -57,8 +57,8 @@ async def dashboard(server: EmbeddedServer, size: tuple[int, int], name: str, he
 
 async def keys_screens(server: EmbeddedServer) -> None:
     """The keys screen (a cached JSON response, the tree open on cache:), a hash, and analyze."""
-    from redis_tui.ui.key_detail import KeyDetail
-    from redis_tui.ui.key_tree import NamespaceView
+    from redis_tui.ui.keys.detail import KeyDetail
+    from redis_tui.ui.keys.tree import NamespaceView
 
     app = make_app(resolve({"url": server.url}, {}))
     async with app.run_test(size=(120, 40)) as pilot:

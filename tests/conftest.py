@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from redis_tui.core.server import EmbeddedServer, available_kinds
+from redis_tui.demo.server import EmbeddedServer, available_kinds
 
 KINDS = available_kinds()
 BASE_CONFIG = {"enable-debug-command": "local"}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from redis_tui.core import parse
-from redis_tui.core.diagnosis import diagnose
+from redis_tui.core.diagnosis.diagnose import diagnose
+from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.models import Snapshot
 from redis_tui.core.target import Target
-from redis_tui.core.thresholds import Thresholds
 
 MB = 1024 * 1024
 TARGET = Target(host="cache.example.internal", port=6390, password="s3cret-pw")

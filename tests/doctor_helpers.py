@@ -16,12 +16,12 @@ import redis
 
 from redis_tui import cli
 from redis_tui.commands import doctor as doctor_command
-from redis_tui.core.diagnosis import diagnose, diagnose_problem
+from redis_tui.core.diagnosis.diagnose import diagnose, diagnose_problem
+from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.models import Outage
 from redis_tui.core.poller import Poller
-from redis_tui.core.server import EmbeddedServer
 from redis_tui.core.target import Target
-from redis_tui.core.thresholds import Thresholds
+from redis_tui.demo.server import EmbeddedServer
 
 
 def run_doctor(capsys, *args: str, config: dict | None = None, tmp_path: Path | None = None):

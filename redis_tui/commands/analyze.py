@@ -11,16 +11,17 @@ import argparse
 import asyncio
 import json
 import sys
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from redis_tui.commands.output import emit
-from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress, Report
 from redis_tui.core.connection import make_client
 from redis_tui.core.display import redis_repr
 from redis_tui.core.errors import classify
 from redis_tui.core.format import human_bytes, percent, thousands
-from redis_tui.core.keyspace import TYPES
-from redis_tui.keyspace_config import keyspace_settings
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report
+from redis_tui.core.keyspace.scan import TYPES
+from redis_tui.core.keyspace.settings import keyspace_settings
 
 USAGE_EXIT = 2
 KEY_WIDTH = 60
@@ -108,7 +109,8 @@ class _ProgressBar:
 
     def __init__(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
 
         self.bar = Bar(TextColumn("analyzing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                        TextColumn("{task.fields[keys]} keys"), TimeElapsedColumn(),

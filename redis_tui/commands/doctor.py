@@ -14,16 +14,16 @@ import time
 from dataclasses import dataclass
 
 from redis_tui.commands.output import emit
-from redis_tui.core.checklist import CheckLine, checklist
 from redis_tui.core.connection import make_client
-from redis_tui.core.diagnosis import diagnose, diagnose_problem
+from redis_tui.core.diagnosis.checklist import CheckLine, checklist
+from redis_tui.core.diagnosis.diagnose import diagnose, diagnose_problem
+from redis_tui.core.diagnosis.findings import STATUSES, Finding, counts, ordered, status_of
+from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import make_problem
-from redis_tui.core.findings import STATUSES, Finding, counts, ordered, status_of
 from redis_tui.core.models import Outage, Snapshot
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target, scrub
-from redis_tui.core.thresholds import Thresholds
 
 USAGE_EXIT = 3
 DEFAULT_TIMEOUT = 10.0

@@ -18,14 +18,22 @@ import queue
 import signal
 import sys
 import threading
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 from redis_tui.commands.output import silence_stdout
 from redis_tui.core.format import human_bytes, human_duration, percent, thousands
-from redis_tui.core.monitor import MAX_DURATION, OUTPUT_BUFFER, USER, MonitorEvent, MonitorOptions, MonitorSession
-from redis_tui.core.monitor_filter import Filter
-from redis_tui.core.monitor_parse import json_lines, plain_block, plain_lines
-from redis_tui.core.monitor_stats import Share
+from redis_tui.core.monitor.filter import Filter
+from redis_tui.core.monitor.lines import json_lines, plain_block, plain_lines
+from redis_tui.core.monitor.session import (
+    MAX_DURATION,
+    OUTPUT_BUFFER,
+    USER,
+    MonitorEvent,
+    MonitorOptions,
+    MonitorSession,
+)
+from redis_tui.core.monitor.stats import Share
 from redis_tui.core.target import TargetError, parse_db
 from redis_tui.settings import Settings
 
@@ -148,7 +156,7 @@ class PlainSink:
 
 
 class JsonSink(PlainSink):
-    """One JSON object per line (see `monitor_parse.json_record`)."""
+    """One JSON object per line (see `core.monitor.lines.json_record`)."""
 
     def block(self, block: bytes, count: int) -> None:
         """All lines of a block."""

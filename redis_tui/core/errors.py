@@ -137,7 +137,7 @@ async def refine(problem: Problem, target: Target, timeout: float = 1.0) -> Prob
         return problem
     try:
         _, writer = await asyncio.wait_for(asyncio.open_connection(target.host, target.port), timeout)
-    except (OSError, asyncio.TimeoutError):
+    except (TimeoutError, OSError):
         return problem
     writer.close()
     try:

@@ -6,8 +6,8 @@ likes, and tests can build one by hand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from redis_tui.core.errors import Problem
 

@@ -6,8 +6,8 @@ Valkey 7/8/9; a missing or malformed field becomes a default, never an exception
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from redis_tui.core.models import ClientRow, Clients, CommandStat, DbKeys, Memory, Server, SlowEntry
 

@@ -36,7 +36,7 @@ async def port_open(target: Target, timeout: float = PROBE_TIMEOUT) -> bool:
         else:
             opening = asyncio.open_connection(target.host, target.port)
         _reader, writer = await asyncio.wait_for(opening, timeout)
-    except (OSError, asyncio.TimeoutError, ValueError):
+    except (TimeoutError, OSError, ValueError):
         return False
     writer.close()
     try:
@@ -79,7 +79,7 @@ class PortWatch:
                 try:
                     await asyncio.wait_for(wake.wait(), step)
                     return "woken"
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
             else:
                 await asyncio.sleep(step)

@@ -7,7 +7,7 @@ rate: that interval's rate is None, never negative and never absurd.
 from __future__ import annotations
 
 from collections import deque
-from typing import Mapping
+from collections.abc import Mapping
 
 from redis_tui.core.models import CommandRate, CommandStat, History, Rates, Totals
 from redis_tui.core.parse import parse_fields, to_int

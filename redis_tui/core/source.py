@@ -7,7 +7,8 @@ it fixed data with no server, no clock and no randomness.
 from __future__ import annotations
 
 import asyncio
-from typing import Callable, Iterable, Protocol
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from redis_tui.core.models import Update
 from redis_tui.core.poller import clamp_interval

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,23 +17,23 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
-from redis_tui.core.diagnosis import Diagnoser
-from redis_tui.core.findings import Finding
+from redis_tui.core.diagnosis.diagnose import Diagnoser
+from redis_tui.core.diagnosis.findings import Finding
+from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.models import Outage, Snapshot, Update
-from redis_tui.core.monitor import MonitorOptions
+from redis_tui.core.monitor.session import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
-from redis_tui.core.thresholds import Thresholds
-from redis_tui.keyspace_config import KeyspaceSettings
-from redis_tui.ui.analyze_screen import AnalyzeScreen
-from redis_tui.ui.dashboard import DashboardScreen
+from redis_tui.ui.analyze.screen import AnalyzeScreen
+from redis_tui.ui.dashboard.clients import ClientsPane
+from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.help import HelpScreen
-from redis_tui.ui.keys_screen import KeysScreen
-from redis_tui.ui.monitor_screen import MonitorScreen
-from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
+from redis_tui.ui.keys.screen import KeysScreen
+from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
-from redis_tui.ui.panes.clients import ClientsPane
-from redis_tui.ui.troubleshoot import TroubleshootScreen
+from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
+from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
 INTERVALS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 

@@ -1,15 +1,14 @@
-"""Keys, generated from the bindings: the help screen, the footer's choice, and ``--help``.
+"""Keys, generated from the bindings: the help screen and ``--help``.
 
 Every screen's ``BINDINGS`` are the one source: a binding's key and description (and its
 tooltip, or a line of `DETAILS`, for the longer sentence) make its help row, so help cannot
-miss a key the screen has. `KeyFooter` shows a screen's keys in binding order (a screen's
-own first, then the app's) and leaves out, from the end, those that do not fit: the order
-of ``BINDINGS`` is the priority. `cli_epilog()` lists the same keys for ``redis-tui --help``.
+miss a key the screen has (the footer, `ui/widgets/footer.py`, follows the same order).
+`cli_epilog(app_class)` lists the same keys for ``redis-tui --help``.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
@@ -18,8 +17,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.keys import format_key
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey
+from textual.widgets import Static
 
 # Longer sentences for bindings of screens whose Binding has no tooltip: (screen, action) → text.
 DETAILS = {
@@ -79,10 +77,10 @@ def help_text(section: str, binding: Binding) -> str:
 
 def sections_of(app_class) -> list[tuple[str, type]]:
     """(title, class holding the BINDINGS) for the app and each of its screens."""
-    from redis_tui.ui.analyze_screen import AnalyzeScreen
-    from redis_tui.ui.keys_screen import KeysScreen
-    from redis_tui.ui.monitor_screen import MonitorScreen
-    from redis_tui.ui.troubleshoot import TroubleshootScreen
+    from redis_tui.ui.analyze.screen import AnalyzeScreen
+    from redis_tui.ui.keys.screen import KeysScreen
+    from redis_tui.ui.monitor.screen import MonitorScreen
+    from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
     return [("Dashboard", app_class), ("Troubleshooting panel", TroubleshootScreen), ("MONITOR", MonitorScreen),
             ("Keys", KeysScreen), ("Analyze", AnalyzeScreen)]
@@ -103,12 +101,10 @@ def bindings_of(owner) -> list[Binding]:
     return [b if isinstance(b, Binding) else Binding(*b) for b in owner.BINDINGS]
 
 
-def cli_epilog() -> str:
-    """Every key of every screen, one sentence per screen, for ``redis-tui --help``."""
-    from redis_tui.ui.app import RedisTuiApp
-
+def cli_epilog(app_class) -> str:
+    """Every key of every screen of `app_class`, one sentence per screen, for ``redis-tui --help``."""
     lines = ["Keys in the app (? shows them with details):"]
-    for title, owner in sections_of(RedisTuiApp):
+    for title, owner in sections_of(app_class):
         keys = ", ".join(f"{key_label(b)} {b.description}" for b in bindings_of(owner))
         lines.append(f"{title}: {keys}.")
     return "\n".join(lines)
@@ -146,49 +142,3 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#help-body").border_title = "Help"
-
-
-class KeyFooter(Footer):
-    """The footer, showing as many keys as fit, most important first (binding order).
-
-    Textual's footer scrolls its overflow out of sight, cutting a key in half; this one
-    leaves out whole keys instead, from the end of the priority order.
-    """
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("compact", True)
-        super().__init__(**kwargs)
-        self._width = 0
-
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
-        active = self.screen.active_bindings
-        room = self.size.width or self.app.size.width
-        palette = None
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
-            if palette is not None:
-                room -= len(self.app.get_key_display(palette.binding)) + len(palette.binding.description) + 3
-        seen: set[str] = set()
-        for _node, binding, enabled, tooltip in active.values():
-            if not binding.show or binding.action in seen or binding.key == self.app.COMMAND_PALETTE_BINDING:
-                continue
-            seen.add(binding.action)
-            width = len(self.app.get_key_display(binding)) + len(binding.description) + 2
-            if width > room:
-                break
-            room -= width
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                            disabled=not enabled, tooltip=tooltip or binding.tooltip).data_bind(compact=Footer.compact)
-        if palette is not None:
-            binding = palette.binding
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                            classes="-command-palette", disabled=not palette.enabled,
-                            tooltip=binding.tooltip or binding.description)
-
-    def on_resize(self) -> None:
-        if self.size.width != self._width:
-            self._width = self.size.width
-            if self._bindings_ready:
-                self.call_after_refresh(self.recompose)

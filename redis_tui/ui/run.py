@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from redis_tui.core.monitor import MonitorOptions
+from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.keyspace.settings import keyspace_settings
+from redis_tui.core.monitor.session import MonitorOptions
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target
-from redis_tui.core.thresholds import Thresholds
 from redis_tui.crash import report_crash
-from redis_tui.keyspace_config import keyspace_settings
 from redis_tui.settings import Settings
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from redis_tui.core.server import EmbeddedServer, available_kinds
+from redis_tui.demo.server import EmbeddedServer, available_kinds
 
 HOSTILE = b"\x1b[2J\x1b]8;;http://x\x07[red]boom[/]"
 BINARY = b"\xff\xfe"

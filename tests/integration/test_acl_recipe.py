@@ -8,13 +8,13 @@ import asyncio
 import pytest
 import redis
 
-from redis_tui.core.analyze import AnalyzeOptions, Analyzer
 from redis_tui.core.connection import make_client
-from redis_tui.core.monitor import MonitorSession
+from redis_tui.core.diagnosis.permissions import MONITORING_RULES, RECIPE_RULES
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer
+from redis_tui.core.keyspace.values import inspect_key, open_reader, read_string
 from redis_tui.core.models import Snapshot
-from redis_tui.core.permissions import MONITORING_RULES, RECIPE_RULES
+from redis_tui.core.monitor.session import MonitorSession
 from redis_tui.core.poller import Poller
-from redis_tui.core.values import inspect_key, open_reader, read_string
 from redis_tui.settings import resolve
 
 

@@ -7,12 +7,12 @@ import json
 import pytest
 import redis
 
-from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, HOSTILE, dataset  # noqa: F401
 from redis_tui import cli
-from redis_tui.core.analyze import AnalyzeOptions, Analyzer
 from redis_tui.core.connection import make_client
 from redis_tui.core.display import redis_repr
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer
 from redis_tui.core.target import Target, parse_url
+from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, HOSTILE, dataset  # noqa: F401
 
 pytestmark = pytest.mark.integration
 

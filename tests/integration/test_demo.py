@@ -10,8 +10,8 @@ import time
 
 import redis
 
-from redis_tui.core.server import EmbeddedServer
-from redis_tui.demo_run import DEMO_CONFIG, start_workload
+from redis_tui.demo.run import DEMO_CONFIG, start_workload
+from redis_tui.demo.server import EmbeddedServer
 
 
 def wait_for(condition, timeout=15.0):
@@ -43,8 +43,8 @@ def test_watchdog_cleans_up_when_the_dashboard_is_killed(tmp_path, server_kind):
     """If the dashboard dies without cleaning up (kill -9), the workload stops the server and its files."""
     script = textwrap.dedent(f"""
         import os, sys
-        from redis_tui.core.server import EmbeddedServer
-        from redis_tui.demo_run import start_workload
+        from redis_tui.demo.server import EmbeddedServer
+        from redis_tui.demo.run import start_workload
         server = EmbeddedServer({server_kind!r}).start()
         start_workload(server)
         print(server.port, server.dir, server.process.pid, flush=True)
@@ -73,7 +73,7 @@ def _workload_pids(port: int) -> list[int]:
                 state = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[0]
             except OSError:
                 continue
-            if b"redis_tui.core.demo" in argv and str(port).encode() in argv and state != "Z":
+            if b"redis_tui.demo.workload" in argv and str(port).encode() in argv and state != "Z":
                 found.append(int(entry))
     return found
 
@@ -83,7 +83,7 @@ def test_demo_run_starts_everything_and_leaves_nothing_behind():
     import argparse
     import signal
 
-    from redis_tui.demo_run import run_demo
+    from redis_tui.demo.run import run_demo
 
     seen = {}
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}

@@ -11,11 +11,22 @@ from pathlib import Path
 
 import pytest
 import redis
-from tests.doctor_helpers import (by_id, client, finding, ids, in_background, quick_samples, raw_connection, run_doctor,
-                            sample, target_of, wait_for)
 
-from redis_tui.core.server import free_port
 from redis_tui.core.target import Target
+from redis_tui.demo.server import free_port
+from tests.doctor_helpers import (
+    by_id,
+    client,
+    finding,
+    ids,
+    in_background,
+    quick_samples,
+    raw_connection,
+    run_doctor,
+    sample,
+    target_of,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 __all__ = ["quick_samples"]

@@ -10,7 +10,7 @@ import pytest
 
 from redis_tui import cli
 from redis_tui.commands import doctor as doctor_command
-from redis_tui.core.server import free_port
+from redis_tui.demo.server import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -10,12 +10,22 @@ from contextlib import contextmanager
 
 import pytest
 import redis
-from tests.doctor_helpers import (by_id, client, finding, ids, in_background, quick_samples, run_doctor,
-                            sample, target_of, wait_for)
 
+from redis_tui.core.diagnosis.permissions import RECIPE_RULES
 from redis_tui.core.errors import classify
-from redis_tui.core.permissions import RECIPE_RULES
 from redis_tui.core.target import Target
+from tests.doctor_helpers import (
+    by_id,
+    client,
+    finding,
+    ids,
+    in_background,
+    quick_samples,
+    run_doctor,
+    sample,
+    target_of,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 __all__ = ["quick_samples"]

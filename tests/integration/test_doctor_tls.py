@@ -7,9 +7,9 @@ import shutil
 import subprocess
 
 import pytest
-from tests.doctor_helpers import finding, ids, quick_samples, run_doctor
 
-from redis_tui.core.server import EmbeddedServer, ServerError, free_port
+from redis_tui.demo.server import EmbeddedServer, ServerError, free_port
+from tests.doctor_helpers import finding, ids, quick_samples, run_doctor
 
 pytestmark = pytest.mark.integration
 __all__ = ["quick_samples"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BINARY, GLOBBY, HOSTILE, dataset  # noqa: F401
 from redis_tui.core.connection import make_client
-from redis_tui.core.keyspace import KeyScanner, glob_escape
-from redis_tui.core.namespace import NamespaceScan
-from redis_tui.core.target import parse_url, Target
-from redis_tui.core.values import inspect_key
+from redis_tui.core.keyspace.namespace import NamespaceScan
+from redis_tui.core.keyspace.scan import KeyScanner, glob_escape
+from redis_tui.core.keyspace.values import inspect_key
+from redis_tui.core.target import Target, parse_url
+from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BINARY, GLOBBY, HOSTILE, dataset  # noqa: F401
 
 pytestmark = pytest.mark.integration
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 import redis
 
-from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE, dataset  # noqa: F401
-from redis_tui.core.analyze import Analyzer, AnalyzeOptions
 from redis_tui.core.connection import make_client
-from redis_tui.core.keyspace import KeyScanner
-from redis_tui.core.namespace import NamespaceScan
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer
+from redis_tui.core.keyspace.namespace import NamespaceScan
+from redis_tui.core.keyspace.scan import KeyScanner
+from redis_tui.core.keyspace.values import inspect_key, open_reader, read_string
+from redis_tui.core.keyspace.writes import KeyWriter, WriteNotAllowed
 from redis_tui.core.parse import commands_from, parse_info
 from redis_tui.core.target import Target, parse_url
-from redis_tui.core.values import inspect_key, open_reader, read_string
-from redis_tui.core.writes import KeyWriter, WriteNotAllowed
+from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE, dataset  # noqa: F401
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from redis_tui.core.monitor_commands import KNOWN_CONTAINERS, CommandTable, unknown_commands
+from redis_tui.core.monitor.commands import KNOWN_CONTAINERS, CommandTable, unknown_commands
 
 pytestmark = pytest.mark.integration
 

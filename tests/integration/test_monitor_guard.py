@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from redis_tui.core.monitor_guard import GUARD_CLIENT_NAME, Guard, GuardUnavailable
+from redis_tui.core.monitor.guard import GUARD_CLIENT_NAME, Guard, GuardUnavailable
 from redis_tui.core.target import Target
 
 pytestmark = pytest.mark.integration

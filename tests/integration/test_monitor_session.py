@@ -8,10 +8,10 @@ import time
 import pytest
 import redis.asyncio as aioredis
 
-from redis_tui.core.monitor import BACKOFF, MonitorEvent, MonitorOptions, MonitorSession
-from redis_tui.core.monitor_commands import CommandTable
-from redis_tui.core.monitor_filter import Filter, glob_regex
-from redis_tui.core.monitor_parse import escape_arg
+from redis_tui.core.monitor.commands import CommandTable
+from redis_tui.core.monitor.filter import Filter, glob_regex
+from redis_tui.core.monitor.lines import escape_arg
+from redis_tui.core.monitor.session import BACKOFF, MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.core.target import Target
 
 pytestmark = pytest.mark.integration
@@ -101,7 +101,7 @@ async def test_arguments_arrive_exactly_over_unix_socket_with_acl_user(server_fa
 
 async def test_escaping_is_the_servers_own(server):
     """Our escape_arg writes exactly what the server writes (so the round-trip property holds)."""
-    from redis_tui.core.monitor_feed import ViewBuffer
+    from redis_tui.core.monitor.feed import ViewBuffer
 
     raw: list[bytes] = []
 
@@ -331,8 +331,8 @@ def make_certs(folder) -> dict[str, str]:
 async def test_tls(server_factory, tmp_path):
     import shutil
 
-    from redis_tui.core.server import ServerError, free_port
     from redis_tui.core.target import TLS
+    from redis_tui.demo.server import ServerError, free_port
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl not installed")
@@ -364,7 +364,7 @@ async def test_tls(server_factory, tmp_path):
 async def test_through_sentinel(server, tmp_path):
     import subprocess
 
-    from redis_tui.core.server import free_port
+    from redis_tui.demo.server import free_port
 
     port = free_port()
     conf = tmp_path / "sentinel.conf"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from tests.doctor_helpers import client
 
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target
+from tests.doctor_helpers import client
 
 pytestmark = pytest.mark.integration
 

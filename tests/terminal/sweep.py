@@ -13,7 +13,14 @@ import redis
 from redis_tui.core.display import safe_text
 from tests.terminal.pty_app import ALT_SCREEN_OFF, ALT_SCREEN_ON, PtyApp, key_bytes, redis_tui_argv
 from tests.terminal.sweep_data import (
-    DEL_KEY, HOSTILE_NAMES, MARKUP_NAMES, PAYLOADS, REN_KEY, TAKEN_KEY, TTL_KEY, Traffic,
+    DEL_KEY,
+    HOSTILE_NAMES,
+    MARKUP_NAMES,
+    PAYLOADS,
+    REN_KEY,
+    TAKEN_KEY,
+    TTL_KEY,
+    Traffic,
 )
 from tests.terminal.sweep_places import (
     MARKERS,

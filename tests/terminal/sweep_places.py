@@ -10,14 +10,14 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 
 from redis_tui.core.display import safe_text
-from redis_tui.ui.analyze_screen import AnalyzeScreen
+from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
-from redis_tui.ui.dashboard import DashboardScreen
+from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.help import HelpScreen
-from redis_tui.ui.key_detail import RowList
-from redis_tui.ui.keys_screen import KeysScreen
-from redis_tui.ui.monitor_screen import MonitorScreen
-from redis_tui.ui.troubleshoot import TroubleshootScreen
+from redis_tui.ui.keys.detail import RowList
+from redis_tui.ui.keys.screen import KeysScreen
+from redis_tui.ui.monitor.screen import MonitorScreen
+from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ import pytest
 from rich.console import Console
 from textual.widgets._toast import Toast
 
-from redis_tui.core.keyspace import glob_escape
-from redis_tui.core.server import available_kinds
+from redis_tui.core.keyspace.scan import glob_escape
+from redis_tui.demo.server import available_kinds
 from redis_tui.settings import resolve
-from redis_tui.ui.key_detail import KeyDetail
-from redis_tui.ui.keys_screen import KeysScreen
+from redis_tui.ui.keys.detail import KeyDetail
+from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.run import make_app
 from tests.integration.keyspace_dataset import Dataset
 from tests.ui.helpers import wait_until

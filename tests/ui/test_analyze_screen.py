@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from redis_tui.core.format import human_bytes, thousands
-from redis_tui.ui.analyze_screen import AnalyzeScreen
+from redis_tui.ui.analyze.screen import AnalyzeScreen
 from tests.integration.keyspace_dataset import BIG_STRING, build
 from tests.ui.helpers import text_of, wait_until
 from tests.ui.keys_data import app_for

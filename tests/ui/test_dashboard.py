@@ -7,12 +7,12 @@ from dataclasses import replace
 import pytest
 from textual.widget import Widget
 
-from redis_tui.ui.dashboard import DashboardScreen
-from redis_tui.ui.help import HelpScreen
-from redis_tui.ui.troubleshoot import TroubleshootScreen
-from redis_tui.ui.panes.clients import ClientsPane
-from tests.ui.helpers import make_app, settle, table_rows, text_of
 from redis_tui.core.models import CommandRate
+from redis_tui.ui.dashboard.clients import ClientsPane
+from redis_tui.ui.dashboard.screen import DashboardScreen
+from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
+from tests.ui.helpers import make_app, settle, table_rows, text_of
 from tests.ui.sample import MB, NOW, healthy, hostile, refused
 
 

@@ -7,12 +7,12 @@ from textual.keys import format_key
 from textual.widgets import Static
 
 from redis_tui.cli import build_tui_parser
-from redis_tui.ui.analyze_screen import AnalyzeScreen
+from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.help import HelpScreen
-from redis_tui.ui.keys_screen import KeysScreen
-from redis_tui.ui.monitor_screen import MonitorScreen
-from redis_tui.ui.troubleshoot import TroubleshootScreen
+from redis_tui.ui.keys.screen import KeysScreen
+from redis_tui.ui.monitor.screen import MonitorScreen
+from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 from tests.ui.helpers import make_app, plain, settle, wait_until
 from tests.ui.keys_data import screen_text
 from tests.ui.sample import healthy

@@ -9,13 +9,23 @@ import redis
 from textual.widgets import Input
 
 from redis_tui.core.display import redis_repr, safe_text
-from redis_tui.core.keyspace import glob_escape
-from redis_tui.ui.key_tree import NamespaceView
-from redis_tui.ui.value_view import hex_layout
+from redis_tui.core.keyspace.scan import glob_escape
+from redis_tui.ui.keys.tree import NamespaceView
+from redis_tui.ui.keys.value_view import hex_layout
 from tests.integration.keyspace_dataset import BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE
 from tests.ui.helpers import table_rows, text_of, wait_until
-from tests.ui.keys_data import (HUGE_HASH, HUGE_HASH_FIELDS, app_for, keys_data, listed, open_keys, scan_done,
-                                screen_text, show_key, toast_shown)
+from tests.ui.keys_data import (
+    HUGE_HASH,
+    HUGE_HASH_FIELDS,
+    app_for,
+    keys_data,
+    listed,
+    open_keys,
+    scan_done,
+    screen_text,
+    show_key,
+    toast_shown,
+)
 
 pytestmark = pytest.mark.integration
 __all__ = ["keys_data"]

@@ -11,14 +11,14 @@ import dataclasses
 
 import pytest
 
-from redis_tui.core.analyze import AnalyzeOptions, Analyzer
-from redis_tui.core.keyspace import ScanPage
-from redis_tui.core.namespace import NamespaceTree
-from redis_tui.core.scripts import KeyStats
-from redis_tui.core.values import Element, KeyInfo, StringValue, ValuePage
-from redis_tui.ui.analyze_screen import AnalyzeScreen
-from redis_tui.ui.key_tree import FrozenScan, NamespaceView
-from redis_tui.ui.keys_screen import KeysScreen
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer
+from redis_tui.core.keyspace.namespace import NamespaceTree
+from redis_tui.core.keyspace.scan import ScanPage
+from redis_tui.core.keyspace.scripts import KeyStats
+from redis_tui.core.keyspace.values import Element, KeyInfo, StringValue, ValuePage
+from redis_tui.ui.analyze.screen import AnalyzeScreen
+from redis_tui.ui.keys.screen import KeysScreen
+from redis_tui.ui.keys.tree import FrozenScan, NamespaceView
 from tests.ui.helpers import make_app, settle
 from tests.ui.sample import NOW, healthy
 

@@ -7,8 +7,8 @@ import pytest
 import redis
 from textual.widgets import Input
 
-from redis_tui.ui.keys_dialogs import ConfirmDialog, RenameDialog, TTLDialog
-from redis_tui.ui.keys_screen import KeysScreen
+from redis_tui.ui.keys.dialogs import ConfirmDialog, RenameDialog, TTLDialog
+from redis_tui.ui.keys.screen import KeysScreen
 from tests.integration.keyspace_dataset import HOSTILE
 from tests.ui.helpers import text_of, wait_until
 from tests.ui.keys_data import app_for, listed, open_keys, screen_text, show_key, toast_shown

@@ -12,10 +12,10 @@ from textual.widgets import Input
 
 from redis_tui.settings import resolve
 from redis_tui.ui.app import RedisTuiApp
-from redis_tui.ui.monitor_filter import FilterDialog
-from redis_tui.ui.monitor_screen import MonitorScreen
+from redis_tui.ui.monitor.filter_dialog import FilterDialog
+from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.run import make_app
-from redis_tui.ui.stream_view import StreamView
+from redis_tui.ui.widgets.stream_view import StreamView
 from tests.ui.helpers import make_app as make_fixed_app
 from tests.ui.helpers import settle, text_of, wait_until
 from tests.ui.keys_data import screen_text

@@ -5,10 +5,10 @@ from __future__ import annotations
 import redis
 
 from redis_tui.settings import resolve
-from redis_tui.ui.dashboard import DashboardScreen
+from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.password import PasswordDialog
 from redis_tui.ui.run import make_app
-from redis_tui.ui.troubleshoot import TroubleshootScreen
+from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 from tests.ui.helpers import plain, settle, text_of, wait_until
 from tests.ui.keys_data import screen_text
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from redis_tui.ui.dashboard import DashboardScreen
+from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.password import PasswordDialog
-from redis_tui.ui.troubleshoot import TroubleshootScreen
+from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 from tests.ui.helpers import make_app, settle, text_of
 from tests.ui.sample import healthy, memory_pressure, noauth, production, refused
 

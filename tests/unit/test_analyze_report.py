@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redis_tui.commands.analyze import render
-from redis_tui.core.analyze import TTL_LABELS, AnalyzeOptions, Analyzer
-from redis_tui.core.scripts import KeyStats
+from redis_tui.core.keyspace.analyze import TTL_LABELS, AnalyzeOptions, Analyzer
+from redis_tui.core.keyspace.scripts import KeyStats
 
 HOSTILE = b"\x1b[2J\x1b]8;;http://x\x07[red]boom[/]"
 

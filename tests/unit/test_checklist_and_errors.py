@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 import redis.exceptions as rex
-from tests.diag_builders import BASE_CONFIG, MB, snapshot
 from hypothesis import given
 from hypothesis import strategies as st
 
-from redis_tui.core import permissions
-from redis_tui.core.checklist import checklist, config_unreadable, summary
+from redis_tui.core.diagnosis import permissions
+from redis_tui.core.diagnosis.checklist import checklist, config_unreadable, summary
 from redis_tui.core.errors import Problem, classify
 from redis_tui.core.models import ClientRow
 from redis_tui.core.parse import parse_slowlog
 from redis_tui.core.target import Target
+from tests.diag_builders import BASE_CONFIG, MB, snapshot
 
 PROD = {"memory": {"maxmemory": 2048 * MB, "maxmemory_policy": "allkeys-lru"},
         "replication": {"connected_slaves": 1, "slave0": "ip=10.0.0.2,port=6379,state=online,offset=9,lag=0"}}

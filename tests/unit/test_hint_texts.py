@@ -4,12 +4,12 @@ and what to do about persistence of settings with and without a server config fi
 from __future__ import annotations
 
 import pytest
-from tests.diag_builders import BASE_CONFIG, MB, TARGET, find, snapshot
 
-from redis_tui.core.checklist import checklist
-from redis_tui.core.diagnosis import diagnose_problem
+from redis_tui.core.diagnosis.checklist import checklist
+from redis_tui.core.diagnosis.diagnose import diagnose_problem
 from redis_tui.core.errors import Problem
 from redis_tui.core.target import Target
+from tests.diag_builders import BASE_CONFIG, MB, TARGET, find, snapshot
 
 CLI = "redis-cli -h cache.example.internal -p 6390 --askpass"
 FULL = {"memory": {"used_memory": 990 * MB, "maxmemory": 1000 * MB, "maxmemory_policy": "noeviction"}}

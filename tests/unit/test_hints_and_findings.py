@@ -9,17 +9,17 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from tests.diag_builders import MB, TARGET, snapshot
 
 from redis_tui import config_file
 from redis_tui.config_file import ConfigError
-from redis_tui.core import hints
-from redis_tui.core.diagnosis import Diagnoser, diagnose, diagnose_problem
+from redis_tui.core.diagnosis import hints
+from redis_tui.core.diagnosis.diagnose import Diagnoser, diagnose, diagnose_problem
+from redis_tui.core.diagnosis.findings import Finding, counts, ordered, status_of
+from redis_tui.core.diagnosis.thresholds import FIELDS, Thresholds
 from redis_tui.core.errors import Problem
-from redis_tui.core.findings import Finding, counts, ordered, status_of
 from redis_tui.core.models import ClientRow, Outage, SlowEntry
 from redis_tui.core.target import TLS, Target
-from redis_tui.core.thresholds import FIELDS, Thresholds
+from tests.diag_builders import MB, TARGET, snapshot
 
 DESIGN_IDS = {
     "connection-refused", "host-unresolved", "connection-timeout", "tls-error", "auth-required", "auth-failed",

@@ -9,22 +9,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from redis_tui.core.analyze import AnalyzeOptions, Analyzer, Progress
 from redis_tui.core.display import redis_repr
-from redis_tui.core.keyspace import ScanPage, glob_escape, glob_prefix
-from redis_tui.core.namespace import NamespaceTree
-from redis_tui.core.scripts import KeyStats
-from redis_tui.core.values import Element, KeyInfo, StringValue
-from redis_tui.keyspace_config import KeyspaceSettings
-from redis_tui.ui.analyze_screen import options_for, progress_text
-from redis_tui.ui.analyze_view import ReportView
-from redis_tui.ui.key_detail import info_text
-from redis_tui.ui.key_tree import FrozenScan, NamespaceView
-from redis_tui.ui.keys_bar import bar_text, visited
-from redis_tui.ui.keys_dialogs import editable_name
-from redis_tui.ui.keys_inspect import copy_form
-from redis_tui.ui.keys_screen import key_cell
-from redis_tui.ui.value_view import TEXT_LINES, cell, element_row, hex_layout, string_body, string_head
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress
+from redis_tui.core.keyspace.namespace import NamespaceTree
+from redis_tui.core.keyspace.scan import ScanPage, glob_escape, glob_prefix
+from redis_tui.core.keyspace.scripts import KeyStats
+from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.keyspace.values import Element, KeyInfo, StringValue
+from redis_tui.ui.analyze.screen import options_for, progress_text
+from redis_tui.ui.analyze.view import ReportView
+from redis_tui.ui.keys.bar import bar_text, visited
+from redis_tui.ui.keys.detail import info_text
+from redis_tui.ui.keys.dialogs import editable_name
+from redis_tui.ui.keys.inspect import copy_form
+from redis_tui.ui.keys.screen import key_cell
+from redis_tui.ui.keys.tree import FrozenScan, NamespaceView
+from redis_tui.ui.keys.value_view import TEXT_LINES, cell, element_row, hex_layout, string_body, string_head
 
 HOSTILE = b"\x1b[2J\x1b]8;;http://x\x07[red]boom[/]"
 

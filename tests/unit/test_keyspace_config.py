@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from redis_tui.config_file import ConfigError, parse
-from redis_tui.keyspace_config import KeyspaceSettings, keyspace_settings
+from redis_tui.core.keyspace.settings import KeyspaceSettings, keyspace_settings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 

@@ -7,11 +7,11 @@ from collections import Counter
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from redis_tui.core.monitor_commands import CommandTable
-from redis_tui.core.monitor_feed import Feed, ViewBuffer, check_delimiter
-from redis_tui.core.monitor_filter import Filter, Matcher
-from redis_tui.core.monitor_parse import escape_arg, parse_line
-from redis_tui.core.monitor_stats import Window
+from redis_tui.core.monitor.commands import CommandTable
+from redis_tui.core.monitor.feed import Feed, ViewBuffer, check_delimiter
+from redis_tui.core.monitor.filter import Filter, Matcher
+from redis_tui.core.monitor.lines import escape_arg, parse_line
+from redis_tui.core.monitor.stats import Window
 
 CLIENTS = ["127.0.0.1:50000", "[::1]:6379", "unix:/tmp/r.sock", "lua", "10.0.0.9:7"]
 COMMANDS = [b"SET", b"get", b"INCR", b"PING", b"EVAL", b"OBJECT", b"CONFIG", b"XREAD", b"DEL", b"ZUNION"]

@@ -7,7 +7,7 @@ import json
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from redis_tui.core.monitor_parse import (
+from redis_tui.core.monitor.lines import (
     TRUNCATED_MARK,
     cut_line,
     escape_arg,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from redis_tui.config_file import ConfigError, parse
-from redis_tui.core.monitor import MonitorOptions
-from redis_tui.core.monitor_commands import MOVABLE, CommandTable, key_of
-from redis_tui.core.monitor_filter import Filter, Matcher, glob_regex, normalize_command
-from redis_tui.core.monitor_stats import OTHER, Window
+from redis_tui.core.monitor.commands import MOVABLE, CommandTable, key_of
+from redis_tui.core.monitor.filter import Filter, Matcher, glob_regex, normalize_command
+from redis_tui.core.monitor.session import MonitorOptions
+from redis_tui.core.monitor.stats import OTHER, Window
 
 
 def test_window_slides_and_totals_keep_everything():

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from redis_tui.core.namespace import NamespaceTree
+from redis_tui.core.keyspace.namespace import NamespaceTree
 
 keys_strategy = st.lists(st.builds(lambda parts: b":".join(parts), st.lists(st.sampled_from([b"", b"a", b"b", b"\xff", b"\x1b[2J"]), min_size=1, max_size=5)), max_size=60)
 

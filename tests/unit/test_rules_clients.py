@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.diag_builders import MB, find, snapshot
 
 from redis_tui.core.errors import Problem
 from redis_tui.core.models import ClientRow, SlowEntry
+from tests.diag_builders import MB, find, snapshot
 
 
 @pytest.mark.parametrize(("rejected", "fires"), [(0, False), (1, True), (40, True)])

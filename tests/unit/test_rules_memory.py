@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.diag_builders import MB, TARGET, find, snapshot
 
 GB = 1024 * MB

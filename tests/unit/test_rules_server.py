@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.diag_builders import BASE_CONFIG, TARGET, find, snapshot
 
 from redis_tui.core.models import ClientRow
 from redis_tui.core.target import Target
+from tests.diag_builders import BASE_CONFIG, TARGET, find, snapshot
 
 NO_AUTH = Target(host="cache.example.internal", port=6390)
 

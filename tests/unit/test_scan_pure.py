@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import struct
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from redis_tui.core.keyspace import SeenKeys, cursor_at, glob_escape, scan_progress
-from redis_tui.core.scripts import STATS_RECORD, KeyStats, unpack_names, unpack_stats
+from redis_tui.core.keyspace.scan import SeenKeys, cursor_at, glob_escape, scan_progress
+from redis_tui.core.keyspace.scripts import STATS_RECORD, KeyStats, unpack_names, unpack_stats
 
 
 def test_glob_escape_escapes_every_special_byte():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from redis_tui.core.values import StringValue, hex_dump
+from redis_tui.core.keyspace.values import StringValue, hex_dump
 
 
 def test_kinds():

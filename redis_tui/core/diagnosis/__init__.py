@@ -1,0 +1,26 @@
+"""Diagnosis: snapshots and classified errors → findings, and the production checklist.
+
+Entry points: ``Diagnoser`` / ``diagnose`` / ``diagnose_problem`` (findings), ``checklist`` (check lines),
+``Thresholds`` (the ``[thresholds]`` limits), ``RECIPE`` (the ACL line that grants what redis-tui needs).
+"""
+
+from redis_tui.core.diagnosis.checklist import CheckLine, checklist
+from redis_tui.core.diagnosis.diagnose import Diagnoser, diagnose, diagnose_problem
+from redis_tui.core.diagnosis.findings import STATUSES, Finding, counts, ordered, status_of
+from redis_tui.core.diagnosis.permissions import RECIPE
+from redis_tui.core.diagnosis.thresholds import Thresholds
+
+__all__ = [
+    "RECIPE",
+    "STATUSES",
+    "CheckLine",
+    "Diagnoser",
+    "Finding",
+    "Thresholds",
+    "checklist",
+    "counts",
+    "diagnose",
+    "diagnose_problem",
+    "ordered",
+    "status_of",
+]

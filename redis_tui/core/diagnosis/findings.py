@@ -1,0 +1,76 @@
+"""The `Finding` value (DESIGN §3), its ordering, and the overall status it gives.
+
+Status, as ``doctor`` reports it: CRITICAL if any finding is critical, else WARNING if any
+is a warning, else OK. Info findings never change the status. UNKNOWN is for when the
+check itself could not run (bad arguments, an internal failure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+CRITICAL, WARNING, INFO = "critical", "warning", "info"
+SEVERITIES = (CRITICAL, WARNING, INFO)  # most severe first
+STATUSES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}  # status → doctor's exit code
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing found wrong (or worth knowing): id, severity, title, evidence, hints.
+
+    `evidence` holds the measured values (JSON-safe scalars); `detail` says them in one
+    line for people; `hints` are numbered steps with exact commands, already filled with
+    the target's host, port and values.
+    """
+
+    id: str
+    severity: str
+    title: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    hints: tuple[str, ...] = ()
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+        object.__setattr__(self, "evidence", MappingProxyType(dict(self.evidence)))
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.severity, self.title, self.hints, self.detail))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of DESIGN §3 (plus ``detail``, the evidence in words)."""
+        return {
+            "id": self.id,
+            "severity": self.severity,
+            "title": self.title,
+            "evidence": dict(self.evidence),
+            "hints": list(self.hints),
+            "detail": self.detail,
+        }
+
+
+def ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Most severe first, then by id (a stable order for the UI and the tests)."""
+    return tuple(sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.id)))
+
+
+def status_of(findings: Iterable[Finding]) -> str:
+    """OK, WARNING or CRITICAL from the most severe finding (info counts as OK)."""
+    severities = {f.severity for f in findings}
+    if CRITICAL in severities:
+        return "CRITICAL"
+    if WARNING in severities:
+        return "WARNING"
+    return "OK"
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """{severity: how many} for a status badge."""
+    out = dict.fromkeys(SEVERITIES, 0)
+    for finding in findings:
+        out[finding.severity] += 1
+    return out

@@ -1,0 +1,279 @@
+"""Inspecting one key and reading its value a page at a time.
+
+`inspect_key` answers type, encoding, TTL (and when it expires), MEMORY USAGE and length
+in two round trips. `read_string` reads at most `limit` bytes with GETRANGE (a 50 MB
+string is never read whole) and classifies them as text, JSON or binary. `open_reader`
+returns a reader per type whose `next_page()` pages with HSCAN / SSCAN / ZRANGE / LRANGE /
+XRANGE, so a key with a million elements opens at once. Element values are kept as
+bytes, cut at `value_limit` bytes (with the full size alongside).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from redis_tui.core.keyspace.keystats import LENGTH_COMMANDS
+
+STRING_PREVIEW = 64 * 1024
+VALUE_LIMIT = 4096
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """What a key is. `ttl_ms` None = no expiry; `exists` False when the key is gone."""
+
+    key: bytes
+    exists: bool
+    type: str
+    encoding: str | None
+    ttl_ms: int | None
+    expires_at: float | None  # epoch seconds
+    memory: int | None
+    length: int | None
+
+
+async def inspect_key(client, key: bytes) -> KeyInfo:
+    """Type, encoding, TTL, MEMORY USAGE and length of `key` (read-only)."""
+    pipe = client.pipeline(transaction=False)
+    pipe.execute_command("TYPE", key)
+    pipe.execute_command("OBJECT", "ENCODING", key)
+    pipe.execute_command("PTTL", key)
+    pipe.execute_command("MEMORY USAGE", key)
+    kind, encoding, ttl, memory = await pipe.execute(raise_on_error=False)
+    if isinstance(kind, Exception):
+        raise kind  # encoding and memory may be refused (ACL) and shown as unknown; not the type
+    now = time.time()
+    kind = _text(kind) or "none"
+    if kind == "none":
+        return KeyInfo(key, False, "none", None, None, None, None, None)
+    length = None
+    if kind in LENGTH_COMMANDS:
+        length = _int(await client.execute_command(LENGTH_COMMANDS[kind], key))
+    ttl = _int(ttl)
+    ttl = ttl if ttl is not None and ttl >= 0 else None
+    return KeyInfo(
+        key, True, kind, _text(encoding), ttl, None if ttl is None else now + ttl / 1000, _int(memory), length,
+    )
+
+
+@dataclass(frozen=True)
+class StringValue:
+    """The head of a string value: `data` holds at most the preview limit of `size` bytes."""
+
+    data: bytes
+    size: int
+
+    @property
+    def complete(self) -> bool:
+        """True when `data` is the whole value."""
+        return len(self.data) >= self.size
+
+    @property
+    def kind(self) -> str:
+        """"json" (whole value parses as a JSON object/array), "text" (UTF-8) or "binary"."""
+        if self.complete and self.data[:1] in (b"{", b"["):
+            try:
+                json.loads(self.data)
+                return "json"
+            except ValueError:
+                pass
+        try:
+            text = self.data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(self.data) - 3 or self.complete:  # not just a cut multibyte char
+                return "binary"
+            text = self.data[: exc.start].decode("utf-8")
+        printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+        return "text" if printable >= 0.95 * max(1, len(text)) else "binary"
+
+    def pretty_json(self) -> str | None:
+        """Indented JSON (non-ASCII escaped, so no control character survives), or None."""
+        if self.kind != "json":
+            return None
+        return json.dumps(json.loads(self.data), indent=2, ensure_ascii=True)
+
+
+async def read_string(client, key: bytes, limit: int = STRING_PREVIEW) -> StringValue:
+    """At most `limit` bytes of the string at `key` (GETRANGE) and its full size (STRLEN)."""
+    pipe = client.pipeline(transaction=False)
+    pipe.execute_command("STRLEN", key)
+    pipe.execute_command("GETRANGE", key, 0, max(0, limit - 1))
+    size, data = await pipe.execute()
+    return StringValue(data or b"", int(size))
+
+
+def hex_dump(data: bytes, width: int = 16, group: int = 1) -> str:
+    """``00000000  48 65 6c 6c 6f  |Hello|`` lines (printable ASCII only on the right), or
+    with `group` 2 the denser xxd layout ``00000000  4865 6c6c 6f  Hello`` (16 bytes in 67
+    columns instead of 77)."""
+    full = width * 2 + -(-width // group) - 1  # characters of a full line's hex part
+    lines = []
+    for offset in range(0, len(data), width):
+        chunk = data[offset: offset + width]
+        hexes = " ".join(chunk[at: at + group].hex() for at in range(0, len(chunk), group))
+        text = "".join(chr(byte) if 0x20 <= byte < 0x7F else "." for byte in chunk)
+        right = f"|{text}|" if group == 1 else text
+        lines.append(f"{offset:08x}  {hexes:<{full}}  {right}")
+    return "\n".join(lines)
+
+
+def hex_line_width(width: int, group: int = 1) -> int:
+    """Columns one `hex_dump` line of `width` bytes takes."""
+    return 8 + 2 + width * 2 + -(-width // group) - 1 + 2 + width + (2 if group == 1 else 0)
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element of a collection. `value` is cut at the reader's value_limit; `size` is
+    its full length. `name`: hash field or stream entry id; `index`: list position;
+    `score`: sorted-set score as the server wrote it; `fields`: a stream entry's fields."""
+
+    value: bytes = b""
+    size: int = 0
+    name: bytes | None = None
+    index: int | None = None
+    score: bytes | None = None
+    fields: tuple[tuple[bytes, bytes], ...] = ()
+
+
+@dataclass(frozen=True)
+class ValuePage:
+    """A page of elements; `done` when there is nothing after it."""
+
+    elements: tuple[Element, ...]
+    done: bool
+    loaded: int  # elements loaded so far, all pages
+
+
+class CollectionReader:
+    """Pages through a collection key; subclasses send the command of their type."""
+
+    def __init__(self, client, key: bytes, page_size: int = PAGE_SIZE, value_limit: int = VALUE_LIMIT) -> None:
+        self.client, self.key = client, key
+        self.page_size, self.value_limit = max(1, page_size), value_limit
+        self.position: int | bytes = 0
+        self.done = False
+        self.loaded = 0
+
+    async def next_page(self) -> ValuePage:
+        """The next elements (at most about `page_size`); an empty done page at the end."""
+        elements: list[Element] = []
+        if not self.done:
+            elements = await self._fetch()
+        self.loaded += len(elements)
+        return ValuePage(tuple(elements), self.done, self.loaded)
+
+    def _element(self, value: bytes, **extra) -> Element:
+        return Element(value[: self.value_limit], len(value), **extra)
+
+    async def _fetch(self) -> list[Element]:
+        raise NotImplementedError
+
+
+class ListReader(CollectionReader):
+    """LRANGE by index."""
+
+    async def _fetch(self) -> list[Element]:
+        start = int(self.position)
+        values = await self.client.execute_command("LRANGE", self.key, start, start + self.page_size - 1)
+        self.position = start + len(values)
+        self.done = len(values) < self.page_size
+        return [self._element(value, index=start + offset) for offset, value in enumerate(values)]
+
+
+class ZSetReader(CollectionReader):
+    """ZRANGE … WITHSCORES by rank (lowest score first), scores kept as the server's text."""
+
+    async def _fetch(self) -> list[Element]:
+        start = int(self.position)
+        reply = await self.client.zrange(self.key, start, start + self.page_size - 1, withscores=True,
+                                         score_cast_func=bytes)
+        self.position = start + len(reply)
+        self.done = len(reply) < self.page_size
+        return [self._element(member, score=score, index=start + n) for n, (member, score) in enumerate(reply)]
+
+
+class _ScanReader(CollectionReader):
+    """HSCAN / SSCAN pages, without the elements SCAN returns twice."""
+
+    command = "SSCAN"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen: set[bytes] = set()
+
+    async def _fetch(self) -> list[Element]:
+        out: list[Element] = []
+        while not self.done and len(out) < self.page_size:
+            cursor, found = await self.client.execute_command(self.command, self.key, self.position, "COUNT", self.page_size)
+            self.position = int(cursor)
+            self.done = self.position == 0
+            for identity, element in self._elements(found):
+                if identity not in self.seen:
+                    self.seen.add(identity)
+                    out.append(element)
+        return out
+
+    def _elements(self, found) -> list[tuple[bytes, Element]]:
+        return [(member, self._element(member)) for member in found]
+
+
+class SetReader(_ScanReader):
+    """SSCAN."""
+
+
+class HashReader(_ScanReader):
+    """HSCAN: elements are (field → value)."""
+
+    command = "HSCAN"
+
+    def _elements(self, found) -> list[tuple[bytes, Element]]:
+        pairs = found.items() if isinstance(found, dict) else zip(found[::2], found[1::2])
+        return [(field, self._element(value, name=field)) for field, value in pairs]
+
+
+class StreamReader(CollectionReader):
+    """XRANGE from the oldest entry on, each page starting after the last id read."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.position = b"-"
+
+    async def _fetch(self) -> list[Element]:
+        entries = await self.client.execute_command("XRANGE", self.key, self.position, "+", "COUNT", self.page_size)
+        self.done = len(entries) < self.page_size
+        if entries:
+            self.position = b"(" + entries[-1][0]
+        out = []
+        for entry_id, fields in entries:
+            pairs = list(fields.items() if isinstance(fields, dict) else zip(fields[::2], fields[1::2]))
+            cut = tuple((name[: self.value_limit], value[: self.value_limit]) for name, value in pairs)
+            size = sum(len(name) + len(value) for name, value in pairs)
+            out.append(Element(b"", size, name=entry_id, fields=cut))
+        return out
+
+
+READERS = {"list": ListReader, "zset": ZSetReader, "set": SetReader, "hash": HashReader, "stream": StreamReader}
+
+
+def open_reader(client, key: bytes, kind: str, page_size: int = PAGE_SIZE,
+                value_limit: int = VALUE_LIMIT) -> CollectionReader | None:
+    """A reader for a collection of type `kind` (None for strings and unknown types)."""
+    reader = READERS.get(kind)
+    return reader(client, key, page_size, value_limit) if reader else None
+
+
+def _text(value) -> str | None:
+    if isinstance(value, bytes):
+        return value.decode("ascii", "replace")
+    return value if isinstance(value, str) else None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,63 @@
+"""``redis-tui --demo``: a throwaway server + the demo workload + the dashboard, cleaned up on exit."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+
+from redis_tui.demo.server import EmbeddedServer, ServerError
+from redis_tui.settings import Settings, resolve
+
+DEMO_CONFIG = {"maxmemory": "24mb", "maxmemory-policy": "allkeys-lru"}
+
+
+def start_workload(server: EmbeddedServer) -> subprocess.Popen:
+    """The workload process (it also cleans up after us if we are killed)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "redis_tui.demo.workload", "--port", str(server.port), "--dir", str(server.dir)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def run_demo(args: argparse.Namespace, watch: Callable[[Settings, tuple[str, ...]], int] | None = None) -> int:
+    """Start everything, run the dashboard, stop everything; its exit code, or 1 if no server could start.
+
+    `watch(settings, notices)` is what runs while the demo is up (default: the dashboard).
+    """
+    try:
+        server = EmbeddedServer(config=DEMO_CONFIG).start()
+    except ServerError as exc:
+        print(f"redis-tui --demo: {exc}", file=sys.stderr)
+        return 1
+    workload = None
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        for sig in previous:  # an SSH hang-up or kill must still run the cleanup below
+            signal.signal(sig, _exit_on_signal)
+        workload = start_workload(server)
+        settings = resolve({"url": server.url, "interval": args.interval, "write": args.write}, {})
+        if watch is None:
+            from redis_tui.ui.run import run_dashboard as watch
+
+        notice = f"Demo: {server.kind}-server on port {server.port} with a cache/queue/rate-limit workload"
+        return watch(settings, (notice,))
+    finally:
+        if workload is not None:
+            workload.terminate()
+            try:
+                workload.wait(3)
+            except subprocess.TimeoutExpired:
+                workload.kill()
+        server.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _exit_on_signal(signum, _frame) -> None:
+    raise SystemExit(128 + signum)

@@ -1,0 +1,48 @@
+"""The dashboard screen: status line, outage banner, the five panes, footer."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.screen import Screen
+
+from redis_tui.ui.dashboard.clients import ClientsPane
+from redis_tui.ui.dashboard.hits import HitsPane
+from redis_tui.ui.dashboard.keyspace import KeyspacePane
+from redis_tui.ui.dashboard.memory import MemoryPane
+from redis_tui.ui.dashboard.throughput import ThroughputPane
+from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.outage import OutageBanner
+from redis_tui.ui.widgets.status import StatusBar
+
+TALL = 34  # from this many rows the panes get taller sparklines and tables (see app.tcss)
+
+
+class DashboardScreen(Screen):
+    """Everything at once; the grid grows with the terminal (see app.tcss)."""
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield OutageBanner(id="outage")
+        with Grid(id="panes"):
+            yield MemoryPane(id="memory")
+            yield HitsPane(id="hits")
+            yield KeyspacePane(id="keyspace-pane")
+            yield ThroughputPane(id="throughput")
+            yield ClientsPane(id="clients-pane")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "outage", lambda outage: self.set_class(outage is not None, "-stale"), init=True)
+        self._fit(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # the event's size: App.size may still hold the old one while this handler runs
+        self._fit(event.size.height)
+
+    def on_screen_resume(self) -> None:
+        self._fit(self.app.size.height)  # resized while another screen was on top
+
+    def _fit(self, height: int) -> None:
+        self.set_class(height >= TALL, "-tall")

@@ -1,0 +1,372 @@
+"""The keys screen: browse the keyspace page by page, a namespace tree, and a key's value.
+
+All the Redis work runs in workers through the core (`KeyScanner`, `NamespaceScan`,
+`inspect_key`, `read_string`, `open_reader`), on one client named ``redis-tui-keys``; the
+widgets only render the frozen results. Key names stay bytes: the list keeps the original
+bytes of every row, and only the display goes through `safe_text`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static, Tree
+from textual.worker import Worker
+
+from redis_tui.core.connection import make_client
+from redis_tui.core.display import safe_text
+from redis_tui.core.errors import classify
+from redis_tui.core.format import percent
+from redis_tui.core.keyspace.namespace import NamespaceScan
+from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
+from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.keyspace.writes import KeyWriter
+from redis_tui.ui.keys.actions import KeyWriteActions
+from redis_tui.ui.keys.bar import bar_text
+from redis_tui.ui.keys.detail import KeyDetail, RowList
+from redis_tui.ui.keys.dialogs import editable_name
+from redis_tui.ui.keys.inspect import KeyInspection
+from redis_tui.ui.keys.tree import NamespaceView
+from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.status import StatusBar
+from redis_tui.ui.widgets.table import Table
+from redis_tui.ui.widgets.text import set_text
+
+KEY_LIMIT = 120  # characters of a key name shown in the list
+FIRST_ROWS = 100  # rows of the first page drawn before the rest of it is added
+NEAR_END = 10  # rows from the end of a list at which the next page is loaded
+TREE_PAGE = 1000  # keys counted between two looks at the event loop (each page is a few ms of work)
+TREE_REDRAW_S = 0.3  # how often counts are redrawn while a tree scan runs
+TYPE_CYCLE = (None, "string", "hash", "list", "set", "zset", "stream")
+assert set(TYPE_CYCLE[1:]) == set(TYPES)
+
+
+def key_cell(key: bytes) -> Text:
+    """A key name as a list cell: escaped, cut, never markup."""
+    return Text(safe_text(key, KEY_LIMIT) or '""', no_wrap=True, overflow="ellipsis")
+
+
+class KeysScreen(KeyInspection, KeyWriteActions, Screen):
+    """Key list (SCAN pages), namespace tree, and the selected key's detail and value."""
+
+    AUTO_FOCUS = "#key-list"
+
+    BINDINGS = [
+        Binding("slash", "glob", "Glob", key_display="/"),
+        Binding("t", "cycle_type", "Type"),
+        Binding("M", "more", "More"),
+        Binding("y", "copy", "Copy name"),
+        Binding("R", "refresh_key", "Reload key"),
+        Binding("d", "delete", "Delete"),
+        Binding("e", "expire", "TTL"),
+        Binding("n", "rename", "Rename"),
+        Binding("escape,k", "back", "Dashboard"),
+    ]
+
+    def __init__(self, settings: KeyspaceSettings = KeyspaceSettings(), autostart: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.autostart = autostart  # False: nothing is sent; tests feed results with show_*()
+        self.delimiter = settings.delimiter.encode("utf-8", "surrogateescape")
+        self.client = None
+        self.writer: KeyWriter | None = None
+        self.match: bytes | None = None
+        self.type: str | None = None
+        self.scanner: KeyScanner | None = None
+        self.last_page: ScanPage | None = None
+        self.dbsize: int | None = None
+        self.rows: dict = {}  # DataTable row key → the key's original bytes
+        self.selected: bytes | None = None
+        self.reader = None
+        self.problem = ""
+        self._keys_worker: Worker | None = None
+        self._tree_worker: Worker | None = None
+        self._scan_order: list[bytes] = []
+        self._backlog: list[bytes] = []  # keys of a page waiting for the first rows to be drawn
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static(id="keys-bar")
+        with Horizontal(id="keys-main"):
+            with Vertical(id="keys-left"):
+                yield NamespaceView(self.delimiter, id="ns-tree")
+                yield RowList(id="key-list", cursor_type="row")
+            yield KeyDetail(id="key-detail")
+        yield Input(id="glob-input", placeholder="SCAN MATCH glob, e.g. user:* (empty: every key); enter applies")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(NamespaceView)
+        tree.border_title = tree.title()
+        table = self.query_one("#key-list", Table)
+        self.key_column = table.add_column("key")
+        table.border_title = "Keys"
+        self.query_one("#glob-input").display = False
+        detail = self.query_one(KeyDetail)
+        detail.border_subtitle = ("WRITE: d delete · e TTL · n rename" if self.app.write
+                                  else "READ-ONLY (start with --write to change keys)")
+        self.set_interval(1.0, lambda: detail.tick(self.app.clock()))
+        self._show_bar()
+        if self.autostart:
+            self.client = make_client(self.app.target, client_name="redis-tui-keys")
+            self.writer = KeyWriter(self.client, self.app.write)
+            self.app.close_on_exit(self.client)
+            self.start_scan()
+
+    # --- the key list ----------------------------------------------------------------------
+    def start_scan(self) -> None:
+        """A new pass over the keyspace with the current filters (the list starts empty)."""
+        self.scanner = KeyScanner(self.client, match=self.match, type=self.type, count=self.settings.scan_count,
+                                  page_size=self.settings.page_size)
+        self.last_page = None
+        self.rows.clear()
+        self._backlog = []
+        self.query_one("#key-list", Table).clear()
+        self.query_one(KeyDetail).clear()
+        self.selected = None
+        self._keys_worker = self._load_keys(self.scanner, self._screenful())
+        self._show_bar()
+
+    def _screenful(self) -> int:
+        return 2 * max(20, self.query_one("#key-list").size.height)
+
+    @work(exclusive=True, group="keys")
+    async def _load_keys(self, scanner: KeyScanner, want: int) -> None:
+        """Pages until `want` keys are listed or the scan ends (each page shown as it comes)."""
+        first = self.last_page is None
+        try:
+            while True:
+                page = await scanner.next_page()
+                if scanner is not self.scanner or not self.alive():
+                    return
+                self.show_page(page)
+                if first:
+                    first = False
+                    self.dbsize = int(await self.client.dbsize())
+                    if not self.alive():
+                        return
+                    self._show_bar()
+                    self.call_after_refresh(self.request_scan, b"")  # the tree counts once the page is drawn
+                if page.done or (self.listed >= want and not self._cursor_near_end()):
+                    return
+        except Exception as exc:  # noqa: BLE001 - any failure is shown, the screen stays
+            self.show_problem(exc)
+
+    def show_page(self, page: ScanPage) -> None:
+        """Append a page of key names to the list. Into an empty list only a screenful goes
+        at once (the first paint is what the user waits for); the rest follows it."""
+        if self.rows or self._backlog:
+            self._backlog.extend(page.keys)
+        else:
+            self._add_rows(page.keys[:FIRST_ROWS])
+            self._backlog.extend(page.keys[FIRST_ROWS:])
+        if self._backlog:
+            self.call_after_refresh(self._flush_backlog)
+        self.last_page = page
+        self.problem = ""
+        self._show_bar()
+
+    def _flush_backlog(self) -> None:
+        backlog, self._backlog = self._backlog, []
+        self._add_rows(backlog)
+
+    def _add_rows(self, keys) -> None:
+        table = self.query_one("#key-list", Table)
+        for key in keys:
+            self.rows[table.add_row(key_cell(key))] = key
+
+    @property
+    def listed(self) -> int:
+        """Keys in the list (or about to be drawn)."""
+        return len(self.rows) + len(self._backlog)
+
+    def _cursor_near_end(self) -> bool:
+        table = self.query_one("#key-list", Table)
+        return table.cursor_row >= table.row_count - NEAR_END
+
+    def action_more(self) -> None:
+        """Load the next page of the focused list (values when the value table has focus)."""
+        if self.focused is not None and self.focused.id == "value-table":
+            self._more_values()
+        else:
+            self._more_keys()
+
+    def _more_keys(self) -> None:
+        if self.scanner is None or self.scanner.done:
+            return
+        if self._keys_worker is not None and not self._keys_worker.is_finished:
+            return  # a page is on its way (cancelling it would lose the keys it holds)
+        self._keys_worker = self._load_keys(self.scanner, self.listed + 1)
+        self._show_bar()
+
+    def forget_key(self, key: bytes) -> None:
+        """Drop a deleted key from the list (the cursor moves on to the next one)."""
+        table = self.query_one("#key-list", Table)
+        for row_key in [row for row, name in self.rows.items() if name == key]:
+            table.remove_row(row_key)
+            del self.rows[row_key]
+        if self.selected == key:
+            self.selected = None
+            self.query_one(KeyDetail).clear()
+        self._show_bar()
+
+    def rename_row(self, old: bytes, new: bytes) -> None:
+        """Show a renamed key under its new name (a row that had the new name goes)."""
+        self.forget_key(new)
+        table = self.query_one("#key-list", Table)
+        for row_key, name in list(self.rows.items()):
+            if name == old:
+                self.rows[row_key] = new
+                table.update_cell(row_key, self.key_column, key_cell(new), update_width=True)
+        if self.selected == old:
+            self.selected = new
+            self._inspect(new)
+
+    @on(DataTable.RowHighlighted, "#key-list")
+    def _key_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = self.rows.get(event.row_key)
+        if key is None:
+            return
+        if self._cursor_near_end():
+            self._more_keys()
+        if key != self.selected:
+            self.selected = key
+            if self.client is not None:
+                self._inspect(key)
+
+    @on(DataTable.RowHighlighted, "#value-table")
+    def _value_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - NEAR_END:
+            self._more_values()
+
+    # --- filters ---------------------------------------------------------------------------
+    def action_glob(self) -> None:
+        """Open the glob filter."""
+        box = self.query_one("#glob-input", Input)
+        box.value = editable_name(self.match)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#glob-input")
+    def _glob_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        self._close_glob()
+        self.set_filter(text.encode("utf-8", "surrogateescape") if text and text != "*" else None, self.type)
+
+    def _close_glob(self) -> None:
+        self.query_one("#glob-input").display = False
+        self.query_one("#key-list").focus()
+
+    def action_cycle_type(self) -> None:
+        """all → string → hash → list → set → zset → stream → all."""
+        self.set_filter(self.match, TYPE_CYCLE[(TYPE_CYCLE.index(self.type) + 1) % len(TYPE_CYCLE)])
+
+    def set_filter(self, match: bytes | None, type: str | None) -> None:
+        """List the keys matching the glob `match` (bytes) and of `type` (None: all). The
+        tree counts keys of the same type (a new type: counted again); the glob is what a
+        branch of the tree selects, so the tree keeps counting every name."""
+        self.match, self.type = match, type
+        tree = self.query_one(NamespaceView)
+        if type != tree.kind:
+            if self._tree_worker is not None:
+                self._tree_worker.cancel()
+            self._tree_worker = None
+            self._scan_order.clear()
+            tree.reset(type)
+        if self.client is not None:
+            self.start_scan()
+        self._show_bar()
+
+    @on(Tree.NodeSelected, "#ns-tree")
+    def _branch_selected(self, event: Tree.NodeSelected) -> None:
+        prefix = event.node.data
+        self.set_filter(glob_escape(prefix) + b"*" if prefix else None, self.type)
+
+    # --- the tree ----------------------------------------------------------------------------
+    def request_scan(self, prefix: bytes) -> None:
+        """Count the branches under `prefix` (most recently asked first; one scan at a time)."""
+        tree = self.query_one(NamespaceView)
+        if prefix not in tree.scans:
+            tree.set_scan(prefix, NamespaceScan(self.client, prefix, self.delimiter, self.settings.tree_depth,
+                                                count=self.settings.scan_count, page_size=TREE_PAGE,
+                                                time_budget=0.1, type=tree.kind))
+        if prefix in self._scan_order:
+            self._scan_order.remove(prefix)
+        self._scan_order.append(prefix)
+        if self._tree_worker is None or self._tree_worker.is_finished:
+            self._tree_worker = self._count_branches()
+
+    @on(NamespaceView.ScanWanted)
+    def _scan_wanted(self, event: NamespaceView.ScanWanted) -> None:
+        if self.client is not None:
+            self.request_scan(event.prefix)
+
+    @work(group="tree")
+    async def _count_branches(self) -> None:
+        """Drain the scan queue a page at a time (a scan asked for later goes first); the
+        tree is redrawn a few times a second, not after every page."""
+        tree = self.query_one(NamespaceView)
+        shown = 0.0
+        while True:
+            pending = [prefix for prefix in reversed(self._scan_order) if not tree.scans[prefix].done]
+            if not pending:
+                break
+            scan = tree.scans[pending[0]]
+            try:
+                await scan.next_page()
+            except Exception as exc:  # noqa: BLE001
+                self.show_problem(exc)
+                break
+            if not self.alive():
+                return
+            if scan.done or time.monotonic() - shown >= TREE_REDRAW_S:
+                shown = time.monotonic()
+                tree.refresh_counts()
+                where = safe_text(pending[0], 24) or "all keys"
+                tree.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
+        tree.border_subtitle = ""
+
+    @on(NamespaceView.Counted)
+    def _tree_counted(self) -> None:
+        self._show_bar()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "keys":
+            self._show_bar()
+
+    # --- screen ----------------------------------------------------------------------------
+    def action_back(self) -> None:
+        """Close the glob filter, or go back to the dashboard."""
+        if self.query_one("#glob-input").display:
+            self._close_glob()
+        else:
+            self.app.pop_screen()
+
+    def alive(self) -> bool:
+        """False once the app is closing (a worker's result then has nowhere to go)."""
+        return self.app.is_running and self.is_attached
+
+    def show_problem(self, exc: Exception) -> None:
+        """A failed call: one line in the bar (the screen keeps what it has)."""
+        if not self.alive():
+            return
+        problem = classify(exc, self.app.target, connected=True)
+        self.problem = f"{problem.summary} ({problem.id})"
+        self._show_bar()
+
+    def _show_bar(self) -> None:
+        tree = self.query_one(NamespaceView)
+        branch = glob_prefix(self.match)
+        total = None
+        if branch is not None and tree.kind == self.type and (not branch or branch.endswith(self.delimiter)):
+            total = tree.count(branch)
+        loading = self._keys_worker is not None and not self._keys_worker.is_finished
+        set_text(self.query_one("#keys-bar", Static), bar_text(
+            self.listed, self.last_page, loading=loading, dbsize=self.dbsize, match=self.match, kind=self.type,
+            problem=self.problem, total=total))

@@ -1,0 +1,242 @@
+"""The namespace tree of the keys screen: key counts per prefix, loaded lazily.
+
+The view renders counts held by scans (`NamespaceScan`, or a `FrozenScan` of fixed data);
+it never talks to Redis. Opening a branch whose children no scan has counted posts
+`ScanWanted`, and the screen starts a scan of that prefix. While a scan runs, counts are
+estimates (``~12.3K``: keys counted / share of the keyspace visited) and new branches are
+appended; when it ends, the branches are sorted, biggest first, and the counts are exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from redis_tui.core.display import safe_text
+from redis_tui.core.format import human_count, thousands
+from redis_tui.core.keyspace.namespace import Branch, NamespaceTree
+
+
+class Counts(Protocol):
+    """What the view reads from a scan."""
+
+    tree: NamespaceTree
+    progress: float
+    done: bool
+
+
+@dataclass
+class FrozenScan:
+    """Counts that are already known (fixed data for tests, or a finished scan)."""
+
+    tree: NamespaceTree
+    progress: float = 1.0
+    done: bool = True
+
+
+class NamespaceView(Tree[bytes]):
+    """Prefixes and their key counts; a node's data is its prefix (the root's is b"")."""
+
+    class ScanWanted(Message):
+        """A branch was opened whose children are not counted yet."""
+
+        def __init__(self, prefix: bytes) -> None:
+            super().__init__()
+            self.prefix = prefix
+
+    class Counted(Message):
+        """The counts shown changed (what says "of N keys" elsewhere reads them again)."""
+
+    def __init__(self, delimiter: bytes, **kwargs) -> None:
+        super().__init__(Text("all keys"), data=b"", **kwargs)
+        self.delimiter = delimiter
+        self.kind: str | None = None  # the key type the scans count (None: every type)
+        self.scans: dict[bytes, Counts] = {}
+        self._labels: dict[int, str] = {}
+        self.show_root = True
+        self.guide_depth = 2
+
+    def on_mount(self) -> None:
+        self.root.expand()
+
+    # --- where counts come from ------------------------------------------------------
+    def reset(self, kind: str | None) -> None:
+        """Forget every count: the tree is to count keys of type `kind` (None: every type)."""
+        self.kind = kind
+        self.scans.clear()
+        self._labels.clear()
+        self.root.remove_children()
+        self.root.set_label(self.label_for(b""))
+        self.border_title = self.title()
+
+    def title(self) -> str:
+        """``Namespaces (:)``, naming the type counted when there is one."""
+        title = f"Namespaces ({safe_text(self.delimiter, 8)})"
+        return f"{title} · {self.kind} keys" if self.kind else title
+
+    def set_scan(self, prefix: bytes, scan: Counts) -> None:
+        """Count `prefix`'s branches with `scan` (rooted at `prefix`)."""
+        self.scans[prefix] = scan
+        self.refresh_counts()
+
+    def _sources(self, prefix: bytes) -> list[tuple[Counts, Branch]]:
+        """Scans that track `prefix`, deepest root first."""
+        found = []
+        for root in sorted(self.scans, key=len, reverse=True):
+            if prefix.startswith(root):
+                branch = self.scans[root].tree.branch(prefix)
+                if branch is not None:
+                    found.append((self.scans[root], branch))
+        return found
+
+    def count(self, prefix: bytes) -> tuple[int, bool] | None:
+        """(keys under `prefix`, exact?), or None when no scan counts it.
+
+        The count comes from the deepest finished scan that tracks `prefix` (else the
+        deepest running one). A branch below it that a later scan counted again shows that
+        later count, so the same later count replaces the earlier one here too: a parent
+        always holds the sum of its children as shown, even when keys came or went between
+        the two passes."""
+        sources = self._sources(prefix)
+        if not sources:
+            return None
+        scan, branch = next(((s, b) for s, b in sources if s.done), sources[0])
+        keys, exact = branch.estimate(scan.progress), scan.done
+        for root in self._recounted(prefix, scan):
+            before, now = scan.tree.branch(root), self.count(root)
+            if before is not None and now is not None:
+                keys += now[0] - before.estimate(scan.progress)
+                exact = exact and now[1]
+        return keys, exact
+
+    def _recounted(self, prefix: bytes, scan: Counts) -> list[bytes]:
+        """Roots of finished scans strictly below `prefix` other than `scan`, outermost only."""
+        roots = [root for root, other in self.scans.items()
+                 if other is not scan and other.done and root != prefix and root.startswith(prefix)]
+        return [root for root in roots if not any(root != outer and root.startswith(outer) for outer in roots)]
+
+    def _children_source(self, prefix: bytes) -> Counts | None:
+        """The scan whose tree lists `prefix`'s children (None: no scan goes that deep)."""
+        if prefix in self.scans:
+            return self.scans[prefix]
+        for scan, branch in self._sources(prefix):
+            if branch.depth < scan.tree.max_depth:
+                return scan
+        return None
+
+    def needs_scan(self, prefix: bytes) -> bool:
+        """True when opening `prefix` needs a scan of its own."""
+        if prefix in self.scans:
+            return False
+        scan = self._children_source(prefix)
+        return scan is None or (scan.done and not scan.tree.knows_children(prefix))
+
+    def _expandable(self, prefix: bytes) -> bool:
+        if prefix in self.scans:
+            branch = self.scans[prefix].tree.branch(prefix)
+            return not self.scans[prefix].done or (branch is not None and branch.children > 0)
+        sources = self._sources(prefix)
+        if not sources:
+            return True
+        scan, branch = sources[0]
+        return branch.children > 0 or branch.other_keys > 0 or not scan.done
+
+    # --- rendering ---------------------------------------------------------------------
+    def label_for(self, prefix: bytes) -> Text:
+        """``user: 1,204`` / ``user: ~1.2K`` (names escaped)."""
+        if prefix:
+            delimiter = self.delimiter
+            name = prefix[: -len(delimiter)].rsplit(delimiter, 1)[-1]
+            label = Text(safe_text(name, 48) or "(empty)", no_wrap=True, overflow="ellipsis")
+            label.append(safe_text(delimiter, 8), style="dim")
+        else:
+            label = Text(f"all {self.kind} keys" if self.kind else "all keys", style="bold", no_wrap=True,
+                         overflow="ellipsis")
+        counted = self.count(prefix)
+        if counted is None:
+            label.append("  …", style="dim")
+        else:
+            keys, exact = counted
+            label.append("  " + (thousands(keys) if exact else "~" + human_count(keys)),
+                         style="bold" if exact else "yellow")
+        return label
+
+    def refresh_counts(self) -> None:
+        """Re-label the shown nodes and add branches found since (root and opened nodes)."""
+        self._sync(self.root)
+        self.post_message(self.Counted())
+
+    def _relabel(self, node: TreeNode[bytes]) -> None:
+        label = self.label_for(node.data)
+        if self._labels.get(node.id) != label.plain:
+            self._labels[node.id] = label.plain
+            node.set_label(label)
+
+    def _sync(self, node: TreeNode[bytes]) -> None:
+        prefix = node.data
+        self._relabel(node)
+        if not node.is_root:
+            node.allow_expand = self._expandable(prefix)
+        if not (node.is_expanded or node.is_root):
+            return
+        source = self._children_source(prefix)
+        if source is None:
+            return
+        branches = source.tree.children(prefix)
+        shown = [child.data for child in node.children]
+        wanted = [branch.prefix for branch in branches]
+        if source.done and self._recounted(prefix, source):  # a branch counted again may have moved
+            wanted.sort(key=lambda child: -(self.count(child) or (0, True))[0])
+        if source.done and shown != wanted:
+            self._rebuild(node, wanted)
+        else:
+            have = set(shown)
+            for child in wanted:
+                if child not in have:
+                    node.add(self.label_for(child), data=child, allow_expand=self._expandable(child))
+        for child in node.children:
+            self._sync(child)
+
+    def _rebuild(self, node: TreeNode[bytes], order: list[bytes]) -> None:
+        """Children in `order`, keeping which were open and where the cursor was."""
+        opened = {child.data for child in node.children if child.is_expanded}
+        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        for child in node.children:
+            self._forget(child)
+        node.remove_children()
+        for prefix in order:
+            child = node.add(self.label_for(prefix), data=prefix, allow_expand=self._expandable(prefix))
+            if prefix in opened:
+                child.expand()
+        if cursor is not None:
+            target = self.find(cursor)
+            if target is not None:
+                self.move_cursor(target, animate=False)
+
+    def _forget(self, node: TreeNode[bytes]) -> None:
+        self._labels.pop(node.id, None)
+        for child in node.children:
+            self._forget(child)
+
+    def find(self, prefix: bytes, node: TreeNode[bytes] | None = None) -> TreeNode[bytes] | None:
+        """The shown node of `prefix`, if any."""
+        node = node or self.root
+        if node.data == prefix:
+            return node
+        for child in node.children:
+            if prefix.startswith(child.data):
+                return self.find(prefix, child)
+        return None
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
+        node = event.node
+        if node.is_root:
+            return
+        self._sync(node)
+        if self.needs_scan(node.data):
+            self.post_message(self.ScanWanted(node.data))

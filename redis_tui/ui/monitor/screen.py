@@ -1,0 +1,261 @@
+"""The MONITOR screen: a live, filtered command stream with commands/s and top-N tables.
+
+It opens stopped and says what MONITOR costs; `s` starts and stops it. The session (core)
+reads the socket at full speed; this screen takes at most a frame's worth of lines 15
+times a second and the aggregates once a second, so a firehose never slows the UI.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Sparkline, Static
+
+from redis_tui.core.display import safe_text
+from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
+from redis_tui.core.monitor.filter import Filter
+from redis_tui.core.monitor.session import MonitorEvent, MonitorOptions, MonitorSession
+from redis_tui.ui.monitor.filter_dialog import FilterDialog
+from redis_tui.ui.monitor.view import COST, line_text, shares_table
+from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.status import StatusBar
+from redis_tui.ui.widgets.stream_view import StreamView
+from redis_tui.ui.widgets.text import set_text
+
+FRAME_S = 1 / 5  # a firehose is unreadable anyway; fewer, bigger frames leave the UI snappy
+LINES_PER_FRAME = 2000  # 10,000 lines/s shown in full; beyond that the newest are kept
+
+
+class MonitorScreen(Screen):
+    """MONITOR, safely. Installed once: it keeps running while you look at other screens."""
+
+    AUTO_FOCUS = ""  # keys go to the screen (the stream); Tab focuses the side panel to scroll it
+    # The single source of truth for this screen's keys: the footer and `?` help are built from
+    # these (description: the footer label; tooltip: the help line).
+    BINDINGS = [
+        Binding("s", "toggle", "Start/stop", tooltip="Start MONITOR, or stop it (it costs the server while it runs)"),
+        Binding("space", "pause_view", "Pause view", key_display="space",
+                tooltip="Freeze the stream on screen; counting and the top tables go on"),
+        Binding("x", "clear", "Clear", tooltip="Empty the stream and the top tables"),
+        Binding("f", "filter", "Filter", tooltip="Filter by commands, key glob, clients or database"),
+        Binding("F", "clear_filter", "No filter", show=False, tooltip="Remove every filter"),
+        Binding("w", "toggle_window", "Window/total", show=False,
+                tooltip="Top tables over the sliding window, or since MONITOR started"),
+        Binding("end", "follow", "Follow", tooltip="Jump to the newest line and keep following the stream"),
+        Binding("up", "scroll_stream(-1)", "Line up", show=False, tooltip="Scroll the stream up a line (stops following)"),
+        Binding("down", "scroll_stream(1)", "Line down", show=False,
+                tooltip="Scroll the stream down a line (at the bottom it follows again)"),
+        Binding("pageup", "page_stream(-1)", "Page up", show=False,
+                tooltip="Scroll the stream up a page (stops following)"),
+        Binding("pagedown", "page_stream(1)", "Page down", show=False,
+                tooltip="Scroll the stream down a page (at the bottom it follows again)"),
+        Binding("home", "oldest", "Oldest", show=False, tooltip="Jump to the oldest line kept (stops following)"),
+        Binding("escape,m", "app.pop_screen", "Dashboard", tooltip="Back to the dashboard (MONITOR keeps running)"),
+    ]
+
+    def __init__(self, options: MonitorOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.session: MonitorSession | None = None
+        self.since_start = False
+        self.dropped = 0
+        self.shown = 0
+        self.state_text = Text("stopped", style="bold")
+        self.stop_message = ""
+        self._bar_following = True
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static(id="monitor-bar")
+        with Horizontal(id="monitor-main"):
+            with Vertical(id="stream-box"):
+                duration = human_duration(self.options.max_duration_s) if self.options.max_duration_s else "never"
+                yield Static(COST.format(buffer=f"{self.options.max_buffer_mb:g}", duration=duration),
+                             id="monitor-intro")
+                yield StreamView(self._line_text, max_lines=self.options.buffer_lines, id="stream")
+            with VerticalScroll(id="monitor-side"):
+                yield Static(id="monitor-rate")
+                yield Sparkline([], id="monitor-spark", summary_function=max)
+                yield Static(id="monitor-tops")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#stream").display = False
+        self.query_one("#stream-box").border_title = "Stream"
+        self.query_one("#monitor-side").border_title = f"Last {self.options.window_s} s"
+        # a fixed height: the tables can be redrawn every second without a relayout
+        self.query_one("#monitor-tops").styles.height = 3 * (self.options.top + 1)
+        self.session = MonitorSession(self.app.target, self.options, Filter(), on_event=self._on_event,
+                                      clock=self.app.clock)
+        self.watch(self.app, "snapshot", self._hide_dashboard_connection, init=True)
+        self.set_interval(FRAME_S, self._drain)
+        self.set_interval(1.0, self._show_stats)
+        self._show_bar()
+        self._show_stats()
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_toggle(self) -> None:
+        """Start or stop MONITOR."""
+        session = self.session
+        if session.state != "stopped":
+            session.stop()
+            return
+        self.show_stream()
+        self.state_text = Text("connecting…", style="bold yellow")
+        self.run_worker(session.run(retry_first=True), name="monitor", group="monitor", exclusive=True)
+        self._show_bar()
+
+    def show_stream(self) -> None:
+        """Replace the explanation with the stream (once MONITOR has been started)."""
+        self.query_one("#monitor-intro").display = False
+        self.query_one("#stream").display = True
+
+    def action_pause_view(self) -> None:
+        """Freeze the view; counting and the top tables go on."""
+        self.session.paused = not self.session.paused
+        self._show_bar()
+
+    def action_clear(self) -> None:
+        """Empty the view and the aggregates."""
+        self.session.clear()
+        self.query_one("#stream", StreamView).clear()
+        self.dropped = self.shown = 0
+        self._show_stats()
+
+    def action_filter(self) -> None:
+        """Edit the filters."""
+        self.app.push_screen(FilterDialog(self.session.filter, self.session.feed.table), self._set_filter)
+
+    def action_follow(self) -> None:
+        """Show the newest lines and keep following them."""
+        self.query_one("#stream", StreamView).follow()
+        self._show_bar()
+
+    def action_scroll_stream(self, lines: int) -> None:
+        """Scroll the stream by `lines` (negative: up)."""
+        self.query_one("#stream", StreamView).scroll_by_lines(lines)
+        self._show_bar()
+
+    def action_page_stream(self, pages: int) -> None:
+        """Scroll the stream by whole pages (negative: up)."""
+        self.query_one("#stream", StreamView).scroll_by_pages(pages)
+        self._show_bar()
+
+    def action_oldest(self) -> None:
+        """Jump to the oldest line kept."""
+        view = self.query_one("#stream", StreamView)
+        view.scroll_by_lines(-len(view.items))
+        self._show_bar()
+
+    def action_clear_filter(self) -> None:
+        """Remove every filter."""
+        self._set_filter(Filter())
+
+    def action_toggle_window(self) -> None:
+        """Top tables over the sliding window, or since MONITOR started."""
+        self.since_start = not self.since_start
+        title = "Since start" if self.since_start else f"Last {self.options.window_s} s"
+        self.query_one("#monitor-side").border_title = title
+        self._show_stats()
+
+    def _set_filter(self, spec: Filter | None) -> None:
+        if spec is None:
+            return
+        self.session.set_filter(spec)
+        self.query_one("#stream", StreamView).clear()
+        self._show_bar()
+        self._show_stats()
+
+    # --- session → screen ------------------------------------------------------------------
+    def _on_event(self, event: MonitorEvent) -> None:
+        styles = {"started": "bold green", "resumed": "bold green", "lost": "bold red", "retrying": "bold yellow",
+                  "warning": "bold yellow", "stopped": "bold"}
+        label = {"started": "● MONITOR running", "resumed": "● MONITOR running (resumed)", "lost": "● server lost",
+                 "retrying": "● retrying", "warning": "● MONITOR running", "stopped": "stopped"}[event.kind]
+        self.state_text = Text(label, style=styles.get(event.kind, "bold"))
+        if event.kind == "stopped":
+            self.stop_message = "" if event.reason == "user" else event.message
+        if event.kind in ("started", "resumed"):
+            self.stop_message = ""
+            self.app.monitor_since = self.session.started_at
+            self.app.connection_ok()  # the dashboard's poller retries now: one connection state
+        elif event.kind == "stopped":
+            self.app.monitor_since = None
+        if event.kind != "started":
+            severity = "information" if event.kind in ("resumed",) or event.reason == "user" else "warning"
+            if event.kind == "stopped" and event.reason not in ("user", "max-duration"):
+                severity = "error"
+            # server text (errors, user names) may hold markup-like brackets or escapes
+            self.app.notify(safe_text(event.message, None), title="MONITOR", severity=severity, timeout=8,
+                            markup=False)
+        self._show_bar()
+
+    def _hide_dashboard_connection(self, snapshot) -> None:
+        if self.session is not None and snapshot is not None and snapshot.own_addr:
+            self.session.hide_clients({snapshot.own_addr})
+
+    def _drain(self) -> None:
+        session = self.session
+        # the view keeps items and draws only what is visible, so every line can go in at a
+        # normal rate; under a firehose (unreadable anyway) at most LINES_PER_FRAME are parsed
+        batch = session.take(LINES_PER_FRAME)
+        self.dropped += batch.dropped
+        view = self.query_one("#stream", StreamView)
+        if batch.lines:
+            self.shown += len(batch.lines)
+            view.write(batch.lines)
+        if view.following != self._bar_following:  # the user scrolled (mouse wheel)
+            self._show_bar()
+
+    def _line_text(self, line, width: int | None = None) -> Text:
+        spec = self.session.command_spec(line)
+        return line_text(line, spec.label, spec.family, width)
+
+    def _show_stats(self) -> None:
+        stats = self.session.stats()
+        set_text(self.query_one("#monitor-rate", Static),
+            Text.assemble((human_rate(stats.rate, "/s"), "bold"), ("  matched ", "dim"),
+                          (thousands(stats.matched), "bold"), (" of ", "dim"), (thousands(stats.seen), "bold"),
+                          no_wrap=True, overflow="ellipsis"))
+        self.query_one("#monitor-spark", Sparkline).data = [float(n) for n in stats.per_second] or [0.0]
+        top = self.options.top
+        if self.since_start:
+            tables = (stats.since_start_commands, stats.since_start_prefixes, stats.since_start_clients)
+        else:
+            tables = (stats.commands, stats.prefixes, stats.clients)
+        titles = ("Commands", f"Key prefixes (by {self.options.delimiter!r})", "Clients")
+        snapshot = self.app.snapshot
+        names = {c.addr: c.name for c in (snapshot.client_list or ()) if c.name} if snapshot else {}
+        set_text(self.query_one("#monitor-tops", Static),
+            Group(*(shares_table(title, rows, top, names if title == "Clients" else None)
+                    for title, rows in zip(titles, tables))))
+        self._show_bar()
+
+    def _show_bar(self) -> None:
+        session = self.session
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        bar.append_text(self.state_text)
+        if session.state not in ("stopped",) and session.started_at is not None:
+            bar.append(f" {human_duration(session.elapsed)}", style="bold")
+            if self.options.max_duration_s:
+                bar.append(f" / {human_duration(self.options.max_duration_s)}", style="dim")
+        if session.paused:
+            bar.append("  ❚❚ view paused (space)", style="bold yellow")
+        self._bar_following = self.query_one("#stream", StreamView).following
+        if not self._bar_following:
+            bar.append("  ▲ scrolled back (End: follow)", style="bold yellow")
+        spec = session.filter
+        bar.append("  filter: ", style="dim")
+        bar.append(spec.describe() if spec.active else "none", style="bold" if spec.active else "dim")
+        if session.last_omem is not None:
+            bar.append("  omem ", style="dim")
+            bar.append(f"{human_bytes(session.last_omem)} (peak {human_bytes(session.peak_omem)})")
+        if self.dropped:
+            bar.append(f"  {thousands(self.dropped)} lines not drawn", style="dim")
+        if self.stop_message and session.state == "stopped":
+            bar.append(f"  {safe_text(self.stop_message, None)}", style="bold red")
+        set_text(self.query_one("#monitor-bar", Static), bar)

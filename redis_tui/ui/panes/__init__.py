@@ -1,1 +1,0 @@
-"""Dashboard panes: each renders one part of the latest `Snapshot`."""
