@@ -86,7 +86,7 @@ class LocalCluster:
     def _form(self, deadline: float) -> None:
         for node in self.nodes:
             self.ids[node.port] = self.client(node).execute_command("CLUSTER", "MYID").decode()
-        for i, (node, (first, last)) in enumerate(zip(self.primaries, slot_ranges(self.n_primaries))):
+        for i, (node, (first, last)) in enumerate(zip(self.primaries, slot_ranges(self.n_primaries), strict=False)):
             client = self.client(node)
             try:
                 client.execute_command("CLUSTER", "ADDSLOTSRANGE", first, last)
@@ -99,7 +99,7 @@ class LocalCluster:
         self._wait(lambda: all(self._known(n) >= len(self.nodes) for n in self.nodes), deadline, "every node to meet")
         for i, node in enumerate(self.replicas):
             primary = self.primaries[i % self.n_primaries]
-            self._wait(lambda: self._knows_primary(node, primary), deadline, "a replica to see its primary")
+            self._wait(lambda r=node, p=primary: self._knows_primary(r, p), deadline, "a replica to see its primary")
             self.client(node).execute_command("CLUSTER", "REPLICATE", self.ids[primary.port])
         self.wait_healthy(deadline - time.monotonic())
 
