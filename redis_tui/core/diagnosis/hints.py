@@ -266,13 +266,13 @@ HINTS: dict[str, Entry] = {
     )),
     "cluster-skew": Entry("Primary {node} carries {what}", (
         "Find the hot or big keys on it: redis-tui analyze -h {node_host} -p {node_port} (and MONITOR on it)",
-        "Spread the slots: redis-cli --cluster rebalance {host}:{port} (moves slots, not single keys)",
-        "A single hot key or hash tag ({{user:1}}) cannot be split by resharding: change the key design",
+        "See the slots per primary: {cli} CLUSTER SHARDS; spread them: redis-cli --cluster rebalance {host}:{port}",
+        "A single hot key, or many keys sharing one hash tag, cannot be split by resharding: change the key design",
     )),
     "cluster-failover": Entry("Failover: {new} replaced {old} as primary of {slots} slots", (
         "Why did {old} fail? Read its log, and {cli} CLUSTER NODES for its flags",
         "When {old} is back it rejoins as a replica of {new}; to give it its role back: "
-        "redis-cli -h {old_host} -p {old_port} CLUSTER FAILOVER",
+        "redis-cli -h {old_host} -p {old_port}{tls_flag} CLUSTER FAILOVER",
         "Clients must follow MOVED replies (use a cluster-aware client)",
     )),
 }
