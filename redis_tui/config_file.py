@@ -118,6 +118,11 @@ SECTIONS["keyspace"] = {
     "depth": _count,
 }
 
+SECTIONS["cluster"] = {
+    "remap": Key(lambda v: isinstance(v, dict) and all(is_str(k) and is_str(a) for k, a in v.items()),
+                 'a table of "announced-ip:port" = "reachable-host:port"'),
+}
+
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}
 
 

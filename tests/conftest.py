@@ -58,3 +58,32 @@ def server_factory(server_kind: str):
 def server(server_factory) -> EmbeddedServer:
     """A fresh server of each available kind, default config."""
     return server_factory()
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def cluster(request: pytest.FixtureRequest):
+    """A healthy 3-primary + 3-replica cluster per server kind, shared by a module: read it, never break it."""
+    from redis_tui.demo.cluster import LocalCluster
+
+    built = LocalCluster(request.param, primaries=3, replicas=1).start()
+    yield built
+    built.close()
+    assert not any(node.dir.exists() for node in built.nodes)
+
+
+@pytest.fixture
+def cluster_factory(server_kind: str):
+    """Build clusters of this test's kind that the test may break: ``cluster_factory(primaries=3, replicas=1)``."""
+    from redis_tui.demo.cluster import LocalCluster
+
+    built: list = []
+
+    def start(primaries: int = 3, replicas: int = 1, **options):
+        made = LocalCluster(server_kind, primaries=primaries, replicas=replicas, **options)
+        built.append(made)
+        return made.start()
+
+    yield start
+    for made in built:
+        made.close()
+        assert not any(node.dir.exists() for node in made.nodes)

@@ -16,14 +16,17 @@ from dataclasses import dataclass
 from redis_tui.commands.output import emit
 from redis_tui.core.connection import make_client
 from redis_tui.core.diagnosis.checklist import CheckLine, checklist
+from redis_tui.core.diagnosis.cluster import ClusterDiagnoser, node_status
 from redis_tui.core.diagnosis.diagnose import diagnose, diagnose_problem
 from redis_tui.core.diagnosis.findings import STATUSES, Finding, counts, ordered, status_of
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import make_problem
 from redis_tui.core.models import Outage, Snapshot
+from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target, scrub
+from redis_tui.core.topology import ClusterPoller, cluster_enabled
 
 USAGE_EXIT = 3
 DEFAULT_TIMEOUT = 10.0
@@ -40,12 +43,15 @@ class Report:
     server: str = ""
     checklist: tuple[CheckLine, ...] = ()
     error: str = ""
+    topology: dict | None = None  # DESIGN §7, for a cluster
 
     def to_dict(self, with_checklist: bool = False) -> dict:
         """The JSON document of DESIGN §3 (+ ``server``, and ``checklist`` when asked for)."""
         out: dict = {"status": self.status, "target": self.target, "findings": [f.to_dict() for f in self.findings]}
         if self.server:
             out["server"] = self.server
+        if self.topology is not None:
+            out["topology"] = self.topology
         if with_checklist:
             out["checklist"] = [vars(line) for line in self.checklist]
         if self.error:
@@ -59,6 +65,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"give up after S seconds in total (default {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--checklist", action="store_true", help="also show the production-readiness checklist")
+    parser.add_argument("-c", "--cluster", action="store_true",
+                        help="the target must be a cluster node (error if not); check every node of the cluster")
+    parser.add_argument("--node-only", action="store_true", help="on a cluster, check only the node given")
 
 
 def _seconds(text: str) -> float:
@@ -75,8 +84,12 @@ def run(settings, args: argparse.Namespace) -> int:
     """Examine the target once, print the report, return the exit code."""
     limits = Thresholds.from_config(settings.section("thresholds"))
     target = settings.target
+    remap = dict(settings.section("cluster").get("remap", {}))
     try:
-        report = asyncio.run(examine(target, limits, args.timeout))
+        if args.node_only:
+            report = asyncio.run(examine(target, limits, args.timeout))
+        else:
+            report = asyncio.run(examine_any(target, limits, args.timeout, remap, args.cluster))
     except Exception as exc:  # noqa: BLE001 - a bug must still give UNKNOWN and one line, not a traceback
         message = scrub(f"{type(exc).__name__}: {exc}", target.secrets)
         report = Report("UNKNOWN", target.display(), (), error=f"internal error: {message}")
@@ -135,6 +148,63 @@ async def examine(target: Target, limits: Thresholds, budget: float = DEFAULT_TI
     return Report(status_of(findings), target.display(), findings, server, lines)
 
 
+async def examine_any(target: Target, limits: Thresholds, budget: float, remap: dict, insist: bool) -> Report:
+    """A cluster node → `examine_cluster`; anything else → `examine` (or, with `insist`, an UNKNOWN report)."""
+    step = max(0.1, min(3.0, budget / 3))
+    client = make_client(target, connect_timeout=step, reply_timeout=step, client_name="redis-tui-doctor")
+    try:
+        async with asyncio.timeout(step):
+            is_cluster = await cluster_enabled(client)
+    except Exception:  # noqa: BLE001 - unreachable or refused: examine() says why
+        is_cluster = None
+    finally:
+        await client.aclose()
+    if is_cluster:
+        return await examine_cluster(target, limits, budget, remap)
+    if insist and is_cluster is False:
+        return Report("UNKNOWN", target.display(), (), error="not a cluster: cluster_enabled:0 in INFO cluster "
+                      "(drop -c/--cluster to check this server alone)")
+    return await examine(target, limits, budget)
+
+
+async def examine_cluster(target: Target, limits: Thresholds, budget: float = DEFAULT_TIMEOUT,
+                          remap: dict | None = None, gap: float | None = None) -> Report:
+    """Every node of the cluster, two rounds `gap` apart when the budget allows; never longer than `budget`."""
+    gap = SAMPLE_GAP if gap is None else gap
+    step = max(0.1, min(3.0, budget / 3))
+    poller = ClusterPoller(target, interval=max(gap, 0.25), budget=step, remap=remap, client_name="redis-tui-doctor")
+    diagnoser = ClusterDiagnoser(target, limits)
+    started = time.monotonic()
+    last = None
+    findings: tuple[Finding, ...] = ()
+    try:
+        async with asyncio.timeout(budget):
+            last = await poller.poll()
+            findings = diagnoser.update(last)
+            if budget - (time.monotonic() - started) > gap + 2 * step:
+                await asyncio.sleep(gap)
+                last = await poller.poll()
+                findings = diagnoser.update(last)
+    except TimeoutError:
+        pass
+    finally:
+        await poller.close()
+    if last is None:
+        return await examine(target, limits, max(0.1, budget - (time.monotonic() - started)))
+    snaps = [u for u in last.updates.values() if isinstance(u, Snapshot)]
+    server = f"{snaps[0].server.label}, cluster of {len(last.topology.nodes)} nodes" if snaps else ""
+    lines = tuple(line for snap in snaps[:1] for line in checklist(snap, target, limits))
+    return Report(status_of(findings), target.display(), findings, server, lines, topology=topology_dict(last, findings))
+
+
+def topology_dict(update: TopologyUpdate, findings: tuple[Finding, ...]) -> dict:
+    """The ``topology`` object of DESIGN §7."""
+    topology = update.topology
+    nodes = [{"addr": n.addr, "role": n.role, "primary": n.primary, "slots": n.slot_count,
+              "status": node_status(findings, n.addr), "reachable": update.reachable(n.addr)} for n in topology.nodes]
+    return {"kind": topology.kind, "state": topology.state, "nodes": nodes}
+
+
 def _connected(clients: list) -> bool:
     """True when one of our clients holds an open connection (we got in, the reply is late)."""
     for client in clients:
@@ -156,8 +226,18 @@ def render_text(report: Report, with_checklist: bool = False) -> str:
     out = [head]
     if report.error:
         out.append(report.error)
+    if report.topology is not None:
+        topo = report.topology
+        slots = sum(n["slots"] for n in topo["nodes"] if n["role"] == "primary")
+        out.append(f"{topo['kind'].capitalize()}: state {topo['state']}, {len(topo['nodes'])} nodes, "
+                   f"{slots}/16384 slots served")
+        for node in topo["nodes"]:
+            follows = f" of {node['primary']}" if node["primary"] else f", {node['slots']} slots"
+            down = "" if node["reachable"] else ", unreachable"
+            out.append(f"  {node['status']:8} {node['addr']} {node['role']}{follows}{down}")
     for finding in report.findings:
-        out += ["", f"{finding.severity.upper():8} {finding.id}: {finding.title}", f"         {finding.detail}"]
+        where = f" [{finding.node}]" if finding.node else ""
+        out += ["", f"{finding.severity.upper():8} {finding.id}{where}: {finding.title}", f"         {finding.detail}"]
         out += [f"         {i}. {hint}" for i, hint in enumerate(finding.hints, 1)]
     if with_checklist and report.checklist:
         out += ["", "Production checklist:"]

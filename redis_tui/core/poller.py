@@ -110,6 +110,19 @@ class Poller:
         self._forced = True
         self._wake.set()
 
+    def stagger(self, fraction: float) -> None:
+        """Push the next CLIENT LIST / CONFIG GET / SLOWLOG GET back by `fraction` (0-1) of their periods,
+        so that the pollers of many nodes do not all send them in the same round."""
+        self._next_client_list += self.client_list_every * fraction
+        self._next_config += self.config_every * fraction
+        self._next_slowlog += self.slowlog_every * fraction
+
+    async def execute(self, *args):
+        """Send one more command on this poller's connection (opened if needed); raises what it raises."""
+        if self._client is None:
+            self._client = self._client_factory(self.target, client_name=self._client_name)
+        return await self._client.execute_command(*args)
+
     # --- the loop ------------------------------------------------------------------------
     async def run(self, emit: Callable[[Update], None]) -> None:
         """Poll until cancelled, calling `emit` after every attempt."""

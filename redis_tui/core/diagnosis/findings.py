@@ -32,6 +32,7 @@ class Finding:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     hints: tuple[str, ...] = ()
     detail: str = ""
+    node: str = ""  # "host:port" of the node it is about, when the target has several
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -39,12 +40,13 @@ class Finding:
         object.__setattr__(self, "evidence", MappingProxyType(dict(self.evidence)))
 
     def __hash__(self) -> int:
-        return hash((self.id, self.severity, self.title, self.hints, self.detail))
+        return hash((self.id, self.severity, self.title, self.hints, self.detail, self.node))
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DESIGN §3 (plus ``detail``, the evidence in words)."""
+        """The JSON shape of DESIGN §3 (plus ``detail``, the evidence in words; ``node`` on a cluster)."""
         return {
             "id": self.id,
+            **({"node": self.node} if self.node else {}),
             "severity": self.severity,
             "title": self.title,
             "evidence": dict(self.evidence),
@@ -55,7 +57,7 @@ class Finding:
 
 def ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """Most severe first, then by id (a stable order for the UI and the tests)."""
-    return tuple(sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.id)))
+    return tuple(sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.id, f.node)))
 
 
 def status_of(findings: Iterable[Finding]) -> str:

@@ -245,6 +245,37 @@ HINTS: dict[str, Entry] = {
         "A stuck MONITOR or a slow pub/sub consumer: fix the consumer, and cap buffers, e.g. "
         "{cli} CONFIG SET client-output-buffer-limit 'pubsub 32mb 8mb 60'",
     )),
+    # --- cluster (DESIGN §7) -------------------------------------------------------------
+    "cluster-down": Entry("The cluster is down (cluster_state:fail as seen from {seen_from})", (
+        "See why: {cli} CLUSTER INFO (cluster_slots_fail, cluster_slots_pfail) and {cli} CLUSTER NODES",
+        "Check every node and the slot coverage: redis-cli --cluster check {host}:{port}",
+        "A failed primary with no replica keeps its slots down until it is back: restart it, or add a replica",
+    )),
+    "cluster-slots-uncovered": Entry("{slots_uncovered} of 16384 hash slots have no node ({ranges})", (
+        "Keys in those slots cannot be read or written; see the holes: redis-cli --cluster check {host}:{port}",
+        "Give the slots back to a primary: {cli} CLUSTER ADDSLOTSRANGE <first> <last>, or redis-cli --cluster fix {host}:{port}",
+        "Allow the other slots to serve meanwhile: {cli} CONFIG SET cluster-require-full-coverage no (on every node)",
+    )),
+    "cluster-node-failing": Entry("Cluster {role} {node} is failing ({why})", (
+        "Is it up? redis-cli -h {node_host} -p {node_port}{tls_flag} ping; on its host: systemctl status {service}",
+        "How the others see it: {cli} CLUSTER NODES (flags fail? = suspected by one node, fail = agreed by the majority)",
+        "Once it is back it rejoins by itself; a node that is gone for good: {cli} CLUSTER FORGET <node-id> on every node",
+    )),
+    "cluster-no-replica": Entry("Primary {node} has no working replica: its slots are lost if it fails", (
+        "Add a replica: start an empty node, {cli} CLUSTER MEET <ip> <port>, then on it CLUSTER REPLICATE {node_id}",
+        "Or let redis-cli place one: redis-cli --cluster add-node <new-ip>:<port> {host}:{port} --cluster-slave",
+    )),
+    "cluster-skew": Entry("Primary {node} carries {what}", (
+        "Find the hot or big keys on it: redis-tui analyze -h {node_host} -p {node_port} (and MONITOR on it)",
+        "See the slots per primary: {cli} CLUSTER SHARDS; spread them: redis-cli --cluster rebalance {host}:{port}",
+        "A single hot key, or many keys sharing one hash tag, cannot be split by resharding: change the key design",
+    )),
+    "cluster-failover": Entry("Failover: {new} replaced {old} as primary of {slots} slots", (
+        "Why did {old} fail? Read its log, and {cli} CLUSTER NODES for its flags",
+        "When {old} is back it rejoins as a replica of {new}; to give it its role back: "
+        "redis-cli -h {old_host} -p {old_port}{tls_flag} CLUSTER FAILOVER",
+        "Clients must follow MOVED replies (use a cluster-aware client)",
+    )),
 }
 
 

@@ -33,6 +33,7 @@ class Thresholds:
     client_output_buffer_mb: float = 32.0
     replica_lag_s: float = 10.0
     window_s: float = 60.0
+    cluster_skew_ratio: float = 2.0
 
     @classmethod
     def from_config(cls, section: Mapping[str, Any]) -> Thresholds:
@@ -81,4 +82,5 @@ FIELDS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "client_output_buffer_mb": (*POSITIVE, "client-output-buffer for a client whose output buffer holds this many MB"),
     "replica_lag_s": (*POSITIVE, "replication-broken when a replica lags behind by this many seconds"),
     "window_s": (*POSITIVE, "the live app measures rising counters over this many seconds"),
+    "cluster_skew_ratio": (*POSITIVE, "cluster-skew when a primary's memory, keys or ops/s reach this many times the median"),
 }

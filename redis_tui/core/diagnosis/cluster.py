@@ -1,0 +1,83 @@
+"""Diagnosis of several nodes at once: every state rule per node, plus the cluster rules.
+
+    diagnoser = ClusterDiagnoser(settings.target, limits)
+    findings = diagnoser.update(topology_update)   # on every round of the ClusterPoller
+
+Each node keeps its own `Diagnoser` (its own window of snapshots), so "rising" rules work per
+node; its findings carry ``node``. A node that does not answer gives ``cluster-node-failing``
+(not a connection finding) unless the reason is one the user must fix on our side (a wrong
+password, a forbidden command, TLS): then that finding too, naming the node.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+
+from redis_tui.core.diagnosis.diagnose import Diagnoser, diagnose_problem
+from redis_tui.core.diagnosis.findings import Finding, ordered, status_of
+from redis_tui.core.diagnosis.rules.cluster import CLUSTER_RULES, ClusterSituation
+from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.models import Outage, Snapshot
+from redis_tui.core.nodes import TopologyUpdate
+from redis_tui.core.target import Target
+
+# Outages that only say "the node is down" (cluster-node-failing says it for a cluster node)
+UNREACHABLE_IDS = frozenset({"connection-refused", "connection-timeout", "server-stalled", "connection-lost",
+                             "host-unresolved", "connection-error", "server-loading"})
+
+
+def diagnose_cluster(now: TopologyUpdate, before: TopologyUpdate | None = None, limits: Thresholds = Thresholds(),
+                     target: Target = Target()) -> tuple[Finding, ...]:
+    """The cluster rules alone (no per-node state rules)."""
+    kind = next((s.server.kind for s in now.updates.values() if isinstance(s, Snapshot)), "redis")
+    situation = ClusterSituation(now, before, limits, target, kind)
+    return ordered(f for rule in CLUSTER_RULES for f in rule(situation))
+
+
+def node_status(findings: tuple[Finding, ...], addr: str) -> str:
+    """OK / WARNING / CRITICAL for one node, from the findings that name it."""
+    return status_of(f for f in findings if f.node == addr)
+
+
+class ClusterDiagnoser:
+    """Feeds each `TopologyUpdate` through the per-node rules and the cluster rules."""
+
+    def __init__(self, target: Target, limits: Thresholds = Thresholds()) -> None:
+        self.target = target
+        self.limits = limits
+        self._nodes: dict[str, Diagnoser] = {}
+        self._recent: deque[TopologyUpdate] = deque()
+        self.findings: tuple[Finding, ...] = ()
+
+    def update(self, update: TopologyUpdate) -> tuple[Finding, ...]:
+        """Findings for this round (also kept in `findings`)."""
+        while self._recent and update.taken_at - self._recent[0].taken_at > self.limits.window_s:
+            self._recent.popleft()
+        before = self._recent[0] if self._recent else None
+        self._recent.append(update)
+        several = len(update.topology.nodes) > 1 or update.topology.kind == "cluster"
+        found: list[Finding] = list(diagnose_cluster(update, before, self.limits, self.target))
+        for addr, node_update in update.updates.items():
+            found += self._per_node(addr, node_update, several)
+        self._nodes = {a: d for a, d in self._nodes.items() if a in update.updates}
+        self.findings = ordered(found)
+        return self.findings
+
+    def _per_node(self, addr: str, node_update, several: bool) -> list[Finding]:
+        diagnoser = self._nodes.get(addr)
+        if diagnoser is None:
+            target = self.target
+            if several:
+                host, _, port = addr.rpartition(":")
+                if host and port.isdigit():
+                    target = dataclasses.replace(target, host=host.strip("[]"), port=int(port), socket=None, db=0)
+            diagnoser = self._nodes[addr] = Diagnoser(target, self.limits)
+        if isinstance(node_update, Outage):
+            diagnoser.update(node_update)  # forget the node's baseline
+            if several and node_update.problem.id in UNREACHABLE_IDS:
+                return []  # said by cluster-node-failing
+            findings: tuple[Finding, ...] = diagnose_problem(node_update.problem, diagnoser.target)
+        else:
+            findings = diagnoser.update(node_update)
+        return [dataclasses.replace(f, node=addr) for f in findings] if several else list(findings)
