@@ -75,18 +75,21 @@ class _Nodes:
         self.clients.append(client)
         return NodeSource(node.addr, client)
 
-    def describe(self, exc: BaseException) -> str:
-        where = next(iter(self.targets.values()), self.seed)
+    def describe(self, addr: str, exc: BaseException) -> str:
+        where = self.targets.get(addr, self.seed)
         problem = classify(exc, where, connected=True)
         return f"{problem.summary} ({problem.id})" if problem.id != "error" else problem.detail
 
     async def relocate(self, addr: str, exc: BaseException) -> NodeSource | None:
-        """The node that now serves `addr`'s slots, once one does (None: give up, the node stays incomplete)."""
+        """The node that serves `addr`'s slots once the cluster is ok again: the new primary after a
+        failover, or the same node after a passing failure (CLUSTERDOWN while another node fails).
+        None (the node stays incomplete) when that cannot happen by itself: no replica to take over,
+        or the slots moved elsewhere."""
         failed = self.topology.node(addr)
         if failed is None or not failed.slots:
             return None
-        print(f"redis-tui analyze: {addr} failed during the scan ({self.describe(exc)}); "
-              f"waiting up to {self.wait:g} s for a node to serve its slots", file=sys.stderr, flush=True)
+        print(f"redis-tui analyze: {addr} failed during the scan ({self.describe(addr, exc)}); "
+              f"waiting up to {self.wait:g} s for the cluster to serve its slots again", file=sys.stderr, flush=True)
         deadline = time.monotonic() + self.wait
         while time.monotonic() < deadline:
             topology = await self._read_any(avoid=addr)
@@ -95,14 +98,17 @@ class _Nodes:
                 owner = next((n for n in topology.primaries if n.slots == failed.slots), None)
                 if owner is None:
                     return None  # the slots moved elsewhere (a reshard): this scan cannot be redone here
-                if owner.addr != addr and not owner.failing:
-                    print(f"redis-tui analyze: {owner.addr} now serves the slots of {addr}: "
-                          f"its scan starts again there", file=sys.stderr, flush=True)
-                    return self.open(owner)
-                if owner.addr == addr and not owner.failing and await self._answers(owner):
-                    return self.open(owner)  # a passing failure: the same node again
-                if not any(not r.failing for r in topology.replicas_of(owner)):
-                    return None  # no replica can take over
+                if _stuck(topology):
+                    return None
+                if topology.state == "ok" and not owner.failing:
+                    if owner.addr != addr:
+                        print(f"redis-tui analyze: {owner.addr} now serves the slots of {addr}: "
+                              f"its scan starts again there", file=sys.stderr, flush=True)
+                        return self.open(owner)
+                    if await self._answers(owner):
+                        return self.open(owner)
+                    if not any(not r.failing for r in topology.replicas_of(owner)):
+                        return None  # down, and no replica can take over
             await asyncio.sleep(0.5)
         return None
 
@@ -130,6 +136,12 @@ class _Nodes:
         for client in self.clients:
             with contextlib.suppress(Exception):  # closing a dead connection
                 await client.aclose()
+
+
+def _stuck(topology: Topology) -> bool:
+    """A failing primary that still holds slots and has no healthy replica: the cluster will not heal by itself."""
+    return any(p.failing and p.slots and not any(not r.failing for r in topology.replicas_of(p))
+               for p in topology.primaries)
 
 
 def cluster_lines(report: ClusterReport) -> list[str]:

@@ -34,7 +34,7 @@ class NodeSource:
 
 
 Relocate = Callable[[str, BaseException], Awaitable[NodeSource | None]]
-Describe = Callable[[BaseException], str]
+Describe = Callable[[str, BaseException], str]  # (node addr, error) → one line
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class NodesAnalyzer:
         self.sources = list(sources)
         self.options = options
         self.relocate = relocate
-        self.describe = describe or (lambda exc: f"{type(exc).__name__}: {exc}")
+        self.describe = describe or (lambda addr, exc: f"{type(exc).__name__}: {exc}")
         self.max_restarts = max_restarts
         samples = split_sample(options.sample, len(self.sources))
         self._options = [replace(options, sample=sample) for sample in samples]
@@ -155,7 +155,7 @@ class NodesAnalyzer:
                 if moved is None or self._stopped:
                     partial = analyzer.report()
                     return NodeResult(source.addr, partial.keys_scanned, partial.total_bytes, partial.dbsize,
-                                      False, self.describe(exc), restarts, first)
+                                      False, self.describe(source.addr, exc), restarts, first)
                 restarts += 1
                 source = self.sources[index] = moved
                 self.analyzers[index] = Analyzer(moved.client, self._options[index])
