@@ -2,10 +2,12 @@
 
 One `MonitorSession` per node (its own MONITOR connection and output-buffer guard, the same
 filter); they share one aggregate `Window`, so counts and top tables cover the merged stream.
-Lines that pass the filter wait in a small reorder buffer: a line is written once it has
-waited `reorder_s` (default 150 ms), in server-timestamp order across nodes (each node's own
-order is kept), so nodes whose lines arrive a little late still interleave correctly. The
-buffer is bounded: past `max_pending` lines it is written at once (order then may slip).
+Lines that pass the filter wait in a small reorder buffer: a line is written once its server
+timestamp is `reorder_s` (default 150 ms) in the past — on our clock, through each node's
+offset (the smallest arrival − timestamp seen, which absorbs clock skew) — in timestamp
+order across nodes (each node's own order is kept). So a node whose lines arrive a little
+late still interleaves correctly. The buffer is bounded: past `max_pending` lines it is
+written at once (order then may slip).
 
 Which nodes, and their addresses, are the caller's business (no topology here). A node whose
 server goes away ends its stream (``ended`` event) and the others go on; the guard of any
@@ -15,7 +17,9 @@ node tripping stops every stream (``output-buffer``), as it would on one server.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import heapq
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -59,19 +63,50 @@ class NodeEnd:
 
 
 class _NodeBuffer:
-    """One node's sink: whole chunks of lines stamped with their arrival."""
+    """One node's sink: chunks of lines, and the node's clock offset (the smallest arrival − timestamp seen)."""
 
     def __init__(self, owner: MergedMonitor) -> None:
         self.owner = owner
-        self.chunks: deque[tuple[float, list[bytes]]] = deque()
+        self.chunks: deque[list[bytes]] = deque()
+        self.offset = math.inf
 
     def block(self, block: bytes, count: int) -> None:
         self.lines(block.split(b"\r\n")[:-1])
 
     def lines(self, lines: list[bytes]) -> None:
         if lines:
-            self.chunks.append((time.monotonic(), lines))
+            stamp = line_time(lines[-1])
+            if stamp is not None:
+                self.offset = min(self.offset, time.time() - stamp)
+            self.chunks.append(lines)
             self.owner.pending += len(lines)
+
+    def take(self, cutoff: float, everything: bool) -> list[bytes]:
+        """The lines due by `cutoff` (local wall clock): server time + offset at or before it."""
+        chunks, out = self.chunks, []
+        if everything or math.isinf(self.offset):
+            while chunks:
+                out += chunks.popleft()
+            return out
+        key = b"+%.6f\xff" % (cutoff - self.offset)  # raw lines compare as their timestamps do
+        while chunks:
+            lines = chunks[0]
+            if lines[-1] < key:
+                out += chunks.popleft()
+                continue
+            cut = bisect.bisect_left(lines, key)
+            out += lines[:cut]
+            chunks[0] = lines[cut:]
+            break
+        return out
+
+
+def line_time(raw: bytes) -> float | None:
+    """The server timestamp of a raw line (``+1700000000.123456 [...``), None if it has none."""
+    try:
+        return float(raw[1 : raw.index(b" ")])
+    except ValueError:
+        return None
 
 
 class MergedMonitor:
@@ -189,15 +224,9 @@ class MergedMonitor:
             self._flush(everything=self.pending > self.max_pending)
 
     def _flush(self, everything: bool = False) -> None:
-        """Write the lines that have waited `reorder_s`, merged by timestamp."""
-        cutoff = time.monotonic() - self.reorder_s
-        parts: list[list[bytes]] = []
-        for buffer in self._buffers:
-            lines: list[bytes] = []
-            chunks = buffer.chunks
-            while chunks and (everything or chunks[0][0] <= cutoff):
-                lines += chunks.popleft()[1]
-            parts.append(lines)
+        """Write the lines that are `reorder_s` old, merged by timestamp."""
+        cutoff = time.time() - self.reorder_s
+        parts = [buffer.take(cutoff, everything) for buffer in self._buffers]
         taken = sum(map(len, parts))
         if not taken:
             return
