@@ -14,6 +14,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from redis_tui.commands.cluster import NOT_A_CLUSTER, add_cluster_arguments, probe_cluster, remap_of
 from redis_tui.commands.output import emit
 from redis_tui.core.connection import make_client
 from redis_tui.core.display import redis_repr
@@ -24,6 +25,7 @@ from redis_tui.core.keyspace.scan import TYPES
 from redis_tui.core.keyspace.settings import keyspace_settings
 
 USAGE_EXIT = 2
+PROBE_TIMEOUT = 3.0
 KEY_WIDTH = 60
 
 
@@ -44,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--depth", type=_positive_int, metavar="N", help="namespace levels to report")
     group.add_argument("--no-scripts", action="store_true",
                        help="do not use a server-side script (pipelined commands only; slower)")
+    add_cluster_arguments(group, "analyze every primary of the cluster concurrently (the default on a cluster)")
 
 
 def options_from(args: argparse.Namespace, section: Mapping[str, Any]) -> AnalyzeOptions:
@@ -73,6 +76,13 @@ def run(settings, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"redis-tui analyze: {exc}", file=sys.stderr)
         return USAGE_EXIT
+    if not args.node_only:
+        is_cluster = asyncio.run(probe_cluster(settings.target, PROBE_TIMEOUT))  # None: _analyze says why
+        if is_cluster:
+            return _run_cluster(settings, options, args)
+        if args.cluster and is_cluster is False:
+            print(f"redis-tui analyze: {NOT_A_CLUSTER}", file=sys.stderr)
+            return USAGE_EXIT
     try:
         report = asyncio.run(_analyze(settings, options))
     except _Failed as failed:
@@ -80,6 +90,28 @@ def run(settings, args: argparse.Namespace) -> int:
         return USAGE_EXIT
     emit(json.dumps(report.to_json(), indent=2) if args.json else render(report, settings.target.display()))
     return 0
+
+
+def _run_cluster(settings, options: AnalyzeOptions, args: argparse.Namespace) -> int:
+    """Every primary at once (commands/analyze_cluster.py); exit 1 when a node's scan could not finish."""
+    from redis_tui.commands.analyze_cluster import INCOMPLETE_EXIT, ClusterFailed, analyze_cluster, cluster_lines
+
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        result = asyncio.run(analyze_cluster(settings.target, options, remap_of(settings.section("cluster")),
+                                             progress=bar.update if bar else None))
+    except ClusterFailed as failed:
+        print(f"redis-tui analyze: {failed}", file=sys.stderr)
+        return USAGE_EXIT
+    finally:
+        if bar:
+            bar.close()
+    if args.json:
+        emit(json.dumps(result.to_json(), indent=2))
+    else:
+        head, *rest = render(result.report, settings.target.display()).split("\n")
+        emit("\n".join([head, *cluster_lines(result), *rest]))
+    return 0 if result.complete else INCOMPLETE_EXIT
 
 
 class _Failed(Exception):

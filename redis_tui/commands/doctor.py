@@ -13,6 +13,7 @@ import json
 import time
 from dataclasses import dataclass
 
+from redis_tui.commands.cluster import NOT_A_CLUSTER, probe_cluster
 from redis_tui.commands.output import emit
 from redis_tui.core.connection import make_client
 from redis_tui.core.diagnosis.checklist import CheckLine, checklist
@@ -26,7 +27,7 @@ from redis_tui.core.models import Outage, Snapshot
 from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target, scrub
-from redis_tui.core.topology import ClusterPoller, cluster_enabled
+from redis_tui.core.topology import ClusterPoller
 
 USAGE_EXIT = 3
 DEFAULT_TIMEOUT = 10.0
@@ -151,19 +152,11 @@ async def examine(target: Target, limits: Thresholds, budget: float = DEFAULT_TI
 async def examine_any(target: Target, limits: Thresholds, budget: float, remap: dict, insist: bool) -> Report:
     """A cluster node → `examine_cluster`; anything else → `examine` (or, with `insist`, an UNKNOWN report)."""
     step = max(0.1, min(3.0, budget / 3))
-    client = make_client(target, connect_timeout=step, reply_timeout=step, client_name="redis-tui-doctor")
-    try:
-        async with asyncio.timeout(step):
-            is_cluster = await cluster_enabled(client)
-    except Exception:  # noqa: BLE001 - unreachable or refused: examine() says why
-        is_cluster = None
-    finally:
-        await client.aclose()
+    is_cluster = await probe_cluster(target, step, client_name="redis-tui-doctor")  # None: examine() says why
     if is_cluster:
         return await examine_cluster(target, limits, budget, remap)
     if insist and is_cluster is False:
-        return Report("UNKNOWN", target.display(), (), error="not a cluster: cluster_enabled:0 in INFO cluster "
-                      "(drop -c/--cluster to check this server alone)")
+        return Report("UNKNOWN", target.display(), (), error=NOT_A_CLUSTER)
     return await examine(target, limits, budget)
 
 

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable
 from typing import BinaryIO
 
+from redis_tui.commands.cluster import NOT_A_CLUSTER, add_cluster_arguments, probe_cluster, remap_of
 from redis_tui.commands.output import silence_stdout
 from redis_tui.core.format import human_bytes, human_duration, percent, thousands
 from redis_tui.core.monitor.filter import Filter
@@ -38,6 +39,7 @@ from redis_tui.core.target import TargetError, parse_db
 from redis_tui.settings import Settings
 
 USAGE_EXIT = 2
+PROBE_TIMEOUT = 3.0
 STDOUT_CLOSED = "stdout-closed"
 MAX_PENDING = 64 * 1024 * 1024  # bytes waiting for a slow stdout before lines are dropped
 
@@ -60,6 +62,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        '"command", "args"}; arguments that are not valid UTF-8 get \\xNN for each bad byte')
     group.add_argument("--duration", type=float, metavar="S",
                        help="stop after S seconds (default [monitor] max_duration_s = 600; 0 for no limit)")
+    add_cluster_arguments(group, "MONITOR every primary, merged by time, each line starting with its node")
+    group.add_argument("--replicas", action="store_true", help="on a cluster, MONITOR the replicas too")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -74,8 +78,17 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except (TargetError, ValueError) as exc:
         print(f"redis-tui monitor: {exc}", file=sys.stderr)
         return USAGE_EXIT
+    is_cluster = None if args.node_only else asyncio.run(probe_cluster(settings.target, PROBE_TIMEOUT))
+    if args.cluster and is_cluster is False:
+        print(f"redis-tui monitor: {NOT_A_CLUSTER}", file=sys.stderr)
+        return USAGE_EXIT
     writer = StdoutWriter(sys.stdout.buffer)
     try:
+        if is_cluster:
+            from redis_tui.commands.monitor_cluster import stream_cluster
+
+            remap = remap_of(settings.section("cluster"))
+            return asyncio.run(stream_cluster(settings.target, remap, options, spec, writer, args.json, args.replicas))
         return asyncio.run(_stream(settings, options, spec, writer, json_lines=args.json))
     finally:
         writer.close()
