@@ -89,6 +89,7 @@ class EmbeddedServer:
         self.kind, self.binary = find_binary(kind)
         self.config = dict(config or {})
         self.port = port or free_port()
+        self._port_given = port is not None
         self.dir = Path(tempfile.mkdtemp(prefix="redis-tui-"))
         self.socket_path = str(self.dir / "redis.sock") if unix_socket else None
         self.process: subprocess.Popen | None = None
@@ -121,7 +122,26 @@ class EmbeddedServer:
         return "".join(f"{key} {value}\n" for key, value in lines.items())
 
     def start(self, timeout: float = 10.0) -> EmbeddedServer:
-        """Start the process and wait until it answers (any reply, even an error)."""
+        """Start the process and wait until it answers (any reply, even an error).
+
+        A port picked by `free_port()` can be taken by another process before the server
+        binds it (parallel tests, a cluster's bus ports): then fresh ports are picked and the
+        start is tried again, up to three times. A port the caller gave is never changed.
+        """
+        for attempt in range(3):
+            try:
+                self._start_once(timeout)
+                self._port_given = True  # from now on the port is ours: restart() keeps it
+                return self
+            except ServerError as exc:
+                if self._port_given or attempt == 2 or "Address already in use" not in str(exc):
+                    raise
+                self.port = free_port()
+                if "cluster-port" in self.config:
+                    self.config["cluster-port"] = str(free_port())
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _start_once(self, timeout: float) -> EmbeddedServer:
         if self.process is not None and self.process.poll() is None:
             return self
         conf = self.dir / "server.conf"
