@@ -9,11 +9,11 @@ from dataclasses import replace
 
 from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
 from redis_tui.core.errors import Problem
-from redis_tui.core.models import ClientRow, Clients, DbKeys, Memory, Outage, Rates, Server, Snapshot, Totals
+from redis_tui.core.models import ClientRow, Clients, DbKeys, Memory, Outage, Server, Snapshot, Totals
 from redis_tui.core.nodes import PRIMARY, REPLICA, Node, Topology, TopologyUpdate
+from redis_tui.core.target import Target
 from redis_tui.core.topology.aggregate import aggregate
 from redis_tui.core.topology.source import ClusterSource, FixedRounds
-from redis_tui.core.target import Target
 from redis_tui.ui.app import RedisTuiApp
 from tests.ui.sample import MB, NOW, healthy
 
