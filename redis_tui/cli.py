@@ -88,7 +88,11 @@ def build_tui_parser() -> Parser:
     parser.add_argument("--write", action="store_true",
                         help="allow commands that change data (off: the app is read-only)")
     parser.add_argument("--demo", action="store_true",
-                        help="start a throwaway server with a realistic workload and watch it (needs no Redis)")
+                        help="start a throwaway server with a realistic workload and watch it (needs no Redis; "
+                        "with -c a small cluster)")
+    from redis_tui.commands.cluster import add_cluster_arguments
+
+    add_cluster_arguments(parser, "watch every node")
     parser.add_argument("--version", action="version", version=f"redis-tui {__version__}")
     return parser
 
@@ -126,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(warning, file=sys.stderr)
     from redis_tui.ui.run import run_dashboard
 
-    return run_dashboard(settings)
+    return run_dashboard(settings, insist=args.cluster, node_only=args.node_only)
 
 
 def run_command(name: str, argv: list[str]) -> int:

@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [cluster]    # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -102,7 +102,30 @@ async def _shown(pilot, detail) -> None:
     await pilot.pause(0.5)
 
 
+async def cluster_screens() -> None:
+    """A demo cluster (3 primaries + 3 replicas): the topology screen and the cluster dashboard."""
+    from redis_tui.demo.cluster import LocalCluster
+
+    with LocalCluster(primaries=3, replicas=1, config=DEMO_CONFIG).start() as cluster:
+        workload = start_workload(cluster.nodes[0], cluster.nodes[1:], cluster=True)
+        try:
+            app = make_app(resolve({"url": cluster.seed_url}, {}), cluster=True)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause(WARM_UP_S)
+                save(app, "cluster-dashboard-120x40.svg")
+                await pilot.press("o")
+                await pilot.pause(1.5)
+                save(app, "cluster-topology-120x40.svg")
+        finally:
+            workload.terminate()
+            workload.wait(5)
+
+
 async def main(which: set[str]) -> None:
+    if "cluster" in which:
+        await cluster_screens()
+    if not which & {"keys", "monitor", "dashboard"}:
+        return
     with EmbeddedServer(config=DEMO_CONFIG) as server:
         workload = start_workload(server)
         try:
@@ -119,4 +142,4 @@ async def main(which: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor"}))
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster"}))

@@ -11,18 +11,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
 import shutil
 import time
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
 
 PRODUCTS = 4000
 CLIENT_IPS = [f"203.0.113.{n}" for n in range(1, 60)] + [f"198.51.100.{n}" for n in range(1, 40)]
 ENDPOINTS = ("products", "categories", "search", "reviews")
+CLUSTER = False  # --cluster: every client is a cluster client (keys spread over the primaries)
+
+
+def connect(port: int, **options: Any) -> Any:
+    """A client of the demo server (a cluster client from the seed node with --cluster)."""
+    if CLUSTER:
+        return RedisCluster(host="127.0.0.1", port=port, **options)
+    return aioredis.Redis(port=port, **options)
 
 
 def popular(rng: random.Random, count: int) -> int:
@@ -33,7 +44,7 @@ def popular(rng: random.Random, count: int) -> int:
 async def api_cache(port: int, name: str, seed: int, rate: float) -> None:
     """GET a cached API response; on a miss, 'compute' it and SET it with a TTL."""
     rng = random.Random(seed)
-    r = aioredis.Redis(port=port, client_name=name)
+    r = connect(port, client_name=name)
     while True:
         endpoint = rng.choice(ENDPOINTS)
         item = popular(rng, PRODUCTS)
@@ -49,7 +60,7 @@ async def api_cache(port: int, name: str, seed: int, rate: float) -> None:
 async def rate_limiter(port: int, seed: int, rate: float) -> None:
     """Fixed-window rate limiting: INCR ratelimit:<ip>:<minute>, EXPIRE 60."""
     rng = random.Random(seed)
-    r = aioredis.Redis(port=port, client_name="rate-limiter")
+    r = connect(port, client_name="rate-limiter")
     while True:
         key = f"ratelimit:{rng.choice(CLIENT_IPS)}:{int(time.time() // 60)}"
         async with r.pipeline(transaction=False) as pipe:
@@ -60,7 +71,7 @@ async def rate_limiter(port: int, seed: int, rate: float) -> None:
 async def sessions(port: int, seed: int, rate: float) -> None:
     """Log users in (HSET + EXPIRE) and read sessions back (HGETALL)."""
     rng = random.Random(seed)
-    r = aioredis.Redis(port=port, client_name="web-sessions")
+    r = connect(port, client_name="web-sessions")
     while True:
         sid = f"session:{rng.randrange(1500):05d}"
         if rng.random() < 0.2:
@@ -74,7 +85,7 @@ async def sessions(port: int, seed: int, rate: float) -> None:
 async def producer(port: int, seed: int, rate: float) -> None:
     """Enqueue email jobs; schedule a few for later in a sorted set."""
     rng = random.Random(seed)
-    r = aioredis.Redis(port=port, client_name="job-producer")
+    r = connect(port, client_name="job-producer")
     sequence = 0
     while True:
         sequence += 1
@@ -89,7 +100,7 @@ async def producer(port: int, seed: int, rate: float) -> None:
 async def worker(port: int, index: int, seed: int) -> None:
     """Drain the queue with BRPOP (shows up as a blocked client while idle)."""
     rng = random.Random(seed)
-    r = aioredis.Redis(port=port, client_name=f"email-worker-{index}", socket_timeout=None)
+    r = connect(port, client_name=f"email-worker-{index}", socket_timeout=None)
     while True:
         job = await r.brpop(["jobs:email"], timeout=5)
         if job:
@@ -97,24 +108,25 @@ async def worker(port: int, index: int, seed: int) -> None:
             await asyncio.sleep(rng.uniform(0.05, 0.4))  # 'send' the email
 
 
-async def watchdog(parent: int, port: int, directory: str | None) -> None:
-    """When the dashboard process is gone, stop the server and remove its directory."""
+async def watchdog(parent: int, ports: list[int], directories: list[str]) -> None:
+    """When the dashboard process is gone, stop the servers and remove their directories."""
     while os.getppid() == parent:
         await asyncio.sleep(0.5)
-    clean_up(port, directory)
+    clean_up(ports, directories)
 
 
-def clean_up(port: int, directory: str | None) -> None:
-    """SHUTDOWN NOSAVE the demo server, remove its directory, and exit this process at once.
+def clean_up(ports: list[int], directories: list[str]) -> None:
+    """SHUTDOWN NOSAVE the demo servers (every node of a demo cluster), remove their directories, and
+    exit this process at once.
 
     Synchronous on purpose: once the server goes, the other tasks fail, and nothing may
     cancel this half-way.
     """
-    try:
-        redis.Redis(port=port, socket_timeout=2).shutdown(nosave=True)
-    except Exception:  # noqa: BLE001 - SHUTDOWN closes the connection under us; that is success
-        pass
-    if directory:
+    for port in ports:
+        # SHUTDOWN closes the connection under us: an error is success
+        with contextlib.suppress(Exception):
+            redis.Redis(port=port, socket_timeout=2).shutdown(nosave=True)
+    for directory in directories:
         shutil.rmtree(directory, ignore_errors=True)
     os._exit(0)
 
@@ -122,7 +134,7 @@ def clean_up(port: int, directory: str | None) -> None:
 async def seed_data(port: int, seed: int) -> None:
     """Fill the server like a service that has been up a while: cached responses, sessions, a backlog."""
     rng = random.Random(seed)
-    r = aioredis.Redis(port=port, client_name="seed")
+    r = connect(port, client_name="seed")
     async with r.pipeline(transaction=False) as pipe:
         for item in range(0, PRODUCTS, 3):  # a warm but incomplete cache: misses still happen
             for endpoint in ENDPOINTS[:2]:
@@ -139,7 +151,8 @@ async def seed_data(port: int, seed: int) -> None:
     await r.aclose()
 
 
-async def run(port: int, directory: str | None, seed: int = 7) -> None:
+async def run(port: int, directory: str | None, seed: int = 7, others: tuple[int, ...] = (),
+              more_dirs: tuple[str, ...] = ()) -> None:
     """Seed the data, then start every part of the workload (about 300 commands/s in total)."""
     parent = os.getppid()
     await seed_data(port, seed)
@@ -152,7 +165,7 @@ async def run(port: int, directory: str | None, seed: int = 7) -> None:
         worker(port, 1, seed + 5),
         worker(port, 2, seed + 6),
         worker(port, 3, seed + 7),
-        watchdog(parent, port, directory),
+        watchdog(parent, [port, *others], [d for d in (directory, *more_dirs) if d]),
     ]
     await asyncio.gather(*tasks)
 
@@ -161,9 +174,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="redis-tui demo workload")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", help="server directory to remove if the dashboard dies")
+    parser.add_argument("--cluster", action="store_true", help="--port is a cluster node: use cluster clients")
+    parser.add_argument("--node", type=int, action="append", default=[], help="another server to stop (repeatable)")
+    parser.add_argument("--node-dir", action="append", default=[], help="another directory to remove (repeatable)")
     args = parser.parse_args()
+    global CLUSTER
+    CLUSTER = args.cluster
     try:
-        asyncio.run(run(args.port, args.dir))
+        asyncio.run(run(args.port, args.dir, others=tuple(args.node), more_dirs=tuple(args.node_dir)))
     except KeyboardInterrupt:
         pass
     except Exception:  # noqa: BLE001 - the server went away: the demo is over

@@ -25,6 +25,7 @@ from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.monitor.session import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
+from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.screen import DashboardScreen
@@ -33,6 +34,7 @@ from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
 from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
+from redis_tui.ui.topology.actions import CLUSTER_ACTIONS, ClusterActions
 from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
 INTERVALS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
@@ -46,16 +48,17 @@ class Updated(Message):
     so the last good data stays on screen, marked stale.
     """
 
-    def __init__(self, update: Update, findings: tuple[Finding, ...]) -> None:
+    def __init__(self, update: Update, findings: tuple[Finding, ...], cluster: ClusterRound | None = None) -> None:
         super().__init__()
         self.update = update
         self.findings = findings
+        self.cluster = cluster  # on a cluster: the whole round (`update` is what the dashboard shows)
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, Updated) and type(message.update) is type(self.update)
 
 
-class RedisTuiApp(App[None]):
+class RedisTuiApp(ClusterActions, App[None]):
     """The redis-tui dashboard."""
 
     CSS_PATH = "app.tcss"
@@ -81,6 +84,12 @@ class RedisTuiApp(App[None]):
                 tooltip="poll less often (longer interval, up to 60 s)"),
         Binding("minus", "faster", "Faster", key_display="-", tooltip="poll more often (shorter interval, "
                 "down to 0.25 s)"),
+        Binding("o", "topology", "Topology", tooltip="every node: shards, slots, flags, lag, epoch, figures "
+                "(enter: show that node)"),
+        Binding("n", "next_node", "Next node", tooltip="on a cluster: the dashboard shows the next node alone "
+                "(after the last: the whole cluster)"),
+        Binding("w", "whole_cluster", "Whole cluster", show=False, tooltip="on a cluster: the dashboard shows "
+                "the totals over the primaries again"),
         Binding("s", "sort_clients", "Sort clients", show=False,
                 tooltip="sort the clients table by the next column (or click a header)"),
     ]
@@ -91,6 +100,7 @@ class RedisTuiApp(App[None]):
     interval: var[float] = var(1.0)
     findings: var[tuple[Finding, ...]] = var(())
     monitor_since: var[float | None] = var(None)  # when MONITOR started, while it runs
+    cluster: var[ClusterRound | None] = var(None)  # on a cluster: the latest round (None on one server)
 
     def __init__(
         self,
@@ -126,13 +136,17 @@ class RedisTuiApp(App[None]):
             self.notify(notice, severity="warning", timeout=8)
         self.run_worker(self.source.run(self._emit), name="source", group="source", exclusive=True)
 
-    def _emit(self, update: Update) -> None:
+    def _emit(self, update: Update | ClusterRound) -> None:
+        if isinstance(update, ClusterRound):  # diagnosed by the source, across every node
+            self.post_message(Updated(update.view, update.findings, update))
+            return
         # diagnose every update, even one the screen will skip: "rising" rules need each baseline
         self.post_message(Updated(update, self.diagnoser.update(update)))
 
     def on_updated(self, message: Updated) -> None:
         update = message.update
         self.findings = message.findings
+        self.cluster = message.cluster
         if isinstance(update, Outage):
             never_connected = self.snapshot is None
             self.outage = update
@@ -174,6 +188,8 @@ class RedisTuiApp(App[None]):
         self.notify("Reconnecting with the password you typed (kept for this session only)", timeout=4)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in CLUSTER_ACTIONS:
+            return self.cluster is not None
         if action == "password":  # only offered while the server wants a password
             return self.outage is not None and self.outage.problem.id in AUTH_PROBLEMS
         return True
@@ -276,6 +292,7 @@ class RedisTuiApp(App[None]):
                             self.action_keys)
         yield SystemCommand("Analyze: keyspace report", "Keys and bytes by type and prefix, biggest keys, TTLs (a)",
                             self.action_analyze)
+        yield from self.cluster_commands()
         yield SystemCommand("Help: every key", "Keys of every screen and what each pane shows (?)", self.action_help)
         yield SystemCommand("Quit redis-tui", "Leave the app (q)", self.action_quit)
         for command in super().get_system_commands(screen):

@@ -80,10 +80,11 @@ def sections_of(app_class) -> list[tuple[str, type]]:
     from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
+    from redis_tui.ui.topology.screen import TopologyScreen
     from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
     return [("Dashboard", app_class), ("Troubleshooting panel", TroubleshootScreen), ("MONITOR", MonitorScreen),
-            ("Keys", KeysScreen), ("Analyze", AnalyzeScreen)]
+            ("Keys", KeysScreen), ("Analyze", AnalyzeScreen), ("Topology (cluster)", TopologyScreen)]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

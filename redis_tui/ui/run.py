@@ -1,6 +1,10 @@
-"""Run the dashboard against a live server (the Poller is the snapshot source)."""
+"""Run the dashboard against a live server (the Poller is the snapshot source; on a cluster, a
+`ClusterSource` over the `ClusterPoller`: every node)."""
 
 from __future__ import annotations
+
+import asyncio
+import sys
 
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.keyspace.settings import keyspace_settings
@@ -11,11 +15,12 @@ from redis_tui.crash import report_crash
 from redis_tui.settings import Settings
 
 
-def make_app(settings: Settings, notices: tuple[str, ...] = ()):
-    """The app wired to a live poller for `settings.target`."""
+def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = False):
+    """The app wired to a live poller for `settings.target` (every node of its cluster with `cluster`)."""
     from redis_tui.ui.app import RedisTuiApp
 
-    poller = Poller(
+    limits = Thresholds.from_config(settings.section("thresholds"))
+    poller = cluster_source(settings, limits) if cluster else Poller(
         settings.target,
         interval=settings.interval,
         client_list_every=settings.client_list_interval,
@@ -23,14 +28,46 @@ def make_app(settings: Settings, notices: tuple[str, ...] = ()):
         history=settings.history,
     )
     return RedisTuiApp(poller, target=settings.target, write=settings.write, notices=notices or settings.warnings,
-                       limits=Thresholds.from_config(settings.section("thresholds")),
+                       limits=limits,
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
                        keyspace=keyspace_settings(settings.section("keyspace")))
 
 
-def run_dashboard(settings: Settings, notices: tuple[str, ...] = ()) -> int:
-    """Run until the user quits: 0, or 1 after a crash (reported by `run_guarded`)."""
-    return run_guarded(make_app(settings, notices), settings.target)
+def cluster_source(settings: Settings, limits: Thresholds):
+    """The `ClusterSource` over a `ClusterPoller` of every node behind `settings.target`."""
+    from redis_tui.commands.cluster import remap_of
+    from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
+    from redis_tui.core.topology import ClusterPoller
+    from redis_tui.core.topology.source import ClusterSource
+
+    poller = ClusterPoller(settings.target, interval=settings.interval, remap=remap_of(settings.section("cluster")),
+                           client_list_every=settings.client_list_interval, config_every=settings.config_interval,
+                           history=settings.history)
+    return ClusterSource(poller, ClusterDiagnoser(settings.target, limits), history=settings.history)
+
+
+def watch_cluster(settings: Settings, insist: bool = False, node_only: bool = False) -> bool | None:
+    """Whether to watch every node of a cluster: the target says ``cluster_enabled:1`` (or `insist`
+    and it cannot tell yet); None after printing why `insist` cannot be met (not a cluster)."""
+    if node_only:
+        return False
+    from redis_tui.commands.cluster import NOT_A_CLUSTER, probe_cluster
+
+    found = asyncio.run(probe_cluster(settings.target, 2.0))
+    if insist and found is False:
+        print(f"redis-tui: {NOT_A_CLUSTER}", file=sys.stderr)
+        return None
+    return bool(found) or insist
+
+
+def run_dashboard(settings: Settings, notices: tuple[str, ...] = (), insist: bool = False,
+                  node_only: bool = False) -> int:
+    """Run until the user quits: 0, or 1 after a crash (reported by `run_guarded`); 2 when `insist`
+    (-c) meets a server that is not a cluster node."""
+    cluster = watch_cluster(settings, insist, node_only)
+    if cluster is None:
+        return 2
+    return run_guarded(make_app(settings, notices, cluster), settings.target)
 
 
 def run_guarded(app, target: Target) -> int:

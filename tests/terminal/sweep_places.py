@@ -17,6 +17,7 @@ from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
+from redis_tui.ui.topology.screen import TopologyScreen
 from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
 
@@ -36,6 +37,7 @@ PLACES = [
     Place("keys", KeysScreen, "k"),
     Place("monitor", MonitorScreen, "m"),
     Place("analyze", AnalyzeScreen, "a"),
+    Place("topology", TopologyScreen, "o"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -53,6 +55,7 @@ MARKERS = [
     ("monitor", "─ Stream "),
     ("analyze", "─ Analyze keyspace"),
     ("troubleshoot", "Findings (f)"),
+    ("topology", "─ Nodes "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

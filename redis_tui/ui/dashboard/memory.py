@@ -12,6 +12,7 @@ from redis_tui.core.models import Snapshot
 from redis_tui.ui.dashboard.meter import Meter
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
+from redis_tui.ui.topology.spread import SpreadLine
 from redis_tui.ui.widgets.text import label_value, lines, set_text
 
 
@@ -23,6 +24,7 @@ class MemoryPane(Pane):
     def compose(self) -> ComposeResult:
         yield Meter(id="memory-meter")
         yield Static(id="memory-text")
+        yield SpreadLine("memory")
         yield Spark(id="memory-spark", summary_function=max)
 
     def show(self, snapshot: Snapshot | None) -> None:

@@ -10,6 +10,7 @@ from redis_tui.core.format import human_bytes, human_rate
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
+from redis_tui.ui.topology.spread import SpreadLine
 from redis_tui.ui.widgets.text import label_value, lines, set_text
 
 
@@ -20,6 +21,7 @@ class ThroughputPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="throughput-text")
+        yield SpreadLine("ops")
         yield Spark(id="ops-spark", summary_function=max)
         yield Static(id="network-text")
 

@@ -7,6 +7,7 @@ from textual.widget import Widget
 
 from redis_tui.core.diagnosis.findings import CRITICAL, WARNING, counts
 from redis_tui.core.format import human_duration, human_rate
+from redis_tui.ui.widgets.cluster_status import cluster_parts
 
 
 class StatusBar(Widget):
@@ -18,7 +19,7 @@ class StatusBar(Widget):
 
     def on_mount(self) -> None:
         self._shown: Text | None = None
-        for name in ("snapshot", "outage", "paused", "interval", "findings", "monitor_since"):
+        for name in ("snapshot", "outage", "paused", "interval", "findings", "monitor_since", "cluster"):
             self.watch(self.app, name, lambda _value: self._tick(), init=False)
         self.set_interval(1.0, self._tick)  # the age of the data ticks
 
@@ -44,6 +45,7 @@ class StatusBar(Widget):
             parts.append((6 if server.role == "master" else 3, Text(server.role), False))
             parts.append((5, Text(f"up {uptime(server.uptime_s)}"), False))
             parts.append((3, Text(f"{human_rate(snapshot.rates.ops, '')} ops/s"), False))
+        parts.extend(cluster_parts(app.cluster))
         state, age, stale = self._state(now)
         parts.append((0, state, False))
         if age:

@@ -1,0 +1,114 @@
+"""One row per node of a round, in shard order: what the topology screen's node table shows.
+
+Pure: a `TopologyUpdate` and its findings in, `NodeRow`s out. A fleet or a Sentinel group
+gives rows with no slots; the table hides what no row has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from redis_tui.core.diagnosis.cluster import node_status
+from redis_tui.core.diagnosis.findings import Finding
+from redis_tui.core.models import Outage, Snapshot
+from redis_tui.core.nodes import Node, Spread, TopologyUpdate
+
+DOWN = "DOWN"
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    """One node: what the topology says of it and what it answered this round."""
+
+    addr: str
+    role: str
+    shard: int  # rank of its shard (primaries by first slot), for the default order
+    primary: str = ""  # a replica's primary
+    slots: str = ""  # "0-5460" (the first few ranges)
+    slot_count: int = 0
+    flags: str = ""  # the flags worth a look (not myself/master/slave)
+    link: str = ""
+    epoch: int = 0
+    lag: int | None = None  # replication offset behind the primary (replicas)
+    memory: int | None = None
+    ops: float | None = None
+    keys: int | None = None
+    clients: int | None = None
+    status: str = "OK"  # OK | WARNING | CRITICAL | DOWN
+    problem: str = ""  # why it is down
+    hot: frozenset[str] = frozenset()  # measures where this node stands out ("memory", "keys", "ops")
+
+    @property
+    def down(self) -> bool:
+        """The node did not answer this round, or the cluster flags it failing."""
+        return self.status == DOWN or "fail" in self.flags.split(",")
+
+
+ROUTINE_FLAGS = frozenset({"myself", "master", "slave", "primary", "replica", "noflags"})
+
+
+def slot_text(ranges: tuple[tuple[int, int], ...], limit: int = 2) -> str:
+    """``0-5460`` / ``0-99,200-5460`` / ``0-9,20-29,+3``: the first ranges, and how many more."""
+    shown = [f"{a}-{b}" if a != b else str(a) for a, b in ranges[:limit]]
+    if len(ranges) > limit:
+        shown.append(f"+{len(ranges) - limit}")
+    return ",".join(shown)
+
+
+def stands_out(value: float, spread: Spread | None, ratio: float) -> bool:
+    """The value is the highest and at least `ratio` × the median of the primaries."""
+    return spread is not None and value > 0 and value == spread.high and value >= ratio * spread.median
+
+
+def _offset(snapshot: Snapshot | None, key: str) -> int | None:
+    raw = snapshot.info.get("replication", {}).get(key) if snapshot is not None else None
+    return int(raw) if raw is not None and raw.lstrip("-").isdigit() else None
+
+
+def _lag(update: TopologyUpdate, node: Node, primary: Node | None) -> int | None:
+    if primary is None or node is primary:
+        return None
+    ahead = _offset(update.snapshot(primary.addr), "master_repl_offset") or primary.repl_offset
+    behind = _offset(update.snapshot(node.addr), "master_repl_offset") or node.repl_offset
+    return None if ahead is None or behind is None else max(0, ahead - behind)
+
+
+def shard_order(update: TopologyUpdate) -> list[tuple[int, Node, Node | None]]:
+    """(shard rank, node, its shard's primary): each primary by first slot, then its replicas."""
+    topology = update.topology
+    primaries = sorted(topology.primaries, key=lambda n: (not n.slots, n.slots[:1], n.addr))
+    out: list[tuple[int, Node, Node | None]] = []
+    for rank, primary in enumerate(primaries):
+        out.append((rank, primary, primary))
+        out.extend((rank, r, primary) for r in sorted(topology.replicas_of(primary), key=lambda n: n.addr))
+    placed = {node.addr for _, node, _ in out}
+    out.extend((len(primaries), n, None) for n in topology.nodes if n.addr not in placed)
+    return out
+
+
+def node_rows(update: TopologyUpdate, findings: Iterable[Finding] = (), skew_ratio: float = 2.0) -> list[NodeRow]:
+    """Every node of the round, primaries by first slot each followed by its replicas."""
+    findings = tuple(findings)
+    spread = update.aggregate.spread
+    rows = []
+    for rank, node, primary in shard_order(update):
+        answer = update.updates.get(node.addr)
+        snap = answer if isinstance(answer, Snapshot) else None
+        hot: frozenset[str] = frozenset()
+        if snap is not None and node.role == "primary":
+            values = {"memory": snap.memory.used, "keys": snap.total_keys, "ops": snap.rates.ops or 0.0}
+            hot = frozenset(m for m, v in values.items() if stands_out(float(v), spread.get(m), skew_ratio))
+        rows.append(NodeRow(
+            addr=node.addr, role=node.role, shard=rank,
+            primary=primary.addr if primary is not None and primary is not node else (node.primary or ""),
+            slots=slot_text(node.slots), slot_count=node.slot_count,
+            flags=",".join(sorted(node.flags - ROUTINE_FLAGS)), link=node.link, epoch=node.config_epoch,
+            lag=_lag(update, node, primary),
+            memory=snap.memory.used if snap else None, ops=snap.rates.ops if snap else None,
+            keys=snap.total_keys if snap else None, clients=snap.clients.connected if snap else None,
+            status=DOWN if isinstance(answer, Outage) or answer is None else node_status(findings, node.addr),
+            problem=answer.problem.id if isinstance(answer, Outage) else "",
+            hot=hot,
+        ))
+    return rows

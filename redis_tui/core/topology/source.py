@@ -1,0 +1,155 @@
+"""The dashboard's source on a cluster: `ClusterPoller` rounds → `ClusterRound`s.
+
+The app reads one stream of updates (`SnapshotSource`). On a cluster each item is a
+`ClusterRound`: the whole round (topology, every node's Snapshot/Outage, the aggregate), the
+cluster total as one `Snapshot` (`whole_snapshot`, with its own history rings), the cluster
+findings (`ClusterDiagnoser`, run on every round), and what the dashboard shows now: the
+total, or the node the user picked (`show`). `FixedRounds` plays prepared rounds (tests,
+screenshots), as `FixedSource` does for one server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
+from redis_tui.core.diagnosis.findings import Finding
+from redis_tui.core.models import Snapshot, Update
+from redis_tui.core.nodes import TopologyUpdate
+from redis_tui.core.poller import clamp_interval
+from redis_tui.core.rates import Rings
+from redis_tui.core.topology.aggregate import whole_snapshot
+
+
+@dataclass(frozen=True)
+class ClusterRound:
+    """One round as the dashboard needs it."""
+
+    round: TopologyUpdate
+    whole: Snapshot | None  # the cluster total (None when no primary answered)
+    findings: tuple[Finding, ...]
+    focus: str | None = None  # the node shown, None for the whole cluster
+
+    @property
+    def view(self) -> Update:
+        """What the panes show: the focused node's Snapshot/Outage, or the total (else the seed's outage)."""
+        if self.focus is not None and self.focus in self.round.updates:
+            return self.round.updates[self.focus]
+        if self.whole is not None:
+            return self.whole
+        outages = self.round.outages
+        return outages.get(self.round.topology.seen_from) or next(iter(outages.values()))
+
+    @property
+    def nodes_up(self) -> int:
+        """Nodes that answered this round."""
+        return sum(1 for u in self.round.updates.values() if isinstance(u, Snapshot))
+
+
+class RoundSource(Protocol):
+    """What `ClusterSource` drives: `ClusterPoller`, or `FixedRounds`."""
+
+    interval: float
+    paused: bool
+
+    async def run(self, emit: Callable[[TopologyUpdate], None]) -> None: ...
+    def set_interval(self, seconds: float) -> float: ...
+    def set_paused(self, paused: bool) -> None: ...
+    def refresh_now(self) -> None: ...
+    def set_password(self, password: str) -> None: ...
+
+
+class ClusterSource:
+    """A `SnapshotSource` whose updates are `ClusterRound`s (the app tells them apart)."""
+
+    def __init__(self, rounds: RoundSource, diagnoser: ClusterDiagnoser, history: int = 300) -> None:
+        self.rounds = rounds
+        self.diagnoser = diagnoser
+        self.focus: str | None = None
+        self.last: ClusterRound | None = None
+        self._rings = Rings(history)
+
+    @property
+    def interval(self) -> float:
+        return self.rounds.interval
+
+    @property
+    def paused(self) -> bool:
+        return self.rounds.paused
+
+    async def run(self, emit: Callable[[ClusterRound], None]) -> None:
+        """Run the rounds until cancelled, calling `emit` with each `ClusterRound`."""
+        await self.rounds.run(lambda update: emit(self.take(update)))
+
+    def take(self, update: TopologyUpdate) -> ClusterRound:
+        """Diagnose one round and sum it up (every round, so the rules and the history see each)."""
+        findings = self.diagnoser.update(update)
+        whole = whole_snapshot(update.topology, update.updates)
+        if whole is not None:
+            whole = dataclasses.replace(whole, history=self._rings.push(whole.rates, whole.memory.used))
+        focus = self.focus if self.focus in update.updates else None
+        self.last = ClusterRound(update, whole, findings, focus)
+        return self.last
+
+    def show(self, addr: str | None) -> ClusterRound | None:
+        """Show this node from now on (None: the whole cluster); the last round seen that way, if any."""
+        self.focus = addr
+        if self.last is None:
+            return None
+        self.last = dataclasses.replace(self.last, focus=addr if addr in self.last.round.updates else None)
+        return self.last
+
+    def set_interval(self, seconds: float) -> float:
+        return self.rounds.set_interval(seconds)
+
+    def set_paused(self, paused: bool) -> None:
+        self.rounds.set_paused(paused)
+
+    def refresh_now(self) -> None:
+        self.rounds.refresh_now()
+
+    def set_password(self, password: str) -> None:
+        self.rounds.set_password(password)
+
+
+class FixedRounds:
+    """Emits prepared `TopologyUpdate`s, then what `push()` adds; records the controls it was given."""
+
+    def __init__(self, rounds: Iterable[TopologyUpdate], interval: float = 1.0) -> None:
+        self.rounds = list(rounds)
+        self.interval = interval
+        self.paused = False
+        self.refreshes = 0
+        self._more: asyncio.Queue[TopologyUpdate] | None = None
+
+    async def run(self, emit: Callable[[TopologyUpdate], None]) -> None:
+        """Emit every prepared round, then each pushed one."""
+        self._more = asyncio.Queue()
+        for update in self.rounds:
+            emit(update)
+        while True:
+            emit(await self._more.get())
+
+    def push(self, update: TopologyUpdate) -> None:
+        """Emit one more round."""
+        if self._more is not None:
+            self._more.put_nowait(update)
+        else:
+            self.rounds.append(update)
+
+    def set_interval(self, seconds: float) -> float:
+        self.interval = clamp_interval(seconds)
+        return self.interval
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+
+    def refresh_now(self) -> None:
+        self.refreshes += 1
+
+    def set_password(self, password: str) -> None:
+        pass

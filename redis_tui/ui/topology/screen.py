@@ -1,0 +1,135 @@
+"""The topology screen (``o``): every node of the cluster in shard order — primary then replicas,
+slot ranges and counts, link, flags, replication lag, config epoch, memory/ops/keys/clients and a
+status badge; a down node is a red row. Enter shows that node on the dashboard; on a single
+server the table holds that server alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from redis_tui.core.display import safe_text
+from redis_tui.core.format import human_duration
+from redis_tui.core.models import Snapshot
+from redis_tui.core.nodes import PRIMARY, REPLICA, SLOTS, Node, Topology, TopologyUpdate
+from redis_tui.core.topology.aggregate import aggregate
+from redis_tui.core.topology.rows import NodeRow, node_rows
+from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.node_table import NodeTable
+from redis_tui.ui.widgets.outage import OutageBanner
+from redis_tui.ui.widgets.status import StatusBar
+from redis_tui.ui.widgets.table import selected_key
+from redis_tui.ui.widgets.text import set_text
+
+if TYPE_CHECKING:
+    from redis_tui.ui.app import RedisTuiApp
+
+
+def single_server_rows(app) -> list[NodeRow]:
+    """The one server of a standalone target, as a one-row topology."""
+    update = app.snapshot if app.outage is None else app.outage
+    if update is None:
+        return []
+    role = REPLICA if isinstance(update, Snapshot) and update.server.role == "slave" else PRIMARY
+    node = Node(app.target.address, role=role)
+    updates = {node.addr: update}
+    topology = Topology(nodes=(node,))
+    return node_rows(TopologyUpdate(app.clock(), topology, updates, aggregate(topology, updates)), app.findings)
+
+
+def summary(app) -> Text:
+    """One line above the table: state, slots, shards, nodes up, epoch, whose view, round time."""
+    cluster = app.cluster
+    if cluster is None:
+        return Text("A single server, not a cluster: the table holds it alone.", style="dim")
+    topology = cluster.round.topology
+    line = Text(no_wrap=True, overflow="ellipsis")
+    if topology.kind == "cluster":
+        ok = topology.state == "ok"
+        line.append(f" cluster {safe_text(topology.state, 12)} ", style="bold white on green" if ok
+                    else "bold white on red")
+        line.append(f"  {topology.slots_assigned}/{SLOTS} slots", style="" if not topology.uncovered else "bold red")
+        line.append(f" · {sum(1 for p in topology.primaries if p.slots)} shards")
+    else:
+        line.append(f"{topology.kind}", style="bold")
+    up, total = cluster.nodes_up, len(topology.nodes)
+    line.append(f" · {up}/{total} nodes up", style="" if up == total else "bold red")
+    if topology.kind == "cluster":
+        line.append(f" · epoch {topology.current_epoch}", style="dim")
+        if topology.seen_from:
+            line.append(f" · as seen from {safe_text(topology.seen_from, 48)}", style="dim")
+        if topology.read_at:
+            line.append(f", {human_duration(max(0.0, app.clock() - topology.read_at))} ago", style="dim")
+    return line
+
+
+class TopologyScreen(Screen):
+    """Every node of the topology in one table (the reusable `NodeTable`)."""
+
+    DEFAULT_CSS = """
+    TopologyScreen #topology-summary { height: 1; padding: 0 1; }
+    TopologyScreen #nodes { height: 1fr; border: round $primary 60%; border-title-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("escape,o", "back", "Back", tooltip="back to the dashboard"),
+        Binding("enter", "pick", "Show node", tooltip="show the selected node on the dashboard (n: the next node, "
+                "w: the whole cluster again)"),
+        Binding("s", "sort", "Sort", tooltip="sort by shard, memory, ops/s, keys, clients, address, status"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield OutageBanner(id="outage")
+        yield Static(id="topology-summary")
+        yield NodeTable(id="nodes")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(NodeTable).border_title = "Nodes"
+        for name in ("cluster", "snapshot", "outage"):
+            self.watch(self.app, name, lambda _value: self.refresh_rows(), init=False)
+        self.refresh_rows()
+        self.query_one(NodeTable).focus()
+
+    def refresh_rows(self) -> None:
+        """Show the app's latest round."""
+        app = cast("RedisTuiApp", self.app)
+        cluster = app.cluster
+        ratio = app.diagnoser.limits.cluster_skew_ratio
+        rows = node_rows(cluster.round, cluster.findings, ratio) if cluster is not None else single_server_rows(app)
+        table = self.query_one(NodeTable)
+        table.show(rows)
+        table.border_subtitle = f"sort: {table.sort_name} (s) · enter: show node"
+        set_text(self.query_one("#topology-summary", Static), summary(app))
+
+    def action_back(self) -> None:
+        """Back to where you came from."""
+        self.dismiss()
+
+    def action_pick(self) -> None:
+        """Show the node under the cursor on the dashboard."""
+        addr = selected_key(self.query_one(NodeTable))
+        if addr is not None:
+            self._show(addr)
+
+    def action_sort(self) -> None:
+        """Sort by the next column."""
+        table = self.query_one(NodeTable)
+        table.cycle_sort()
+        table.border_subtitle = f"sort: {table.sort_name} (s) · enter: show node"
+
+    @on(NodeTable.Picked)
+    def _picked(self, event: NodeTable.Picked) -> None:
+        self._show(event.addr)
+
+    def _show(self, addr: str) -> None:
+        cast("RedisTuiApp", self.app).show_node(addr)
+        self.dismiss()
