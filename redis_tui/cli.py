@@ -84,7 +84,8 @@ def build_tui_parser() -> Parser:
         + cli_epilog(RedisTuiApp),
     )
     add_connection_options(parser)
-    parser.add_argument("--interval", type=float, metavar="S", help="seconds between polls (default 1)")
+    parser.add_argument("--interval", type=config_file.DASHBOARD_KEYS["interval"].arg_type(), metavar="S",
+                        help="seconds between polls (default 1)")
     parser.add_argument("--write", action="store_true",
                         help="allow commands that change data (off: the app is read-only)")
     parser.add_argument("--demo", action="store_true",

@@ -24,6 +24,7 @@ from typing import Any
 
 from redis_tui import config_file
 from redis_tui.config_file import ConfigError, ConfigFile
+from redis_tui.core.options import Key
 from redis_tui.core.target import TLS, Target, TargetError, parse_db, parse_hostport, parse_port, parse_url
 
 UNSAFE_PASSWORD_WARNING = (
@@ -89,11 +90,9 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str], config: ConfigFile |
     options = {**config.top, **profile}
     interval = cli.get("interval")
     if interval is None and env.get("REDIS_TUI_INTERVAL"):
-        interval = _env_number(env["REDIS_TUI_INTERVAL"], "REDIS_TUI_INTERVAL")
+        interval = _env_value("REDIS_TUI_INTERVAL", env["REDIS_TUI_INTERVAL"], config_file.DASHBOARD_KEYS["interval"])
     if interval is None:
         interval = options.get("interval", 1.0)
-    if interval <= 0:
-        raise TargetError(f"--interval must be above 0, got {interval}")
 
     sentinel = extra["sentinel"]
     if sentinel and not extra["master"]:
@@ -196,8 +195,8 @@ def _from_cli(cli: Mapping[str, Any]) -> dict:
     return out
 
 
-def _env_number(text: str, name: str) -> float:
+def _env_value(name: str, text: str, key: Key) -> Any:
     try:
-        return float(text)
-    except ValueError:
-        raise TargetError(f"{name} must be a number of seconds, got {text!r}") from None
+        return key.parse(text)
+    except ValueError as exc:
+        raise TargetError(f"{name}: {exc}") from None

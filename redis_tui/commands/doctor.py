@@ -27,6 +27,7 @@ from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target, scrub
 from redis_tui.core.topology import ClusterPoller, cluster_enabled
+from redis_tui.core.topology.options import ClusterOptions
 
 USAGE_EXIT = 3
 DEFAULT_TIMEOUT = 10.0
@@ -82,9 +83,9 @@ def _seconds(text: str) -> float:
 
 def run(settings, args: argparse.Namespace) -> int:
     """Examine the target once, print the report, return the exit code."""
-    limits = Thresholds.from_config(settings.section("thresholds"))
+    limits = Thresholds.from_section(settings.section("thresholds"))
     target = settings.target
-    remap = dict(settings.section("cluster").get("remap", {}))
+    remap = dict(ClusterOptions.from_section(settings.section("cluster")).remap)
     try:
         if args.node_only:
             report = asyncio.run(examine(target, limits, args.timeout))

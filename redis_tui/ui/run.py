@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from redis_tui.core.diagnosis.thresholds import Thresholds
-from redis_tui.core.keyspace.settings import keyspace_settings
-from redis_tui.core.monitor.session import MonitorOptions
+from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target
 from redis_tui.crash import report_crash
@@ -23,9 +23,9 @@ def make_app(settings: Settings, notices: tuple[str, ...] = ()):
         history=settings.history,
     )
     return RedisTuiApp(poller, target=settings.target, write=settings.write, notices=notices or settings.warnings,
-                       limits=Thresholds.from_config(settings.section("thresholds")),
+                       limits=Thresholds.from_section(settings.section("thresholds")),
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
-                       keyspace=keyspace_settings(settings.section("keyspace")))
+                       keyspace=KeyspaceSettings.from_section(settings.section("keyspace")))
 
 
 def run_dashboard(settings: Settings, notices: tuple[str, ...] = ()) -> int:
