@@ -68,8 +68,9 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str], config: ConfigFile |
     warnings: list[str] = []
 
     fields: dict[str, Any] = dict(BLANK_IDENTITY)
-    extra: dict[str, Any] = {"cacert": None, "cert": None, "key": None, "insecure": False, "sentinel": (), "master": None}
-    origin = {"password": None}
+    extra: dict[str, Any] = {"cacert": None, "cert": None, "key": None, "insecure": False, "sentinel": (),
+                             "master": None}
+    origin: dict[str, str | None] = {"password": None}
 
     layers = [
         ("config", _from_file(config.top, f"{config.path}" if config.path else "config")),
@@ -126,7 +127,8 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str], config: ConfigFile |
     )
 
 
-def _apply(fields: dict, extra: dict, layer: dict, name: str, origin: dict) -> None:
+def _apply(fields: dict[str, Any], extra: dict[str, Any], layer: dict[str, Any], name: str,
+           origin: dict[str, str | None]) -> None:
     url = layer.get("url")
     if url:
         parsed = parse_url(url)
@@ -148,14 +150,15 @@ def _apply(fields: dict, extra: dict, layer: dict, name: str, origin: dict) -> N
             extra[key] = value
 
 
-def _from_file(body: Mapping[str, Any], where: str) -> dict:
+def _from_file(body: Mapping[str, Any], where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         if body.get("url"):
             parse_url(body["url"])  # fail early, naming the file
     except TargetError as exc:
         raise ConfigError(f"{where}: url: {exc}") from None
-    for key in ("url", "host", "port", "socket", "db", "password", "tls", "cacert", "cert", "key", "insecure", "master"):
+    for key in ("url", "host", "port", "socket", "db", "password", "tls", "cacert", "cert", "key", "insecure",
+                "master"):
         if key in body:
             out[key] = body[key]
     if "user" in body:
@@ -169,7 +172,7 @@ def _from_file(body: Mapping[str, Any], where: str) -> dict:
     return out
 
 
-def _from_cli(cli: Mapping[str, Any]) -> dict:
+def _from_cli(cli: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"url": cli.get("url")}
     if cli.get("host") is not None:
         out["host"] = cli["host"]

@@ -90,7 +90,11 @@ async def _stream(settings: Settings, options: MonitorOptions, spec: Filter, wri
             print(f"redis-tui monitor: {event.message}", file=sys.stderr, flush=True)
 
     session = MonitorSession(settings.target, options, spec, sink=sink, on_event=on_event)
-    writer.on_broken = lambda: loop.call_soon_threadsafe(session.stop, STDOUT_CLOSED)
+
+    def on_broken() -> None:
+        loop.call_soon_threadsafe(session.stop, STDOUT_CLOSED)
+
+    writer.on_broken = on_broken
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, session.stop, USER)
     try:

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from types import FrameType
+from typing import NoReturn
 
 from redis_tui.demo.server import EmbeddedServer, ServerError
 from redis_tui.settings import Settings, resolve
@@ -14,7 +16,7 @@ from redis_tui.settings import Settings, resolve
 DEMO_CONFIG = {"maxmemory": "24mb", "maxmemory-policy": "allkeys-lru"}
 
 
-def start_workload(server: EmbeddedServer) -> subprocess.Popen:
+def start_workload(server: EmbeddedServer) -> subprocess.Popen[bytes]:
     """The workload process (it also cleans up after us if we are killed)."""
     return subprocess.Popen(
         [sys.executable, "-m", "redis_tui.demo.workload", "--port", str(server.port), "--dir", str(server.dir)],
@@ -43,8 +45,9 @@ def run_demo(args: argparse.Namespace, watch: Callable[[Settings, tuple[str, ...
         workload = start_workload(server)
         settings = resolve({"url": server.url, "interval": args.interval, "write": args.write}, {})
         if watch is None:
-            from redis_tui.ui.run import run_dashboard as watch
+            from redis_tui.ui.run import run_dashboard
 
+            watch = run_dashboard
         notice = f"Demo: {server.kind}-server on port {server.port} with a cache/queue/rate-limit workload"
         return watch(settings, (notice,))
     finally:
@@ -59,5 +62,5 @@ def run_demo(args: argparse.Namespace, watch: Callable[[Settings, tuple[str, ...
             signal.signal(sig, handler)
 
 
-def _exit_on_signal(signum, _frame) -> None:
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> NoReturn:
     raise SystemExit(128 + signum)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -53,7 +54,9 @@ async def rate_limiter(port: int, seed: int, rate: float) -> None:
     while True:
         key = f"ratelimit:{rng.choice(CLIENT_IPS)}:{int(time.time() // 60)}"
         async with r.pipeline(transaction=False) as pipe:
-            await pipe.incr(key).expire(key, 60).execute()
+            pipe.incr(key)
+            pipe.expire(key, 60)
+            await pipe.execute()
         await asyncio.sleep(rng.expovariate(rate))
 
 
@@ -64,7 +67,8 @@ async def sessions(port: int, seed: int, rate: float) -> None:
     while True:
         sid = f"session:{rng.randrange(1500):05d}"
         if rng.random() < 0.2:
-            await r.hset(sid, mapping={"user_id": rng.randrange(10**6), "cart": rng.randrange(10), "ip": rng.choice(CLIENT_IPS)})
+            await r.hset(sid, mapping={"user_id": rng.randrange(10**6), "cart": rng.randrange(10),
+                                       "ip": rng.choice(CLIENT_IPS)})
             await r.expire(sid, 600)
         else:
             await r.hgetall(sid)
@@ -110,10 +114,8 @@ def clean_up(port: int, directory: str | None) -> None:
     Synchronous on purpose: once the server goes, the other tasks fail, and nothing may
     cancel this half-way.
     """
-    try:
+    with contextlib.suppress(Exception):  # SHUTDOWN closes the connection under us; that is success
         redis.Redis(port=port, socket_timeout=2).shutdown(nosave=True)
-    except Exception:  # noqa: BLE001 - SHUTDOWN closes the connection under us; that is success
-        pass
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
     os._exit(0)
