@@ -91,7 +91,8 @@ local function chunked(command, key, first, last, add)
   end
 end
 for b = 1, n do
-  chunked('HSET', 'big:hash:' .. b, 1, 10000 * b, function(a, f) a[#a + 1] = 'field' .. f; a[#a + 1] = string.rep('y', f % 64) end)
+  chunked('HSET', 'big:hash:' .. b, 1, 10000 * b,
+          function(a, f) a[#a + 1] = 'field' .. f; a[#a + 1] = string.rep('y', f % 64) end)
   chunked('RPUSH', 'big:list:' .. b, 1, 50000 * b, function(a, e) a[#a + 1] = 'item' .. e end)
   chunked('ZADD', 'big:zset:' .. b, 1, 5000 * b, function(a, e) a[#a + 1] = e; a[#a + 1] = 'member' .. e end)
   redis.call('SET', 'big:string:' .. b, string.rep('z', 1000000 * b))
@@ -161,7 +162,7 @@ async def browse(port: int) -> dict:
         await client.aclose()
     client = make_client(target)
     tracemalloc.start()
-    async for page in KeyScanner(client, page_size=5000).pages():
+    async for _page in KeyScanner(client, page_size=5000).pages():
         pass
     figures["scan_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
@@ -254,7 +255,8 @@ def main() -> int:
     parser.add_argument("--kind", choices=["redis", "valkey"], default=None)
     parser.add_argument("--repeat", type=int, default=1, help="timed runs of each tool (median reported)")
     parser.add_argument("--batches", default="500,200,100", help="analyze --batch sizes for the p99 test")
-    parser.add_argument("--parallel", type=int, default=2, choices=(1, 2, 4), help="analyze --parallel for the p99 test")
+    parser.add_argument("--parallel", type=int, default=2, choices=(1, 2, 4),
+                        help="analyze --parallel for the p99 test")
     parser.add_argument("--pause-ms", type=float, default=0.0, help="analyze --pause for the p99 test")
     parser.add_argument("--get-requests", type=int, default=100_000, help="requests of each redis-benchmark run")
     parser.add_argument("--skip-memkeys", action="store_true")
@@ -300,7 +302,8 @@ def main() -> int:
               f"in-process {doc['elapsed_s']:.2f} s; peak RSS {peak_kib / 1024:.0f} MiB)")
         if memkeys_runs:
             memkeys_s = statistics.median(run[0] for run in memkeys_runs)
-            print(f"redis-cli --memkeys:      {memkeys_s:.2f} s  (runs: {', '.join(f'{r[0]:.2f}' for r in memkeys_runs)})")
+            runs = ", ".join(f"{r[0]:.2f}" for r in memkeys_runs)
+            print(f"redis-cli --memkeys:      {memkeys_s:.2f} s  (runs: {runs})")
             print(f"ratio: analyze is {memkeys_s / analyze_s:.1f}x faster (target >= 5x)   "
                   f"[defaults: --batch 200 --parallel 2, chosen for other clients' p99, see below]")
             fast = statistics.median(run_analyze(url, "--batch", "500", "--parallel", "4")[0]
@@ -310,7 +313,8 @@ def main() -> int:
             print(f"the floor: the server itself spends {busy:.2f} s running analyze's per-key TYPE + MEMORY USAGE "
                   f"+ PTTL (INFO commandstats), i.e. at most {memkeys_s / busy:.1f}x redis-cli on this data")
             memkeys = memkeys_runs[-1][1]
-            print(f"\n{'type':<8} {'keys (cli)':>12} {'keys (tui)':>12} {'diff':>8} {'bytes (cli)':>14} {'bytes (tui)':>14} {'diff':>8}")
+            print(f"\n{'type':<8} {'keys (cli)':>12} {'keys (tui)':>12} {'diff':>8} "
+                  f"{'bytes (cli)':>14} {'bytes (tui)':>14} {'diff':>8}")
             for kind in ("string", "list", "set", "zset", "hash", "stream"):
                 cli_keys, cli_bytes = memkeys.get(kind, (0, 0))
                 tui = doc["by_type"].get(kind, {"keys": 0, "bytes": 0})

@@ -28,10 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import contextlib
+
 from redis_tui.core.target import Target  # noqa: E402
 from redis_tui.core.topology import ClusterPoller  # noqa: E402
 from redis_tui.demo.cluster import LocalCluster  # noqa: E402
-
 
 # replication traffic between the nodes (REPLCONF ACK from replicas, PING from primaries), not redis-tui's
 REPLICATION = ("cmdstat_replconf", "cmdstat_ping")
@@ -67,10 +68,8 @@ async def poll_for(cluster: LocalCluster, seconds: float, warmup: float = 5.0):
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
     after = command_calls(cluster)
     task.cancel()
-    try:
+    with contextlib.suppress(asyncio.CancelledError):
         await task
-    except asyncio.CancelledError:
-        pass
     print(f"nodes polled per round: {nodes_seen}")
     # the measurement's own connection (HELLO) and INFO commandstats, one each per node, are in `after`
     per_node = {p: (after[p] - before[p] - 2) / wall for p in before}

@@ -141,7 +141,7 @@ def main() -> None:
 
         app_times, cli_times = first_frame(app_server, label, args.runs)
         app_med, cli_med = sorted(app_times)[len(app_times) // 2], sorted(cli_times)[len(cli_times) // 2]
-        print("\n## launch to first frame with server data (median of %d)" % args.runs)
+        print(f"\n## launch to first frame with server data (median of {args.runs})")
         print(f"redis-tui      {app_med * 1000:8.0f} ms   (all: {', '.join(f'{t*1000:.0f}' for t in app_times)})")
         print(f"redis-cli INFO {cli_med * 1000:8.0f} ms")
         print(f"ratio          {app_med / cli_med:8.1f} x   target: redis-tui < 1000 ms -> "

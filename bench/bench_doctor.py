@@ -56,7 +56,8 @@ def doctor_times(server: EmbeddedServer) -> None:
         cli_frozen = timed(["timeout", "3"] + cli + ["PING"], runs=1)
     finally:
         server.thaw()
-    print(f"doctor --timeout 3, frozen server  {frozen * 1000:8.1f} ms (redis-cli PING hangs: killed by timeout 3 after {cli_frozen * 1000:.0f} ms)")
+    print(f"doctor --timeout 3, frozen server  {frozen * 1000:8.1f} ms "
+          f"(redis-cli PING hangs: killed by timeout 3 after {cli_frozen * 1000:.0f} ms)")
 
 
 def poller_cost(server: EmbeddedServer, seconds: float) -> None:

@@ -155,7 +155,7 @@ def main() -> None:
     tree_s = [run["tree_s"] for run in runs]
     print(f"tree count of {args.keys:,} keys: median {statistics.median(tree_s):.1f} s "
           f"(each run: {', '.join(f'{s:.1f}' for s in tree_s)}; '?' pressed every 0.25 s meanwhile)")
-    presses = [(ms, at) for run in runs for ms, at in zip(run["keys"], run["when"])]
+    presses = [(ms, at) for run in runs for ms, at in zip(run["keys"], run["when"], strict=True)]
     settling = sorted(ms for ms, at in presses if at < SETTLE_S)
     counting = sorted(ms for ms, at in presses if at >= SETTLE_S)
     if settling:

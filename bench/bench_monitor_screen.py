@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=340.0, help="commands/s for --load steady (default 340)")
     args = parser.parse_args()
 
-    with EmbeddedServer(args.kind) as server:
+    with EmbeddedServer(args.kind) as server, tempfile.TemporaryFile() as cli_out:
         r = redis.Redis(port=server.port)
         r.set_response_callback("CLIENT LIST", lambda reply, **_: reply)
         steady = SteadyLoad(server.port, args.rate) if args.load == "steady" else None
@@ -125,7 +125,6 @@ def main() -> None:
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         else:
             steady.start()
-        cli_out = tempfile.TemporaryFile()
         cli = subprocess.Popen(["redis-cli", "-p", str(server.port), "monitor"], stdout=cli_out,
                                stderr=subprocess.DEVNULL)
         pid, fd = spawn_in_pty([sys.executable, "-m", "redis_tui", server.url])

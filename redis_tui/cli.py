@@ -13,7 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from redis_tui import __version__, config_file
 from redis_tui.config_file import ConfigError
@@ -36,7 +36,7 @@ class UsageError(Exception):
 class Parser(argparse.ArgumentParser):
     """ArgumentParser that raises UsageError instead of exiting."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
 
@@ -84,7 +84,8 @@ def build_tui_parser() -> Parser:
         + cli_epilog(RedisTuiApp),
     )
     add_connection_options(parser)
-    parser.add_argument("--interval", type=float, metavar="S", help="seconds between polls (default 1)")
+    parser.add_argument("--interval", type=config_file.DASHBOARD_KEYS["interval"].arg_type(), metavar="S",
+                        help="seconds between polls (default 1)")
     parser.add_argument("--write", action="store_true",
                         help="allow commands that change data (off: the app is read-only)")
     parser.add_argument("--demo", action="store_true",
@@ -122,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = None if args.demo else settings_from(args)
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui: {describe(exc, parser)}", 2)
-    if args.demo:
+    if settings is None:
         from redis_tui.demo.run import run_demo
 
         return run_demo(args)
@@ -137,7 +138,8 @@ def run_command(name: str, argv: list[str]) -> int:
     """Parse and run one headless command."""
     module = importlib.import_module(COMMANDS[name])
     usage_exit = getattr(module, "USAGE_EXIT", 2)
-    parser = Parser(prog=f"redis-tui {name}", add_help=False, description=module.__doc__.strip().splitlines()[0])
+    description = (module.__doc__ or name).strip().splitlines()[0]
+    parser = Parser(prog=f"redis-tui {name}", add_help=False, description=description)
     add_connection_options(parser)
     module.add_arguments(parser)
     try:
@@ -148,9 +150,10 @@ def run_command(name: str, argv: list[str]) -> int:
     for warning in settings.warnings:
         print(warning, file=sys.stderr)
     try:
-        return module.run(settings, args)
+        code: int = module.run(settings, args)
     except KeyboardInterrupt:
         return 130
+    return code
 
 
 def describe(exc: Exception, parser: argparse.ArgumentParser) -> str:

@@ -6,7 +6,7 @@ Layout (every key optional; config.example.toml documents them all)::
     interval = 1.0
     [profiles.prod]                      # `--profile prod` picks one of these
     url = "rediss://redis.prod:6380/0"
-    [thresholds] / [monitor] / [keyspace] # feature sections, registered in SECTIONS
+    [thresholds] / [monitor] / [keyspace] / [cluster]  # feature sections: SECTIONS, from the options classes
 
 Unknown keys and wrong types are errors: a typo must not silently do nothing.
 """
@@ -16,111 +16,62 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import platformdirs
 
-from redis_tui.core.diagnosis.thresholds import FIELDS as THRESHOLD_FIELDS
+from redis_tui.core import options
+from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.options import FLAG, Key
 from redis_tui.core.target import TargetError, parse_url
+from redis_tui.core.topology.options import ClusterOptions
 
 
 class ConfigError(ValueError):
     """A config file that cannot be used; the message names the file and line."""
 
 
-def positive(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
-
-
-def non_negative_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def is_str(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def is_bool(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-def str_or_list(value: Any) -> bool:
+def _str_or_list(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
 
 
-def port_number(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
-
-
-@dataclass(frozen=True)
-class Key:
-    """One config key: a check and the words for what it must be."""
-
-    check: Callable[[Any], bool]
-    expected: str
-
-
 TARGET_KEYS: dict[str, Key] = {
-    "url": Key(is_str, "a redis://, rediss:// or unix:// URL"),
-    "host": Key(is_str, "a host name or address"),
-    "port": Key(port_number, "a port number 1-65535"),
-    "socket": Key(is_str, "a unix socket path"),
-    "db": Key(non_negative_int, "a database number (0 or more)"),
-    "user": Key(is_str, "an ACL user name"),
-    "password": Key(is_str, "a string"),
-    "tls": Key(is_bool, "true or false"),
-    "cacert": Key(is_str, "a file path"),
-    "cert": Key(is_str, "a file path"),
-    "key": Key(is_str, "a file path"),
-    "insecure": Key(is_bool, "true or false"),
-    "sentinel": Key(str_or_list, 'a "host:port" string or a list of them'),
-    "master": Key(is_str, "a Sentinel master name"),
+    "url": options.text("a redis://, rediss:// or unix:// URL"),
+    "host": options.text("a host name or address"),
+    "port": options.whole("a port number 1-65535", at_least=1, at_most=65535),
+    "socket": options.text("a unix socket path"),
+    "db": options.whole("a database number (0 or more)", at_least=0),
+    "user": options.text("an ACL user name"),
+    "password": options.text("a string"),
+    "tls": FLAG,
+    "cacert": options.text("a file path"),
+    "cert": options.text("a file path"),
+    "key": options.text("a file path"),
+    "insecure": FLAG,
+    "sentinel": Key(_str_or_list, 'a "host:port" string or a list of them'),
+    "master": options.text("a Sentinel master name"),
 }
 
+_SECONDS = options.number("seconds, a number above 0", above=0)
 DASHBOARD_KEYS: dict[str, Key] = {
-    "interval": Key(positive, "seconds, a number above 0"),
-    "client_list_interval": Key(positive, "seconds, a number above 0"),
-    "config_interval": Key(positive, "seconds, a number above 0"),
-    "history": Key(lambda v: non_negative_int(v) and v >= 10, "a number of points, 10 or more"),
-    "write": Key(is_bool, "true or false"),
+    "interval": _SECONDS,
+    "client_list_interval": _SECONDS,
+    "config_interval": _SECONDS,
+    "history": options.whole("a number of points, 10 or more", at_least=10),
+    "write": FLAG,
 }
 
-# Feature sections ([name] tables): name → {key: Key}. Features add theirs here.
-SECTIONS: dict[str, dict[str, Key]] = {}
-SECTIONS["thresholds"] = {name: Key(check, expected) for name, (check, expected, _) in THRESHOLD_FIELDS.items()}
-SECTIONS["monitor"] = {
-    "max_buffer_mb": Key(positive, "megabytes, a number above 0 (stop MONITOR when its output buffer passes it)"),
-    "max_duration_s": Key(lambda v: positive(v) or (non_negative_int(v) and v == 0), "seconds, a number (0 for no limit)"),
-    "window_s": Key(lambda v: non_negative_int(v) and 5 <= v <= 3600, "seconds, a whole number 5-3600"),
-    "buffer_lines": Key(lambda v: non_negative_int(v) and 100 <= v <= 1_000_000, "a number of lines, 100-1000000"),
-    "delimiter": Key(lambda v: is_str(v) and v != "" and v.isascii() and v.isprintable() and not set(v) & set('"\\'),
-                     "printable ASCII text without quotes or backslashes, e.g. \":\""),
-    "top": Key(lambda v: non_negative_int(v) and 1 <= v <= 100, "a number of rows, 1-100"),
-    "guard_interval_s": Key(lambda v: positive(v) and v <= 10, "seconds, above 0 and at most 10"),
-    "max_line_kb": Key(lambda v: non_negative_int(v) and 4 <= v <= 65536, "kilobytes, a whole number 4-65536"),
-}
-
-_count = Key(lambda v: non_negative_int(v) and v > 0, "a whole number above 0")
-SECTIONS["keyspace"] = {
-    "delimiter": Key(lambda v: is_str(v) and v != "", "a non-empty string, e.g. \":\""),
-    "page_size": _count,
-    "scan_count": _count,
-    "tree_depth": _count,
-    "value_page_size": _count,
-    "string_preview_kb": _count,
-    "batch": _count,
-    "pause_ms": Key(lambda v: v == 0 or positive(v), "milliseconds, 0 or more"),
-    "parallel": Key(lambda v: non_negative_int(v) and v in (1, 2, 4), "1, 2 or 4"),
-    "top": _count,
-    "depth": _count,
-}
-
-SECTIONS["cluster"] = {
-    "remap": Key(lambda v: isinstance(v, dict) and all(is_str(k) and is_str(a) for k, a in v.items()),
-                 'a table of "announced-ip:port" = "reachable-host:port"'),
+# Feature sections ([name] tables): name → {key: Key}, declared by each options class.
+SECTIONS: dict[str, dict[str, Key]] = {
+    "thresholds": Thresholds.schema(),
+    "monitor": MonitorOptions.schema(),
+    "keyspace": KeyspaceSettings.schema(),
+    "cluster": ClusterOptions.schema(),
 }
 
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}
@@ -204,22 +155,24 @@ def parse(text: str, path: Path) -> ConfigFile:
             top.update(_checked(text, path, [], {name: value}, TOP_LEVEL))
         else:
             known_tables = ", ".join(f"[{s}]" for s in ["profiles", *SECTIONS])
-            _fail(text, path, [], name, f"unknown key {name!r} (top-level keys: {', '.join(TOP_LEVEL)}; tables: {known_tables})")
+            _fail(text, path, [], name,
+                  f"unknown key {name!r} (top-level keys: {', '.join(TOP_LEVEL)}; tables: {known_tables})")
     return ConfigFile(path=path, top=top, profiles=profiles, sections=sections)
 
 
-def _checked(text: str, path: Path, table: list[str], body: dict, schema: dict[str, Key]) -> dict[str, Any]:
+def _checked(text: str, path: Path, table: list[str], body: dict[str, Any], schema: dict[str, Key]) -> dict[str, Any]:
     for key, value in body.items():
         spec = schema.get(key)
         where = f"[{'.'.join(table)}] " if table else ""
         if spec is None:
-            _fail(text, path, table, key, f"unknown key {key!r} in {where or 'the top level '}(known: {', '.join(schema)})")
+            _fail(text, path, table, key,
+                  f"unknown key {key!r} in {where or 'the top level '}(known: {', '.join(schema)})")
         if not spec.check(value):
             _fail(text, path, table, key, f"{where}{key} must be {spec.expected}, got {value!r}")
     return dict(body)
 
 
-def _fail(text: str, path: Path, table: list[str], key: str, message: str) -> None:
+def _fail(text: str, path: Path, table: list[str], key: str, message: str) -> NoReturn:
     line = line_of(text, table, key)
     raise ConfigError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from redis_tui import config_file
 from redis_tui.config_file import ConfigError, ConfigFile
+from redis_tui.core.options import Key
 from redis_tui.core.target import TLS, Target, TargetError, parse_db, parse_hostport, parse_port, parse_url
 
 UNSAFE_PASSWORD_WARNING = (
@@ -67,8 +68,9 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str], config: ConfigFile |
     warnings: list[str] = []
 
     fields: dict[str, Any] = dict(BLANK_IDENTITY)
-    extra: dict[str, Any] = {"cacert": None, "cert": None, "key": None, "insecure": False, "sentinel": (), "master": None}
-    origin = {"password": None}
+    extra: dict[str, Any] = {"cacert": None, "cert": None, "key": None, "insecure": False, "sentinel": (),
+                             "master": None}
+    origin: dict[str, str | None] = {"password": None}
 
     layers = [
         ("config", _from_file(config.top, f"{config.path}" if config.path else "config")),
@@ -89,11 +91,9 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str], config: ConfigFile |
     options = {**config.top, **profile}
     interval = cli.get("interval")
     if interval is None and env.get("REDIS_TUI_INTERVAL"):
-        interval = _env_number(env["REDIS_TUI_INTERVAL"], "REDIS_TUI_INTERVAL")
+        interval = _env_value("REDIS_TUI_INTERVAL", env["REDIS_TUI_INTERVAL"], config_file.DASHBOARD_KEYS["interval"])
     if interval is None:
         interval = options.get("interval", 1.0)
-    if interval <= 0:
-        raise TargetError(f"--interval must be above 0, got {interval}")
 
     sentinel = extra["sentinel"]
     if sentinel and not extra["master"]:
@@ -127,7 +127,8 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str], config: ConfigFile |
     )
 
 
-def _apply(fields: dict, extra: dict, layer: dict, name: str, origin: dict) -> None:
+def _apply(fields: dict[str, Any], extra: dict[str, Any], layer: dict[str, Any], name: str,
+           origin: dict[str, str | None]) -> None:
     url = layer.get("url")
     if url:
         parsed = parse_url(url)
@@ -149,14 +150,15 @@ def _apply(fields: dict, extra: dict, layer: dict, name: str, origin: dict) -> N
             extra[key] = value
 
 
-def _from_file(body: Mapping[str, Any], where: str) -> dict:
+def _from_file(body: Mapping[str, Any], where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         if body.get("url"):
             parse_url(body["url"])  # fail early, naming the file
     except TargetError as exc:
         raise ConfigError(f"{where}: url: {exc}") from None
-    for key in ("url", "host", "port", "socket", "db", "password", "tls", "cacert", "cert", "key", "insecure", "master"):
+    for key in ("url", "host", "port", "socket", "db", "password", "tls", "cacert", "cert", "key", "insecure",
+                "master"):
         if key in body:
             out[key] = body[key]
     if "user" in body:
@@ -170,7 +172,7 @@ def _from_file(body: Mapping[str, Any], where: str) -> dict:
     return out
 
 
-def _from_cli(cli: Mapping[str, Any]) -> dict:
+def _from_cli(cli: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"url": cli.get("url")}
     if cli.get("host") is not None:
         out["host"] = cli["host"]
@@ -196,8 +198,8 @@ def _from_cli(cli: Mapping[str, Any]) -> dict:
     return out
 
 
-def _env_number(text: str, name: str) -> float:
+def _env_value(name: str, text: str, key: Key) -> Any:
     try:
-        return float(text)
-    except ValueError:
-        raise TargetError(f"{name} must be a number of seconds, got {text!r}") from None
+        return key.parse(text)
+    except ValueError as exc:
+        raise TargetError(f"{name}: {exc}") from None

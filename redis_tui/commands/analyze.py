@@ -20,9 +20,11 @@ from redis_tui.core.connection import make_client
 from redis_tui.core.display import redis_repr
 from redis_tui.core.errors import classify
 from redis_tui.core.format import human_bytes, percent, thousands
-from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report
+from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report, TopKey
 from redis_tui.core.keyspace.scan import TYPES
-from redis_tui.core.keyspace.settings import keyspace_settings
+from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.options import COUNT
+from redis_tui.settings import Settings
 
 USAGE_EXIT = 2
 PROBE_TIMEOUT = 3.0
@@ -34,16 +36,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("analyze")
     group.add_argument("--match", metavar="GLOB", help="only keys matching this SCAN pattern (e.g. 'user:*')")
     group.add_argument("--type", choices=TYPES, help="only keys of this type")
-    group.add_argument("--sample", type=_positive_int, metavar="N", help="stop after N keys (SCAN order is random)")
+    group.add_argument("--sample", type=COUNT.arg_type(), metavar="N", help="stop after N keys (SCAN order is random)")
     group.add_argument("--json", action="store_true", help="print one JSON document instead of the report")
-    group.add_argument("--batch", type=_positive_int, metavar="N",
+    group.add_argument("--batch", type=KeyspaceSettings.arg_type("batch"), metavar="N",
                        help="keys per server call (SCAN COUNT); smaller = gentler on a busy server")
-    group.add_argument("--pause", type=_non_negative, metavar="MS", help="milliseconds to wait between batches")
-    group.add_argument("--parallel", type=int, choices=(1, 2, 4), metavar="N",
+    group.add_argument("--pause", type=KeyspaceSettings.arg_type("pause_ms"), metavar="MS",
+                       help="milliseconds to wait between batches")
+    group.add_argument("--parallel", type=KeyspaceSettings.arg_type("parallel"), metavar="N",
                        help="batches in flight: 1, 2 (default) or 4; more is faster, 1 is gentlest")
-    group.add_argument("--top", type=_positive_int, metavar="N", help="how many prefixes and keys to list")
-    group.add_argument("--delimiter", metavar="D", help="namespace delimiter (default ':')")
-    group.add_argument("--depth", type=_positive_int, metavar="N", help="namespace levels to report")
+    group.add_argument("--top", type=KeyspaceSettings.arg_type("top"), metavar="N",
+                       help="how many prefixes and keys to list")
+    group.add_argument("--delimiter", type=KeyspaceSettings.arg_type("delimiter"), metavar="D",
+                       help="namespace delimiter (default ':')")
+    group.add_argument("--depth", type=KeyspaceSettings.arg_type("depth"), metavar="N",
+                       help="namespace levels to report")
     group.add_argument("--no-scripts", action="store_true",
                        help="do not use a server-side script (pipelined commands only; slower)")
     add_cluster_arguments(group, "analyze every primary of the cluster concurrently (the default on a cluster)")
@@ -51,25 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def options_from(args: argparse.Namespace, section: Mapping[str, Any]) -> AnalyzeOptions:
     """Command line over the [keyspace] config section over the defaults."""
-    config = keyspace_settings(section)
-    delimiter = args.delimiter if args.delimiter is not None else config.delimiter
-    if not delimiter:
-        raise ValueError("--delimiter must not be empty")
-    return AnalyzeOptions(
-        match=_bytes(args.match) if args.match else None,
-        type=args.type,
-        sample=args.sample,
-        batch=args.batch or config.batch,
-        pause=(args.pause if args.pause is not None else config.pause_ms) / 1000,
-        top=args.top or config.top,
-        delimiter=_bytes(delimiter),
-        depth=args.depth or config.depth,
-        server_side=not args.no_scripts,
-        parallel=args.parallel or config.parallel,
-    )
+    settings = KeyspaceSettings.from_section(section, batch=args.batch, pause_ms=args.pause, parallel=args.parallel,
+                                             top=args.top, delimiter=args.delimiter, depth=args.depth)
+    return settings.analyze_options(match=_bytes(args.match) if args.match else None, type=args.type,
+                                    sample=args.sample, server_side=not args.no_scripts)
 
 
-def run(settings, args: argparse.Namespace) -> int:
+def run(settings: Settings, args: argparse.Namespace) -> int:
     """Run the analysis and print it; the exit code."""
     try:
         options = options_from(args, settings.section("keyspace"))
@@ -92,7 +86,7 @@ def run(settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_cluster(settings, options: AnalyzeOptions, args: argparse.Namespace) -> int:
+def _run_cluster(settings: Settings, options: AnalyzeOptions, args: argparse.Namespace) -> int:
     """Every primary at once (commands/analyze_cluster.py); exit 1 when a node's scan could not finish."""
     from redis_tui.commands.analyze_cluster import INCOMPLETE_EXIT, ClusterFailed, analyze_cluster, cluster_lines
 
@@ -118,7 +112,7 @@ class _Failed(Exception):
     """The server could not be reached or failed mid-run (message already classified)."""
 
 
-async def _analyze(settings, options: AnalyzeOptions) -> Report:
+async def _analyze(settings: Settings, options: AnalyzeOptions) -> Report:
     client = make_client(settings.target, client_name="redis-tui-analyze")
     analyzer = Analyzer(client, options, db=settings.target.db)
     bar = _ProgressBar() if sys.stderr.isatty() else None
@@ -172,7 +166,8 @@ def render(report: Report, target: str) -> str:
                      f"{human_bytes(total.bytes):>10} {percent(total.bytes / total_bytes):>8}")
     lines += ["", f"Namespaces (by '{report.delimiter.decode('utf-8', 'replace')}'), biggest first:"]
     for branch in report.namespaces:
-        lines.append(f"  {_name(branch.prefix):<{KEY_WIDTH}} {thousands(branch.keys):>12} {human_bytes(branch.bytes):>10}")
+        lines.append(f"  {_name(branch.prefix):<{KEY_WIDTH}} {thousands(branch.keys):>12} "
+                     f"{human_bytes(branch.bytes):>10}")
     lines += ["", "Biggest keys by memory:"] + [_key_line(top) for top in report.top_by_bytes]
     lines += ["", "Biggest keys by element count:"] + [_key_line(top) for top in report.top_by_length]
     ttl = report.ttl
@@ -183,7 +178,7 @@ def render(report: Report, target: str) -> str:
     return "\n".join(lines)
 
 
-def _key_line(top) -> str:
+def _key_line(top: TopKey) -> str:
     length = "—" if top.length is None else thousands(top.length)
     ttl = "no ttl" if top.ttl_s is None else f"ttl {top.ttl_s}s"
     return f"  {_name(top.key):<{KEY_WIDTH}} {top.type:<7} {human_bytes(top.bytes):>10} {length:>12}  {ttl}"
@@ -197,22 +192,3 @@ def _name(key: bytes) -> str:
 def _bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
-    return value
-
-
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of milliseconds, got {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more milliseconds, got {text!r}")
-    return value

@@ -17,11 +17,12 @@ from redis_tui.core.connection import make_client
 from redis_tui.core.nodes import Node, Topology
 from redis_tui.core.target import Target
 from redis_tui.core.topology import cluster_enabled, read_cluster
+from redis_tui.core.topology.options import ClusterOptions
 
 NOT_A_CLUSTER = "not a cluster: cluster_enabled:0 in INFO cluster (drop -c/--cluster to use this server alone)"
 
 
-def add_cluster_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+def add_cluster_arguments(parser: argparse._ActionsContainer, what: str) -> None:
     """``-c/--cluster`` and ``--node-only``; `what` ends the help (e.g. "analyze every primary")."""
     parser.add_argument("-c", "--cluster", action="store_true",
                         help=f"the target must be a cluster node (error if not); {what}")
@@ -30,7 +31,7 @@ def add_cluster_arguments(parser: argparse.ArgumentParser, what: str) -> None:
 
 def remap_of(section: Mapping[str, Any]) -> dict[str, str]:
     """The ``[cluster] remap`` table of the config file (announced address → reachable one)."""
-    return {str(k): str(v) for k, v in dict(section.get("remap", {})).items()}
+    return dict(ClusterOptions.from_section(section).remap)
 
 
 async def probe_cluster(target: Target, timeout: float, client_name: str | None = None) -> bool | None:

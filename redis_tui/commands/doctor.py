@@ -12,8 +12,11 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
+from typing import Any
 
-from redis_tui.commands.cluster import NOT_A_CLUSTER, probe_cluster
+from redis.asyncio import Redis
+
+from redis_tui.commands.cluster import NOT_A_CLUSTER, probe_cluster, remap_of
 from redis_tui.commands.output import emit
 from redis_tui.core.connection import make_client
 from redis_tui.core.diagnosis.checklist import CheckLine, checklist
@@ -25,12 +28,15 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.errors import make_problem
 from redis_tui.core.models import Outage, Snapshot
 from redis_tui.core.nodes import TopologyUpdate
+from redis_tui.core.options import number
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target, scrub
-from redis_tui.core.topology import ClusterPoller
+from redis_tui.core.topology import ClusterPoller, Remap
+from redis_tui.settings import Settings
 
 USAGE_EXIT = 3
 DEFAULT_TIMEOUT = 10.0
+TIMEOUT = number("seconds, above 0 and at most 3600", above=0, at_most=3600)
 SAMPLE_GAP = 1.0  # seconds between the two samples that let "rising" rules see change
 
 
@@ -44,11 +50,13 @@ class Report:
     server: str = ""
     checklist: tuple[CheckLine, ...] = ()
     error: str = ""
-    topology: dict | None = None  # DESIGN §7, for a cluster
+    topology: dict[str, Any] | None = None  # for a cluster: {kind, state, nodes} (see topology_dict)
 
-    def to_dict(self, with_checklist: bool = False) -> dict:
-        """The JSON document of DESIGN §3 (+ ``server``, and ``checklist`` when asked for)."""
-        out: dict = {"status": self.status, "target": self.target, "findings": [f.to_dict() for f in self.findings]}
+    def to_dict(self, with_checklist: bool = False) -> dict[str, Any]:
+        """``{status, target, findings: [{id, severity, title, evidence, hints}]}`` (+ ``server``, ``topology``,
+        and ``checklist`` when asked for)."""
+        out: dict[str, Any] = {"status": self.status, "target": self.target,
+                               "findings": [f.to_dict() for f in self.findings]}
         if self.server:
             out["server"] = self.server
         if self.topology is not None:
@@ -63,7 +71,7 @@ class Report:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """doctor's own options."""
     parser.add_argument("--json", action="store_true", help='print {"status", "target", "findings"} as JSON')
-    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="S",
+    parser.add_argument("--timeout", type=TIMEOUT.arg_type(), default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"give up after S seconds in total (default {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--checklist", action="store_true", help="also show the production-readiness checklist")
     parser.add_argument("-c", "--cluster", action="store_true",
@@ -71,21 +79,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--node-only", action="store_true", help="on a cluster, check only the node given")
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"must be above 0 and at most 3600 seconds, got {text}")
-    return value
-
-
-def run(settings, args: argparse.Namespace) -> int:
+def run(settings: Settings, args: argparse.Namespace) -> int:
     """Examine the target once, print the report, return the exit code."""
-    limits = Thresholds.from_config(settings.section("thresholds"))
+    limits = Thresholds.from_section(settings.section("thresholds"))
     target = settings.target
-    remap = dict(settings.section("cluster").get("remap", {}))
+    remap = remap_of(settings.section("cluster"))
     try:
         if args.node_only:
             report = asyncio.run(examine(target, limits, args.timeout))
@@ -106,9 +104,9 @@ async def examine(target: Target, limits: Thresholds, budget: float = DEFAULT_TI
     """Two samples `gap` apart (default SAMPLE_GAP, when the budget allows), diagnosed; never longer than `budget`."""
     gap = SAMPLE_GAP if gap is None else gap
     step = max(0.1, min(3.0, budget / 3))
-    clients: list = []
+    clients: list[Redis] = []
 
-    def factory(t: Target, client_name: str | None):
+    def factory(t: Target, client_name: str | None) -> Redis:
         client = make_client(t, connect_timeout=step, reply_timeout=step, client_name=client_name)
         clients.append(client)
         return client
@@ -149,7 +147,7 @@ async def examine(target: Target, limits: Thresholds, budget: float = DEFAULT_TI
     return Report(status_of(findings), target.display(), findings, server, lines)
 
 
-async def examine_any(target: Target, limits: Thresholds, budget: float, remap: dict, insist: bool) -> Report:
+async def examine_any(target: Target, limits: Thresholds, budget: float, remap: Remap, insist: bool) -> Report:
     """A cluster node → `examine_cluster`; anything else → `examine` (or, with `insist`, an UNKNOWN report)."""
     step = max(0.1, min(3.0, budget / 3))
     is_cluster = await probe_cluster(target, step, client_name="redis-tui-doctor")  # None: examine() says why
@@ -161,7 +159,7 @@ async def examine_any(target: Target, limits: Thresholds, budget: float, remap: 
 
 
 async def examine_cluster(target: Target, limits: Thresholds, budget: float = DEFAULT_TIMEOUT,
-                          remap: dict | None = None, gap: float | None = None) -> Report:
+                          remap: Remap | None = None, gap: float | None = None) -> Report:
     """Every node of the cluster, two rounds `gap` apart when the budget allows; never longer than `budget`."""
     gap = SAMPLE_GAP if gap is None else gap
     step = max(0.1, min(3.0, budget / 3))
@@ -187,18 +185,19 @@ async def examine_cluster(target: Target, limits: Thresholds, budget: float = DE
     snaps = [u for u in last.updates.values() if isinstance(u, Snapshot)]
     server = f"{snaps[0].server.label}, cluster of {len(last.topology.nodes)} nodes" if snaps else ""
     lines = tuple(line for snap in snaps[:1] for line in checklist(snap, target, limits))
-    return Report(status_of(findings), target.display(), findings, server, lines, topology=topology_dict(last, findings))
+    return Report(status_of(findings), target.display(), findings, server, lines,
+                  topology=topology_dict(last, findings))
 
 
-def topology_dict(update: TopologyUpdate, findings: tuple[Finding, ...]) -> dict:
-    """The ``topology`` object of DESIGN §7."""
+def topology_dict(update: TopologyUpdate, findings: tuple[Finding, ...]) -> dict[str, Any]:
+    """The JSON ``topology`` object: ``{kind, state, nodes: [{addr, role, primary, slots, status, reachable}]}``."""
     topology = update.topology
     nodes = [{"addr": n.addr, "role": n.role, "primary": n.primary, "slots": n.slot_count,
               "status": node_status(findings, n.addr), "reachable": update.reachable(n.addr)} for n in topology.nodes]
     return {"kind": topology.kind, "state": topology.state, "nodes": nodes}
 
 
-def _connected(clients: list) -> bool:
+def _connected(clients: list[Redis]) -> bool:
     """True when one of our clients holds an open connection (we got in, the reply is late)."""
     for client in clients:
         pool = getattr(client, "connection_pool", None)

@@ -26,14 +26,8 @@ from redis_tui.commands.output import silence_stdout
 from redis_tui.core.format import human_bytes, human_duration, percent, thousands
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.lines import json_lines, plain_block, plain_lines
-from redis_tui.core.monitor.session import (
-    MAX_DURATION,
-    OUTPUT_BUFFER,
-    USER,
-    MonitorEvent,
-    MonitorOptions,
-    MonitorSession,
-)
+from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.monitor.session import MAX_DURATION, OUTPUT_BUFFER, USER, MonitorEvent, MonitorSession
 from redis_tui.core.monitor.stats import Share
 from redis_tui.core.target import TargetError, parse_db
 from redis_tui.settings import Settings
@@ -60,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="only this client: ip:port, ip, unix, lua, or a glob (repeatable)")
     group.add_argument("--json", action="store_true", help='one JSON object per line: {"ts", "db", "client", '
                        '"command", "args"}; arguments that are not valid UTF-8 get \\xNN for each bad byte')
-    group.add_argument("--duration", type=float, metavar="S",
+    group.add_argument("--duration", type=MonitorOptions.arg_type("max_duration_s"), metavar="S",
                        help="stop after S seconds (default [monitor] max_duration_s = 600; 0 for no limit)")
     add_cluster_arguments(group, "MONITOR every primary, merged by time, each line starting with its node")
     group.add_argument("--replicas", action="store_true", help="on a cluster, MONITOR the replicas too")
@@ -69,8 +63,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Stream until stopped; returns the exit code."""
     try:
-        if args.duration is not None and args.duration < 0:
-            raise TargetError(f"--duration must be 0 or more, got {args.duration:g}")
         options = MonitorOptions.from_section(settings.section("monitor"), max_duration_s=args.duration)
         commands = [c for value in args.command or () for c in value.split(",")]
         db = parse_db(args.db) if args.db is not None else None
@@ -111,7 +103,11 @@ async def _stream(settings: Settings, options: MonitorOptions, spec: Filter, wri
             print(f"redis-tui monitor: {event.message}", file=sys.stderr, flush=True)
 
     session = MonitorSession(settings.target, options, spec, sink=sink, on_event=on_event)
-    writer.on_broken = lambda: loop.call_soon_threadsafe(session.stop, STDOUT_CLOSED)
+
+    def on_broken() -> None:
+        loop.call_soon_threadsafe(session.stop, STDOUT_CLOSED)
+
+    writer.on_broken = on_broken
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, session.stop, USER)
     try:

@@ -25,7 +25,8 @@ from redis_tui.core.format import human_bytes, human_duration, percent, thousand
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.lines import json_lines
 from redis_tui.core.monitor.merged import MergedMonitor
-from redis_tui.core.monitor.session import MAX_DURATION, OUTPUT_BUFFER, USER, MonitorEvent, MonitorOptions
+from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.monitor.session import MAX_DURATION, OUTPUT_BUFFER, USER, MonitorEvent
 from redis_tui.core.monitor.stats import Share
 from redis_tui.core.target import Target
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import redis
 
@@ -23,6 +26,12 @@ from redis_tui.demo.server import EmbeddedServer, ServerError, free_port
 
 SLOTS = 16384
 NODE_TIMEOUT_MS = 1000
+
+
+def command(client: redis.Redis, *args: Any) -> Any:
+    """One command on a synchronous client (redis-py's ``execute_command`` is not annotated)."""
+    send: Callable[..., Any] = client.execute_command
+    return send(*args)
 
 
 class ClusterError(ServerError):
@@ -85,22 +94,22 @@ class LocalCluster:
 
     def _form(self, deadline: float) -> None:
         for node in self.nodes:
-            self.ids[node.port] = self.client(node).execute_command("CLUSTER", "MYID").decode()
+            self.ids[node.port] = command(self.client(node), "CLUSTER", "MYID").decode()
         for i, (node, (first, last)) in enumerate(zip(self.primaries, slot_ranges(self.n_primaries), strict=False)):
             client = self.client(node)
             try:
-                client.execute_command("CLUSTER", "ADDSLOTSRANGE", first, last)
+                command(client, "CLUSTER", "ADDSLOTSRANGE", first, last)
             except redis.ResponseError:  # before 7.0
-                client.execute_command("CLUSTER", "ADDSLOTS", *range(first, last + 1))
-            client.execute_command("CLUSTER", "SET-CONFIG-EPOCH", i + 1)
+                command(client, "CLUSTER", "ADDSLOTS", *range(first, last + 1))
+            command(client, "CLUSTER", "SET-CONFIG-EPOCH", i + 1)
         seed = self.client(self.nodes[0])
         for node in self.nodes[1:]:
-            seed.execute_command("CLUSTER", "MEET", "127.0.0.1", node.port, node.config["cluster-port"])
+            command(seed, "CLUSTER", "MEET", "127.0.0.1", node.port, node.config["cluster-port"])
         self._wait(lambda: all(self._known(n) >= len(self.nodes) for n in self.nodes), deadline, "every node to meet")
         for i, node in enumerate(self.replicas):
             primary = self.primaries[i % self.n_primaries]
-            self._wait(lambda r=node, p=primary: self._knows_primary(r, p), deadline, "a replica to see its primary")
-            self.client(node).execute_command("CLUSTER", "REPLICATE", self.ids[primary.port])
+            self._wait(partial(self._knows_primary, node, primary), deadline, "a replica to see its primary")
+            command(self.client(node), "CLUSTER", "REPLICATE", self.ids[primary.port])
         self.wait_healthy(deadline - time.monotonic())
 
     def wait_healthy(self, timeout: float = 20.0) -> None:
@@ -119,8 +128,8 @@ class LocalCluster:
                 return False
         return len(views) == 1
 
-    def _roles_view(self, node: EmbeddedServer) -> tuple:
-        lines = self.client(node).execute_command("CLUSTER", "NODES").decode().splitlines()
+    def _roles_view(self, node: EmbeddedServer) -> tuple[tuple[str, str, str, bool], ...]:
+        lines = command(self.client(node), "CLUSTER", "NODES").decode().splitlines()
         out = []
         for line in lines:
             parts = line.split()
@@ -135,12 +144,12 @@ class LocalCluster:
         return int(self.cluster_info(node).get("cluster_known_nodes", 0))
 
     def _knows_primary(self, replica: EmbeddedServer, primary: EmbeddedServer) -> bool:
-        text = self.client(replica).execute_command("CLUSTER", "NODES").decode()
+        text = command(self.client(replica), "CLUSTER", "NODES").decode()
         return any(line.startswith(self.ids[primary.port]) and "master" in line and "handshake" not in line
                    for line in text.splitlines())
 
     @staticmethod
-    def _wait(predicate, deadline: float, what: str) -> None:
+    def _wait(predicate: Callable[[], bool], deadline: float, what: str) -> None:
         last: Exception | None = None
         while time.monotonic() < deadline:
             try:
@@ -169,7 +178,7 @@ class LocalCluster:
     @staticmethod
     def is_paused(node: EmbeddedServer) -> bool:
         """True while the node is SIGSTOPped by `pause`."""
-        return getattr(node, "_paused", False)
+        return node.frozen
 
     @staticmethod
     def addr(node: EmbeddedServer) -> str:
@@ -193,12 +202,13 @@ class LocalCluster:
 
     def cluster_info(self, node: EmbeddedServer) -> dict[str, str]:
         """CLUSTER INFO of one node as a dict of strings."""
-        text = self.client(node).execute_command("CLUSTER", "INFO").decode()
+        text = command(self.client(node), "CLUSTER", "INFO").decode()
         return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
 
     def role(self, node: EmbeddedServer) -> str:
         """``master`` or ``slave``, from the node's INFO replication."""
-        return self.client(node).info("replication")["role"]
+        role: str = self.client(node).info("replication")["role"]
+        return role
 
     # --- breaking ------------------------------------------------------------------------
     def kill(self, node: EmbeddedServer) -> None:
@@ -215,12 +225,10 @@ class LocalCluster:
     def pause(self, node: EmbeddedServer) -> None:
         """SIGSTOP: the node keeps its sockets open but answers nothing."""
         node.freeze()
-        node._paused = True  # type: ignore[attr-defined]
 
     def resume(self, node: EmbeddedServer) -> None:
         """SIGCONT after `pause`."""
         node.thaw()
-        node._paused = False  # type: ignore[attr-defined]
 
     def restart(self, node: EmbeddedServer) -> None:
         """Start a killed node again on its port, with its nodes.conf (it rejoins as the same node)."""
@@ -229,7 +237,7 @@ class LocalCluster:
     def failover(self, replica: EmbeddedServer, option: str | None = None) -> None:
         """CLUSTER FAILOVER [FORCE|TAKEOVER] on a replica (it becomes the primary of its shard)."""
         args = ["CLUSTER", "FAILOVER"] + ([option] if option else [])
-        self.client(replica).execute_command(*args)
+        command(self.client(replica), *args)
 
     def wait_role(self, node: EmbeddedServer, role: str, timeout: float = 20.0) -> None:
         """Until the node's INFO says `role` (``master`` / ``slave``)."""
@@ -245,5 +253,5 @@ class LocalCluster:
     def __enter__(self) -> LocalCluster:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import NoReturn
 
 from redis_tui.demo.cluster import LocalCluster
 from redis_tui.demo.server import EmbeddedServer, ServerError
@@ -16,7 +18,7 @@ DEMO_CONFIG = {"maxmemory": "24mb", "maxmemory-policy": "allkeys-lru"}
 
 
 def start_workload(server: EmbeddedServer, others: Sequence[EmbeddedServer] = (),
-                   cluster: bool = False) -> subprocess.Popen:
+                   cluster: bool = False) -> subprocess.Popen[bytes]:
     """The workload process (it also cleans up after us if we are killed: `server` and `others`)."""
     extra = ["--cluster"] if cluster else []
     for node in others:
@@ -76,5 +78,5 @@ def run_demo(args: argparse.Namespace, watch: Callable[[Settings, tuple[str, ...
             signal.signal(sig, handler)
 
 
-def _exit_on_signal(signum, _frame) -> None:
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> NoReturn:
     raise SystemExit(128 + signum)

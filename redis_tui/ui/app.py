@@ -22,7 +22,7 @@ from redis_tui.core.diagnosis.findings import Finding
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.models import Outage, Snapshot, Update
-from redis_tui.core.monitor.session import MonitorOptions
+from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound

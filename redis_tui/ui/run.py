@@ -7,8 +7,8 @@ import asyncio
 import sys
 
 from redis_tui.core.diagnosis.thresholds import Thresholds
-from redis_tui.core.keyspace.settings import keyspace_settings
-from redis_tui.core.monitor.session import MonitorOptions
+from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.poller import Poller
 from redis_tui.core.target import Target
 from redis_tui.crash import report_crash
@@ -19,7 +19,7 @@ def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = 
     """The app wired to a live poller for `settings.target` (every node of its cluster with `cluster`)."""
     from redis_tui.ui.app import RedisTuiApp
 
-    limits = Thresholds.from_config(settings.section("thresholds"))
+    limits = Thresholds.from_section(settings.section("thresholds"))
     poller = cluster_source(settings, limits) if cluster else Poller(
         settings.target,
         interval=settings.interval,
@@ -30,7 +30,7 @@ def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = 
     return RedisTuiApp(poller, target=settings.target, write=settings.write, notices=notices or settings.warnings,
                        limits=limits,
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
-                       keyspace=keyspace_settings(settings.section("keyspace")))
+                       keyspace=KeyspaceSettings.from_section(settings.section("keyspace")))
 
 
 def cluster_source(settings: Settings, limits: Thresholds):

@@ -1,12 +1,12 @@
 """A dataset with every type, TTLs, binary and hostile names and big keys, built by the
-tests on their own throwaway server (shared by the keyspace and analyze tests)."""
+tests on their own throwaway server (shared by the keyspace and analyze tests through the
+`dataset` fixture of tests/integration/conftest.py)."""
 
 from __future__ import annotations
 
-import pytest
 import redis
 
-from redis_tui.demo.server import EmbeddedServer, available_kinds
+from redis_tui.demo.server import EmbeddedServer
 
 HOSTILE = b"\x1b[2J\x1b]8;;http://x\x07[red]boom[/]"
 BINARY = b"\xff\xfe"
@@ -33,7 +33,8 @@ def build(r: redis.Redis) -> dict[bytes, str]:
         pipe.sadd(b"tags:%d" % i, *[b"t%d" % n for n in range(i + 1)])
         pipe.zadd(b"rank:%d" % i, {b"m%d" % n: n * 1.5 for n in range(i + 1)})
         pipe.xadd(b"events:%d" % i, {b"n": str(i), b"what": b"x"})
-        keys.update({b"queue:%d" % i: "list", b"tags:%d" % i: "set", b"rank:%d" % i: "zset", b"events:%d" % i: "stream"})
+        keys.update({b"queue:%d" % i: "list", b"tags:%d" % i: "set", b"rank:%d" % i: "zset",
+                     b"events:%d" % i: "stream"})
     for key, ttl in TTLS_S.items():
         pipe.set(key, b"v", ex=ttl)
         keys[key] = "string"
@@ -69,11 +70,3 @@ class Dataset:
     def close(self) -> None:
         self.sync.close()
         self.server.close()
-
-
-@pytest.fixture(scope="module", params=available_kinds())
-def dataset(request):
-    """One dataset server per test module and server kind (read-only tests share it)."""
-    data = Dataset(request.param)
-    yield data
-    data.close()

@@ -12,7 +12,7 @@ from redis_tui.core.connection import make_client
 from redis_tui.core.display import redis_repr
 from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer
 from redis_tui.core.target import Target, parse_url
-from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, HOSTILE, dataset  # noqa: F401
+from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, HOSTILE
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +28,8 @@ def expected(r: redis.Redis) -> dict:
     return out
 
 
-@pytest.mark.parametrize("server_side,parallel", [(True, 1), (True, 2), (False, 1)], ids=["script", "script-x2", "pipeline"])
+@pytest.mark.parametrize("server_side,parallel", [(True, 1), (True, 2), (False, 1)],
+                         ids=["script", "script-x2", "pipeline"])
 async def test_totals_match_the_server(dataset, server_side, parallel):
     r = dataset.sync
     client = make_client(Target(**parse_url(dataset.url)))
@@ -44,7 +45,8 @@ async def test_totals_match_the_server(dataset, server_side, parallel):
     assert progress[-1].fraction == 1.0 and progress[-1].keys == report.keys_scanned
     assert [p.fraction for p in progress] == sorted(p.fraction for p in progress)
     # biggest keys, with the server's own numbers
-    assert [t.key for t in report.top_by_bytes[:3]] == sorted([BIG_STRING, BIG_LIST, BIG_HASH], key=r.memory_usage, reverse=True)
+    biggest = sorted([BIG_STRING, BIG_LIST, BIG_HASH], key=r.memory_usage, reverse=True)
+    assert [t.key for t in report.top_by_bytes[:3]] == biggest
     for top in report.top_by_bytes:
         assert top.bytes == r.memory_usage(top.key)
     assert report.top_by_length[0].key == BIG_LIST and report.top_by_length[0].length == r.llen(BIG_LIST)
@@ -109,7 +111,8 @@ def test_cli_json(dataset, capsys):
     assert doc["top_keys"][0] == {"key": '"big:string"', "type": "string", "bytes": r.memory_usage(BIG_STRING),
                                   "length": r.strlen(BIG_STRING), "ttl": -1}
     assert doc["ttl"]["persistent"] + doc["ttl"]["expiring"] == doc["keys_scanned"]
-    code, out, _ = run_cli(capsys, dataset.url, "--json", "--match", HOSTILE.decode("latin-1").replace("[", "\\["), "--top", "1")
+    pattern = HOSTILE.decode("latin-1").replace("[", "\\[")
+    code, out, _ = run_cli(capsys, dataset.url, "--json", "--match", pattern, "--top", "1")
     assert code == 0 and "\x1b" not in out
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import redis
 
@@ -60,7 +61,15 @@ def test_watchdog_cleans_up_when_the_dashboard_is_killed(tmp_path, server_kind):
     parent.stdin.flush()
     parent.wait(5)
     wait_for(lambda: not os.path.exists(directory))
-    wait_for(lambda: not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z")
+    wait_for(lambda: _gone(pid))
+
+
+def _gone(pid: int | str) -> bool:
+    """The process has exited (no /proc entry, or a zombie waiting for its parent)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
 
 
 def _workload_pids(port: int) -> list[int]:
@@ -69,8 +78,8 @@ def _workload_pids(port: int) -> list[int]:
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                argv = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")
-                state = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[0]
+                argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
             except OSError:
                 continue
             if b"redis_tui.demo.workload" in argv and str(port).encode() in argv and state != "Z":
@@ -105,6 +114,6 @@ def test_demo_run_starts_everything_and_leaves_nothing_behind():
     assert (seen["write"], seen["interval"], seen["policy"]) == (True, 0.5, "allkeys-lru")
     assert len(seen["workload"]) == 1
     assert not os.path.exists(seen["dir"])  # the server's files are gone
-    assert not os.path.exists(f"/proc/{seen['pid']}") or open(f"/proc/{seen['pid']}/stat").read().split()[2] == "Z"
+    assert _gone(seen["pid"])
     assert _workload_pids(seen["port"]) == []
     assert {sig: signal.getsignal(sig) for sig in handlers} == handlers  # the signal handlers are given back

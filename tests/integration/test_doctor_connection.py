@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -256,10 +257,8 @@ def test_busy_script(server_factory, capsys):
     admin = client(server)
 
     def loop_forever():
-        try:
+        with contextlib.suppress(redis.ResponseError):  # killed by SCRIPT KILL below
             client(server).eval("while true do end", 0)
-        except redis.ResponseError:
-            pass  # killed by SCRIPT KILL below
 
     with in_background(loop_forever):
         wait_for(lambda: _busy(admin))

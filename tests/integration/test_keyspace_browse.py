@@ -9,7 +9,7 @@ from redis_tui.core.keyspace.namespace import NamespaceScan
 from redis_tui.core.keyspace.scan import KeyScanner, glob_escape
 from redis_tui.core.keyspace.values import inspect_key
 from redis_tui.core.target import Target, parse_url
-from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BINARY, GLOBBY, HOSTILE, dataset  # noqa: F401
+from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BINARY, GLOBBY, HOSTILE
 
 pytestmark = pytest.mark.integration
 
@@ -45,9 +45,11 @@ async def test_full_scan_returns_every_key_once(dataset, server_side):
 async def test_match_and_type_filters_agree_with_the_server(dataset):
     client = client_for(dataset)
     for server_side in (True, False):
-        found = [k async for page in KeyScanner(client, match=b"user:1*", server_side=server_side).pages() for k in page.keys]
+        users = KeyScanner(client, match=b"user:1*", server_side=server_side)
+        found = [k async for page in users.pages() for k in page.keys]
         assert set(found) == set(dataset.sync.keys(b"user:1*"))
-        hashes = [k async for page in KeyScanner(client, type="hash", server_side=server_side).pages() for k in page.keys]
+        hash_scan = KeyScanner(client, type="hash", server_side=server_side)
+        hashes = [k async for page in hash_scan.pages() for k in page.keys]
         assert set(hashes) == {k for k in server_keys(dataset) if dataset.sync.type(k) == b"hash"}
     for key in (HOSTILE, GLOBBY, BINARY, b""):  # an escaped name matches exactly itself
         exact = [k async for page in KeyScanner(client, match=glob_escape(key)).pages() for k in page.keys]

@@ -13,7 +13,7 @@ from redis_tui.core.keyspace.values import inspect_key, open_reader, read_string
 from redis_tui.core.keyspace.writes import KeyWriter, WriteNotAllowed
 from redis_tui.core.parse import commands_from, parse_info
 from redis_tui.core.target import Target, parse_url
-from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE, dataset  # noqa: F401
+from tests.integration.keyspace_dataset import BIG_HASH, BIG_LIST, BIG_STRING, BIG_STRING_SIZE, BINARY, HOSTILE
 
 pytestmark = pytest.mark.integration
 
@@ -102,7 +102,8 @@ async def test_nothing_is_written_without_write(dataset):
     before = commands_sent(r)
     writer = KeyWriter(client, write_allowed=False)
     for action in (writer.delete(HOSTILE), writer.delete(HOSTILE, unlink=False), writer.expire(HOSTILE, 10),
-                   writer.persist(b"session:1"), writer.rename(HOSTILE, b"x"), writer.rename(HOSTILE, b"x", replace=True)):
+                   writer.persist(b"session:1"), writer.rename(HOSTILE, b"x"),
+                   writer.rename(HOSTILE, b"x", replace=True)):
         with pytest.raises(WriteNotAllowed):
             await action
     # browse, inspect, read and analyze everything too

@@ -11,7 +11,8 @@ import redis.asyncio as aioredis
 from redis_tui.core.monitor.commands import CommandTable
 from redis_tui.core.monitor.filter import Filter, glob_regex
 from redis_tui.core.monitor.lines import escape_arg
-from redis_tui.core.monitor.session import BACKOFF, MonitorEvent, MonitorOptions, MonitorSession
+from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.monitor.session import BACKOFF, MonitorEvent, MonitorSession
 from redis_tui.core.target import Target
 
 pytestmark = pytest.mark.integration
@@ -123,7 +124,7 @@ async def test_escaping_is_the_servers_own(server):
     await task
     sets = [line for line in raw if b'] "SET" ' in line]
     assert len(sets) == len(ODD_VALUES)
-    for line, value in zip(sets, ODD_VALUES):
+    for line, value in zip(sets, ODD_VALUES, strict=True):
         assert line.endswith(b' "SET" "k" ' + escape_arg(value))
     await client.aclose()
 
@@ -183,7 +184,8 @@ async def test_command_table_agrees_with_command_getkeys(server):
     client.set_response_callback("COMMAND", lambda response, **_: response)
     table = CommandTable.from_reply(await client.execute_command("COMMAND"))
     samples = [
-        [b"SET", b"k1", b"v"], [b"GET", b"k1"], [b"MSET", b"a", b"1", b"b", b"2"], [b"EVAL", b"return 1", b"2", b"k1", b"k2"],
+        [b"SET", b"k1", b"v"], [b"GET", b"k1"], [b"MSET", b"a", b"1", b"b", b"2"],
+        [b"EVAL", b"return 1", b"2", b"k1", b"k2"],
         [b"EVALSHA", b"x" * 40, b"1", b"kk"], [b"XREAD", b"COUNT", b"2", b"STREAMS", b"s1", b"s2", b"0", b"0"],
         [b"ZUNION", b"2", b"z1", b"z2"], [b"BLMPOP", b"0", b"1", b"l1", b"LEFT"], [b"LMPOP", b"1", b"l1", b"LEFT"],
         [b"OBJECT", b"ENCODING", b"k1"], [b"MEMORY", b"USAGE", b"k1"], [b"BITOP", b"AND", b"d", b"s1"],
@@ -201,7 +203,8 @@ async def test_command_table_agrees_with_command_getkeys(server):
 
 async def test_glob_matches_like_scan_match(server):
     client = tcp(server)
-    keys = [b"user:1", b"user:22", b"User:3", b"hello", b"hallo", b"hxllo", b"a*b", b"axb", b"[x]", b"\xff:bin", b"a\\b"]
+    keys = [b"user:1", b"user:22", b"User:3", b"hello", b"hallo", b"hxllo", b"a*b", b"axb", b"[x]", b"\xff:bin",
+            b"a\\b"]
     for key in keys:
         await client.set(key, 1)
     patterns = [b"user:*", b"h?llo", b"h[ae]llo", b"h[^e]llo", b"h[a-f]llo", b"a\\*b", b"*:*", b"\\[x\\]", b"\xff*",
@@ -355,7 +358,8 @@ async def test_tls(server_factory, tmp_path):
     async with Running(wrong_ca) as run:
         event = await asyncio.wait_for(run.task, 10)
     assert event.reason == "tls-error"
-    insecure = Target(host="localhost", port=tls_port, tls=True, tls_files=TLS(cacert=files["other.crt"], insecure=True))
+    insecure = Target(host="localhost", port=tls_port, tls=True,
+                      tls_files=TLS(cacert=files["other.crt"], insecure=True))
     async with Running(insecure) as run:
         assert run.kinds() == ["started"]
     await client.aclose()
@@ -368,7 +372,8 @@ async def test_through_sentinel(server, tmp_path):
 
     port = free_port()
     conf = tmp_path / "sentinel.conf"
-    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {tmp_path}\nsentinel monitor mymaster 127.0.0.1 {server.port} 1\n")
+    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {tmp_path}\n"
+                    f"sentinel monitor mymaster 127.0.0.1 {server.port} 1\n")
     sentinel = subprocess.Popen([str(server.binary), str(conf), "--sentinel"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
     try:

@@ -13,7 +13,8 @@ import time
 import pytest
 
 from redis_tui.core.models import Outage, Snapshot
-from redis_tui.core.monitor.session import MonitorEvent, MonitorOptions, MonitorSession
+from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.monitor.session import MonitorEvent, MonitorSession
 from redis_tui.core.poller import Poller
 from redis_tui.core.probe import PortWatch, port_open
 from redis_tui.core.target import Target

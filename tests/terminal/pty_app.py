@@ -8,6 +8,7 @@ terminal would show (`text()`), and can press keys by their Textual names (`pres
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -214,10 +215,8 @@ class PtyApp:
     def close(self) -> None:
         """Kill the process group if it still runs, and close the pty."""
         if self.alive():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait(5)
             self.alive()
         if self.master >= 0:

@@ -80,7 +80,7 @@ def test_every_binding_of_every_screen(server_factory):
     servers = [server_factory() for _ in SESSIONS]
     with ThreadPoolExecutor(len(SESSIONS)) as pool:
         results = list(pool.map(lambda args: run_session(*args),
-                                [(server, *session) for server, session in zip(servers, SESSIONS)]))
+                                [(server, *session) for server, session in zip(servers, SESSIONS, strict=True)]))
     failures = [failure for found, _ in results for failure in found]
     print("\n".join(summary for _, summary in results))
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)

@@ -23,7 +23,7 @@ def run(*args, env=None, timeout=20):
         (["redis://h:99999"], "port out of range"),
         (["-p", "0"], "port out of range"),
         (["-n", "abc"], "database must be a number"),
-        (["--interval", "0"], "--interval must be above 0"),
+        (["--interval", "0"], "argument --interval: expected seconds, a number above 0, got '0'"),
         (["--bogus"], "unrecognized arguments: --bogus"),
         (["redis://h", "-u", "redis://x"], "give the URL once"),
         (["--profile", "nope"], "no profile named 'nope'"),

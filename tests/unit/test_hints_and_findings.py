@@ -15,7 +15,7 @@ from redis_tui.config_file import ConfigError
 from redis_tui.core.diagnosis import hints
 from redis_tui.core.diagnosis.diagnose import Diagnoser, diagnose, diagnose_problem
 from redis_tui.core.diagnosis.findings import Finding, counts, ordered, status_of
-from redis_tui.core.diagnosis.thresholds import FIELDS, Thresholds
+from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.errors import Problem
 from redis_tui.core.models import ClientRow, Outage, SlowEntry
 from redis_tui.core.target import TLS, Target
@@ -171,11 +171,11 @@ def test_diagnoser_keeps_a_window_and_forgets_after_an_outage():
 
 
 def test_thresholds_table_matches_the_dataclass_and_the_documented_file():
-    assert set(FIELDS) == {f.name for f in fields(Thresholds)}
+    assert set(Thresholds.schema()) == {f.name for f in fields(Thresholds)}
     path = Path(__file__).resolve().parents[2] / "config.example.toml"
     parsed = config_file.parse(path.read_text(), path)
-    assert Thresholds.from_config(parsed.sections["thresholds"]) == Thresholds()
-    assert set(parsed.sections["thresholds"]) == set(FIELDS)
+    assert Thresholds.from_section(parsed.sections["thresholds"]) == Thresholds()
+    assert set(parsed.sections["thresholds"]) == set(Thresholds.schema())
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -193,6 +193,6 @@ def test_bad_threshold_values_name_the_line(line, message, tmp_path):
     assert f"{path}:3:" in str(error.value) and message in str(error.value)
 
 
-def test_thresholds_from_config_overrides():
-    limits = Thresholds.from_config({"memory_warning_pct": 80, "blocked_clients": 3})
+def test_thresholds_from_section_overrides():
+    limits = Thresholds.from_section({"memory_warning_pct": 80, "blocked_clients": 3})
     assert limits.memory_warning_pct == 80 and limits.blocked_clients == 3 and limits.memory_critical_pct == 98

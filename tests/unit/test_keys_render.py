@@ -16,7 +16,7 @@ from redis_tui.core.keyspace.scan import ScanPage, glob_escape, glob_prefix
 from redis_tui.core.keyspace.scripts import KeyStats
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.values import Element, KeyInfo, StringValue
-from redis_tui.ui.analyze.screen import options_for, progress_text
+from redis_tui.ui.analyze.screen import progress_text
 from redis_tui.ui.analyze.view import ReportView
 from redis_tui.ui.keys.bar import bar_text, visited
 from redis_tui.ui.keys.detail import info_text
@@ -205,7 +205,7 @@ def test_progress_text_and_options():
     assert progress_text(Progress(412_000, 0.5, 2.0, 1_000_000)).plain == (
         "412,000 of ~1,000,000 keys · 50% · 206K keys/s · ETA 2s · 2s elapsed")
     assert progress_text(Progress(0, 0.0, 0.0, 0)).plain == "0 keys · 0% · 0 keys/s · 0s elapsed"
-    options = options_for(KeyspaceSettings(delimiter="/", batch=50, pause_ms=20, top=3, depth=2))
+    options = KeyspaceSettings(delimiter="/", batch=50, pause_ms=20, top=3, depth=2).analyze_options()
     assert (options.delimiter, options.batch, options.pause, options.top, options.depth) == (b"/", 50, 0.02, 3, 2)
 
 

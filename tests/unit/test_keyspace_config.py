@@ -7,19 +7,19 @@ from pathlib import Path
 import pytest
 
 from redis_tui.config_file import ConfigError, parse
-from redis_tui.core.keyspace.settings import KeyspaceSettings, keyspace_settings
+from redis_tui.core.keyspace.settings import KeyspaceSettings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 
 
 def test_documented_example_parses_and_matches_defaults():
     config = parse(EXAMPLE.read_text(), EXAMPLE)
-    assert keyspace_settings(config.sections["keyspace"]) == KeyspaceSettings()
+    assert KeyspaceSettings.from_section(config.sections["keyspace"]) == KeyspaceSettings()
 
 
 def test_values_override_defaults():
     config = parse('[keyspace]\ndelimiter = "/"\nbatch = 200\npause_ms = 2.5\n', Path("c.toml"))
-    settings = keyspace_settings(config.sections["keyspace"])
+    settings = KeyspaceSettings.from_section(config.sections["keyspace"])
     assert (settings.delimiter, settings.batch, settings.pause_ms, settings.top) == ("/", 200, 2.5, 10)
 
 

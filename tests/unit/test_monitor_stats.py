@@ -7,7 +7,7 @@ import pytest
 from redis_tui.config_file import ConfigError, parse
 from redis_tui.core.monitor.commands import MOVABLE, CommandTable, key_of
 from redis_tui.core.monitor.filter import Filter, Matcher, glob_regex, normalize_command
-from redis_tui.core.monitor.session import MonitorOptions
+from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.monitor.stats import OTHER, Window
 
 

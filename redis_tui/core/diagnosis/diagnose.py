@@ -3,7 +3,7 @@
 Everything here is pure except `Diagnoser`, a small helper that keeps the last
 `window_s` seconds of snapshots so that "rising" rules compare with a baseline:
 
-    diagnoser = Diagnoser(settings.target, Thresholds.from_config(settings.section("thresholds")))
+    diagnoser = Diagnoser(settings.target, Thresholds.from_section(settings.section("thresholds")))
     findings = diagnoser.update(update)   # on every Snapshot or Outage from the poller
 """
 

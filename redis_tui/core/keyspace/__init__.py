@@ -7,7 +7,7 @@ Entry points: ``KeyScanner`` (pages of keys), ``NamespaceScan`` (prefix counts),
 from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report, TopKey
 from redis_tui.core.keyspace.namespace import Branch, NamespaceScan, NamespaceTree
 from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escape
-from redis_tui.core.keyspace.settings import KeyspaceSettings, keyspace_settings
+from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.values import (
     Element,
     KeyInfo,
@@ -42,7 +42,6 @@ __all__ = [
     "glob_escape",
     "hex_dump",
     "inspect_key",
-    "keyspace_settings",
     "open_reader",
     "read_string",
 ]

@@ -5,7 +5,8 @@ Entry point: ``MonitorSession(target, options)``; ``Filter`` picks lines, ``Moni
 
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.lines import MonitorLine
-from redis_tui.core.monitor.session import MonitorEvent, MonitorOptions, MonitorSession
+from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.monitor.session import MonitorEvent, MonitorSession
 from redis_tui.core.monitor.stats import MonitorStats, Share
 
 __all__ = ["Filter", "MonitorEvent", "MonitorLine", "MonitorOptions", "MonitorSession", "MonitorStats", "Share"]

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from redis_tui.core.errors import Problem, classify
 from redis_tui.core.format import human_bytes, human_duration
@@ -28,46 +28,17 @@ from redis_tui.core.monitor.feed import Feed, Sink, ViewBatch, ViewBuffer, check
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.guard import FAILURES_FOR_LOST, Guard, GuardUnavailable
 from redis_tui.core.monitor.lines import MonitorLine, cut_line
+from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.monitor.stats import MonitorStats, Window
 from redis_tui.core.probe import PortWatch
 from redis_tui.core.target import Target
 
-MB = 1024 * 1024
 READ_SIZE = 256 * 1024
 COALESCE_BELOW, COALESCE_S = 64 * 1024, 0.004  # a read smaller than this: wait before the next
 SPIKE_FACTOR = 4  # an output buffer this many times the limit stops MONITOR at the first look
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 TERMINAL = ("auth-required", "auth-failed", "permission-denied", "monitor-refused")
 USER, MAX_DURATION, OUTPUT_BUFFER, LOST = "user", "max-duration", "output-buffer", "lost"
-
-
-@dataclass(frozen=True)
-class MonitorOptions:
-    """Limits and sizes (the ``[monitor]`` config table; see config.example.toml)."""
-
-    max_buffer_mb: float = 8.0
-    max_duration_s: float = 600.0  # 0: no limit
-    window_s: int = 60
-    buffer_lines: int = 10_000
-    delimiter: str = ":"
-    top: int = 10
-    guard_interval_s: float = 0.5
-    max_line_kb: int = 1024
-    connect_timeout_s: float = 3.0
-
-    @classmethod
-    def from_section(cls, section: Mapping, **overrides) -> MonitorOptions:
-        """Options from a config table (unknown keys ignored: the config file checks them)."""
-        names = {f.name for f in fields(cls)}
-        values = {k: v for k, v in {**section, **overrides}.items() if k in names and v is not None}
-        options = cls(**values)
-        check_delimiter(options.delimiter)
-        return options
-
-    @property
-    def max_buffer_bytes(self) -> int:
-        """The output-buffer limit in bytes."""
-        return int(self.max_buffer_mb * MB)
 
 
 @dataclass(frozen=True)

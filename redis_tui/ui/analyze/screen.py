@@ -21,7 +21,7 @@ from textual.widgets import ProgressBar, Static
 from redis_tui.core.connection import make_client
 from redis_tui.core.errors import classify
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
-from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report
+from redis_tui.core.keyspace.analyze import Analyzer, Progress, Report
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.ui.analyze.view import ReportView
 from redis_tui.ui.widgets.footer import KeyFooter
@@ -37,13 +37,6 @@ INTRO = (
     "`batch` or `parallel`, or raise `pause_ms`, in the [keyspace] section of the config file.\n\n"
     "Press s to start. s or esc stops it and keeps the partial report."
 )
-
-
-def options_for(settings: KeyspaceSettings) -> AnalyzeOptions:
-    """Analyzer options from the [keyspace] settings."""
-    return AnalyzeOptions(batch=settings.batch, pause=settings.pause_ms / 1000, top=settings.top,
-                          delimiter=settings.delimiter.encode("utf-8", "surrogateescape"), depth=settings.depth,
-                          parallel=settings.parallel)
 
 
 def progress_text(progress: Progress) -> Text:
@@ -126,7 +119,7 @@ class AnalyzeScreen(Screen):
     @work(exclusive=True, group="analyze")
     async def _run(self) -> None:
         client = make_client(self.app.target, client_name="redis-tui-analyze")
-        self.analyzer = analyzer = Analyzer(client, options_for(self.settings), db=self.app.target.db)
+        self.analyzer = analyzer = Analyzer(client, self.settings.analyze_options(), db=self.app.target.db)
         failure = ""
         try:
             report = await analyzer.run(progress=self._on_progress, every=0.25)

@@ -18,7 +18,8 @@ from textual.widgets import Sparkline, Static
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.monitor.filter import Filter
-from redis_tui.core.monitor.session import MonitorEvent, MonitorOptions, MonitorSession
+from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.monitor.session import MonitorEvent, MonitorSession
 from redis_tui.ui.monitor.filter_dialog import FilterDialog
 from redis_tui.ui.monitor.view import COST, line_text, shares_table
 from redis_tui.ui.widgets.footer import KeyFooter
