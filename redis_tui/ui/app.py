@@ -2,7 +2,8 @@
 
 Data flows one way: the source (a worker) posts `Updated` messages; the app stores the
 newest `Snapshot`/`Outage` in reactive vars; panes watch those vars and render. No widget
-talks to Redis.
+talks to Redis. The screens that do (keys, MONITOR, analyze) get their connections from the
+injected `Connections`; an app without it (tests on fixed data) sends nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.diagnose import Diagnoser
 from redis_tui.core.diagnosis.findings import Finding
 from redis_tui.core.diagnosis.thresholds import Thresholds
@@ -26,7 +28,6 @@ from redis_tui.core.monitor.session import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.ui.analyze.screen import AnalyzeScreen
-from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.screen import KeysScreen
@@ -81,8 +82,6 @@ class RedisTuiApp(App[None]):
                 tooltip="poll less often (longer interval, up to 60 s)"),
         Binding("minus", "faster", "Faster", key_display="-", tooltip="poll more often (shorter interval, "
                 "down to 0.25 s)"),
-        Binding("s", "sort_clients", "Sort clients", show=False,
-                tooltip="sort the clients table by the next column (or click a header)"),
     ]
 
     snapshot: var[Snapshot | None] = var(None, always_update=True)
@@ -97,6 +96,7 @@ class RedisTuiApp(App[None]):
         source: SnapshotSource,
         *,
         target: Target,
+        connections: Connections | None = None,
         write: bool = False,
         clock: Callable[[], float] = time.time,
         notices: Iterable[str] = (),
@@ -115,7 +115,7 @@ class RedisTuiApp(App[None]):
         self.interval = source.interval
         self.monitor_options = monitor_options
         self.keyspace = keyspace
-        self._clients: list = []  # closed when the app exits (see close_on_exit)
+        self.connections = connections  # None: nothing but the source talks to a server
         self._opened_on_problem = False
         self._offered_panel = False
         self._offered_password = False
@@ -169,6 +169,8 @@ class RedisTuiApp(App[None]):
             return
         self.target = dataclasses.replace(self.target, password=password)
         self.target_label = self.target.display()
+        if self.connections is not None:
+            self.connections.use_password(password)
         self.source.set_password(password)
         self.source.refresh_now()
         self.notify("Reconnecting with the password you typed (kept for this session only)", timeout=4)
@@ -216,17 +218,19 @@ class RedisTuiApp(App[None]):
     def action_monitor(self) -> None:
         """Open the MONITOR screen (it keeps its stream while you look elsewhere)."""
         if not self.is_screen_installed("monitor"):
-            self.install_screen(MonitorScreen(self.monitor_options), "monitor")
+            target = self.connections.target if self.connections is not None else None
+            self.install_screen(MonitorScreen(self.monitor_options, target, clock=self.clock), "monitor")
         if self.screen is not self.get_screen("monitor"):
             self.push_screen("monitor")
 
     def action_keys(self) -> None:
         """Open the keys screen (it keeps its list and tree while you look elsewhere)."""
-        self._show_installed("keys", lambda: KeysScreen(self.keyspace))
+        self._show_installed("keys", lambda: KeysScreen(self.keyspace, self.connections, write=self.write,
+                                                        clock=self.clock))
 
     def action_analyze(self) -> None:
         """Open the analyze screen (it starts on a key press: analyze loads the server)."""
-        self._show_installed("analyze", lambda: AnalyzeScreen(self.keyspace))
+        self._show_installed("analyze", lambda: AnalyzeScreen(self.keyspace, self.connections))
 
     def _show_installed(self, name: str, make: Callable[[], Screen]) -> None:
         if not self.is_screen_installed(name):
@@ -234,21 +238,9 @@ class RedisTuiApp(App[None]):
         if self.screen is not self.get_screen(name):
             self.push_screen(name)
 
-    def close_on_exit(self, client) -> None:
-        """Close this redis client when the app exits (screens that outlive their visit)."""
-        self._clients.append(client)
-
     async def on_unmount(self) -> None:
-        for client in self._clients:
-            try:
-                await client.aclose()
-            except Exception:  # noqa: BLE001 - exiting: a dead connection is closed enough
-                pass
-
-    def action_sort_clients(self) -> None:
-        """Sort the clients table by the next column."""
-        for pane in self.screen.query(ClientsPane):
-            pane.cycle_sort()
+        if self.connections is not None:
+            await self.connections.aclose()
 
     def _set_interval(self, seconds: float) -> None:
         self.interval = self.source.set_interval(seconds)
@@ -261,8 +253,9 @@ class RedisTuiApp(App[None]):
                             self.action_refresh)
         yield SystemCommand("Dashboard: poll slower", "Lengthen the polling interval (+)", self.action_slower)
         yield SystemCommand("Dashboard: poll faster", "Shorten the polling interval (-)", self.action_faster)
-        yield SystemCommand("Dashboard: sort clients", "Sort the clients table by the next column (s)",
-                            self.action_sort_clients)
+        if isinstance(screen, DashboardScreen):
+            yield SystemCommand("Dashboard: sort clients", "Sort the clients table by the next column (s)",
+                                screen.action_sort_clients)
         yield SystemCommand("Troubleshoot: findings", "What is wrong, the evidence, what to type (t)",
                             self.action_troubleshoot)
         yield SystemCommand("Troubleshoot: production checklist",

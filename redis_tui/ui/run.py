@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.keyspace.settings import keyspace_settings
 from redis_tui.core.monitor.session import MonitorOptions
@@ -12,7 +13,7 @@ from redis_tui.settings import Settings
 
 
 def make_app(settings: Settings, notices: tuple[str, ...] = ()):
-    """The app wired to a live poller for `settings.target`."""
+    """The app wired to a live poller for `settings.target`, and its connections for the other screens."""
     from redis_tui.ui.app import RedisTuiApp
 
     poller = Poller(
@@ -22,7 +23,8 @@ def make_app(settings: Settings, notices: tuple[str, ...] = ()):
         config_every=settings.config_interval,
         history=settings.history,
     )
-    return RedisTuiApp(poller, target=settings.target, write=settings.write, notices=notices or settings.warnings,
+    return RedisTuiApp(poller, target=settings.target, connections=Connections(settings.target),
+                       write=settings.write, notices=notices or settings.warnings,
                        limits=Thresholds.from_config(settings.section("thresholds")),
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
                        keyspace=keyspace_settings(settings.section("keyspace")))

@@ -3,7 +3,7 @@
 Analyze measures every key, so it loads the server: the screen says so (with the batch
 size and pause from [keyspace]) and starts only when asked (`s`). `s` or escape stops a run
 and keeps the partial report. The run is an `Analyzer` in a worker, on its own connection
-(``redis-tui-analyze``); the screen renders its progress and (partial) reports.
+(``redis-tui-analyze``, opened from the app's connections for each run); the screen renders its progress and (partial) reports.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
-from redis_tui.core.connection import make_client
+from redis_tui.core.connection import Connections
 from redis_tui.core.errors import classify
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report
@@ -70,9 +70,10 @@ class AnalyzeScreen(Screen):
         Binding("a", "app.pop_screen", "Dashboard", show=False),
     ]
 
-    def __init__(self, settings: KeyspaceSettings = KeyspaceSettings()) -> None:
+    def __init__(self, settings: KeyspaceSettings = KeyspaceSettings(), connections: Connections | None = None) -> None:
         super().__init__()
         self.settings = settings
+        self.connections = connections  # None: nothing is sent (s does nothing)
         self.analyzer: Analyzer | None = None
         self.report: Report | None = None
         self.state = "idle"  # idle | running | stopping | done | failed
@@ -99,7 +100,7 @@ class AnalyzeScreen(Screen):
         """Start a run, or stop the one running."""
         if self.state == "running":
             self.stop()
-        elif self.state != "stopping":
+        elif self.state != "stopping" and self.connections is not None:
             self.start()
 
     def action_stop_or_back(self) -> None:
@@ -125,13 +126,14 @@ class AnalyzeScreen(Screen):
 
     @work(exclusive=True, group="analyze")
     async def _run(self) -> None:
-        client = make_client(self.app.target, client_name="redis-tui-analyze")
-        self.analyzer = analyzer = Analyzer(client, options_for(self.settings), db=self.app.target.db)
+        assert self.connections is not None  # start() runs only with connections
+        target, client = self.connections.target, self.connections.open("analyze")
+        self.analyzer = analyzer = Analyzer(client, options_for(self.settings), db=target.db)
         failure = ""
         try:
             report = await analyzer.run(progress=self._on_progress, every=0.25)
         except Exception as exc:  # noqa: BLE001 - shown on the screen with what was measured
-            problem = classify(exc, self.app.target, connected=analyzer.keys_scanned > 0)
+            problem = classify(exc, target, connected=analyzer.keys_scanned > 0)
             failure, report = f"{problem.summary} ({problem.id})", analyzer.report()
         finally:
             await client.aclose()

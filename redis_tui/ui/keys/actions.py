@@ -22,7 +22,7 @@ class KeyWriteActions:
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Write actions exist only with --write."""
-        if action in WRITE_ACTIONS and not self.app.write:
+        if action in WRITE_ACTIONS and not self.write:
             return False
         return True
 
@@ -46,7 +46,7 @@ class KeyWriteActions:
             info = self.query_one("KeyDetail").info
             ttl = None
             if info is not None and info.key == key and info.expires_at is not None:
-                ttl = max(0.0, info.expires_at - self.app.clock())
+                ttl = max(0.0, info.expires_at - self.clock())
             self.app.push_screen(TTLDialog(key, ttl),
                                  lambda seconds: seconds is not None and self._write("expire", key, seconds))
 

@@ -54,7 +54,7 @@ class KeyInspection:
             self._show_bar()
         detail = self.query_one(KeyDetail)
         detail.clear()
-        detail.show_info(info, self.app.clock())
+        detail.show_info(info, self.clock())
         if value is not None:
             detail.show_string(value)
         elif page is not None:

@@ -1,15 +1,17 @@
 """The keys screen: browse the keyspace page by page, a namespace tree, and a key's value.
 
 All the Redis work runs in workers through the core (`KeyScanner`, `NamespaceScan`,
-`inspect_key`, `read_string`, `open_reader`), on one client named ``redis-tui-keys``; the
-widgets only render the frozen results. Key names stay bytes: the list keeps the original
+`inspect_key`, `read_string`, `open_reader`), on the app's client named ``redis-tui-keys``
+(none: the screen sends nothing); the widgets only render the frozen results. Key names stay bytes: the list keeps the original
 bytes of every row, and only the display goes through `safe_text`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
+from redis.asyncio import Redis
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static, Tree
 from textual.worker import Worker
 
-from redis_tui.core.connection import make_client
+from redis_tui.core.connection import Connections
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import classify
 from redis_tui.core.format import percent
@@ -34,6 +36,7 @@ from redis_tui.ui.keys.dialogs import editable_name
 from redis_tui.ui.keys.inspect import KeyInspection
 from redis_tui.ui.keys.tree import NamespaceView
 from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.status import StatusBar
 from redis_tui.ui.widgets.table import Table
 from redis_tui.ui.widgets.text import set_text
@@ -69,12 +72,15 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         Binding("escape,k", "back", "Dashboard"),
     ]
 
-    def __init__(self, settings: KeyspaceSettings = KeyspaceSettings(), autostart: bool = True) -> None:
+    def __init__(self, settings: KeyspaceSettings = KeyspaceSettings(), connections: Connections | None = None, *,
+                 write: bool = False, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.settings = settings
-        self.autostart = autostart  # False: nothing is sent; tests feed results with show_*()
+        self.connections = connections  # None: nothing is sent; tests feed results with show_*()
+        self.write = write
+        self.clock = clock
         self.delimiter = settings.delimiter.encode("utf-8", "surrogateescape")
-        self.client = None
+        self.client: Redis | None = None
         self.writer: KeyWriter | None = None
         self.match: bytes | None = None
         self.type: str | None = None
@@ -109,14 +115,13 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         table.border_title = "Keys"
         self.query_one("#glob-input").display = False
         detail = self.query_one(KeyDetail)
-        detail.border_subtitle = ("WRITE: d delete · e TTL · n rename" if self.app.write
+        detail.border_subtitle = ("WRITE: d delete · e TTL · n rename" if self.write
                                   else "READ-ONLY (start with --write to change keys)")
-        self.set_interval(1.0, lambda: detail.tick(self.app.clock()))
+        self.set_interval(1.0, lambda: detail.tick(self.clock()))
         self._show_bar()
-        if self.autostart:
-            self.client = make_client(self.app.target, client_name="redis-tui-keys")
-            self.writer = KeyWriter(self.client, self.app.write)
-            self.app.close_on_exit(self.client)
+        if self.connections is not None:
+            self.client = self.connections.client("keys")  # the app closes it when it exits
+            self.writer = KeyWriter(self.client, self.write)
             self.start_scan()
 
     # --- the key list ----------------------------------------------------------------------
@@ -356,7 +361,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         """A failed call: one line in the bar (the screen keeps what it has)."""
         if not self.alive():
             return
-        problem = classify(exc, self.app.target, connected=True)
+        problem = classify(exc, host(self).target, connected=True)
         self.problem = f"{problem.summary} ({problem.id})"
         self._show_bar()
 

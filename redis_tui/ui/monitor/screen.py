@@ -7,6 +7,9 @@ times a second and the aggregates once a second, so a firehose never slows the U
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,9 +22,11 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.session import MonitorEvent, MonitorOptions, MonitorSession
+from redis_tui.core.target import Target
 from redis_tui.ui.monitor.filter_dialog import FilterDialog
 from redis_tui.ui.monitor.view import COST, line_text, shares_table
 from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.status import StatusBar
 from redis_tui.ui.widgets.stream_view import StreamView
 from redis_tui.ui.widgets.text import set_text
@@ -57,10 +62,13 @@ class MonitorScreen(Screen):
         Binding("escape,m", "app.pop_screen", "Dashboard", tooltip="Back to the dashboard (MONITOR keeps running)"),
     ]
 
-    def __init__(self, options: MonitorOptions) -> None:
+    def __init__(self, options: MonitorOptions, target: Target | None, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.options = options
-        self.session: MonitorSession | None = None
+        # no target (an app without connections): the session is never started, it only
+        # parses the lines a test feeds it
+        self.live = target is not None
+        self.session = MonitorSession(target or Target(), options, Filter(), on_event=self._on_event, clock=clock)
         self.since_start = False
         self.dropped = 0
         self.shown = 0
@@ -89,8 +97,6 @@ class MonitorScreen(Screen):
         self.query_one("#monitor-side").border_title = f"Last {self.options.window_s} s"
         # a fixed height: the tables can be redrawn every second without a relayout
         self.query_one("#monitor-tops").styles.height = 3 * (self.options.top + 1)
-        self.session = MonitorSession(self.app.target, self.options, Filter(), on_event=self._on_event,
-                                      clock=self.app.clock)
         self.watch(self.app, "snapshot", self._hide_dashboard_connection, init=True)
         self.set_interval(FRAME_S, self._drain)
         self.set_interval(1.0, self._show_stats)
@@ -103,6 +109,8 @@ class MonitorScreen(Screen):
         session = self.session
         if session.state != "stopped":
             session.stop()
+            return
+        if not self.live:
             return
         self.show_stream()
         self.state_text = Text("connecting…", style="bold yellow")
@@ -181,10 +189,10 @@ class MonitorScreen(Screen):
             self.stop_message = "" if event.reason == "user" else event.message
         if event.kind in ("started", "resumed"):
             self.stop_message = ""
-            self.app.monitor_since = self.session.started_at
-            self.app.connection_ok()  # the dashboard's poller retries now: one connection state
+            host(self).monitor_since = self.session.started_at
+            host(self).connection_ok()  # the dashboard's poller retries now: one connection state
         elif event.kind == "stopped":
-            self.app.monitor_since = None
+            host(self).monitor_since = None
         if event.kind != "started":
             severity = "information" if event.kind in ("resumed",) or event.reason == "user" else "warning"
             if event.kind == "stopped" and event.reason not in ("user", "max-duration"):
@@ -195,7 +203,7 @@ class MonitorScreen(Screen):
         self._show_bar()
 
     def _hide_dashboard_connection(self, snapshot) -> None:
-        if self.session is not None and snapshot is not None and snapshot.own_addr:
+        if snapshot is not None and snapshot.own_addr:
             self.session.hide_clients({snapshot.own_addr})
 
     def _drain(self) -> None:
@@ -228,7 +236,7 @@ class MonitorScreen(Screen):
         else:
             tables = (stats.commands, stats.prefixes, stats.clients)
         titles = ("Commands", f"Key prefixes (by {self.options.delimiter!r})", "Clients")
-        snapshot = self.app.snapshot
+        snapshot = host(self).snapshot
         names = {c.addr: c.name for c in (snapshot.client_list or ()) if c.name} if snapshot else {}
         set_text(self.query_one("#monitor-tops", Static),
             Group(*(shares_table(title, rows, top, names if title == "Clients" else None)
