@@ -3,7 +3,8 @@
 Analyze measures every key, so it loads the server: the screen says so (with the batch
 size and pause from [keyspace]) and starts only when asked (`s`). `s` or escape stops a run
 and keeps the partial report. The run is an `Analyzer` in a worker, on its own connection
-(``redis-tui-analyze``, opened from the app's connections for each run); the screen renders its progress and (partial) reports.
+(``redis-tui-analyze``, opened from the app's connections for each run); the screen
+renders its progress and (partial) reports.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from redis_tui.core.connection import Connections
@@ -24,9 +24,7 @@ from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.ui.analyze.view import ReportView
-from redis_tui.ui.widgets.footer import KeyFooter
-from redis_tui.ui.widgets.status import StatusBar
-from redis_tui.ui.widgets.text import set_text
+from redis_tui.ui.widgets.tool_screen import ToolScreen
 
 REPORT_EVERY_S = 3.0  # how often the partial report is redrawn during a run (a redraw costs ~0.1-0.3 s)
 
@@ -61,8 +59,10 @@ def progress_text(progress: Progress) -> Text:
     return out
 
 
-class AnalyzeScreen(Screen):
+class AnalyzeScreen(ToolScreen):
     """Start, watch and stop an analysis; the report stays until the next run."""
+
+    NAME = "analyze"
 
     BINDINGS = [
         Binding("s", "toggle", "Start/stop"),
@@ -81,16 +81,13 @@ class AnalyzeScreen(Screen):
         self.progress: Progress | None = None
         self._shown_at = 0.0
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar()
-        yield Static(id="analyze-bar")
+    def compose_body(self) -> ComposeResult:
         yield ProgressBar(total=100, show_eta=False, id="analyze-progress")
         with VerticalScroll(id="analyze-body"):
             pause = (f", {self.settings.pause_ms:g} ms apart" if self.settings.pause_ms
                      else f", {self.settings.parallel} in flight at a time")
             yield Static(Text(INTRO.format(batch=self.settings.batch, pause=pause)), id="analyze-intro")
             yield Static(id="analyze-report")
-        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#analyze-body").border_title = "Analyze keyspace"
@@ -137,12 +134,12 @@ class AnalyzeScreen(Screen):
             failure, report = f"{problem.summary} ({problem.id})", analyzer.report()
         finally:
             await client.aclose()
-        if analyzer is self.analyzer and self.app.is_running and self.is_attached:  # not replaced, not closing
+        if analyzer is self.analyzer and self.alive():  # not replaced, not closing
             self.state, self.message = ("failed" if failure else "done"), failure
             self.show_report(report)
 
     def _on_progress(self, progress: Progress) -> None:
-        if not (self.app.is_running and self.is_attached):
+        if not self.alive():
             return
         self.progress = progress
         self.query_one(ProgressBar).update(progress=progress.fraction * 100)
@@ -195,4 +192,4 @@ class AnalyzeScreen(Screen):
         return f" → {progress.batch} to stay under slowlog-log-slower-than {threshold / 1000:g} ms"
 
     def _show_bar(self) -> None:
-        set_text(self.query_one("#analyze-bar", Static), self._bar())
+        self.show_bar(self._bar())

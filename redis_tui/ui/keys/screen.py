@@ -2,8 +2,9 @@
 
 All the Redis work runs in workers through the core (`KeyScanner`, `NamespaceScan`,
 `inspect_key`, `read_string`, `open_reader`), on the app's client named ``redis-tui-keys``
-(none: the screen sends nothing); the widgets only render the frozen results. Key names stay bytes: the list keeps the original
-bytes of every row, and only the display goes through `safe_text`.
+(none: the screen sends nothing); the widgets only render the frozen results. Key names
+stay bytes: the list keeps the original bytes of every row, and only the display goes
+through `safe_text`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static, Tree
+from textual.widgets import DataTable, Input, Tree
 from textual.worker import Worker
 
 from redis_tui.core.connection import Connections
@@ -35,11 +35,9 @@ from redis_tui.ui.keys.detail import KeyDetail, RowList
 from redis_tui.ui.keys.dialogs import editable_name
 from redis_tui.ui.keys.inspect import KeyInspection
 from redis_tui.ui.keys.tree import NamespaceView
-from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.host import host
-from redis_tui.ui.widgets.status import StatusBar
 from redis_tui.ui.widgets.table import Table
-from redis_tui.ui.widgets.text import set_text
+from redis_tui.ui.widgets.tool_screen import ToolScreen
 
 KEY_LIMIT = 120  # characters of a key name shown in the list
 FIRST_ROWS = 100  # rows of the first page drawn before the rest of it is added
@@ -55,9 +53,10 @@ def key_cell(key: bytes) -> Text:
     return Text(safe_text(key, KEY_LIMIT) or '""', no_wrap=True, overflow="ellipsis")
 
 
-class KeysScreen(KeyInspection, KeyWriteActions, Screen):
+class KeysScreen(KeyInspection, KeyWriteActions, ToolScreen):
     """Key list (SCAN pages), namespace tree, and the selected key's detail and value."""
 
+    NAME = "keys"
     AUTO_FOCUS = "#key-list"
 
     BINDINGS = [
@@ -96,16 +95,13 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         self._scan_order: list[bytes] = []
         self._backlog: list[bytes] = []  # keys of a page waiting for the first rows to be drawn
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar()
-        yield Static(id="keys-bar")
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="keys-main"):
             with Vertical(id="keys-left"):
                 yield NamespaceView(self.delimiter, id="ns-tree")
                 yield RowList(id="key-list", cursor_type="row")
             yield KeyDetail(id="key-detail")
         yield Input(id="glob-input", placeholder="SCAN MATCH glob, e.g. user:* (empty: every key); enter applies")
-        yield KeyFooter()
 
     def on_mount(self) -> None:
         tree = self.query_one(NamespaceView)
@@ -353,10 +349,6 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         else:
             self.app.pop_screen()
 
-    def alive(self) -> bool:
-        """False once the app is closing (a worker's result then has nowhere to go)."""
-        return self.app.is_running and self.is_attached
-
     def show_problem(self, exc: Exception) -> None:
         """A failed call: one line in the bar (the screen keeps what it has)."""
         if not self.alive():
@@ -372,6 +364,5 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         if branch is not None and tree.kind == self.type and (not branch or branch.endswith(self.delimiter)):
             total = tree.count(branch)
         loading = self._keys_worker is not None and not self._keys_worker.is_finished
-        set_text(self.query_one("#keys-bar", Static), bar_text(
-            self.listed, self.last_page, loading=loading, dbsize=self.dbsize, match=self.match, kind=self.type,
-            problem=self.problem, total=total))
+        self.show_bar(bar_text(self.listed, self.last_page, loading=loading, dbsize=self.dbsize, match=self.match,
+                               kind=self.type, problem=self.problem, total=total))

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
 from redis_tui.core.display import safe_text
@@ -25,19 +24,19 @@ from redis_tui.core.monitor.session import MonitorEvent, MonitorOptions, Monitor
 from redis_tui.core.target import Target
 from redis_tui.ui.monitor.filter_dialog import FilterDialog
 from redis_tui.ui.monitor.view import COST, line_text, shares_table
-from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.host import host
-from redis_tui.ui.widgets.status import StatusBar
 from redis_tui.ui.widgets.stream_view import StreamView
 from redis_tui.ui.widgets.text import set_text
+from redis_tui.ui.widgets.tool_screen import ToolScreen
 
 FRAME_S = 1 / 5  # a firehose is unreadable anyway; fewer, bigger frames leave the UI snappy
 LINES_PER_FRAME = 2000  # 10,000 lines/s shown in full; beyond that the newest are kept
 
 
-class MonitorScreen(Screen):
+class MonitorScreen(ToolScreen):
     """MONITOR, safely. Installed once: it keeps running while you look at other screens."""
 
+    NAME = "monitor"
     AUTO_FOCUS = ""  # keys go to the screen (the stream); Tab focuses the side panel to scroll it
     # The single source of truth for this screen's keys: the footer and `?` help are built from
     # these (description: the footer label; tooltip: the help line).
@@ -76,9 +75,7 @@ class MonitorScreen(Screen):
         self.stop_message = ""
         self._bar_following = True
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar()
-        yield Static(id="monitor-bar")
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="monitor-main"):
             with Vertical(id="stream-box"):
                 duration = human_duration(self.options.max_duration_s) if self.options.max_duration_s else "never"
@@ -89,7 +86,6 @@ class MonitorScreen(Screen):
                 yield Static(id="monitor-rate")
                 yield Sparkline([], id="monitor-spark", summary_function=max)
                 yield Static(id="monitor-tops")
-        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stream").display = False
@@ -266,4 +262,4 @@ class MonitorScreen(Screen):
             bar.append(f"  {thousands(self.dropped)} lines not drawn", style="dim")
         if self.stop_message and session.state == "stopped":
             bar.append(f"  {safe_text(self.stop_message, None)}", style="bold red")
-        set_text(self.query_one("#monitor-bar", Static), bar)
+        self.show_bar(bar)
