@@ -16,24 +16,6 @@ from redis_tui.ui.widgets.dialog import Dialog, T
 NAME_LIMIT = 300
 
 
-def editable_name(name: bytes | None) -> str:
-    """`name` as text to edit in an Input: empty when it is not plain printable UTF-8 (an
-    escaped form typed back would name another key)."""
-    if name is None:
-        return ""
-    try:
-        text = name.decode("utf-8")
-    except UnicodeDecodeError:
-        return ""
-    return text if safe_text(text, None) == text else ""
-
-
-def toast(app, message: str, severity: str = "information", timeout: float = 4) -> None:
-    """Show `message` (already escaped with `safe_text`) in a toast, as plain text: a key
-    name holding ``[red]`` or ``[/]`` must never be parsed as markup."""
-    app.notify(message, severity=severity, timeout=timeout, markup=False)
-
-
 def key_line(key: bytes) -> Static:
     """The key's name, escaped, bold, wrapped."""
     return Static(Text(safe_text(key, NAME_LIMIT) or '""', style="bold", overflow="fold"), classes="dialog-key")

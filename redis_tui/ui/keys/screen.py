@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 
 from redis.asyncio import Redis
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,32 +27,26 @@ from redis_tui.core.format import percent
 from redis_tui.core.keyspace.namespace import NamespaceScan
 from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
 from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage
 from redis_tui.core.keyspace.writes import KeyWriter
-from redis_tui.ui.keys.actions import KeyWriteActions
 from redis_tui.ui.keys.bar import bar_text
 from redis_tui.ui.keys.detail import KeyDetail, RowList
-from redis_tui.ui.keys.dialogs import editable_name
-from redis_tui.ui.keys.inspect import KeyInspection
+from redis_tui.ui.keys.names import editable_name, key_cell, toast
 from redis_tui.ui.keys.tree import NamespaceView
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.table import Table
 from redis_tui.ui.widgets.tool_screen import ToolScreen
 
-KEY_LIMIT = 120  # characters of a key name shown in the list
 FIRST_ROWS = 100  # rows of the first page drawn before the rest of it is added
 NEAR_END = 10  # rows from the end of a list at which the next page is loaded
 TREE_PAGE = 1000  # keys counted between two looks at the event loop (each page is a few ms of work)
 TREE_REDRAW_S = 0.3  # how often counts are redrawn while a tree scan runs
 TYPE_CYCLE = (None, "string", "hash", "list", "set", "zset", "stream")
+WRITE_ACTIONS = ("delete", "expire", "rename")
 assert set(TYPE_CYCLE[1:]) == set(TYPES)
 
 
-def key_cell(key: bytes) -> Text:
-    """A key name as a list cell: escaped, cut, never markup."""
-    return Text(safe_text(key, KEY_LIMIT) or '""', no_wrap=True, overflow="ellipsis")
-
-
-class KeysScreen(KeyInspection, KeyWriteActions, ToolScreen):
+class KeysScreen(ToolScreen):
     """Key list (SCAN pages), namespace tree, and the selected key's detail and value."""
 
     NAME = "keys"
@@ -88,7 +81,6 @@ class KeysScreen(KeyInspection, KeyWriteActions, ToolScreen):
         self.dbsize: int | None = None
         self.rows: dict = {}  # DataTable row key → the key's original bytes
         self.selected: bytes | None = None
-        self.reader = None
         self.problem = ""
         self._keys_worker: Worker | None = None
         self._tree_worker: Worker | None = None
@@ -100,7 +92,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, ToolScreen):
             with Vertical(id="keys-left"):
                 yield NamespaceView(self.delimiter, id="ns-tree")
                 yield RowList(id="key-list", cursor_type="row")
-            yield KeyDetail(id="key-detail")
+            yield KeyDetail(self.settings, self.clock, id="key-detail")
         yield Input(id="glob-input", placeholder="SCAN MATCH glob, e.g. user:* (empty: every key); enter applies")
 
     def on_mount(self) -> None:
@@ -118,6 +110,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, ToolScreen):
         if self.connections is not None:
             self.client = self.connections.client("keys")  # the app closes it when it exits
             self.writer = KeyWriter(self.client, self.write)
+            detail.connect(self.client, self.writer)
             self.start_scan()
 
     # --- the key list ----------------------------------------------------------------------
@@ -194,7 +187,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, ToolScreen):
     def action_more(self) -> None:
         """Load the next page of the focused list (values when the value table has focus)."""
         if self.focused is not None and self.focused.id == "value-table":
-            self._more_values()
+            self.query_one(KeyDetail).more()
         else:
             self._more_keys()
 
@@ -227,7 +220,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, ToolScreen):
                 table.update_cell(row_key, self.key_column, key_cell(new), update_width=True)
         if self.selected == old:
             self.selected = new
-            self._inspect(new)
+            self.query_one(KeyDetail).inspect(new)
 
     @on(DataTable.RowHighlighted, "#key-list")
     def _key_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -238,13 +231,62 @@ class KeysScreen(KeyInspection, KeyWriteActions, ToolScreen):
             self._more_keys()
         if key != self.selected:
             self.selected = key
-            if self.client is not None:
-                self._inspect(key)
+            self.query_one(KeyDetail).inspect(key)
 
     @on(DataTable.RowHighlighted, "#value-table")
     def _value_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= event.data_table.row_count - NEAR_END:
-            self._more_values()
+            self.query_one(KeyDetail).more()
+
+    # --- the selected key (the detail pane does the work) --------------------------------------
+    def show_key(self, info: KeyInfo, value: StringValue | None = None, page: ValuePage | None = None) -> None:
+        """Render a key's info and the head of its value (as the detail's worker does)."""
+        self._key_shown()
+        self.query_one(KeyDetail).show_key(info, value, page)
+
+    @on(KeyDetail.Shown)
+    def _key_shown(self) -> None:
+        if self.problem:
+            self.problem = ""
+            self._show_bar()
+
+    @on(KeyDetail.Deleted)
+    def _key_deleted(self, event: KeyDetail.Deleted) -> None:
+        self.forget_key(event.key)
+
+    @on(KeyDetail.Renamed)
+    def _key_renamed(self, event: KeyDetail.Renamed) -> None:
+        self.rename_row(event.old, event.new)
+
+    @on(KeyDetail.Failed)
+    def _key_failed(self, event: KeyDetail.Failed) -> None:
+        self.show_problem(event.exc)
+        if event.name is not None and self.alive():
+            toast(self.app, f"{event.name}: {safe_text(self.problem, 200)}", severity="error", timeout=8)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Write actions exist only with --write."""
+        return self.write or action not in WRITE_ACTIONS
+
+    def action_refresh_key(self) -> None:
+        """Inspect the selected key again (TTL, memory, value from the start)."""
+        self.query_one(KeyDetail).reload()
+
+    def action_copy(self) -> None:
+        """Copy the selected key's name to the clipboard."""
+        self.query_one(KeyDetail).copy()
+
+    def action_delete(self) -> None:
+        """Delete the selected key (after confirmation)."""
+        self.query_one(KeyDetail).delete()
+
+    def action_expire(self) -> None:
+        """Set or remove the selected key's TTL."""
+        self.query_one(KeyDetail).expire()
+
+    def action_rename(self) -> None:
+        """Rename the selected key (RENAMENX; replacing an existing key needs a second yes)."""
+        self.query_one(KeyDetail).rename()
 
     # --- filters ---------------------------------------------------------------------------
     def action_glob(self) -> None:
