@@ -213,7 +213,9 @@ class RedisTuiApp(App[None]):
     def action_checklist(self) -> None:
         """Open the production-readiness checklist."""
         self.action_troubleshoot()
-        self.screen.call_after_refresh(self.screen.action_show_tab, "checklist")
+        screen = self.screen
+        if isinstance(screen, TroubleshootScreen):
+            screen.call_after_refresh(screen.action_show_tab, "checklist")
 
     def action_monitor(self) -> None:
         """Open the MONITOR screen (it keeps its stream while you look elsewhere)."""

@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 # Longer sentences for bindings of screens whose Binding has no tooltip: (screen, action) → text.
 DETAILS = {
-    ("MONITOR", "toggle"): "start or stop MONITOR (it costs the server: the screen says how much first)",
+    ("MONITOR", "start_stop"): "start or stop MONITOR (it costs the server: the screen says how much first)",
     ("MONITOR", "pause_view"): "freeze the view; counting and the top tables go on",
     ("MONITOR", "clear"): "empty the view and the counts",
     ("MONITOR", "filter"): "filter by command, key glob, client or database",
@@ -35,7 +35,8 @@ DETAILS = {
     ("Keys", "delete"): "delete the key (with --write only; asks first)",
     ("Keys", "expire"): "set or remove the key's TTL (with --write only; asks first)",
     ("Keys", "rename"): "rename the key (with --write only; asks first)",
-    ("Analyze", "toggle"): "start the analysis (it loads the server: batch and pause_ms in [keyspace]); again stops it",
+    ("Analyze", "start_stop"): "start the analysis (it loads the server: batch and pause_ms in [keyspace]); "
+                               "again stops it",
     ("Analyze", "stop_or_back"): "stop (the partial report stays), or back to the dashboard",
 }
 

@@ -65,7 +65,7 @@ class AnalyzeScreen(ToolScreen):
     NAME = "analyze"
 
     BINDINGS = [
-        Binding("s", "toggle", "Start/stop"),
+        Binding("s", "start_stop", "Start/stop"),
         Binding("escape", "stop_or_back", "Stop / back"),
         Binding("a", "app.pop_screen", "Dashboard", show=False),
     ]
@@ -93,7 +93,7 @@ class AnalyzeScreen(ToolScreen):
         self.query_one("#analyze-body").border_title = "Analyze keyspace"
         self._show_bar()
 
-    def action_toggle(self) -> None:
+    def action_start_stop(self) -> None:
         """Start a run, or stop the one running."""
         if self.state == "running":
             self.stop()

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
 
+from redis_tui.core.models import Outage
 from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.hits import HitsPane
 from redis_tui.ui.dashboard.keyspace import KeyspacePane
@@ -40,8 +41,11 @@ class DashboardScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "outage", lambda outage: self.set_class(outage is not None, "-stale"), init=True)
+        self.watch(self.app, "outage", self._show_stale, init=True)
         self._fit(self.app.size.height)
+
+    def _show_stale(self, outage: Outage | None) -> None:
+        self.set_class(outage is not None, "-stale")
 
     def action_sort_clients(self) -> None:
         """Sort the clients table by the next column."""

@@ -261,7 +261,8 @@ class KeyDetail(Vertical):
         """Rename the selected key (RENAMENX; replacing an existing key needs a second yes)."""
         key = self._writable()
         if key is not None:
-            self.app.push_screen(RenameDialog(key, editable_name(key)), lambda new: self._after(new, "rename", key, new))
+            dialog = RenameDialog(key, editable_name(key))
+            self.app.push_screen(dialog, lambda new: self._after(new, "rename", key, new))
 
     def _after(self, answer: object, action: str, key: bytes, argument: int | bytes | None = None) -> None:
         """A dialog closed: write unless it was cancelled (None; a confirmation's no is falsy too)."""
@@ -374,7 +375,7 @@ class KeyDetail(Vertical):
     def add_page(self, page: ValuePage, total: int | None) -> None:
         """Append a page of elements; the footer says how many of `total` are loaded."""
         table = self.query_one("#value-table", Table)
-        table.add_rows(element_row(self.kind, element) for element in page.elements)
+        table.add_rows(element_row(self.kind or "", element) for element in page.elements)
         self.loaded = page.loaded
         foot = Text(no_wrap=True, overflow="ellipsis")
         foot.append(f"{thousands(page.loaded)}", style="bold")

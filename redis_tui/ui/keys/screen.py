@@ -23,8 +23,6 @@ from textual.worker import Worker
 from redis_tui.core.connection import Connections
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import classify
-from redis_tui.core.format import percent
-from redis_tui.core.keyspace.namespace import NamespaceScan
 from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage
@@ -39,8 +37,6 @@ from redis_tui.ui.widgets.tool_screen import ToolScreen
 
 FIRST_ROWS = 100  # rows of the first page drawn before the rest of it is added
 NEAR_END = 10  # rows from the end of a list at which the next page is loaded
-TREE_PAGE = 1000  # keys counted between two looks at the event loop (each page is a few ms of work)
-TREE_REDRAW_S = 0.3  # how often counts are redrawn while a tree scan runs
 TYPE_CYCLE = (None, "string", "hash", "list", "set", "zset", "stream")
 WRITE_ACTIONS = ("delete", "expire", "rename")
 assert set(TYPE_CYCLE[1:]) == set(TYPES)
@@ -83,8 +79,6 @@ class KeysScreen(ToolScreen):
         self.selected: bytes | None = None
         self.problem = ""
         self._keys_worker: Worker | None = None
-        self._tree_worker: Worker | None = None
-        self._scan_order: list[bytes] = []
         self._backlog: list[bytes] = []  # keys of a page waiting for the first rows to be drawn
 
     def compose_body(self) -> ComposeResult:
@@ -111,6 +105,7 @@ class KeysScreen(ToolScreen):
             self.client = self.connections.client("keys")  # the app closes it when it exits
             self.writer = KeyWriter(self.client, self.write)
             detail.connect(self.client, self.writer)
+            self.query_one(NamespaceView).connect(self.client, self.settings)
             self.start_scan()
 
     # --- the key list ----------------------------------------------------------------------
@@ -134,6 +129,8 @@ class KeysScreen(ToolScreen):
     async def _load_keys(self, scanner: KeyScanner, want: int) -> None:
         """Pages until `want` keys are listed or the scan ends (each page shown as it comes)."""
         first = self.last_page is None
+        client = self.client
+        assert client is not None  # scans start only with a client
         try:
             while True:
                 page = await scanner.next_page()
@@ -142,11 +139,12 @@ class KeysScreen(ToolScreen):
                 self.show_page(page)
                 if first:
                     first = False
-                    self.dbsize = int(await self.client.dbsize())
+                    self.dbsize = int(await client.dbsize())
                     if not self.alive():
                         return
                     self._show_bar()
-                    self.call_after_refresh(self.request_scan, b"")  # the tree counts once the page is drawn
+                    tree = self.query_one(NamespaceView)
+                    self.call_after_refresh(tree.request_scan, b"")  # the tree counts once the page is drawn
                 if page.done or (self.listed >= want and not self._cursor_near_end()):
                     return
         except Exception as exc:  # noqa: BLE001 - any failure is shown, the screen stays
@@ -317,11 +315,7 @@ class KeysScreen(ToolScreen):
         self.match, self.type = match, type
         tree = self.query_one(NamespaceView)
         if type != tree.kind:
-            if self._tree_worker is not None:
-                self._tree_worker.cancel()
-            self._tree_worker = None
-            self._scan_order.clear()
-            tree.reset(type)
+            tree.reset_counts(type)
         if self.client is not None:
             self.start_scan()
         self._show_bar()
@@ -331,49 +325,10 @@ class KeysScreen(ToolScreen):
         prefix = event.node.data
         self.set_filter(glob_escape(prefix) + b"*" if prefix else None, self.type)
 
-    # --- the tree ----------------------------------------------------------------------------
-    def request_scan(self, prefix: bytes) -> None:
-        """Count the branches under `prefix` (most recently asked first; one scan at a time)."""
-        tree = self.query_one(NamespaceView)
-        if prefix not in tree.scans:
-            tree.set_scan(prefix, NamespaceScan(self.client, prefix, self.delimiter, self.settings.tree_depth,
-                                                count=self.settings.scan_count, page_size=TREE_PAGE,
-                                                time_budget=0.1, type=tree.kind))
-        if prefix in self._scan_order:
-            self._scan_order.remove(prefix)
-        self._scan_order.append(prefix)
-        if self._tree_worker is None or self._tree_worker.is_finished:
-            self._tree_worker = self._count_branches()
-
-    @on(NamespaceView.ScanWanted)
-    def _scan_wanted(self, event: NamespaceView.ScanWanted) -> None:
-        if self.client is not None:
-            self.request_scan(event.prefix)
-
-    @work(group="tree")
-    async def _count_branches(self) -> None:
-        """Drain the scan queue a page at a time (a scan asked for later goes first); the
-        tree is redrawn a few times a second, not after every page."""
-        tree = self.query_one(NamespaceView)
-        shown = 0.0
-        while True:
-            pending = [prefix for prefix in reversed(self._scan_order) if not tree.scans[prefix].done]
-            if not pending:
-                break
-            scan = tree.scans[pending[0]]
-            try:
-                await scan.next_page()
-            except Exception as exc:  # noqa: BLE001
-                self.show_problem(exc)
-                break
-            if not self.alive():
-                return
-            if scan.done or time.monotonic() - shown >= TREE_REDRAW_S:
-                shown = time.monotonic()
-                tree.refresh_counts()
-                where = safe_text(pending[0], 24) or "all keys"
-                tree.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
-        tree.border_subtitle = ""
+    # --- the tree (it counts on its own) ---------------------------------------------------------
+    @on(NamespaceView.Failed)
+    def _tree_failed(self, event: NamespaceView.Failed) -> None:
+        self.show_problem(event.exc)
 
     @on(NamespaceView.Counted)
     def _tree_counted(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Literal
 
 from rich.console import Group
 from rich.text import Text
@@ -41,7 +42,8 @@ class MonitorScreen(ToolScreen):
     # The single source of truth for this screen's keys: the footer and `?` help are built from
     # these (description: the footer label; tooltip: the help line).
     BINDINGS = [
-        Binding("s", "toggle", "Start/stop", tooltip="Start MONITOR, or stop it (it costs the server while it runs)"),
+        Binding("s", "start_stop", "Start/stop",
+                tooltip="Start MONITOR, or stop it (it costs the server while it runs)"),
         Binding("space", "pause_view", "Pause view", key_display="space",
                 tooltip="Freeze the stream on screen; counting and the top tables go on"),
         Binding("x", "clear", "Clear", tooltip="Empty the stream and the top tables"),
@@ -50,7 +52,8 @@ class MonitorScreen(ToolScreen):
         Binding("w", "toggle_window", "Window/total", show=False,
                 tooltip="Top tables over the sliding window, or since MONITOR started"),
         Binding("end", "follow", "Follow", tooltip="Jump to the newest line and keep following the stream"),
-        Binding("up", "scroll_stream(-1)", "Line up", show=False, tooltip="Scroll the stream up a line (stops following)"),
+        Binding("up", "scroll_stream(-1)", "Line up", show=False,
+                tooltip="Scroll the stream up a line (stops following)"),
         Binding("down", "scroll_stream(1)", "Line down", show=False,
                 tooltip="Scroll the stream down a line (at the bottom it follows again)"),
         Binding("pageup", "page_stream(-1)", "Page up", show=False,
@@ -100,7 +103,7 @@ class MonitorScreen(ToolScreen):
         self._show_stats()
 
     # --- actions ---------------------------------------------------------------------------
-    def action_toggle(self) -> None:
+    def action_start_stop(self) -> None:
         """Start or stop MONITOR."""
         session = self.session
         if session.state != "stopped":
@@ -190,7 +193,8 @@ class MonitorScreen(ToolScreen):
         elif event.kind == "stopped":
             host(self).monitor_since = None
         if event.kind != "started":
-            severity = "information" if event.kind in ("resumed",) or event.reason == "user" else "warning"
+            calm = event.kind in ("resumed",) or event.reason == "user"
+            severity: Literal["information", "warning", "error"] = "information" if calm else "warning"
             if event.kind == "stopped" and event.reason not in ("user", "max-duration"):
                 severity = "error"
             # server text (errors, user names) may hold markup-like brackets or escapes
@@ -236,7 +240,7 @@ class MonitorScreen(ToolScreen):
         names = {c.addr: c.name for c in (snapshot.client_list or ()) if c.name} if snapshot else {}
         set_text(self.query_one("#monitor-tops", Static),
             Group(*(shares_table(title, rows, top, names if title == "Clients" else None)
-                    for title, rows in zip(titles, tables))))
+                    for title, rows in zip(titles, tables, strict=True))))
         self._show_bar()
 
     def _show_bar(self) -> None:

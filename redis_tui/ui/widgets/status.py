@@ -125,7 +125,8 @@ class StatusBar(Widget):
 
 
 def uptime(seconds: int) -> str:
-    """Uptime to the minute (``<1m``, ``5m``, ``3h02m``): a status line that ticks every second repaints every second."""
+    """Uptime to the minute (``<1m``, ``5m``, ``3h02m``): a status line that ticks every
+    second repaints every second."""
     if seconds < 60:
         return "<1m"
     return human_duration(seconds - seconds % 60).removesuffix("00s")
