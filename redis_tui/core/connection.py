@@ -7,7 +7,10 @@ CLIENT LIST (ours never raise on odd input).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import ssl
+from collections.abc import Callable
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -78,3 +81,43 @@ def make_client(target: Target, **kwargs) -> aioredis.Redis:
 
 def _raw(response, **_options):
     return response
+
+
+class Connections:
+    """The app's connections to one target: named clients handed out on demand, closed together.
+
+    `client(purpose)` is cached (one ``redis-tui-<purpose>`` client per purpose, for screens
+    that outlive a visit); `open(purpose)` is a fresh one its caller closes (a run that ends).
+    No I/O happens until a client sends a command.
+    """
+
+    def __init__(self, target: Target, factory: Callable[..., aioredis.Redis] = make_client) -> None:
+        self.target = target
+        self._factory = factory
+        self._cached: dict[str, aioredis.Redis] = {}
+        self._retired: list[aioredis.Redis] = []
+
+    def client(self, purpose: str) -> aioredis.Redis:
+        """The client named ``redis-tui-<purpose>`` (the same one on every call)."""
+        if purpose not in self._cached:
+            self._cached[purpose] = self.open(purpose)
+        return self._cached[purpose]
+
+    def open(self, purpose: str) -> aioredis.Redis:
+        """A new client named ``redis-tui-<purpose>``; the caller closes it."""
+        return self._factory(self.target, client_name=f"{CLIENT_NAME}-{purpose}")
+
+    def use_password(self, password: str) -> None:
+        """Clients handed out from now on log in with `password` (the old ones still close)."""
+        self.target = dataclasses.replace(self.target, password=password)
+        self._retired.extend(self._cached.values())
+        self._cached.clear()
+
+    async def aclose(self) -> None:
+        """Close every cached client (a dead connection is closed enough)."""
+        clients = [*self._retired, *self._cached.values()]
+        self._retired.clear()
+        self._cached.clear()
+        for client in clients:
+            with contextlib.suppress(Exception):
+                await client.aclose()

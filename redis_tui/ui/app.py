@@ -2,7 +2,8 @@
 
 Data flows one way: the source (a worker) posts `Updated` messages; the app stores the
 newest `Snapshot`/`Outage` in reactive vars; panes watch those vars and render. No widget
-talks to Redis.
+talks to Redis. The screens that do (keys, MONITOR, analyze) get their connections from the
+injected `Connections`; an app without it (tests on fixed data) sends nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.diagnose import Diagnoser
 from redis_tui.core.diagnosis.findings import Finding
 from redis_tui.core.diagnosis.thresholds import Thresholds
@@ -27,7 +29,6 @@ from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui.analyze.screen import AnalyzeScreen
-from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.screen import KeysScreen
@@ -90,8 +91,6 @@ class RedisTuiApp(ClusterActions, App[None]):
                 "(after the last: the whole cluster)"),
         Binding("w", "whole_cluster", "Whole cluster", show=False, tooltip="on a cluster: the dashboard shows "
                 "the totals over the primaries again"),
-        Binding("s", "sort_clients", "Sort clients", show=False,
-                tooltip="sort the clients table by the next column (or click a header)"),
     ]
 
     snapshot: var[Snapshot | None] = var(None, always_update=True)
@@ -107,6 +106,7 @@ class RedisTuiApp(ClusterActions, App[None]):
         source: SnapshotSource,
         *,
         target: Target,
+        connections: Connections | None = None,
         write: bool = False,
         clock: Callable[[], float] = time.time,
         notices: Iterable[str] = (),
@@ -125,7 +125,7 @@ class RedisTuiApp(ClusterActions, App[None]):
         self.interval = source.interval
         self.monitor_options = monitor_options
         self.keyspace = keyspace
-        self._clients: list = []  # closed when the app exits (see close_on_exit)
+        self.connections = connections  # None: nothing but the source talks to a server
         self._opened_on_problem = False
         self._offered_panel = False
         self._offered_password = False
@@ -183,6 +183,8 @@ class RedisTuiApp(ClusterActions, App[None]):
             return
         self.target = dataclasses.replace(self.target, password=password)
         self.target_label = self.target.display()
+        if self.connections is not None:
+            self.connections.use_password(password)
         self.source.set_password(password)
         self.source.refresh_now()
         self.notify("Reconnecting with the password you typed (kept for this session only)", timeout=4)
@@ -227,22 +229,26 @@ class RedisTuiApp(ClusterActions, App[None]):
     def action_checklist(self) -> None:
         """Open the production-readiness checklist."""
         self.action_troubleshoot()
-        self.screen.call_after_refresh(self.screen.action_show_tab, "checklist")
+        screen = self.screen
+        if isinstance(screen, TroubleshootScreen):
+            screen.call_after_refresh(screen.action_show_tab, "checklist")
 
     def action_monitor(self) -> None:
         """Open the MONITOR screen (it keeps its stream while you look elsewhere)."""
         if not self.is_screen_installed("monitor"):
-            self.install_screen(MonitorScreen(self.monitor_options), "monitor")
+            target = self.connections.target if self.connections is not None else None
+            self.install_screen(MonitorScreen(self.monitor_options, target, clock=self.clock), "monitor")
         if self.screen is not self.get_screen("monitor"):
             self.push_screen("monitor")
 
     def action_keys(self) -> None:
         """Open the keys screen (it keeps its list and tree while you look elsewhere)."""
-        self._show_installed("keys", lambda: KeysScreen(self.keyspace))
+        self._show_installed("keys", lambda: KeysScreen(self.keyspace, self.connections, write=self.write,
+                                                        clock=self.clock))
 
     def action_analyze(self) -> None:
         """Open the analyze screen (it starts on a key press: analyze loads the server)."""
-        self._show_installed("analyze", lambda: AnalyzeScreen(self.keyspace))
+        self._show_installed("analyze", lambda: AnalyzeScreen(self.keyspace, self.connections))
 
     def _show_installed(self, name: str, make: Callable[[], Screen]) -> None:
         if not self.is_screen_installed(name):
@@ -250,21 +256,9 @@ class RedisTuiApp(ClusterActions, App[None]):
         if self.screen is not self.get_screen(name):
             self.push_screen(name)
 
-    def close_on_exit(self, client) -> None:
-        """Close this redis client when the app exits (screens that outlive their visit)."""
-        self._clients.append(client)
-
     async def on_unmount(self) -> None:
-        for client in self._clients:
-            try:
-                await client.aclose()
-            except Exception:  # noqa: BLE001 - exiting: a dead connection is closed enough
-                pass
-
-    def action_sort_clients(self) -> None:
-        """Sort the clients table by the next column."""
-        for pane in self.screen.query(ClientsPane):
-            pane.cycle_sort()
+        if self.connections is not None:
+            await self.connections.aclose()
 
     def _set_interval(self, seconds: float) -> None:
         self.interval = self.source.set_interval(seconds)
@@ -277,8 +271,9 @@ class RedisTuiApp(ClusterActions, App[None]):
                             self.action_refresh)
         yield SystemCommand("Dashboard: poll slower", "Lengthen the polling interval (+)", self.action_slower)
         yield SystemCommand("Dashboard: poll faster", "Shorten the polling interval (-)", self.action_faster)
-        yield SystemCommand("Dashboard: sort clients", "Sort the clients table by the next column (s)",
-                            self.action_sort_clients)
+        if isinstance(screen, DashboardScreen):
+            yield SystemCommand("Dashboard: sort clients", "Sort the clients table by the next column (s)",
+                                screen.action_sort_clients)
         yield SystemCommand("Troubleshoot: findings", "What is wrong, the evidence, what to type (t)",
                             self.action_troubleshoot)
         yield SystemCommand("Troubleshoot: production checklist",

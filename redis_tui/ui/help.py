@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 # Longer sentences for bindings of screens whose Binding has no tooltip: (screen, action) → text.
 DETAILS = {
-    ("MONITOR", "toggle"): "start or stop MONITOR (it costs the server: the screen says how much first)",
+    ("MONITOR", "start_stop"): "start or stop MONITOR (it costs the server: the screen says how much first)",
     ("MONITOR", "pause_view"): "freeze the view; counting and the top tables go on",
     ("MONITOR", "clear"): "empty the view and the counts",
     ("MONITOR", "filter"): "filter by command, key glob, client or database",
@@ -35,7 +35,8 @@ DETAILS = {
     ("Keys", "delete"): "delete the key (with --write only; asks first)",
     ("Keys", "expire"): "set or remove the key's TTL (with --write only; asks first)",
     ("Keys", "rename"): "rename the key (with --write only; asks first)",
-    ("Analyze", "toggle"): "start the analysis (it loads the server: batch and pause_ms in [keyspace]); again stops it",
+    ("Analyze", "start_stop"): "start the analysis (it loads the server: batch and pause_ms in [keyspace]); "
+                               "again stops it",
     ("Analyze", "stop_or_back"): "stop (the partial report stays), or back to the dashboard",
 }
 
@@ -75,38 +76,40 @@ def help_text(section: str, binding: Binding) -> str:
     return f"{binding.description}: {detail}" if detail else binding.description
 
 
-def sections_of(app_class) -> list[tuple[str, type]]:
-    """(title, class holding the BINDINGS) for the app and each of its screens."""
+def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
+    """(title, classes holding the BINDINGS) for the app (with its dashboard) and each screen."""
     from redis_tui.ui.analyze.screen import AnalyzeScreen
+    from redis_tui.ui.dashboard.screen import DashboardScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
     from redis_tui.ui.topology.screen import TopologyScreen
     from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
-    return [("Dashboard", app_class), ("Troubleshooting panel", TroubleshootScreen), ("MONITOR", MonitorScreen),
-            ("Keys", KeysScreen), ("Analyze", AnalyzeScreen), ("Topology (cluster)", TopologyScreen)]
+    return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
+            ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
+            ("Topology (cluster)", (TopologyScreen,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:
     """(title, [(keys, text)]) per screen, from the bindings of the app and each screen."""
     out = []
-    for title, owner in sections_of(app_class):
-        rows = [(key_label(b), help_text(title, b)) for b in bindings_of(owner)]
+    for title, owners in sections_of(app_class):
+        rows = [(key_label(b), help_text(title, b)) for b in bindings_of(*owners)]
         rows.extend(EXTRA.get(title, ()))
         out.append((title, rows))
     return out
 
 
-def bindings_of(owner) -> list[Binding]:
-    """The Binding objects a class declares (tuples normalised)."""
-    return [b if isinstance(b, Binding) else Binding(*b) for b in owner.BINDINGS]
+def bindings_of(*owners) -> list[Binding]:
+    """The Binding objects the classes declare, in order (tuples normalised)."""
+    return [b if isinstance(b, Binding) else Binding(*b) for owner in owners for b in owner.BINDINGS]
 
 
 def cli_epilog(app_class) -> str:
     """Every key of every screen of `app_class`, one sentence per screen, for ``redis-tui --help``."""
     lines = ["Keys in the app (? shows them with details):"]
-    for title, owner in sections_of(app_class):
-        keys = ", ".join(f"{key_label(b)} {b.description}" for b in bindings_of(owner))
+    for title, owners in sections_of(app_class):
+        keys = ", ".join(f"{key_label(b)} {b.description}" for b in bindings_of(*owners))
         lines.append(f"{title}: {keys}.")
     return "\n".join(lines)
 

@@ -8,46 +8,37 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from redis_tui.core.display import safe_text
+from redis_tui.ui.widgets.dialog import Dialog
 
 AUTH_PROBLEMS = ("auth-required", "auth-failed")
 
 
-class PasswordDialog(ModalScreen[str | None]):
+class PasswordDialog(Dialog[str]):
     """A masked input; enter returns the password, esc returns None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    PasswordDialog { align: center middle; }
-    #password-box { width: 70; max-width: 95%; height: auto; border: round $warning; padding: 0 1;
-                    background: $surface; }
-    #password-input { margin: 1 0; }
-    """
+    first_focus = "#password-input"
+    box_id = "password-box"
 
     def __init__(self, target_label: str, reason: str, username: str | None = None) -> None:
         super().__init__()
         self.target_label = target_label
         self.reason = reason
         self.username = username
+        self.question = f"{safe_text(self.target_label, 120)}: {safe_text(self.reason, 200)}"
 
-    def compose(self) -> ComposeResult:
+    def body(self) -> ComposeResult:
         who = f" for user {safe_text(self.username, 60)}" if self.username else ""
-        head = Text(f"{safe_text(self.target_label, 120)}: {safe_text(self.reason, 200)}", style="bold")
-        with Vertical(id="password-box"):
-            yield Static(head)
-            yield Input(password=True, placeholder=f"password{who}", id="password-input")
-            yield Static(Text("Used for this session only: never written anywhere, never shown. "
-                              "Enter connects, esc cancels (P on the troubleshooting panel asks again).",
-                              style="dim"))
+        yield Input(password=True, placeholder=f"password{who}", id="password-input")
+        yield Static(Text("Used for this session only: never written anywhere, never shown. "
+                          "Enter connects, esc cancels (P on the troubleshooting panel asks again).",
+                          style="dim"))
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#password-box").border_title = "Password"
-        self.query_one("#password-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.monitor.options import MonitorOptions
@@ -16,7 +17,8 @@ from redis_tui.settings import Settings
 
 
 def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = False):
-    """The app wired to a live poller for `settings.target` (every node of its cluster with `cluster`)."""
+    """The app wired to a live poller for `settings.target` (every node of its cluster with `cluster`),
+    and its connections for the other screens."""
     from redis_tui.ui.app import RedisTuiApp
 
     limits = Thresholds.from_section(settings.section("thresholds"))
@@ -27,7 +29,8 @@ def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = 
         config_every=settings.config_interval,
         history=settings.history,
     )
-    return RedisTuiApp(poller, target=settings.target, write=settings.write, notices=notices or settings.warnings,
+    return RedisTuiApp(poller, target=settings.target, connections=Connections(settings.target),
+                       write=settings.write, notices=notices or settings.warnings,
                        limits=limits,
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
                        keyspace=KeyspaceSettings.from_section(settings.section("keyspace")))

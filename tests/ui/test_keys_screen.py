@@ -51,7 +51,7 @@ async def test_browsing_pages_through_every_key_once(keys_data):
                 break
             count = len(listed(screen))
             await pilot.press("end")
-            await wait_until(pilot, lambda: len(listed(screen)) > count or screen.last_page.done)
+            await wait_until(pilot, lambda count=count: len(listed(screen)) > count or screen.last_page.done)
         await scan_done(pilot, screen)
         keys = listed(screen)
         assert len(keys) == len(set(keys)) == r.dbsize()

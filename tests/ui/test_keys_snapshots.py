@@ -73,7 +73,7 @@ def keys_app():
 def run_with(feed):
     async def run_before(pilot) -> None:
         await settle(pilot)
-        screen = KeysScreen(autostart=False)
+        screen = KeysScreen(clock=pilot.app.clock)
         await pilot.app.push_screen(screen)
         feed(screen)
         await pilot.pause()

@@ -7,6 +7,7 @@ import pytest
 import redis
 from textual.widgets import Input
 
+from redis_tui.ui.keys.detail import KeyDetail
 from redis_tui.ui.keys.dialogs import ConfirmDialog, RenameDialog, TTLDialog
 from redis_tui.ui.keys.screen import KeysScreen
 from tests.integration.keyspace_dataset import HOSTILE
@@ -192,7 +193,7 @@ async def test_without_write_nothing_is_offered_and_no_write_is_sent(server):
         await pilot.press("a", "s")
         await wait_until(pilot, lambda: app.screen.state == "done")
         await pilot.press("escape")
-        screen._write("delete", b"keeper")  # even if the action were reached, the core refuses
+        screen.query_one(KeyDetail)._write("delete", b"keeper")  # even if the action were reached, the core refuses
         await pilot.pause(0.2)
     after = command_calls(r)
     assert r.exists(b"keeper") and r.ttl(b"keeper") > 0 and r.dbsize() == 65

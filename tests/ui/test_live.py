@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import redis
 
 from redis_tui.settings import resolve
@@ -51,16 +53,12 @@ async def test_live_memory_pressure_shows_within_a_poll(server_factory):
     app = make_app(resolve({"url": server.url, "interval": 0.25}, {}))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.snapshot is not None)
-        try:
+        with contextlib.suppress(redis.exceptions.OutOfMemoryError):
             for i in range(10_000):
                 r.set(f"fill:{i}", "x" * 1000)
-        except redis.exceptions.OutOfMemoryError:
-            pass
         for _ in range(20):
-            try:
+            with contextlib.suppress(redis.exceptions.OutOfMemoryError):
                 r.set("one-more", "x" * 1000)
-            except redis.exceptions.OutOfMemoryError:
-                pass
         await pilot.press("t")
         await wait_until(pilot, lambda: "oom-rejecting-writes" in text_of(app, "#findings-body"))
         body = text_of(app, "#findings-body")

@@ -298,21 +298,21 @@ async def test_the_filter_dialog_refuses_unknown_commands_and_keeps_what_was_typ
         await pilot.pause()
         assert app.screen is dialog  # refused: still open, with the input as typed
         assert dialog.query_one("#commands", Input).value == "GET,HGETALLCACHE:API:V1:SEARCH:*"
-        assert "unknown command: HGETALLCACHE:API:V1:SEARCH:*" in text_of(app, "#filter-error")
+        assert "unknown command: HGETALLCACHE:API:V1:SEARCH:*" in text_of(app, ".dialog-error")
         assert "unknown command" in screen_text(app)
 
         await _type(pilot, "#commands", "get,[/],[red]x")  # brackets are shown, never parsed as markup
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog and app._exception is None
-        assert "unknown commands: [/], [RED]X" in text_of(app, "#filter-error")
+        assert "unknown commands: [/], [RED]X" in text_of(app, ".dialog-error")
         assert "[/], [RED]X" in screen_text(app)
 
         await _type(pilot, "#commands", "get, config|get,json.get")
         await _type(pilot, "#db", "-1")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is dialog and "database must be a number" in text_of(app, "#filter-error")
+        assert app.screen is dialog and "database must be a number" in text_of(app, ".dialog-error")
         await _type(pilot, "#db", "2")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MonitorScreen))

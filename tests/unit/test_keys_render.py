@@ -20,9 +20,7 @@ from redis_tui.ui.analyze.screen import progress_text
 from redis_tui.ui.analyze.view import ReportView
 from redis_tui.ui.keys.bar import bar_text, visited
 from redis_tui.ui.keys.detail import info_text
-from redis_tui.ui.keys.dialogs import editable_name
-from redis_tui.ui.keys.inspect import copy_form
-from redis_tui.ui.keys.screen import key_cell
+from redis_tui.ui.keys.names import copy_form, editable_name, key_cell
 from redis_tui.ui.keys.tree import FrozenScan, NamespaceView
 from redis_tui.ui.keys.value_view import TEXT_LINES, cell, element_row, hex_layout, string_body, string_head
 

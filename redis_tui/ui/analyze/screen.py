@@ -3,7 +3,8 @@
 Analyze measures every key, so it loads the server: the screen says so (with the batch
 size and pause from [keyspace]) and starts only when asked (`s`). `s` or escape stops a run
 and keeps the partial report. The run is an `Analyzer` in a worker, on its own connection
-(``redis-tui-analyze``); the screen renders its progress and (partial) reports.
+(``redis-tui-analyze``, opened from the app's connections for each run); the screen
+renders its progress and (partial) reports.
 """
 
 from __future__ import annotations
@@ -15,18 +16,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
-from redis_tui.core.connection import make_client
+from redis_tui.core.connection import Connections
 from redis_tui.core.errors import classify
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.core.keyspace.analyze import Analyzer, Progress, Report
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.ui.analyze.view import ReportView
-from redis_tui.ui.widgets.footer import KeyFooter
-from redis_tui.ui.widgets.status import StatusBar
-from redis_tui.ui.widgets.text import set_text
+from redis_tui.ui.widgets.tool_screen import ToolScreen
 
 REPORT_EVERY_S = 3.0  # how often the partial report is redrawn during a run (a redraw costs ~0.1-0.3 s)
 
@@ -54,18 +52,21 @@ def progress_text(progress: Progress) -> Text:
     return out
 
 
-class AnalyzeScreen(Screen):
+class AnalyzeScreen(ToolScreen):
     """Start, watch and stop an analysis; the report stays until the next run."""
 
+    NAME = "analyze"
+
     BINDINGS = [
-        Binding("s", "toggle", "Start/stop"),
+        Binding("s", "start_stop", "Start/stop"),
         Binding("escape", "stop_or_back", "Stop / back"),
         Binding("a", "app.pop_screen", "Dashboard", show=False),
     ]
 
-    def __init__(self, settings: KeyspaceSettings = KeyspaceSettings()) -> None:
+    def __init__(self, settings: KeyspaceSettings = KeyspaceSettings(), connections: Connections | None = None) -> None:
         super().__init__()
         self.settings = settings
+        self.connections = connections  # None: nothing is sent (s does nothing)
         self.analyzer: Analyzer | None = None
         self.report: Report | None = None
         self.state = "idle"  # idle | running | stopping | done | failed
@@ -73,26 +74,23 @@ class AnalyzeScreen(Screen):
         self.progress: Progress | None = None
         self._shown_at = 0.0
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar()
-        yield Static(id="analyze-bar")
+    def compose_body(self) -> ComposeResult:
         yield ProgressBar(total=100, show_eta=False, id="analyze-progress")
         with VerticalScroll(id="analyze-body"):
             pause = (f", {self.settings.pause_ms:g} ms apart" if self.settings.pause_ms
                      else f", {self.settings.parallel} in flight at a time")
             yield Static(Text(INTRO.format(batch=self.settings.batch, pause=pause)), id="analyze-intro")
             yield Static(id="analyze-report")
-        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#analyze-body").border_title = "Analyze keyspace"
         self._show_bar()
 
-    def action_toggle(self) -> None:
+    def action_start_stop(self) -> None:
         """Start a run, or stop the one running."""
         if self.state == "running":
             self.stop()
-        elif self.state != "stopping":
+        elif self.state != "stopping" and self.connections is not None:
             self.start()
 
     def action_stop_or_back(self) -> None:
@@ -118,22 +116,23 @@ class AnalyzeScreen(Screen):
 
     @work(exclusive=True, group="analyze")
     async def _run(self) -> None:
-        client = make_client(self.app.target, client_name="redis-tui-analyze")
-        self.analyzer = analyzer = Analyzer(client, self.settings.analyze_options(), db=self.app.target.db)
+        assert self.connections is not None  # start() runs only with connections
+        target, client = self.connections.target, self.connections.open("analyze")
+        self.analyzer = analyzer = Analyzer(client, self.settings.analyze_options(), db=target.db)
         failure = ""
         try:
             report = await analyzer.run(progress=self._on_progress, every=0.25)
         except Exception as exc:  # noqa: BLE001 - shown on the screen with what was measured
-            problem = classify(exc, self.app.target, connected=analyzer.keys_scanned > 0)
+            problem = classify(exc, target, connected=analyzer.keys_scanned > 0)
             failure, report = f"{problem.summary} ({problem.id})", analyzer.report()
         finally:
             await client.aclose()
-        if analyzer is self.analyzer and self.app.is_running and self.is_attached:  # not replaced, not closing
+        if analyzer is self.analyzer and self.alive():  # not replaced, not closing
             self.state, self.message = ("failed" if failure else "done"), failure
             self.show_report(report)
 
     def _on_progress(self, progress: Progress) -> None:
-        if not (self.app.is_running and self.is_attached):
+        if not self.alive():
             return
         self.progress = progress
         self.query_one(ProgressBar).update(progress=progress.fraction * 100)
@@ -186,4 +185,4 @@ class AnalyzeScreen(Screen):
         return f" → {progress.batch} to stay under slowlog-log-slower-than {threshold / 1000:g} ms"
 
     def _show_bar(self) -> None:
-        set_text(self.query_one("#analyze-bar", Static), self._bar())
+        self.show_bar(self._bar())

@@ -6,7 +6,9 @@ plain str cell as markup, so nothing from the server is ever passed as one.
 
 from __future__ import annotations
 
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from collections.abc import Iterator
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
@@ -126,7 +128,7 @@ class ReportView:
         for line in lines:
             yield from line
 
-    def _parts(self, width: int) -> RenderResult:
+    def _parts(self, width: int) -> Iterator[RenderableType]:
         report = self.report
         left = Group(by_type_table(report), Text(), ttl_table(report))
         tops = Group(top_table("Biggest keys by memory", report.top_by_bytes), Text(),

@@ -11,6 +11,7 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
 from redis_tui.core.models import ClientRow, Snapshot
 from redis_tui.ui.dashboard.pane import Pane
+from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.table import build_table, keep_selection, selected_key, sync_rows
 from redis_tui.ui.widgets.text import label_value, set_text
 
@@ -126,7 +127,7 @@ class ClientsPane(Pane):
             self.sort_column = column
             self.sort_reverse = COLUMNS[KEYS.index(column)][3]
         self.apply_sort()
-        snapshot = self.app.snapshot
+        snapshot = host(self).snapshot
         if snapshot is not None:
             self._update_subtitle(snapshot)
 

@@ -13,6 +13,7 @@ from redis_tui.ui.dashboard.meter import Meter
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
 from redis_tui.ui.topology.spread import SpreadLine
+from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.text import label_value, lines, set_text
 
 
@@ -43,7 +44,7 @@ class MemoryPane(Pane):
             meter.ratio, meter.label = ratio, f"{percent(ratio)} of {human_bytes(mem.maxmemory)}"
         frag = mem.fragmentation
         frag_text = Text(DASH if frag is None else f"{frag:.2f}", style="bold")
-        if fragmentation_case(mem, self.app.diagnoser.limits):  # the high-fragmentation rule's own test
+        if fragmentation_case(mem, host(self).diagnoser.limits):  # the high-fragmentation rule's own test
             frag_text.stylize("yellow")
         evicted = label_value(
             ("evicted", thousands(mem.evicted_keys)),

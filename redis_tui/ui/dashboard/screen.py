@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
 
+from redis_tui.core.models import Outage
 from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.hits import HitsPane
 from redis_tui.ui.dashboard.keyspace import KeyspacePane
@@ -22,6 +24,11 @@ TALL = 34  # from this many rows the panes get taller sparklines and tables (see
 class DashboardScreen(Screen):
     """Everything at once; the grid grows with the terminal (see app.tcss)."""
 
+    BINDINGS = [
+        Binding("s", "sort_clients", "Sort clients", show=False,
+                tooltip="sort the clients table by the next column (or click a header)"),
+    ]
+
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield OutageBanner(id="outage")
@@ -34,8 +41,15 @@ class DashboardScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "outage", lambda outage: self.set_class(outage is not None, "-stale"), init=True)
+        self.watch(self.app, "outage", self._show_stale, init=True)
         self._fit(self.app.size.height)
+
+    def _show_stale(self, outage: Outage | None) -> None:
+        self.set_class(outage is not None, "-stale")
+
+    def action_sort_clients(self) -> None:
+        """Sort the clients table by the next column."""
+        self.query_one(ClientsPane).cycle_sort()
 
     def on_resize(self, event: events.Resize) -> None:
         # the event's size: App.size may still hold the old one while this handler runs

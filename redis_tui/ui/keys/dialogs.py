@@ -6,32 +6,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Static
+from textual.widgets.button import ButtonVariant
 
 from redis_tui.core.display import redis_repr, safe_text
 from redis_tui.core.format import human_duration
+from redis_tui.ui.widgets.dialog import Dialog, T
 
 NAME_LIMIT = 300
-
-
-def editable_name(name: bytes | None) -> str:
-    """`name` as text to edit in an Input: empty when it is not plain printable UTF-8 (an
-    escaped form typed back would name another key)."""
-    if name is None:
-        return ""
-    try:
-        text = name.decode("utf-8")
-    except UnicodeDecodeError:
-        return ""
-    return text if safe_text(text, None) == text else ""
-
-
-def toast(app, message: str, severity: str = "information", timeout: float = 4) -> None:
-    """Show `message` (already escaped with `safe_text`) in a toast, as plain text: a key
-    name holding ``[red]`` or ``[/]`` must never be parsed as markup."""
-    app.notify(message, severity=severity, timeout=timeout, markup=False)
 
 
 def key_line(key: bytes) -> Static:
@@ -39,70 +21,53 @@ def key_line(key: bytes) -> Static:
     return Static(Text(safe_text(key, NAME_LIMIT) or '""', style="bold", overflow="fold"), classes="dialog-key")
 
 
-class _Dialog(ModalScreen):
-    """A centered box: a question, the key, a note, an optional input, two buttons."""
+class KeyDialog(Dialog[T]):
+    """A question about a key: the key's name, an optional input, a note, confirm or cancel."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
     confirm_label = "OK"
-    confirm_variant = "warning"
+    confirm_variant: ButtonVariant = "warning"
     first_focus = "#cancel"  # an absent-minded enter changes nothing
 
     def __init__(self, question: str, key: bytes, note: str = "") -> None:
         super().__init__()
         self.question, self.key, self.note = question, key, note
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-question")
-            yield key_line(self.key)
-            yield from self.body()
-            yield Static(Text(self.note, style="dim"), classes="dialog-note")
-            yield Static(classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.confirm_label, variant=self.confirm_variant, id="confirm")
-                yield Button("Cancel", id="cancel")
+        self.buttons = ((self.confirm_label, self.confirm_variant, "confirm"), ("Cancel", "default", "cancel"))
 
     def body(self) -> ComposeResult:
-        """Extra widgets between the key and the note."""
+        yield key_line(self.key)
+        yield from self.field()
+        yield Static(Text(self.note, style="dim"), classes="dialog-note")
+
+    def field(self) -> ComposeResult:
+        """An input between the key and the note (none by default)."""
         return iter(())
 
-    def on_mount(self) -> None:
-        self.query_one(self.first_focus).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
+    def pressed(self, button_id: str) -> None:
+        if button_id == "confirm":
             self.action_confirm()
         else:
             self.action_cancel()
 
-    def action_cancel(self) -> None:
-        """Close; nothing is sent."""
-        self.dismiss(None)
-
     def action_confirm(self) -> None:
         raise NotImplementedError
 
-    def error(self, message: str) -> None:
-        """Say why the input cannot be used."""
-        self.query_one(".dialog-error", Static).update(Text(message, style="bold red"))
 
-
-class ConfirmDialog(_Dialog):
+class ConfirmDialog(KeyDialog[bool]):
     """Yes or no about a key; dismisses with True, or None when cancelled."""
 
     BINDINGS = [Binding("escape,n", "cancel", "Cancel"), Binding("y", "confirm", "Yes")]
     confirm_variant = "error"
 
     def __init__(self, question: str, key: bytes, note: str, confirm_label: str) -> None:
-        super().__init__(question, key, note)
         self.confirm_label = confirm_label
+        super().__init__(question, key, note)
 
     def action_confirm(self) -> None:
         """Confirm."""
         self.dismiss(True)
 
 
-class TTLDialog(_Dialog):
+class TTLDialog(KeyDialog[int]):
     """Seconds until the key expires; dismisses with the seconds (0 = remove the TTL), or None."""
 
     confirm_label = "Set TTL"
@@ -113,7 +78,7 @@ class TTLDialog(_Dialog):
         super().__init__("Set the TTL of", key, f"Now: {now}. Empty or 0 removes the TTL (PERSIST); "
                          f"a number of seconds sends EXPIRE.")
 
-    def body(self) -> ComposeResult:
+    def field(self) -> ComposeResult:
         yield Input(id="ttl-seconds", placeholder="seconds (empty or 0: no expiry)", type="integer")
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
@@ -132,7 +97,7 @@ class TTLDialog(_Dialog):
         self.dismiss(seconds)
 
 
-class RenameDialog(_Dialog):
+class RenameDialog(KeyDialog[bytes]):
     """A new name for the key; dismisses with its bytes, or None."""
 
     confirm_label = "Rename"
@@ -142,7 +107,7 @@ class RenameDialog(_Dialog):
         super().__init__("Rename", key, "RENAMENX: if the new name exists you are asked before it is replaced.")
         self.editable = editable
 
-    def body(self) -> ComposeResult:
+    def field(self) -> ComposeResult:
         yield Input(self.editable, id="new-name", placeholder="new key name")
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:

@@ -1,60 +1,51 @@
 """The keys screen: browse the keyspace page by page, a namespace tree, and a key's value.
 
 All the Redis work runs in workers through the core (`KeyScanner`, `NamespaceScan`,
-`inspect_key`, `read_string`, `open_reader`), on one client named ``redis-tui-keys``; the
-widgets only render the frozen results. Key names stay bytes: the list keeps the original
-bytes of every row, and only the display goes through `safe_text`.
+`inspect_key`, `read_string`, `open_reader`), on the app's client named ``redis-tui-keys``
+(none: the screen sends nothing); the widgets only render the frozen results. Key names
+stay bytes: the list keeps the original bytes of every row, and only the display goes
+through `safe_text`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from rich.text import Text
+from redis.asyncio import Redis
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static, Tree
+from textual.widgets import DataTable, Input, Tree
 from textual.worker import Worker
 
-from redis_tui.core.connection import make_client
+from redis_tui.core.connection import Connections
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import classify
-from redis_tui.core.format import percent
-from redis_tui.core.keyspace.namespace import NamespaceScan
 from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
 from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage
 from redis_tui.core.keyspace.writes import KeyWriter
-from redis_tui.ui.keys.actions import KeyWriteActions
 from redis_tui.ui.keys.bar import bar_text
 from redis_tui.ui.keys.detail import KeyDetail, RowList
-from redis_tui.ui.keys.dialogs import editable_name
-from redis_tui.ui.keys.inspect import KeyInspection
+from redis_tui.ui.keys.names import editable_name, key_cell, toast
 from redis_tui.ui.keys.tree import NamespaceView
-from redis_tui.ui.widgets.footer import KeyFooter
-from redis_tui.ui.widgets.status import StatusBar
+from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.table import Table
-from redis_tui.ui.widgets.text import set_text
+from redis_tui.ui.widgets.tool_screen import ToolScreen
 
-KEY_LIMIT = 120  # characters of a key name shown in the list
 FIRST_ROWS = 100  # rows of the first page drawn before the rest of it is added
 NEAR_END = 10  # rows from the end of a list at which the next page is loaded
-TREE_PAGE = 1000  # keys counted between two looks at the event loop (each page is a few ms of work)
-TREE_REDRAW_S = 0.3  # how often counts are redrawn while a tree scan runs
 TYPE_CYCLE = (None, "string", "hash", "list", "set", "zset", "stream")
+WRITE_ACTIONS = ("delete", "expire", "rename")
 assert set(TYPE_CYCLE[1:]) == set(TYPES)
 
 
-def key_cell(key: bytes) -> Text:
-    """A key name as a list cell: escaped, cut, never markup."""
-    return Text(safe_text(key, KEY_LIMIT) or '""', no_wrap=True, overflow="ellipsis")
-
-
-class KeysScreen(KeyInspection, KeyWriteActions, Screen):
+class KeysScreen(ToolScreen):
     """Key list (SCAN pages), namespace tree, and the selected key's detail and value."""
 
+    NAME = "keys"
     AUTO_FOCUS = "#key-list"
 
     BINDINGS = [
@@ -69,12 +60,15 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         Binding("escape,k", "back", "Dashboard"),
     ]
 
-    def __init__(self, settings: KeyspaceSettings = KeyspaceSettings(), autostart: bool = True) -> None:
+    def __init__(self, settings: KeyspaceSettings = KeyspaceSettings(), connections: Connections | None = None, *,
+                 write: bool = False, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.settings = settings
-        self.autostart = autostart  # False: nothing is sent; tests feed results with show_*()
+        self.connections = connections  # None: nothing is sent; tests feed results with show_*()
+        self.write = write
+        self.clock = clock
         self.delimiter = settings.delimiter.encode("utf-8", "surrogateescape")
-        self.client = None
+        self.client: Redis | None = None
         self.writer: KeyWriter | None = None
         self.match: bytes | None = None
         self.type: str | None = None
@@ -83,23 +77,17 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         self.dbsize: int | None = None
         self.rows: dict = {}  # DataTable row key → the key's original bytes
         self.selected: bytes | None = None
-        self.reader = None
         self.problem = ""
         self._keys_worker: Worker | None = None
-        self._tree_worker: Worker | None = None
-        self._scan_order: list[bytes] = []
         self._backlog: list[bytes] = []  # keys of a page waiting for the first rows to be drawn
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar()
-        yield Static(id="keys-bar")
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="keys-main"):
             with Vertical(id="keys-left"):
                 yield NamespaceView(self.delimiter, id="ns-tree")
                 yield RowList(id="key-list", cursor_type="row")
-            yield KeyDetail(id="key-detail")
+            yield KeyDetail(self.settings, self.clock, id="key-detail")
         yield Input(id="glob-input", placeholder="SCAN MATCH glob, e.g. user:* (empty: every key); enter applies")
-        yield KeyFooter()
 
     def on_mount(self) -> None:
         tree = self.query_one(NamespaceView)
@@ -109,14 +97,15 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         table.border_title = "Keys"
         self.query_one("#glob-input").display = False
         detail = self.query_one(KeyDetail)
-        detail.border_subtitle = ("WRITE: d delete · e TTL · n rename" if self.app.write
+        detail.border_subtitle = ("WRITE: d delete · e TTL · n rename" if self.write
                                   else "READ-ONLY (start with --write to change keys)")
-        self.set_interval(1.0, lambda: detail.tick(self.app.clock()))
+        self.set_interval(1.0, lambda: detail.tick(self.clock()))
         self._show_bar()
-        if self.autostart:
-            self.client = make_client(self.app.target, client_name="redis-tui-keys")
-            self.writer = KeyWriter(self.client, self.app.write)
-            self.app.close_on_exit(self.client)
+        if self.connections is not None:
+            self.client = self.connections.client("keys")  # the app closes it when it exits
+            self.writer = KeyWriter(self.client, self.write)
+            detail.connect(self.client, self.writer)
+            self.query_one(NamespaceView).connect(self.client, self.settings)
             self.start_scan()
 
     # --- the key list ----------------------------------------------------------------------
@@ -140,6 +129,8 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
     async def _load_keys(self, scanner: KeyScanner, want: int) -> None:
         """Pages until `want` keys are listed or the scan ends (each page shown as it comes)."""
         first = self.last_page is None
+        client = self.client
+        assert client is not None  # scans start only with a client
         try:
             while True:
                 page = await scanner.next_page()
@@ -148,11 +139,12 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
                 self.show_page(page)
                 if first:
                     first = False
-                    self.dbsize = int(await self.client.dbsize())
+                    self.dbsize = int(await client.dbsize())
                     if not self.alive():
                         return
                     self._show_bar()
-                    self.call_after_refresh(self.request_scan, b"")  # the tree counts once the page is drawn
+                    tree = self.query_one(NamespaceView)
+                    self.call_after_refresh(tree.request_scan, b"")  # the tree counts once the page is drawn
                 if page.done or (self.listed >= want and not self._cursor_near_end()):
                     return
         except Exception as exc:  # noqa: BLE001 - any failure is shown, the screen stays
@@ -193,7 +185,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
     def action_more(self) -> None:
         """Load the next page of the focused list (values when the value table has focus)."""
         if self.focused is not None and self.focused.id == "value-table":
-            self._more_values()
+            self.query_one(KeyDetail).more()
         else:
             self._more_keys()
 
@@ -226,7 +218,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
                 table.update_cell(row_key, self.key_column, key_cell(new), update_width=True)
         if self.selected == old:
             self.selected = new
-            self._inspect(new)
+            self.query_one(KeyDetail).inspect(new)
 
     @on(DataTable.RowHighlighted, "#key-list")
     def _key_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -237,13 +229,62 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
             self._more_keys()
         if key != self.selected:
             self.selected = key
-            if self.client is not None:
-                self._inspect(key)
+            self.query_one(KeyDetail).inspect(key)
 
     @on(DataTable.RowHighlighted, "#value-table")
     def _value_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= event.data_table.row_count - NEAR_END:
-            self._more_values()
+            self.query_one(KeyDetail).more()
+
+    # --- the selected key (the detail pane does the work) --------------------------------------
+    def show_key(self, info: KeyInfo, value: StringValue | None = None, page: ValuePage | None = None) -> None:
+        """Render a key's info and the head of its value (as the detail's worker does)."""
+        self._key_shown()
+        self.query_one(KeyDetail).show_key(info, value, page)
+
+    @on(KeyDetail.Shown)
+    def _key_shown(self) -> None:
+        if self.problem:
+            self.problem = ""
+            self._show_bar()
+
+    @on(KeyDetail.Deleted)
+    def _key_deleted(self, event: KeyDetail.Deleted) -> None:
+        self.forget_key(event.key)
+
+    @on(KeyDetail.Renamed)
+    def _key_renamed(self, event: KeyDetail.Renamed) -> None:
+        self.rename_row(event.old, event.new)
+
+    @on(KeyDetail.Failed)
+    def _key_failed(self, event: KeyDetail.Failed) -> None:
+        self.show_problem(event.exc)
+        if event.name is not None and self.alive():
+            toast(self.app, f"{event.name}: {safe_text(self.problem, 200)}", severity="error", timeout=8)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Write actions exist only with --write."""
+        return self.write or action not in WRITE_ACTIONS
+
+    def action_refresh_key(self) -> None:
+        """Inspect the selected key again (TTL, memory, value from the start)."""
+        self.query_one(KeyDetail).reload()
+
+    def action_copy(self) -> None:
+        """Copy the selected key's name to the clipboard."""
+        self.query_one(KeyDetail).copy()
+
+    def action_delete(self) -> None:
+        """Delete the selected key (after confirmation)."""
+        self.query_one(KeyDetail).delete()
+
+    def action_expire(self) -> None:
+        """Set or remove the selected key's TTL."""
+        self.query_one(KeyDetail).expire()
+
+    def action_rename(self) -> None:
+        """Rename the selected key (RENAMENX; replacing an existing key needs a second yes)."""
+        self.query_one(KeyDetail).rename()
 
     # --- filters ---------------------------------------------------------------------------
     def action_glob(self) -> None:
@@ -274,11 +315,7 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         self.match, self.type = match, type
         tree = self.query_one(NamespaceView)
         if type != tree.kind:
-            if self._tree_worker is not None:
-                self._tree_worker.cancel()
-            self._tree_worker = None
-            self._scan_order.clear()
-            tree.reset(type)
+            tree.reset_counts(type)
         if self.client is not None:
             self.start_scan()
         self._show_bar()
@@ -288,49 +325,10 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         prefix = event.node.data
         self.set_filter(glob_escape(prefix) + b"*" if prefix else None, self.type)
 
-    # --- the tree ----------------------------------------------------------------------------
-    def request_scan(self, prefix: bytes) -> None:
-        """Count the branches under `prefix` (most recently asked first; one scan at a time)."""
-        tree = self.query_one(NamespaceView)
-        if prefix not in tree.scans:
-            tree.set_scan(prefix, NamespaceScan(self.client, prefix, self.delimiter, self.settings.tree_depth,
-                                                count=self.settings.scan_count, page_size=TREE_PAGE,
-                                                time_budget=0.1, type=tree.kind))
-        if prefix in self._scan_order:
-            self._scan_order.remove(prefix)
-        self._scan_order.append(prefix)
-        if self._tree_worker is None or self._tree_worker.is_finished:
-            self._tree_worker = self._count_branches()
-
-    @on(NamespaceView.ScanWanted)
-    def _scan_wanted(self, event: NamespaceView.ScanWanted) -> None:
-        if self.client is not None:
-            self.request_scan(event.prefix)
-
-    @work(group="tree")
-    async def _count_branches(self) -> None:
-        """Drain the scan queue a page at a time (a scan asked for later goes first); the
-        tree is redrawn a few times a second, not after every page."""
-        tree = self.query_one(NamespaceView)
-        shown = 0.0
-        while True:
-            pending = [prefix for prefix in reversed(self._scan_order) if not tree.scans[prefix].done]
-            if not pending:
-                break
-            scan = tree.scans[pending[0]]
-            try:
-                await scan.next_page()
-            except Exception as exc:  # noqa: BLE001
-                self.show_problem(exc)
-                break
-            if not self.alive():
-                return
-            if scan.done or time.monotonic() - shown >= TREE_REDRAW_S:
-                shown = time.monotonic()
-                tree.refresh_counts()
-                where = safe_text(pending[0], 24) or "all keys"
-                tree.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
-        tree.border_subtitle = ""
+    # --- the tree (it counts on its own) ---------------------------------------------------------
+    @on(NamespaceView.Failed)
+    def _tree_failed(self, event: NamespaceView.Failed) -> None:
+        self.show_problem(event.exc)
 
     @on(NamespaceView.Counted)
     def _tree_counted(self) -> None:
@@ -348,15 +346,11 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         else:
             self.app.pop_screen()
 
-    def alive(self) -> bool:
-        """False once the app is closing (a worker's result then has nowhere to go)."""
-        return self.app.is_running and self.is_attached
-
     def show_problem(self, exc: Exception) -> None:
         """A failed call: one line in the bar (the screen keeps what it has)."""
         if not self.alive():
             return
-        problem = classify(exc, self.app.target, connected=True)
+        problem = classify(exc, host(self).target, connected=True)
         self.problem = f"{problem.summary} ({problem.id})"
         self._show_bar()
 
@@ -367,6 +361,5 @@ class KeysScreen(KeyInspection, KeyWriteActions, Screen):
         if branch is not None and tree.kind == self.type and (not branch or branch.endswith(self.delimiter)):
             total = tree.count(branch)
         loading = self._keys_worker is not None and not self._keys_worker.is_finished
-        set_text(self.query_one("#keys-bar", Static), bar_text(
-            self.listed, self.last_page, loading=loading, dbsize=self.dbsize, match=self.match, kind=self.type,
-            problem=self.problem, total=total))
+        self.show_bar(bar_text(self.listed, self.last_page, loading=loading, dbsize=self.dbsize, match=self.match,
+                               kind=self.type, problem=self.problem, total=total))

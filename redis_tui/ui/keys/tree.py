@@ -1,33 +1,51 @@
 """The namespace tree of the keys screen: key counts per prefix, loaded lazily.
 
-The view renders counts held by scans (`NamespaceScan`, or a `FrozenScan` of fixed data);
-it never talks to Redis. Opening a branch whose children no scan has counted posts
-`ScanWanted`, and the screen starts a scan of that prefix. While a scan runs, counts are
+The view renders counts held by scans (`NamespaceScan`, or a `FrozenScan` of fixed data)
+and, once connected, runs the scans itself in a worker: opening a branch whose children no
+scan has counted queues a scan of that prefix (a failure is posted as `Failed`; without a
+client nothing is sent). While a scan runs, counts are
 estimates (``~12.3K``: keys counted / share of the keyspace visited) and new branches are
 appended; when it ends, the branches are sorted, biggest first, and the counts are exact.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
+from redis.asyncio import Redis
 from rich.text import Text
+from textual import work
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
+from textual.worker import Worker
 
 from redis_tui.core.display import safe_text
-from redis_tui.core.format import human_count, thousands
-from redis_tui.core.keyspace.namespace import Branch, NamespaceTree
+from redis_tui.core.format import human_count, percent, thousands
+from redis_tui.core.keyspace.namespace import Branch, NamespaceScan, NamespaceTree
+from redis_tui.core.keyspace.settings import KeyspaceSettings
 
+TREE_PAGE = 1000  # keys counted between two looks at the event loop (each page is a few ms of work)
+TREE_REDRAW_S = 0.3  # how often counts are redrawn while a tree scan runs
 
 class Counts(Protocol):
-    """What the view reads from a scan."""
+    """What the view reads from a scan (read-only)."""
 
-    tree: NamespaceTree
-    progress: float
-    done: bool
+    @property
+    def tree(self) -> NamespaceTree: ...
+
+    @property
+    def progress(self) -> float: ...
+
+    @property
+    def done(self) -> bool: ...
+
+
+def prefix_of(node: TreeNode[bytes]) -> bytes:
+    """The prefix a node stands for (every node has one; the root's is b"")."""
+    return node.data or b""
 
 
 @dataclass
@@ -42,12 +60,12 @@ class FrozenScan:
 class NamespaceView(Tree[bytes]):
     """Prefixes and their key counts; a node's data is its prefix (the root's is b"")."""
 
-    class ScanWanted(Message):
-        """A branch was opened whose children are not counted yet."""
+    class Failed(Message):
+        """A scan failed (the counts so far stay)."""
 
-        def __init__(self, prefix: bytes) -> None:
+        def __init__(self, exc: Exception) -> None:
             super().__init__()
-            self.prefix = prefix
+            self.exc = exc
 
     class Counted(Message):
         """The counts shown changed (what says "of N keys" elsewhere reads them again)."""
@@ -60,14 +78,26 @@ class NamespaceView(Tree[bytes]):
         self._labels: dict[int, str] = {}
         self.show_root = True
         self.guide_depth = 2
+        self.client: Redis | None = None  # None: counts are handed over with set_scan
+        self.settings = KeyspaceSettings()
+        self._order: list[bytes] = []  # prefixes asked for, the latest last
+        self._worker: Worker[None] | None = None
+
+    def connect(self, client: Redis, settings: KeyspaceSettings) -> None:
+        """Count with `client`, as deep and in pages as `settings` say."""
+        self.client, self.settings = client, settings
 
     def on_mount(self) -> None:
         self.root.expand()
 
     # --- where counts come from ------------------------------------------------------
-    def reset(self, kind: str | None) -> None:
+    def reset_counts(self, kind: str | None) -> None:
         """Forget every count: the tree is to count keys of type `kind` (None: every type)."""
         self.kind = kind
+        if self._worker is not None:
+            self._worker.cancel()
+        self._worker = None
+        self._order.clear()
         self.scans.clear()
         self._labels.clear()
         self.root.remove_children()
@@ -172,13 +202,13 @@ class NamespaceView(Tree[bytes]):
         self.post_message(self.Counted())
 
     def _relabel(self, node: TreeNode[bytes]) -> None:
-        label = self.label_for(node.data)
+        label = self.label_for(prefix_of(node))
         if self._labels.get(node.id) != label.plain:
             self._labels[node.id] = label.plain
             node.set_label(label)
 
     def _sync(self, node: TreeNode[bytes]) -> None:
-        prefix = node.data
+        prefix = prefix_of(node)
         self._relabel(node)
         if not node.is_root:
             node.allow_expand = self._expandable(prefix)
@@ -188,7 +218,7 @@ class NamespaceView(Tree[bytes]):
         if source is None:
             return
         branches = source.tree.children(prefix)
-        shown = [child.data for child in node.children]
+        shown = [prefix_of(child) for child in node.children]
         wanted = [branch.prefix for branch in branches]
         if source.done and self._recounted(prefix, source):  # a branch counted again may have moved
             wanted.sort(key=lambda child: -(self.count(child) or (0, True))[0])
@@ -199,13 +229,13 @@ class NamespaceView(Tree[bytes]):
             for child in wanted:
                 if child not in have:
                     node.add(self.label_for(child), data=child, allow_expand=self._expandable(child))
-        for child in node.children:
-            self._sync(child)
+        for child_node in node.children:
+            self._sync(child_node)
 
     def _rebuild(self, node: TreeNode[bytes], order: list[bytes]) -> None:
         """Children in `order`, keeping which were open and where the cursor was."""
-        opened = {child.data for child in node.children if child.is_expanded}
-        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        opened = {prefix_of(child) for child in node.children if child.is_expanded}
+        cursor = prefix_of(self.cursor_node) if self.cursor_node is not None else None
         for child in node.children:
             self._forget(child)
         node.remove_children()
@@ -229,7 +259,7 @@ class NamespaceView(Tree[bytes]):
         if node.data == prefix:
             return node
         for child in node.children:
-            if prefix.startswith(child.data):
+            if prefix.startswith(prefix_of(child)):
                 return self.find(prefix, child)
         return None
 
@@ -238,5 +268,47 @@ class NamespaceView(Tree[bytes]):
         if node.is_root:
             return
         self._sync(node)
-        if self.needs_scan(node.data):
-            self.post_message(self.ScanWanted(node.data))
+        if self.needs_scan(prefix_of(node)):
+            self.request_scan(prefix_of(node))
+
+    # --- counting ------------------------------------------------------------------------
+    def request_scan(self, prefix: bytes) -> None:
+        """Count the branches under `prefix` (most recently asked first; one scan at a time)."""
+        if self.client is None:
+            return
+        if prefix not in self.scans:
+            settings = self.settings
+            self.set_scan(prefix, NamespaceScan(self.client, prefix, self.delimiter, settings.tree_depth,
+                                                count=settings.scan_count, page_size=TREE_PAGE, time_budget=0.1,
+                                                type=self.kind))
+        if prefix in self._order:
+            self._order.remove(prefix)
+        self._order.append(prefix)
+        if self._worker is None or self._worker.is_finished:
+            self._worker = self._count_branches()
+
+    @work(group="tree")
+    async def _count_branches(self) -> None:
+        """Drain the scan queue a page at a time (a scan asked for later goes first); the
+        tree is redrawn a few times a second, not after every page."""
+        shown = 0.0
+        while True:
+            pending = [prefix for prefix in reversed(self._order) if not self.scans[prefix].done]
+            if not pending:
+                break
+            scan = self.scans[pending[0]]
+            if not isinstance(scan, NamespaceScan):  # counts handed over, nothing to read
+                break
+            try:
+                await scan.next_page()
+            except Exception as exc:  # noqa: BLE001 - the screen shows it; the counts so far stay
+                self.post_message(self.Failed(exc))
+                break
+            if not (self.app.is_running and self.is_attached):
+                return
+            if scan.done or time.monotonic() - shown >= TREE_REDRAW_S:
+                shown = time.monotonic()
+                self.refresh_counts()
+                where = safe_text(pending[0], 24) or "all keys"
+                self.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
+        self.border_subtitle = ""

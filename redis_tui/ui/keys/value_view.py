@@ -91,7 +91,7 @@ def string_body(value: StringValue, columns: int = 80) -> Text:
     in `columns`."""
     kind = value.kind
     if kind == "json":
-        lines = value.pretty_json().splitlines()  # ASCII only: json.dumps escapes the rest
+        lines = (value.pretty_json() or "").splitlines()  # ASCII only: json.dumps escapes the rest
     elif kind == "text":
         lines = [safe_text(line, None) for line in value.data.split(b"\n", TEXT_LINES)]
     else:

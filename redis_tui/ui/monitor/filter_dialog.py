@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Label
 
 from redis_tui.core.monitor.commands import CommandTable
 from redis_tui.core.monitor.filter import Filter, UnknownCommand
+from redis_tui.ui.widgets.dialog import Dialog
 
 
-class FilterDialog(ModalScreen[Filter | None]):
+class FilterDialog(Dialog[Filter]):
     """Edit the filter; returns the new `Filter`, or None when cancelled.
 
     Input it cannot use (an unknown command, a database that is not a number) is refused
@@ -21,41 +19,37 @@ class FilterDialog(ModalScreen[Filter | None]):
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing the filter")]
+    question = "Filter the stream and the top tables (empty = everything)"
+    buttons = (("Apply", "primary", "apply"), ("Clear all", "default", "clear"), ("Cancel", "default", "cancel"))
+    box_id = "filter-dialog"
 
     def __init__(self, current: Filter, table: CommandTable | None = None) -> None:
         super().__init__()
         self.current = current
         self.table = table
 
-    def compose(self) -> ComposeResult:
+    def body(self) -> ComposeResult:
         spec = self.current
-        with Vertical(id="filter-dialog"):
-            yield Label("Filter the stream and the top tables (empty = everything)")
-            yield Label("Commands (comma-separated, e.g. SET,GET or CONFIG GET)", classes="field")
-            yield Input(",".join(sorted(spec.commands)), id="commands", placeholder="SET,GET")
-            yield Label("Key glob on the first key (Redis glob, as SCAN MATCH)", classes="field")
-            key = spec.key.decode("utf-8", "surrogateescape") if spec.key is not None else ""
-            yield Input(key, id="key", placeholder="user:*")
-            yield Label("Clients (comma-separated: ip:port, ip, unix, lua, or a glob)", classes="field")
-            yield Input(",".join(spec.clients), id="clients", placeholder="10.0.0.5")
-            yield Label("Database", classes="field")
-            yield Input("" if spec.db is None else str(spec.db), id="db", placeholder="any", type="integer")
-            yield Static(id="filter-error")
-            with Horizontal(id="filter-buttons"):
-                yield Button("Apply", variant="primary", id="apply")
-                yield Button("Clear all", id="clear")
-                yield Button("Cancel", id="cancel")
+        yield Label("Commands (comma-separated, e.g. SET,GET or CONFIG GET)", classes="field")
+        yield Input(",".join(sorted(spec.commands)), id="commands", placeholder="SET,GET")
+        yield Label("Key glob on the first key (Redis glob, as SCAN MATCH)", classes="field")
+        key = spec.key.decode("utf-8", "surrogateescape") if spec.key is not None else ""
+        yield Input(key, id="key", placeholder="user:*")
+        yield Label("Clients (comma-separated: ip:port, ip, unix, lua, or a glob)", classes="field")
+        yield Input(",".join(spec.clients), id="clients", placeholder="10.0.0.5")
+        yield Label("Database", classes="field")
+        yield Input("" if spec.db is None else str(spec.db), id="db", placeholder="any", type="integer")
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self._apply()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "apply":
+    def pressed(self, button_id: str) -> None:
+        if button_id == "apply":
             self._apply()
-        elif event.button.id == "clear":
+        elif button_id == "clear":
             self.dismiss(Filter())
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_cancel(self) -> None:
         """Close without changing the filter."""
@@ -78,6 +72,5 @@ class FilterDialog(ModalScreen[Filter | None]):
         self.dismiss(spec)
 
     def _refuse(self, field: str, message: str) -> None:
-        # the message may quote what the user typed: plain text, never markup
-        self.query_one("#filter-error", Static).update(Text(message, style="bold red"))
+        self.error(message)
         self.query_one(f"#{field}", Input).focus()

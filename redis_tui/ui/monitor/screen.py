@@ -7,12 +7,15 @@ times a second and the aggregates once a second, so a firehose never slows the U
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import Literal
+
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
 from redis_tui.core.display import safe_text
@@ -20,25 +23,28 @@ from redis_tui.core.format import human_bytes, human_duration, human_rate, thous
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.monitor.session import MonitorEvent, MonitorSession
+from redis_tui.core.target import Target
 from redis_tui.ui.monitor.filter_dialog import FilterDialog
 from redis_tui.ui.monitor.view import COST, line_text, shares_table
-from redis_tui.ui.widgets.footer import KeyFooter
-from redis_tui.ui.widgets.status import StatusBar
+from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.stream_view import StreamView
 from redis_tui.ui.widgets.text import set_text
+from redis_tui.ui.widgets.tool_screen import ToolScreen
 
 FRAME_S = 1 / 5  # a firehose is unreadable anyway; fewer, bigger frames leave the UI snappy
 LINES_PER_FRAME = 2000  # 10,000 lines/s shown in full; beyond that the newest are kept
 
 
-class MonitorScreen(Screen):
+class MonitorScreen(ToolScreen):
     """MONITOR, safely. Installed once: it keeps running while you look at other screens."""
 
+    NAME = "monitor"
     AUTO_FOCUS = ""  # keys go to the screen (the stream); Tab focuses the side panel to scroll it
     # The single source of truth for this screen's keys: the footer and `?` help are built from
     # these (description: the footer label; tooltip: the help line).
     BINDINGS = [
-        Binding("s", "toggle", "Start/stop", tooltip="Start MONITOR, or stop it (it costs the server while it runs)"),
+        Binding("s", "start_stop", "Start/stop",
+                tooltip="Start MONITOR, or stop it (it costs the server while it runs)"),
         Binding("space", "pause_view", "Pause view", key_display="space",
                 tooltip="Freeze the stream on screen; counting and the top tables go on"),
         Binding("x", "clear", "Clear", tooltip="Empty the stream and the top tables"),
@@ -47,7 +53,8 @@ class MonitorScreen(Screen):
         Binding("w", "toggle_window", "Window/total", show=False,
                 tooltip="Top tables over the sliding window, or since MONITOR started"),
         Binding("end", "follow", "Follow", tooltip="Jump to the newest line and keep following the stream"),
-        Binding("up", "scroll_stream(-1)", "Line up", show=False, tooltip="Scroll the stream up a line (stops following)"),
+        Binding("up", "scroll_stream(-1)", "Line up", show=False,
+                tooltip="Scroll the stream up a line (stops following)"),
         Binding("down", "scroll_stream(1)", "Line down", show=False,
                 tooltip="Scroll the stream down a line (at the bottom it follows again)"),
         Binding("pageup", "page_stream(-1)", "Page up", show=False,
@@ -58,10 +65,13 @@ class MonitorScreen(Screen):
         Binding("escape,m", "app.pop_screen", "Dashboard", tooltip="Back to the dashboard (MONITOR keeps running)"),
     ]
 
-    def __init__(self, options: MonitorOptions) -> None:
+    def __init__(self, options: MonitorOptions, target: Target | None, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.options = options
-        self.session: MonitorSession | None = None
+        # no target (an app without connections): the session is never started, it only
+        # parses the lines a test feeds it
+        self.live = target is not None
+        self.session = MonitorSession(target or Target(), options, Filter(), on_event=self._on_event, clock=clock)
         self.since_start = False
         self.dropped = 0
         self.shown = 0
@@ -69,9 +79,7 @@ class MonitorScreen(Screen):
         self.stop_message = ""
         self._bar_following = True
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar()
-        yield Static(id="monitor-bar")
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="monitor-main"):
             with Vertical(id="stream-box"):
                 duration = human_duration(self.options.max_duration_s) if self.options.max_duration_s else "never"
@@ -82,7 +90,6 @@ class MonitorScreen(Screen):
                 yield Static(id="monitor-rate")
                 yield Sparkline([], id="monitor-spark", summary_function=max)
                 yield Static(id="monitor-tops")
-        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stream").display = False
@@ -90,8 +97,6 @@ class MonitorScreen(Screen):
         self.query_one("#monitor-side").border_title = f"Last {self.options.window_s} s"
         # a fixed height: the tables can be redrawn every second without a relayout
         self.query_one("#monitor-tops").styles.height = 3 * (self.options.top + 1)
-        self.session = MonitorSession(self.app.target, self.options, Filter(), on_event=self._on_event,
-                                      clock=self.app.clock)
         self.watch(self.app, "snapshot", self._hide_dashboard_connection, init=True)
         self.set_interval(FRAME_S, self._drain)
         self.set_interval(1.0, self._show_stats)
@@ -99,11 +104,13 @@ class MonitorScreen(Screen):
         self._show_stats()
 
     # --- actions ---------------------------------------------------------------------------
-    def action_toggle(self) -> None:
+    def action_start_stop(self) -> None:
         """Start or stop MONITOR."""
         session = self.session
         if session.state != "stopped":
             session.stop()
+            return
+        if not self.live:
             return
         self.show_stream()
         self.state_text = Text("connecting…", style="bold yellow")
@@ -182,12 +189,13 @@ class MonitorScreen(Screen):
             self.stop_message = "" if event.reason == "user" else event.message
         if event.kind in ("started", "resumed"):
             self.stop_message = ""
-            self.app.monitor_since = self.session.started_at
-            self.app.connection_ok()  # the dashboard's poller retries now: one connection state
+            host(self).monitor_since = self.session.started_at
+            host(self).connection_ok()  # the dashboard's poller retries now: one connection state
         elif event.kind == "stopped":
-            self.app.monitor_since = None
+            host(self).monitor_since = None
         if event.kind != "started":
-            severity = "information" if event.kind in ("resumed",) or event.reason == "user" else "warning"
+            calm = event.kind in ("resumed",) or event.reason == "user"
+            severity: Literal["information", "warning", "error"] = "information" if calm else "warning"
             if event.kind == "stopped" and event.reason not in ("user", "max-duration"):
                 severity = "error"
             # server text (errors, user names) may hold markup-like brackets or escapes
@@ -196,7 +204,7 @@ class MonitorScreen(Screen):
         self._show_bar()
 
     def _hide_dashboard_connection(self, snapshot) -> None:
-        if self.session is not None and snapshot is not None and snapshot.own_addr:
+        if snapshot is not None and snapshot.own_addr:
             self.session.hide_clients({snapshot.own_addr})
 
     def _drain(self) -> None:
@@ -229,11 +237,11 @@ class MonitorScreen(Screen):
         else:
             tables = (stats.commands, stats.prefixes, stats.clients)
         titles = ("Commands", f"Key prefixes (by {self.options.delimiter!r})", "Clients")
-        snapshot = self.app.snapshot
+        snapshot = host(self).snapshot
         names = {c.addr: c.name for c in (snapshot.client_list or ()) if c.name} if snapshot else {}
         set_text(self.query_one("#monitor-tops", Static),
             Group(*(shares_table(title, rows, top, names if title == "Clients" else None)
-                    for title, rows in zip(titles, tables))))
+                    for title, rows in zip(titles, tables, strict=True))))
         self._show_bar()
 
     def _show_bar(self) -> None:
@@ -259,4 +267,4 @@ class MonitorScreen(Screen):
             bar.append(f"  {thousands(self.dropped)} lines not drawn", style="dim")
         if self.stop_message and session.state == "stopped":
             bar.append(f"  {safe_text(self.stop_message, None)}", style="bold red")
-        set_text(self.query_one("#monitor-bar", Static), bar)
+        self.show_bar(bar)

@@ -18,6 +18,7 @@ from redis_tui.core.diagnosis.checklist import FAIL, PASS, UNKNOWN, WARN, CheckL
 from redis_tui.core.diagnosis.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
 from redis_tui.core.display import safe_text
 from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.outage import OutageBanner
 from redis_tui.ui.widgets.status import StatusBar
 
@@ -112,12 +113,10 @@ class TroubleshootScreen(Screen):
         yield OutageBanner(id="outage", compact=True)
         yield self.summary
         with TabbedContent(initial="findings"):
-            with TabPane("Findings (f)", id="findings"):
-                with VerticalScroll():
-                    yield self.findings_body
-            with TabPane("Production checklist (c)", id="checklist"):
-                with VerticalScroll():
-                    yield self.checklist_body
+            with TabPane("Findings (f)", id="findings"), VerticalScroll():
+                yield self.findings_body
+            with TabPane("Production checklist (c)", id="checklist"), VerticalScroll():
+                yield self.checklist_body
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -136,5 +135,5 @@ class TroubleshootScreen(Screen):
     def _show_checklist(self, snapshot) -> None:
         lines = None
         if snapshot is not None:
-            lines = checklist(snapshot, self.app.target, self.app.diagnoser.limits)
+            lines = checklist(snapshot, host(self).target, host(self).diagnoser.limits)
         self.checklist_body.update(render_checklist(lines))

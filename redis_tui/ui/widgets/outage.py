@@ -8,6 +8,7 @@ from textual.widgets import Static
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_duration
 from redis_tui.core.models import Outage
+from redis_tui.ui.widgets.host import host
 
 
 class OutageBanner(Static):
@@ -25,19 +26,20 @@ class OutageBanner(Static):
         self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
-        if self.app.outage is not None:  # the countdown moves
-            self.show(self.app.outage)
+        outage = host(self).outage
+        if outage is not None:  # the countdown moves
+            self.show(outage)
 
     def show(self, outage: Outage | None) -> None:
         if self.display != (outage is not None):
             self.display = outage is not None
         if outage is None:
             return
-        now = self.app.clock()
+        now = host(self).clock()
         wait = max(0, round(outage.retry_at - now))
         text = Text(no_wrap=False)
         text.append("✖ Cannot reach ", style="bold red")
-        text.append(safe_text(self.app.target_label, 120), style="bold")
+        text.append(safe_text(host(self).target_label, 120), style="bold")
         text.append(f": {outage.problem.summary}\n", style="bold red")
         if outage.problem.detail and not self.compact:
             text.append(f"  {safe_text(outage.problem.detail, 300)}\n", style="dim")

@@ -8,6 +8,7 @@ from textual.widget import Widget
 from redis_tui.core.diagnosis.findings import CRITICAL, WARNING, counts
 from redis_tui.core.format import human_duration, human_rate
 from redis_tui.ui.widgets.cluster_status import cluster_parts
+from redis_tui.ui.widgets.host import host
 
 
 class StatusBar(Widget):
@@ -33,7 +34,7 @@ class StatusBar(Widget):
         return self._shown
 
     def _line(self) -> Text:
-        app = self.app
+        app = host(self)
         snapshot = app.snapshot
         now = app.clock()
         # (priority: lower survives longer, text, glued to the part before it)
@@ -59,14 +60,14 @@ class StatusBar(Widget):
 
     def _monitor_badge(self, now: float) -> Text:
         """``● MON 1m02s`` while MONITOR runs (it costs the server: keep it visible)."""
-        since = self.app.monitor_since
+        since = host(self).monitor_since
         if since is None:
             return Text()
         return Text(f" ● MON {human_duration(now - since)} ", style="bold white on dark_red").append(" ")
 
     def _findings_badge(self) -> Text:
         """``✖ 1 ▲ 2`` (critical, warning findings; t opens them), or ``✔`` when there are none."""
-        n = counts(self.app.findings)
+        n = counts(host(self).findings)
         badge = Text()
         if n[CRITICAL]:
             badge.append(f" ✖ {n[CRITICAL]} ", style="bold white on red")
@@ -78,7 +79,7 @@ class StatusBar(Widget):
 
     def _state(self, now: float) -> tuple[Text, Text, bool]:
         """(connection state, `` 3s ago`` for the data shown, whether that data is stale)."""
-        app = self.app
+        app = host(self)
         age, stale = Text(), False
         if app.snapshot is not None:
             seconds = max(0.0, now - app.snapshot.taken_at)
@@ -126,7 +127,8 @@ class StatusBar(Widget):
 
 
 def uptime(seconds: int) -> str:
-    """Uptime to the minute (``<1m``, ``5m``, ``3h02m``): a status line that ticks every second repaints every second."""
+    """Uptime to the minute (``<1m``, ``5m``, ``3h02m``): a status line that ticks every
+    second repaints every second."""
     if seconds < 60:
         return "<1m"
     return human_duration(seconds - seconds % 60).removesuffix("00s")

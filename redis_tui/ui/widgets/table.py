@@ -20,14 +20,14 @@ class Table(DataTable):
     caches after the measurement fixes it (pinned version; re-check when upgrading).
     """
 
-    def _update_dimensions(self, new_rows) -> None:  # type: ignore[override]
+    def _update_dimensions(self, new_rows) -> None:
         widths = [column.content_width for column in self.ordered_columns]
         super()._update_dimensions(new_rows)
         if widths != [column.content_width for column in self.ordered_columns]:
             self._clear_caches()
             self.refresh()
 
-    def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:  # type: ignore[override]
+    def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
         """`DataTable.update_cell`, repainting only the cell's row when no width changes.
 
         Textual 8.2.8 repaints the whole table for one cell; a dashboard that changes one
@@ -41,7 +41,9 @@ class Table(DataTable):
             raise CellDoesNotExist(f"No cell exists for row_key={row_key!r}, column_key={column_key!r}.")
         self._data[row][column] = value
         self._update_count += 1  # the render caches are keyed by it
-        self.refresh_row(self._row_locations.get(row))
+        index = self._row_locations.get(row)
+        if index is not None:  # present: checked above
+            self.refresh_row(index)
 
 
 def build_table(columns: Sequence[tuple[str, str, int | None]], **kwargs) -> Table:
@@ -79,7 +81,7 @@ def sync_rows(
     (a function of a row's cells) decides the order.
     """
     columns = list(table.columns)
-    present = {key.value for key in table.rows}
+    present = {key.value for key in table.rows if key.value is not None}
     changed = False
     selected = selected_key(table)
     with table.app.batch_update():
@@ -92,13 +94,13 @@ def sync_rows(
                 changed = True
                 continue
             old = table.get_row(key)
-            for column, old_cell, new_cell in zip(columns, old, cells):
+            for column, old_cell, new_cell in zip(columns, old, cells, strict=False):
                 if old_cell != new_cell:
                     # re-measure only a cell wider than its column (widths never shrink): no
                     # virtual-size change, no relayout, and only this row is repainted
                     spec = table.columns[column]
                     wider = spec.auto_width and cell_len(str(new_cell)) > spec.content_width
-                    table.update_cell(key, column.value, new_cell, update_width=wider)
+                    table.update_cell(key, column.value or "", new_cell, update_width=wider)
                     changed = True
         if changed and order is not None:
             rank = {key: index for index, key in enumerate(order)}
@@ -116,7 +118,7 @@ def sync_rows(
 def in_order(table: DataTable, sort_key: Callable[[Sequence[Any]], Any], reverse: bool) -> bool:
     """True if the rows already stand in `sort_key` order (sorting them again would repaint the table)."""
     keys = [sort_key(tuple(table.get_row_at(index))) for index in range(table.row_count)]
-    return all((b <= a) if reverse else (a <= b) for a, b in zip(keys, keys[1:]))
+    return all((b <= a) if reverse else (a <= b) for a, b in zip(keys, keys[1:], strict=False))
 
 
 def selected_key(table: DataTable) -> str | None:

@@ -1,0 +1,40 @@
+"""What screens and widgets read from the app, typed: `host(self).snapshot` instead of an
+untyped `self.app.snapshot` (Textual types `Widget.app` as a plain `App`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, cast
+
+from textual.dom import DOMNode
+
+from redis_tui.core.diagnosis.diagnose import Diagnoser
+from redis_tui.core.diagnosis.findings import Finding
+from redis_tui.core.models import Outage, Snapshot
+from redis_tui.core.target import Target
+from redis_tui.core.topology.source import ClusterRound
+
+
+class Host(Protocol):
+    """The app's shared state (see `RedisTuiApp`): the latest poll, the controls, the target."""
+
+    snapshot: Snapshot | None
+    outage: Outage | None
+    paused: bool
+    interval: float
+    findings: tuple[Finding, ...]
+    monitor_since: float | None  # when MONITOR started, while it runs
+    target: Target
+    target_label: str
+    write: bool
+    clock: Callable[[], float]
+    diagnoser: Diagnoser
+    cluster: ClusterRound | None  # on a cluster: the latest round (None on one server)
+
+    def connection_ok(self) -> None:
+        """Another of our connections reached the server (the dashboard retries now)."""
+
+
+def host(node: DOMNode) -> Host:
+    """The app `node` runs in, as the `Host` it is."""
+    return cast(Host, node.app)
