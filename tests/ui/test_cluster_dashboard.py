@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from redis_tui.ui.topology.screen import TopologyScreen
-from redis_tui.ui.topology.spread import SpreadLine
 from redis_tui.ui.widgets.node_table import NodeTable
+from redis_tui.ui.widgets.spread import SpreadLine
 from tests.ui.cluster_sample import PRIMARIES, REPLICAS, cluster_round, make_cluster_app
 from tests.ui.helpers import make_app, settle, text_of
 from tests.ui.keys_data import screen_text

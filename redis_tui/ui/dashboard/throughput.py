@@ -10,7 +10,7 @@ from redis_tui.core.format import human_bytes, human_rate
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
-from redis_tui.ui.topology.spread import SpreadLine
+from redis_tui.ui.widgets.spread import SpreadLine
 from redis_tui.ui.widgets.text import label_value, lines, set_text
 
 
