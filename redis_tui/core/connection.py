@@ -15,6 +15,9 @@ from redis.backoff import NoBackoff
 
 from redis_tui.core.target import Target
 
+Client = aioredis.Redis
+"""The asyncio client every part of the core talks through."""
+
 CLIENT_NAME = "redis-tui"
 CONNECT_TIMEOUT = 3.0
 REPLY_TIMEOUT = 5.0
