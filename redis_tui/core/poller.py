@@ -20,7 +20,7 @@ from typing import Any
 import redis.exceptions as rex
 
 from redis_tui.core import parse
-from redis_tui.core.connection import CLIENT_NAME, Client, make_client
+from redis_tui.core.connection import CLIENT_NAME, Client, make_client, own_address
 from redis_tui.core.errors import Problem, classify, refine
 from redis_tui.core.models import ClientRow, Outage, SlowEntry, Snapshot, Totals, Update
 from redis_tui.core.probe import PortWatch
@@ -72,7 +72,7 @@ class Poller:
         self._client_factory = client_factory
         self._client_name = client_name  # dropped if the ACL forbids CLIENT SETNAME
         self._client = None
-        self._own_addr: str | None = None
+        self._own_addr: str | None = None  # None: not asked yet on this connection; "": unknown
         self._wake = asyncio.Event()
         self._forced = False
         self._new_target = False
@@ -184,7 +184,7 @@ class Poller:
         taken_at = self.clock()
         info = parse.parse_info(raw)
         if self._own_addr is None:
-            self._own_addr = await self._ask_own_addr(client)
+            self._own_addr = await own_address(client) or ""
         for task in self._periodic:
             await self._maybe(task, client, now_mono, taken_at)
         return self._assemble(info, taken_at, now_mono)
@@ -200,18 +200,6 @@ class Poller:
                 pass
 
     # --- internals ---------------------------------------------------------------------
-    @staticmethod
-    async def _ask_own_addr(client) -> str:
-        """Our connection's address as the server sees it (once per connection; "" if unknown).
-
-        The MONITOR screen uses it to leave the dashboard's own polling out of the stream.
-        """
-        try:
-            rows = parse.parse_client_list(await client.execute_command("CLIENT INFO"))
-        except rex.ResponseError:  # Redis < 6.2, or the ACL forbids it: nothing to hide then
-            return ""
-        return rows[0].addr if rows else ""
-
     async def _maybe(self, task: Periodic, client: Client, now_mono: float, taken_at: float) -> None:
         if now_mono < task.next_at:
             return

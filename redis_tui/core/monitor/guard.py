@@ -15,7 +15,7 @@ import asyncio
 import redis.exceptions as rex
 
 from redis_tui.core import parse
-from redis_tui.core.connection import make_client
+from redis_tui.core.connection import make_client, own_address
 from redis_tui.core.monitor.commands import CommandTable
 from redis_tui.core.target import Target
 
@@ -51,21 +51,12 @@ class Guard:
         except rex.NoPermissionError:  # the ACL forbids naming the connection: go without a name
             await self.close()
             self.client = self._make_client(None)
-        self.address = await self.own_address()
+        self.address = await own_address(self.client)
         try:
             reply = await self.client.execute_command("COMMAND")
         except rex.ResponseError:
             return CommandTable.default()
         return CommandTable.from_reply(reply)
-
-    async def own_address(self) -> str | None:
-        """This connection's address as the server sees it (CLIENT INFO, Redis 6.2+)."""
-        try:
-            reply = await self.client.execute_command("CLIENT INFO")
-        except rex.ResponseError:
-            return None
-        rows = parse.parse_client_list(reply)
-        return rows[0].addr if rows else None
 
     async def poll(self, client_id: int | None) -> int | None:
         """The output buffer (omem, bytes) of client `client_id`; None if it is not listed.
