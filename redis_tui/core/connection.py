@@ -8,6 +8,7 @@ CLIENT LIST (ours never raise on odd input).
 from __future__ import annotations
 
 import ssl
+from typing import Any
 
 import redis.asyncio as aioredis
 import redis.exceptions as rex
@@ -60,16 +61,19 @@ def client_options(
     return options
 
 
+def sentinel_kwargs(options: dict[str, Any]) -> dict[str, Any]:
+    """The `client_options` that also apply to the Sentinels themselves: not the database, the
+    connection name, or the master's credentials."""
+    return {k: v for k, v in options.items() if k not in ("db", "client_name", "username", "password")}
+
+
 def make_client(target: Target, **kwargs) -> aioredis.Redis:
     """A lazily connecting asyncio client for `target` (no I/O happens here)."""
     options = client_options(target, **kwargs)
     if target.sentinel:
         from redis.asyncio.sentinel import Sentinel
 
-        sentinel_options = {k: v for k, v in options.items() if k not in ("db", "client_name")}
-        sentinel_options.pop("username", None)
-        sentinel_options.pop("password", None)
-        sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_options, **options)
+        sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_kwargs(options), **options)
         client = sentinel.master_for(target.master or "mymaster")
     elif target.socket:
         options = {k: v for k, v in options.items() if not k.startswith("ssl")}

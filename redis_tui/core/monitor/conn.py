@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import redis.exceptions as rex
 
-from redis_tui.core.connection import client_options
+from redis_tui.core.connection import client_options, sentinel_kwargs
 from redis_tui.core.errors import Problem, classify
 from redis_tui.core.target import Target
 
@@ -76,8 +76,7 @@ async def resolve_address(target: Target, timeout: float) -> tuple[str, int]:
     from redis.asyncio.sentinel import Sentinel
 
     options = client_options(target, connect_timeout=timeout, reply_timeout=timeout)
-    sentinel_options = {k: v for k, v in options.items() if k not in ("db", "client_name", "username", "password")}
-    sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_options)
+    sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_kwargs(options))
     try:
         return await sentinel.discover_master(target.master or "mymaster")
     finally:
