@@ -107,8 +107,7 @@ def _maxmemory(s: Situation) -> CheckLine:
         return _line(s, "maxmemory", WARN, evidence + ": writes fail when full (right for a store, not a cache)",
                      "{cli} CONFIG SET maxmemory-policy allkeys-lru")
     if m.policy.startswith("volatile"):
-        keys = s.now.total_keys
-        share = sum(db.expires for db in s.now.keyspace) / keys if keys else 0.0
+        share = s.now.ttl_share or 0.0
         if share * 100 < s.limits.volatile_ttl_min_pct:
             return _line(s, "maxmemory", WARN, evidence + f", but only {share:.0%} of keys have a TTL",
                          "{cli} CONFIG SET maxmemory-policy allkeys-lru")

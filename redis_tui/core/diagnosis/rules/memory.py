@@ -20,12 +20,6 @@ POLICY_MEANING = {
 }
 
 
-def ttl_share(s: Situation) -> float | None:
-    """Share of keys that have a TTL (None without keys)."""
-    keys = s.now.total_keys
-    return sum(db.expires for db in s.now.keyspace) / keys if keys else None
-
-
 def oom_errors(s: Situation) -> tuple[int | None, int | None]:
     """(OOM errors since the server started, OOM errors since `before`)."""
     total = s.errors(s.now, "OOM")
@@ -48,7 +42,7 @@ def memory_pressure(s: Situation) -> Finding | None:
         severity = WARNING
     else:
         return None
-    share = ttl_share(s)
+    share = s.now.ttl_share
     cases = ("oom",) if rising else ()
     if m.policy == "noeviction":
         cases += ("noeviction",)
