@@ -173,6 +173,7 @@ def _by_type(exc: BaseException) -> str | None:
 
 async def _count_databases(problem: Problem, target: Target, timeout: float) -> Problem:
     from redis_tui.core.connection import make_client
+    from redis_tui.core.parse import text_of  # parse → models → errors: imported here, not at the top
 
     client = make_client(replace(target, db=0), connect_timeout=timeout, reply_timeout=timeout,
                          client_name="redis-tui-doctor")
@@ -180,17 +181,13 @@ async def _count_databases(problem: Problem, target: Target, timeout: float) -> 
         reply = await client.config_get("databases")
         if not isinstance(reply, dict):  # RESP2 without redis-py's callbacks: [name, value]
             reply = dict(zip(reply[::2], reply[1::2]))
-        count = int({_text(k): v for k, v in reply.items()}["databases"])
+        count = int({text_of(k): v for k, v in reply.items()}["databases"])
     except Exception:  # noqa: BLE001 - CONFIG may be denied or renamed: the finding stays without the count
         return problem
     finally:
         await client.aclose()
     detail = f"{problem.detail}: the server has {count} databases (0 to {count - 1})"
     return replace(problem, detail=detail, evidence=(("databases", count), ("db", target.db)))
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 _SSL_NOISE = re.compile(r"^\[SSL: [A-Z_]+\] |\s*\(_ssl\.c:\d+\)$")

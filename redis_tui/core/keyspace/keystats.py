@@ -15,7 +15,7 @@ import redis.exceptions
 
 from redis_tui.core.keyspace.scan import KeyScanner
 from redis_tui.core.keyspace.scripts import KeyStats, unpack_stats
-from redis_tui.core.parse import parse_config_reply, parse_fields, parse_info, to_int
+from redis_tui.core.parse import parse_config_reply, parse_fields, parse_info, text_of, to_int
 
 LENGTH_COMMANDS = {"string": "STRLEN", "list": "LLEN", "set": "SCARD", "zset": "ZCARD", "hash": "HLEN", "stream": "XLEN"}
 
@@ -58,7 +58,7 @@ async def pipeline_stats(client, keys: list[bytes]) -> list[KeyStats]:
     measured = []
     for index, key in enumerate(keys):
         kind, memory, ttl = replies[3 * index: 3 * index + 3]
-        kind = kind.decode("ascii", "replace") if isinstance(kind, bytes) else str(kind)
+        kind = text_of(kind)
         if kind != "none":
             measured.append((key, kind, -1 if memory is None else int(memory), int(ttl)))
     pipe = client.pipeline(transaction=False)

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from redis_tui.core.keyspace.keystats import LENGTH_COMMANDS
+from redis_tui.core.parse import text_or_none, to_int
 
 STRING_PREVIEW = 64 * 1024
 VALUE_LIMIT = 4096
@@ -46,16 +47,17 @@ async def inspect_key(client, key: bytes) -> KeyInfo:
     if isinstance(kind, Exception):
         raise kind  # encoding and memory may be refused (ACL) and shown as unknown; not the type
     now = time.time()
-    kind = _text(kind) or "none"
+    kind = text_or_none(kind) or "none"
     if kind == "none":
         return KeyInfo(key, False, "none", None, None, None, None, None)
     length = None
     if kind in LENGTH_COMMANDS:
-        length = _int(await client.execute_command(LENGTH_COMMANDS[kind], key))
-    ttl = _int(ttl)
+        length = to_int(await client.execute_command(LENGTH_COMMANDS[kind], key), None)
+    ttl = to_int(ttl, None)
     ttl = ttl if ttl is not None and ttl >= 0 else None
     return KeyInfo(
-        key, True, kind, _text(encoding), ttl, None if ttl is None else now + ttl / 1000, _int(memory), length,
+        key, True, kind, text_or_none(encoding), ttl, None if ttl is None else now + ttl / 1000,
+        to_int(memory, None), length,
     )
 
 
@@ -264,16 +266,3 @@ def open_reader(client, key: bytes, kind: str, page_size: int = PAGE_SIZE,
     """A reader for a collection of type `kind` (None for strings and unknown types)."""
     reader = READERS.get(kind)
     return reader(client, key, page_size, value_limit) if reader else None
-
-
-def _text(value) -> str | None:
-    if isinstance(value, bytes):
-        return value.decode("ascii", "replace")
-    return value if isinstance(value, str) else None
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
