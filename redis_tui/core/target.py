@@ -8,7 +8,7 @@ password from any text (error messages quote URLs back at us).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_HOST = "localhost"
@@ -79,10 +79,6 @@ class Target:
         if self.sentinel:
             return f"sentinel {self.master}"
         return f"{self.host}:{self.port}"
-
-    def with_password(self, password: str | None) -> Target:
-        """The same target with another password."""
-        return replace(self, password=password)
 
 
 def parse_url(url: str) -> dict:

@@ -48,15 +48,6 @@ def diagnose_problem(problem: Problem, target: Target = Target()) -> tuple[Findi
     return (Finding(finding_id, CRITICAL, title, evidence, steps, safe_text(problem.detail, 240) or problem.summary),)
 
 
-def diagnose_update(
-    update: Update, before: Snapshot | None = None, limits: Thresholds = Thresholds(), target: Target = Target()
-) -> tuple[Finding, ...]:
-    """`diagnose` for a Snapshot, `diagnose_problem` for an Outage."""
-    if isinstance(update, Outage):
-        return diagnose_problem(update.problem, target)
-    return diagnose(update, before, limits, target)
-
-
 class Diagnoser:
     """Feeds each poller update through the rules with a baseline from about `window_s` ago."""
 

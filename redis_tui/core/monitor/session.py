@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, fields
 
 from redis_tui.core.errors import Problem, classify
@@ -100,8 +100,10 @@ class MonitorSession:
         sink: Sink | None = None,
         on_event: Callable[[MonitorEvent], None] | None = None,
         clock: Callable[[], float] = time.time,
+        connect: Callable[..., Awaitable[MonitorConnection]] = open_monitor,
     ) -> None:
         self.target = target
+        self._open = connect  # `open_monitor`, or a wrapper of it
         self.options = options
         self.clock = clock
         self.on_event = on_event
@@ -120,8 +122,6 @@ class MonitorSession:
         self._stop_reason: str | None = None
         self._wake = asyncio.Event()
         self._port = PortWatch(target)  # a restarted server ends a backoff step within a second
-        self._reading = asyncio.Event()
-        self._reading.set()
 
     # --- controls -------------------------------------------------------------------------
     def stop(self, reason: str = USER) -> None:
@@ -181,14 +181,6 @@ class MonitorSession:
         """Seconds since the stream started (0 when stopped)."""
         return self.clock() - self.started_at if self.started_at is not None and self.state != "stopped" else 0.0
 
-    def hold_reading(self, hold: bool) -> None:
-        """Stop (True) or resume (False) reading the socket: a slow consumer on purpose,
-        for tests and demonstrations; the output-buffer guard still protects the server."""
-        if hold:
-            self._reading.clear()
-        else:
-            self._reading.set()
-
     # --- the run loop ---------------------------------------------------------------------
     async def run(self, retry_first: bool = False) -> MonitorEvent:
         """Stream until stopped; returns the final ``stopped`` event.
@@ -244,7 +236,7 @@ class MonitorSession:
         guard = Guard(self.target, self.options.connect_timeout_s)
         try:
             table = await guard.prepare()  # first, so that its own commands are not in the stream
-            conn = await open_monitor(self.target, connect_timeout=self.options.connect_timeout_s)
+            conn = await self._open(self.target, connect_timeout=self.options.connect_timeout_s)
         except BaseException:
             await guard.close()
             raise
@@ -277,14 +269,12 @@ class MonitorSession:
         return result if isinstance(result, tuple) else (result, None)
 
     async def _read(self, conn: MonitorConnection) -> tuple[str, Problem | None]:
-        read, reading = conn.reader.read, self._reading
+        read = conn.reader.read
         transport = conn.writer.transport
         limit = self.options.max_line_kb * 1024
         tail = b""
         try:
             while True:
-                if not reading.is_set():
-                    await reading.wait()
                 data = await read(READ_SIZE)
                 if not data:
                     return LOST, classify(ConnectionError("the server closed the connection"), self.target, True)
