@@ -17,6 +17,7 @@ from typing import Any
 
 import redis.exceptions as rex
 
+from redis_tui.core.probe import port_open
 from redis_tui.core.target import Target, scrub
 
 
@@ -135,15 +136,8 @@ async def refine(problem: Problem, target: Target, timeout: float = 1.0) -> Prob
         return await _count_databases(problem, target, timeout)
     if problem.id != "connection-timeout" or not target.tls or target.socket or target.sentinel:
         return problem
-    try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(target.host, target.port), timeout)
-    except (TimeoutError, OSError):
+    if not await port_open(target, timeout):
         return problem
-    writer.close()
-    try:
-        await writer.wait_closed()
-    except OSError:
-        pass
     return make_problem("tls-not-spoken", target, problem.detail)
 
 
