@@ -23,7 +23,7 @@ from redis_tui.core.target import Target, scrub
 
 @dataclass(frozen=True)
 class Problem:
-    """A classified failure: a finding id from DESIGN §3, a one-line summary, the raw detail."""
+    """A classified failure: a finding id (README "Findings"), a one-line summary, the raw detail."""
 
     id: str
     summary: str

@@ -21,7 +21,7 @@ from redis_tui.core.models import ClientRow, Outage, SlowEntry
 from redis_tui.core.target import TLS, Target
 from tests.diag_builders import MB, TARGET, snapshot
 
-DESIGN_IDS = {
+FINDING_IDS = {
     "connection-refused", "host-unresolved", "connection-timeout", "tls-error", "auth-required", "auth-failed",
     "permission-denied", "server-loading", "server-busy", "max-clients", "protected-mode", "server-stalled",
     "master-down", "memory-pressure", "oom-rejecting-writes", "evictions", "no-maxmemory", "high-fragmentation",
@@ -38,7 +38,7 @@ TARGETS = [
 
 
 def test_every_design_id_has_hints():
-    assert DESIGN_IDS <= set(hints.HINTS)
+    assert FINDING_IDS <= set(hints.HINTS)
 
 
 @pytest.mark.parametrize(("finding_id", "target"), [

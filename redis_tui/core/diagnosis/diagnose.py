@@ -1,4 +1,4 @@
-"""Diagnosis: snapshots and classified errors → findings, most severe first (DESIGN §3).
+"""Diagnosis: snapshots and classified errors → findings, most severe first.
 
 Everything here is pure except `Diagnoser`, a small helper that keeps the last
 `window_s` seconds of snapshots so that "rising" rules compare with a baseline:

@@ -1,4 +1,4 @@
-"""The `Finding` value (DESIGN §3), its ordering, and the overall status it gives.
+"""The `Finding` value (a finding id, severity, title, evidence, hints), its ordering, and the overall status it gives.
 
 Status, as ``doctor`` reports it: CRITICAL if any finding is critical, else WARNING if any
 is a warning, else OK. Info findings never change the status. UNKNOWN is for when the
@@ -43,7 +43,8 @@ class Finding:
         return hash((self.id, self.severity, self.title, self.hints, self.detail, self.node))
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DESIGN §3 (plus ``detail``, the evidence in words; ``node`` on a cluster)."""
+        """The JSON shape ``{id, severity, title, evidence, hints}``, plus ``detail`` (the evidence in words)
+        and ``node`` on a cluster."""
         return {
             "id": self.id,
             **({"node": self.node} if self.node else {}),

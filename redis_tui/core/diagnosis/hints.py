@@ -245,7 +245,7 @@ HINTS: dict[str, Entry] = {
         "A stuck MONITOR or a slow pub/sub consumer: fix the consumer, and cap buffers, e.g. "
         "{cli} CONFIG SET client-output-buffer-limit 'pubsub 32mb 8mb 60'",
     )),
-    # --- cluster (DESIGN §7) -------------------------------------------------------------
+    # --- cluster -------------------------------------------------------------------------
     "cluster-down": Entry("The cluster is down (cluster_state:fail as seen from {seen_from})", (
         "See why: {cli} CLUSTER INFO (cluster_slots_fail, cluster_slots_pfail) and {cli} CLUSTER NODES",
         "Check every node and the slot coverage: redis-cli --cluster check {host}:{port}",
