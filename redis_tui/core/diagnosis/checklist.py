@@ -8,6 +8,7 @@ or fails with its evidence, or says "cannot check" when CONFIG could not be read
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from redis_tui.core.diagnosis import hints
 from redis_tui.core.diagnosis.rules.server import loopback_only, replicas, sentinel_clients
@@ -17,7 +18,17 @@ from redis_tui.core.format import human_bytes, human_duration
 from redis_tui.core.models import Snapshot
 from redis_tui.core.target import Target
 
-PASS, WARN, FAIL, UNKNOWN = "pass", "warn", "fail", "unknown"
+
+class CheckStatus(StrEnum):
+    """A checklist item's outcome (each member equals its string: ``CheckStatus.PASS == "pass"``)."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    UNKNOWN = "unknown"  # CONFIG could not be read
+
+
+PASS, WARN, FAIL, UNKNOWN = CheckStatus.PASS, CheckStatus.WARN, CheckStatus.FAIL, CheckStatus.UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -26,7 +37,7 @@ class CheckLine:
 
     id: str
     title: str
-    status: str
+    status: CheckStatus
     evidence: str
     hint: str = ""
 
@@ -50,7 +61,7 @@ def config_unreadable(snapshot: Snapshot) -> str | None:
     return "cannot check: CONFIG GET was not read yet"
 
 
-def _line(s: Situation, item: str, status: str, evidence: str, hint: str = "") -> CheckLine:
+def _line(s: Situation, item: str, status: CheckStatus, evidence: str, hint: str = "") -> CheckLine:
     return CheckLine(item, TITLES[item], status, evidence, hints.fill(hint, s.ctx))
 
 

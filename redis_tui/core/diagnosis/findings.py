@@ -9,12 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-CRITICAL, WARNING, INFO = "critical", "warning", "info"
-SEVERITIES = (CRITICAL, WARNING, INFO)  # most severe first
-STATUSES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}  # status → doctor's exit code
+
+class Severity(StrEnum):
+    """How bad a finding is (each member equals its string: ``Severity.INFO == "info"``)."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Status(StrEnum):
+    """The overall status ``doctor`` reports."""
+
+    OK = "OK"
+    WARNING = "WARNING"
+    CRITICAL = "CRITICAL"
+    UNKNOWN = "UNKNOWN"
+
+
+CRITICAL, WARNING, INFO = Severity.CRITICAL, Severity.WARNING, Severity.INFO
+SEVERITIES = tuple(Severity)  # most severe first
+STATUSES = {Status.OK: 0, Status.WARNING: 1, Status.CRITICAL: 2, Status.UNKNOWN: 3}  # status → doctor's exit code
 
 
 @dataclass(frozen=True)
@@ -27,7 +46,7 @@ class Finding:
     """
 
     id: str
-    severity: str
+    severity: Severity
     title: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
     hints: tuple[str, ...] = ()
@@ -37,6 +56,7 @@ class Finding:
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"unknown severity {self.severity!r}")
+        object.__setattr__(self, "severity", Severity(self.severity))
         object.__setattr__(self, "evidence", MappingProxyType(dict(self.evidence)))
 
     def __hash__(self) -> int:
@@ -61,14 +81,14 @@ def ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.id, f.node)))
 
 
-def status_of(findings: Iterable[Finding]) -> str:
+def status_of(findings: Iterable[Finding]) -> Status:
     """OK, WARNING or CRITICAL from the most severe finding (info counts as OK)."""
     severities = {f.severity for f in findings}
     if CRITICAL in severities:
-        return "CRITICAL"
+        return Status.CRITICAL
     if WARNING in severities:
-        return "WARNING"
-    return "OK"
+        return Status.WARNING
+    return Status.OK
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:

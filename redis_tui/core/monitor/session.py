@@ -24,6 +24,7 @@ from redis_tui.core.errors import Problem, classify
 from redis_tui.core.format import human_bytes, human_duration
 from redis_tui.core.monitor.commands import CommandSpec, CommandTable
 from redis_tui.core.monitor.conn import MonitorConnection, MonitorRefused, open_monitor
+from redis_tui.core.monitor.events import EventKind, SessionState, StopReason
 from redis_tui.core.monitor.feed import Feed, Sink, ViewBatch, ViewBuffer, check_delimiter
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.guard import FAILURES_FOR_LOST, Guard, GuardUnavailable
@@ -38,7 +39,9 @@ COALESCE_BELOW, COALESCE_S = 64 * 1024, 0.004  # a read smaller than this: wait 
 SPIKE_FACTOR = 4  # an output buffer this many times the limit stops MONITOR at the first look
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 TERMINAL = ("auth-required", "auth-failed", "permission-denied", "monitor-refused")
-USER, MAX_DURATION, OUTPUT_BUFFER, LOST = "user", "max-duration", "output-buffer", "lost"
+# short names for the reasons the session itself stops with
+USER, MAX_DURATION, OUTPUT_BUFFER, LOST = (
+    StopReason.USER, StopReason.MAX_DURATION, StopReason.OUTPUT_BUFFER, StopReason.LOST)
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,9 @@ class MonitorEvent:
     (``auth-failed``, ``permission-denied``, ``monitor-refused``, ``connection-refused``...).
     """
 
-    kind: str
+    kind: EventKind
     message: str
-    reason: str = ""
+    reason: StopReason | str = ""  # or a problem id
     problem: Problem | None = None
     retry_in: float | None = None
     at: float = 0.0
@@ -114,7 +117,7 @@ class MonitorSession:
         self._hidden: set[str] = set()
         self.feed = Feed(CommandTable.default(), self.window, spec, delimiter=check_delimiter(options.delimiter),
                          sink=sink if sink is not None else self.view, clock=clock)
-        self.state = "stopped"
+        self.state = SessionState.STOPPED
         self.started_at: float | None = None
         self.last_omem: int | None = None
         self.peak_omem = 0
@@ -179,7 +182,7 @@ class MonitorSession:
     @property
     def elapsed(self) -> float:
         """Seconds since the stream started (0 when stopped)."""
-        return self.clock() - self.started_at if self.started_at is not None and self.state != "stopped" else 0.0
+        return self.clock() - self.started_at if self.started_at is not None and self.state != SessionState.STOPPED else 0.0
 
     # --- the run loop ---------------------------------------------------------------------
     async def run(self, retry_first: bool = False) -> MonitorEvent:
@@ -198,7 +201,7 @@ class MonitorSession:
         while True:
             if self._stop_reason is not None:
                 return self._finish(self._stop_reason)
-            self.state = "connecting"
+            self.state = SessionState.CONNECTING
             try:
                 guard, conn = await self._connect()
             except MonitorRefused as exc:
@@ -210,12 +213,12 @@ class MonitorSession:
                 delay = BACKOFF[min(attempt, len(BACKOFF) - 1)]
                 attempt += 1
                 self._port.failed(problem.id)
-                self._emit("retrying", f"{problem.summary}; retrying in {delay:g} s", problem.id, problem, delay)
+                self._emit(EventKind.RETRYING, f"{problem.summary}; retrying in {delay:g} s", problem.id, problem, delay)
                 await self._sleep(delay, deadline)
                 continue
             attempt = 0
-            self.state = "running"
-            word = "resumed" if connected else "started"
+            self.state = SessionState.RUNNING
+            word = EventKind.RESUMED if connected else EventKind.STARTED
             self._emit(word, f"MONITOR {word} on {self.target.display()}")
             connected = True
             try:
@@ -225,9 +228,9 @@ class MonitorSession:
                 await guard.close()
             if reason != LOST:
                 return self._finish(reason, problem)
-            self.state = "lost"
+            self.state = SessionState.LOST
             self._port.failed(problem.id if problem else None)
-            self._emit("lost", f"{problem.summary if problem else 'the server went away'}; "
+            self._emit(EventKind.LOST, f"{problem.summary if problem else 'the server went away'}; "
                        f"retrying in {BACKOFF[0]:g} s", problem.id if problem else LOST, problem, BACKOFF[0])
             await self._sleep(BACKOFF[0], deadline)
             attempt = 1
@@ -264,7 +267,7 @@ class MonitorSession:
         finished = next(iter(done))
         if finished.exception() is not None:  # a bug of ours: stop cleanly and say what it was
             error = finished.exception()
-            return "error", Problem("error", f"MONITOR stopped by an internal error: {error!r}", repr(error))
+            return StopReason.ERROR, Problem("error", f"MONITOR stopped by an internal error: {error!r}", repr(error))
         result = finished.result()
         return result if isinstance(result, tuple) else (result, None)
 
@@ -320,7 +323,7 @@ class MonitorSession:
             try:
                 omem = await guard.poll(client_id)
             except GuardUnavailable as exc:
-                self._emit("warning", f"cannot watch the MONITOR output buffer ({exc}); "
+                self._emit(EventKind.WARNING, f"cannot watch the MONITOR output buffer ({exc}); "
                            "reading at full speed is the only protection")
                 await asyncio.Event().wait()
             except Exception as exc:  # noqa: BLE001 - a failing guard is a sign, not a crash
@@ -351,16 +354,16 @@ class MonitorSession:
 
     # --- events ---------------------------------------------------------------------------
     def _finish(self, reason: str, problem: Problem | None = None) -> MonitorEvent:
-        self.state = "stopped"
+        self.state = SessionState.STOPPED
         if reason == USER:
             message = "MONITOR stopped"
         elif reason == MAX_DURATION:
             message = f"MONITOR stopped: maximum duration of {human_duration(self.options.max_duration_s)} reached"
         else:
             message = problem.summary if problem else f"MONITOR stopped: {reason}"
-        return self._emit("stopped", message, reason, problem)
+        return self._emit(EventKind.STOPPED, message, reason, problem)
 
-    def _emit(self, kind: str, message: str, reason: str = "", problem: Problem | None = None,
+    def _emit(self, kind: EventKind, message: str, reason: StopReason | str = "", problem: Problem | None = None,
               retry_in: float | None = None) -> MonitorEvent:
         event = MonitorEvent(kind, message, reason, problem, retry_in, self.clock())
         self.last_event = event

@@ -17,6 +17,7 @@ from textual.widgets import Sparkline, Static
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
+from redis_tui.core.monitor.events import StopReason
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.session import MonitorEvent, MonitorOptions, MonitorSession
 from redis_tui.ui.monitor.filter_dialog import FilterDialog
@@ -178,7 +179,7 @@ class MonitorScreen(Screen):
                  "retrying": "● retrying", "warning": "● MONITOR running", "stopped": "stopped"}[event.kind]
         self.state_text = Text(label, style=styles.get(event.kind, "bold"))
         if event.kind == "stopped":
-            self.stop_message = "" if event.reason == "user" else event.message
+            self.stop_message = "" if event.reason == StopReason.USER else event.message
         if event.kind in ("started", "resumed"):
             self.stop_message = ""
             self.app.monitor_since = self.session.started_at
@@ -186,8 +187,8 @@ class MonitorScreen(Screen):
         elif event.kind == "stopped":
             self.app.monitor_since = None
         if event.kind != "started":
-            severity = "information" if event.kind in ("resumed",) or event.reason == "user" else "warning"
-            if event.kind == "stopped" and event.reason not in ("user", "max-duration"):
+            severity = "information" if event.kind in ("resumed",) or event.reason == StopReason.USER else "warning"
+            if event.kind == "stopped" and event.reason not in (StopReason.USER, StopReason.MAX_DURATION):
                 severity = "error"
             # server text (errors, user names) may hold markup-like brackets or escapes
             self.app.notify(safe_text(event.message, None), title="MONITOR", severity=severity, timeout=8,
