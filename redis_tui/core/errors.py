@@ -77,7 +77,8 @@ _SUMMARY = {
     "oom-rejecting-writes": "the server refuses writes: used memory is above maxmemory (OOM)",
     "command-unavailable": "the server does not offer a command redis-tui uses (renamed or disabled)",
     "tls-expected": "{address} hung up without a word: the port probably expects TLS (rediss://)",
-    "tls-not-spoken": "{address} accepts TCP but never answered the TLS handshake: the port probably speaks plain Redis",
+    "tls-not-spoken": ("{address} accepts TCP but never answered the TLS handshake: "
+                       "the port probably speaks plain Redis"),
     "connection-lost": "the connection to {address} was lost",
     "connection-error": "cannot talk to {address}",
 }
@@ -174,7 +175,7 @@ async def _count_databases(problem: Problem, target: Target, timeout: float) -> 
     try:
         reply = await client.config_get("databases")
         if not isinstance(reply, dict):  # RESP2 without redis-py's callbacks: [name, value]
-            reply = dict(zip(reply[::2], reply[1::2]))
+            reply = dict(zip(reply[::2], reply[1::2], strict=False))
         count = int({text_of(k): v for k, v in reply.items()}["databases"])
     except Exception:  # noqa: BLE001 - CONFIG may be denied or renamed: the finding stays without the count
         return problem
@@ -206,7 +207,8 @@ def _describe(exc: BaseException) -> str:
         words = _SSL_NOISE.sub("", reason.strerror or str(reason))
         return f"Connecting to {connecting['address']} failed: TLS: {words}"
     if connecting and reason is not None:
-        words = reason.strerror if isinstance(reason, socket.gaierror) and reason.strerror else os.strerror(reason.errno)
+        resolving = isinstance(reason, socket.gaierror) and reason.strerror
+        words = reason.strerror if resolving else os.strerror(reason.errno)
         return f"Connecting to {connecting['address']} failed: {words} (errno {reason.errno})"
     reading = _READING.match(first)
     if reading:

@@ -218,7 +218,7 @@ def parse_config_reply(reply: object) -> dict[str, str]:
     if isinstance(reply, dict):
         items = list(reply.items())
     elif isinstance(reply, (list, tuple)):
-        items = list(zip(reply[0::2], reply[1::2]))
+        items = list(zip(reply[0::2], reply[1::2], strict=False))
     else:
         return {}
     return {text_of(k).lower(): text_of(v) for k, v in items}

@@ -12,6 +12,7 @@ TCP connect once a second (`PortWatch`) notices a restarted server within a seco
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable
@@ -194,10 +195,8 @@ class Poller:
         self._own_addr = None
         client, self._client = self._client, None
         if client is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a dead link may fail; nothing to do
                 await client.aclose()
-            except Exception:  # noqa: BLE001 - closing a dead link may fail; nothing to do
-                pass
 
     # --- internals ---------------------------------------------------------------------
     async def _maybe(self, task: Periodic, client: Client, now_mono: float, taken_at: float) -> None:

@@ -86,7 +86,8 @@ def compute_rates(
     keys = None
     if keys_now is not None and keys_before is not None:
         keys = (keys_now - keys_before) / seconds
-    return Rates(interval_s=seconds, keys=keys, commands=command_rates(commands_now, commands_before, seconds), **values)
+    commands = command_rates(commands_now, commands_before, seconds)
+    return Rates(interval_s=seconds, keys=keys, commands=commands, **values)
 
 
 def command_rates(

@@ -38,13 +38,13 @@ TARGETS = [
 
 
 def test_every_design_id_has_hints():
-    assert FINDING_IDS <= set(hints.HINTS)
+    assert set(hints.HINTS) >= FINDING_IDS
 
 
 @pytest.mark.parametrize(("finding_id", "target"), [
     pytest.param(finding_id, target, id=f"{finding_id}-{name}")
     for finding_id in sorted(hints.HINTS)
-    for target, name in zip(TARGETS, ["tcp", "tls-acl", "socket"])
+    for target, name in zip(TARGETS, ["tcp", "tls-acl", "socket"], strict=True)
     if not (finding_id == "tls-error" and target.socket)  # no TLS over a unix socket
 ])
 def test_every_hint_is_filled_with_the_target(finding_id, target):

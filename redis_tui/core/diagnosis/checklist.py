@@ -42,7 +42,9 @@ class CheckLine:
     hint: str = ""
 
 
-def checklist(snapshot: Snapshot, target: Target = Target(), limits: Thresholds = Thresholds()) -> tuple[CheckLine, ...]:
+def checklist(
+    snapshot: Snapshot, target: Target = Target(), limits: Thresholds = Thresholds()
+) -> tuple[CheckLine, ...]:
     """The checklist for the server in `snapshot`."""
     s = Situation.of(snapshot, None, limits, target)
     why = config_unreadable(snapshot)
@@ -97,14 +99,16 @@ def _persistence(s: Situation, why: str | None) -> CheckLine:
     save = s.config("save")
     parts = [f"RDB save '{save}'" if save else "", "AOF on" if aof else ""]
     evidence = ", ".join(p for p in parts if p)
-    if s.value("persistence", "rdb_last_bgsave_status") == "err" or s.value("persistence", "aof_last_write_status") == "err":
+    failing = ("rdb_last_bgsave_status", "aof_last_write_status")
+    if any(s.value("persistence", name) == "err" for name in failing):
         return _line(s, "persistence", FAIL, (evidence or "configured") + ", but the last save/write failed",
                      "see the rdb-save-failing / aof-write-failing finding")
     if aof or save:
         return _line(s, "persistence", PASS, evidence)
     if save is None:
         return _line(s, "persistence", UNKNOWN, f"AOF off; RDB rules {why}")
-    return _line(s, "persistence", WARN, "save \"\" and appendonly no: a restart loses every key (fine for a pure cache)",
+    return _line(s, "persistence", WARN,
+                 "save \"\" and appendonly no: a restart loses every key (fine for a pure cache)",
                  "{cli} CONFIG SET save '3600 1 300 100 60 10000' or CONFIG SET appendonly yes")
 
 

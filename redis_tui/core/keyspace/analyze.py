@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import heapq
 import time
 from collections.abc import Callable
@@ -38,8 +39,9 @@ class AnalyzeOptions:
     """What to analyze and how gently. `batch` is the SCAN COUNT of one script call (the
     server is busy for roughly 3-4 µs per key of it, and other clients wait that long; the
     run lowers it as needed to keep each call well under the server's
-    slowlog-log-slower-than, see `BatchGovernor`), `pause` seconds between batches. `parallel` > 1 keeps that many batches queued on the
-    server: a little faster, but other clients may then wait for several batches."""
+    slowlog-log-slower-than, see `BatchGovernor`), `pause` seconds between batches. `parallel`
+    > 1 keeps that many batches queued on the server: a little faster, but other clients may
+    then wait for several batches."""
 
     match: bytes | None = None
     type: str | None = None
@@ -212,10 +214,8 @@ class Analyzer:
                 self._shown = now
                 self._progress(self.progress())
             if self.options.pause and not scanner.done and not self._stopped:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), self.options.pause)
-                except TimeoutError:
-                    pass
 
     async def _prepare(self) -> None:
         self.dbsize = int(await self.client.dbsize())
@@ -295,7 +295,7 @@ class Analyzer:
             namespaces=namespaces,
             top_by_bytes=tuple(top_key(entry[2]) for entry in sorted(self._by_bytes, reverse=True)),
             top_by_length=tuple(top_key(entry[2]) for entry in sorted(self._by_length, reverse=True)),
-            ttl=TTLSummary(self._persistent, expiring, tuple(zip(TTL_LABELS, self._histogram))),
+            ttl=TTLSummary(self._persistent, expiring, tuple(zip(TTL_LABELS, self._histogram, strict=True))),
             elapsed_s=time.monotonic() - self.started,
             dbsize=self.dbsize,
             complete=all(scanner.done for scanner in self.scanners) and not self._stopped,

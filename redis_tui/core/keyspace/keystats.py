@@ -17,7 +17,9 @@ from redis_tui.core.keyspace.scan import KeyScanner
 from redis_tui.core.keyspace.scripts import KeyStats, unpack_stats
 from redis_tui.core.parse import parse_config_reply, parse_fields, parse_info, text_of, to_int
 
-LENGTH_COMMANDS = {"string": "STRLEN", "list": "LLEN", "set": "SCARD", "zset": "ZCARD", "hash": "HLEN", "stream": "XLEN"}
+LENGTH_COMMANDS = {
+    "string": "STRLEN", "list": "LLEN", "set": "SCARD", "zset": "ZCARD", "hash": "HLEN", "stream": "XLEN",
+}
 
 
 class StatsScanner(KeyScanner):
@@ -67,7 +69,7 @@ async def pipeline_stats(client, keys: list[bytes]) -> list[KeyStats]:
     lengths = await pipe.execute()
     return [
         KeyStats(key, kind, memory, int(length) if kind in LENGTH_COMMANDS else -1, ttl)
-        for (key, kind, memory, ttl), length in zip(measured, lengths)
+        for (key, kind, memory, ttl), length in zip(measured, lengths, strict=True)
     ]
 
 

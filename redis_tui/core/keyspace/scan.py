@@ -99,7 +99,7 @@ class SeenKeys:
         if len(markers) == len(keys) and self._hashes.isdisjoint(markers):
             self._hashes |= markers  # the usual case, at C speed
             return items
-        return [item for item, key in zip(items, keys) if self.add(key)]
+        return [item for item, key in zip(items, keys, strict=True) if self.add(key)]
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ class KeyStats(NamedTuple):
 
 def _split(names: bytes, lengths) -> list[bytes]:
     ends = list(accumulate(lengths))
-    return [names[end - length: end] for end, length in zip(ends, lengths)]
+    return [names[end - length: end] for end, length in zip(ends, lengths, strict=True)]
 
 
 def unpack_names(reply: list) -> list[bytes]:
@@ -98,7 +98,7 @@ def unpack_stats(reply: list) -> list[KeyStats]:
     keys = _split(reply[2], [record[4] for record in records])
     new = tuple.__new__
     out = [new(KeyStats, (key, TYPE_CODES[code], memory, length, ttl))
-           for key, (code, memory, length, ttl, _size) in zip(keys, records) if code]
+           for key, (code, memory, length, ttl, _size) in zip(keys, records, strict=True) if code]
     if len(out) < len(records):
         out += _other_types(reply[3], keys, records)
     return out
@@ -107,7 +107,7 @@ def unpack_stats(reply: list) -> list[KeyStats]:
 def _other_types(blob: bytes, keys: list[bytes], records: list) -> list[KeyStats]:
     """Keys of module types (and vanished ones, type "none", left out)."""
     out, offset = [], 0
-    for key, (code, memory, length, ttl, _size) in zip(keys, records):
+    for key, (code, memory, length, ttl, _size) in zip(keys, records, strict=True):
         if code:
             continue
         name = blob[offset + 1: offset + 1 + blob[offset]].decode("ascii", "replace")

@@ -210,7 +210,8 @@ class _ScanReader(CollectionReader):
     async def _fetch(self) -> list[Element]:
         out: list[Element] = []
         while not self.done and len(out) < self.page_size:
-            cursor, found = await self.client.execute_command(self.command, self.key, self.position, "COUNT", self.page_size)
+            cursor, found = await self.client.execute_command(
+                self.command, self.key, self.position, "COUNT", self.page_size)
             self.position = int(cursor)
             self.done = self.position == 0
             for identity, element in self._elements(found):
@@ -233,7 +234,7 @@ class HashReader(_ScanReader):
     command = "HSCAN"
 
     def _elements(self, found) -> list[tuple[bytes, Element]]:
-        pairs = found.items() if isinstance(found, dict) else zip(found[::2], found[1::2])
+        pairs = found.items() if isinstance(found, dict) else zip(found[::2], found[1::2], strict=False)
         return [(field, self._element(value, name=field)) for field, value in pairs]
 
 
@@ -251,7 +252,7 @@ class StreamReader(CollectionReader):
             self.position = b"(" + entries[-1][0]
         out = []
         for entry_id, fields in entries:
-            pairs = list(fields.items() if isinstance(fields, dict) else zip(fields[::2], fields[1::2]))
+            pairs = list(fields.items() if isinstance(fields, dict) else zip(fields[::2], fields[1::2], strict=False))
             cut = tuple((name[: self.value_limit], value[: self.value_limit]) for name, value in pairs)
             size = sum(len(name) + len(value) for name, value in pairs)
             out.append(Element(b"", size, name=entry_id, fields=cut))

@@ -9,6 +9,7 @@ server is not a dead one (a dead one shows as EOF or a reset, or through the gua
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 from dataclasses import dataclass
@@ -42,10 +43,8 @@ class MonitorConnection:
 
     def close(self) -> None:
         """Close the socket (the server then drops the client and its output buffer)."""
-        try:
+        with contextlib.suppress(Exception):  # already gone
             self.writer.transport.abort()
-        except Exception:  # noqa: BLE001 - already gone
-            pass
 
 
 def encode_command(*args: bytes | str | int) -> bytes:
@@ -171,7 +170,5 @@ def monitor_problem(exc: rex.ResponseError, target: Target) -> Problem:
 def _keepalive(writer: asyncio.StreamWriter) -> None:
     sock = writer.get_extra_info("socket")
     if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-        try:
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        except OSError:
-            pass

@@ -189,10 +189,7 @@ class Matcher:
     def _client_ok(self, client: str) -> bool:
         known = self._client_cache.get(client)
         if known is None:
-            if client.startswith("unix:"):
-                names = {client, "unix"}
-            else:
-                names = {client, client.rsplit(":", 1)[0].strip("[]")}
+            names = {client, "unix" if client.startswith("unix:") else client.rsplit(":", 1)[0].strip("[]")}
             raw = client.encode("utf-8", "surrogateescape")
             known = bool(names & self._client_exact) or any(m(raw) for m in self._client_globs)
             if len(self._client_cache) < 10_000:

@@ -11,6 +11,7 @@ the guard mean the server is gone even when the MONITOR socket has not noticed y
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import redis.exceptions as rex
 
@@ -90,7 +91,5 @@ class Guard:
 
     async def close(self) -> None:
         """Close the guard connection."""
-        try:
+        with contextlib.suppress(Exception):  # closing a dead connection
             await asyncio.wait_for(self.client.aclose(), 2.0)
-        except Exception:  # noqa: BLE001 - closing a dead connection
-            pass

@@ -182,7 +182,9 @@ class MonitorSession:
     @property
     def elapsed(self) -> float:
         """Seconds since the stream started (0 when stopped)."""
-        return self.clock() - self.started_at if self.started_at is not None and self.state != SessionState.STOPPED else 0.0
+        if self.started_at is None or self.state == SessionState.STOPPED:
+            return 0.0
+        return self.clock() - self.started_at
 
     # --- the run loop ---------------------------------------------------------------------
     async def run(self, retry_first: bool = False) -> MonitorEvent:
@@ -213,7 +215,8 @@ class MonitorSession:
                 delay = BACKOFF[min(attempt, len(BACKOFF) - 1)]
                 attempt += 1
                 self._port.failed(problem.id)
-                self._emit(EventKind.RETRYING, f"{problem.summary}; retrying in {delay:g} s", problem.id, problem, delay)
+                message = f"{problem.summary}; retrying in {delay:g} s"
+                self._emit(EventKind.RETRYING, message, problem.id, problem, delay)
                 await self._sleep(delay, deadline)
                 continue
             attempt = 0

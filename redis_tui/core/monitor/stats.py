@@ -94,7 +94,7 @@ class Window:
 
     def _fold(self, bucket: dict[tuple, int]) -> None:
         for (label, prefix, client), count in bucket.items():
-            for table, name in zip(self._totals, (label, prefix, client)):
+            for table, name in zip(self._totals, (label, prefix, client), strict=True):
                 if name is NO_KEY:
                     continue
                 if name not in table and len(table) >= self.total_cap:

@@ -169,10 +169,10 @@ class ClusterPoller:
         self._updates[self.seed.address] = update
         if not isinstance(update, Snapshot):
             return  # try again next round: nothing is known yet
-        if update.info.get("cluster", {}).get("cluster_enabled") == "1" and not self.node_only:
-            if await self._read_from(self._seed_poller, self.seed.address):
-                await self._round(skip=self._seed_poller)
-                return
+        clustered = update.info.get("cluster", {}).get("cluster_enabled") == "1" and not self.node_only
+        if clustered and await self._read_from(self._seed_poller, self.seed.address):
+            await self._round(skip=self._seed_poller)
+            return
         role = REPLICA if update.server.role == "slave" else PRIMARY
         self.topology = Topology(nodes=(Node(self.seed.address, role=role, flags=frozenset({"myself"})),),
                                  seen_from=self.seed.address, read_at=self.clock())
@@ -204,10 +204,8 @@ class ClusterPoller:
                 update = await poller.poll()
                 cluster_info = None
                 if ask_cluster and isinstance(update, Snapshot):
-                    try:
+                    with contextlib.suppress(Exception):  # the INFO answered; this one is a bonus
                         cluster_info = parse_cluster_info(await poller.execute("CLUSTER", "INFO"))
-                    except Exception:  # noqa: BLE001 - the INFO answered; this one is a bonus
-                        pass
                 return update, cluster_info
         except TimeoutError:
             await poller.close()
@@ -225,9 +223,9 @@ class ClusterPoller:
         if before is not None and isinstance(before, Snapshot) != isinstance(update, Snapshot):
             self._stale = True  # a node went down or came back
         node = topology.node(addr)
-        if isinstance(update, Snapshot) and node is not None and topology.kind == "cluster":
-            if (update.server.role == "master") != (node.role == PRIMARY):
-                self._stale = True  # promoted or demoted since the last read
+        if (isinstance(update, Snapshot) and node is not None and topology.kind == "cluster"
+                and (update.server.role == "master") != (node.role == PRIMARY)):
+            self._stale = True  # promoted or demoted since the last read
         if cluster_info:
             seen = (cluster_info.get("cluster_state"), cluster_info.get("cluster_current_epoch"),
                     cluster_info.get("cluster_known_nodes"))
@@ -248,9 +246,9 @@ class ClusterPoller:
         assert topology is not None
         ordered = sorted(topology.nodes, key=lambda n: (n.addr != topology.seen_from, n.role != PRIMARY))
         for node in ordered:
-            if node.addr in self._pollers and isinstance(self._updates.get(node.addr), Snapshot):
-                if await self._read_from(self._pollers[node.addr], node.addr):
-                    return
+            if (node.addr in self._pollers and isinstance(self._updates.get(node.addr), Snapshot)
+                    and await self._read_from(self._pollers[node.addr], node.addr)):
+                return
 
     async def _read_from(self, poller: Poller, addr: str) -> bool:
         """Read the topology through `poller`'s connection; False when that node could not say."""

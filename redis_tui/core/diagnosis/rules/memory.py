@@ -95,7 +95,8 @@ def evictions(s: Situation) -> Finding | None:
     evidence = {"evicted_in_window": evicted, "window_s": round(s.window_s, 1),
                 "evicted_per_s": None if rate is None else round(rate, 2),
                 "evicted_keys_total": s.now.memory.evicted_keys, "maxmemory_policy": s.now.memory.policy}
-    detail = f"{evicted} keys evicted in {s.window} (policy {s.now.memory.policy}, {s.now.memory.evicted_keys} in total)"
+    memory = s.now.memory
+    detail = f"{evicted} keys evicted in {s.window} (policy {memory.policy}, {memory.evicted_keys} in total)"
     return s.finding("evictions", WARNING, evidence, detail, {"evicted": evicted, "window": s.window})
 
 

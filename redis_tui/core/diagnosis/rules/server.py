@@ -43,7 +43,8 @@ def no_password(s: Situation) -> Finding | None:
     evidence = {"connected_without_password": True, "requirepass_set": False if s.config("requirepass") == "" else None,
                 "bind": s.config("bind"), "protected_mode": s.config("protected-mode"), "loopback_only": local}
     where = "listens on loopback only" if local else f"bind {s.config('bind')!r}" if local is False else "bind unknown"
-    detail = f"redis-tui connected without a password; {where}, protected-mode {s.config('protected-mode') or 'unknown'}"
+    protected = s.config("protected-mode") or "unknown"
+    detail = f"redis-tui connected without a password; {where}, protected-mode {protected}"
     return s.finding("no-password", INFO if local else WARNING, evidence, detail)
 
 
@@ -118,9 +119,9 @@ def replicas(s: Situation) -> list[dict[str, str]]:
     """The master's replicas from INFO replication (``slave0:ip=…,state=online,lag=0``)."""
     out = []
     for name, value in s.now.info.get("replication", {}).items():
-        if (name.startswith("slave") or name.startswith("replica")) and name.rstrip("0123456789") != name:
-            if "ip=" in value:
-                out.append(parse_fields(value))
+        numbered = (name.startswith("slave") or name.startswith("replica")) and name.rstrip("0123456789") != name
+        if numbered and "ip=" in value:
+            out.append(parse_fields(value))
     return out
 
 
