@@ -8,7 +8,8 @@ CLIENT LIST (ours never raise on odd input).
 from __future__ import annotations
 
 import ssl
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 import redis.exceptions as rex
@@ -20,6 +21,8 @@ from redis_tui.core.target import Target
 
 Client = aioredis.Redis
 """The asyncio client every part of the core talks through."""
+ClientFactory = Callable[..., Client]
+"""`make_client` or a stand-in: (target, *, connect_timeout, reply_timeout, client_name) → Client."""
 
 CLIENT_NAME = "redis-tui"
 CONNECT_TIMEOUT = 3.0
@@ -35,9 +38,9 @@ def client_options(
     connect_timeout: float = CONNECT_TIMEOUT,
     reply_timeout: float | None = REPLY_TIMEOUT,
     client_name: str | None = CLIENT_NAME,
-) -> dict:
+) -> dict[str, Any]:
     """Keyword arguments for `redis.asyncio.Redis` (and Sentinel) reaching `target`."""
-    options: dict = {
+    options: dict[str, Any] = {
         "db": target.db,
         "username": target.username,
         "password": target.password,
@@ -67,9 +70,17 @@ def sentinel_kwargs(options: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in options.items() if k not in ("db", "client_name", "username", "password")}
 
 
-def make_client(target: Target, **kwargs) -> aioredis.Redis:
+def make_client(
+    target: Target,
+    *,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    reply_timeout: float | None = REPLY_TIMEOUT,
+    client_name: str | None = CLIENT_NAME,
+) -> Client:
     """A lazily connecting asyncio client for `target` (no I/O happens here)."""
-    options = client_options(target, **kwargs)
+    options = client_options(target, connect_timeout=connect_timeout, reply_timeout=reply_timeout,
+                             client_name=client_name)
+    client: Client
     if target.sentinel:
         from redis.asyncio.sentinel import Sentinel
 
@@ -85,6 +96,13 @@ def make_client(target: Target, **kwargs) -> aioredis.Redis:
     return client
 
 
+class Commands(Protocol):
+    """Anything that sends a command and returns its reply: a `Client`, or an adapter over one."""
+
+    async def execute_command(self, *args: Any) -> Any:
+        """Send one command; raises what the connection raises."""
+
+
 async def own_address(client: Client) -> str | None:
     """The client's address as the server sees it (CLIENT INFO, Redis 6.2+); None if unknown.
 
@@ -98,5 +116,5 @@ async def own_address(client: Client) -> str | None:
     return rows[0].addr if rows else None
 
 
-def _raw(response, **_options):
+def _raw(response: object, **_options: object) -> object:
     return response

@@ -176,7 +176,7 @@ async def _count_databases(problem: Problem, target: Target, timeout: float) -> 
         reply = await client.config_get("databases")
         if not isinstance(reply, dict):  # RESP2 without redis-py's callbacks: [name, value]
             reply = dict(zip(reply[::2], reply[1::2], strict=False))
-        count = int({text_of(k): v for k, v in reply.items()}["databases"])
+        count = int({text_of(k): text_of(v) for k, v in reply.items()}["databases"])
     except Exception:  # noqa: BLE001 - CONFIG may be denied or renamed: the finding stays without the count
         return problem
     finally:
@@ -207,8 +207,8 @@ def _describe(exc: BaseException) -> str:
         words = _SSL_NOISE.sub("", reason.strerror or str(reason))
         return f"Connecting to {connecting['address']} failed: TLS: {words}"
     if connecting and reason is not None:
-        resolving = isinstance(reason, socket.gaierror) and reason.strerror
-        words = reason.strerror if resolving else os.strerror(reason.errno)
+        resolved = reason.strerror if isinstance(reason, socket.gaierror) else None
+        words = resolved or os.strerror(reason.errno or 0)
         return f"Connecting to {connecting['address']} failed: {words} (errno {reason.errno})"
     reading = _READING.match(first)
     if reading:

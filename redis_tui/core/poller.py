@@ -21,7 +21,7 @@ from typing import Any
 import redis.exceptions as rex
 
 from redis_tui.core import parse
-from redis_tui.core.connection import CLIENT_NAME, Client, make_client, own_address
+from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_client, own_address
 from redis_tui.core.errors import Problem, classify, refine
 from redis_tui.core.models import ClientRow, Outage, SlowEntry, Snapshot, Totals, Update
 from redis_tui.core.probe import PortWatch
@@ -63,7 +63,7 @@ class Poller:
         slowlog_every: float = 15.0,
         history: int = 300,
         clock: Callable[[], float] = time.time,
-        client_factory: Callable = make_client,
+        client_factory: ClientFactory = make_client,
         client_name: str | None = CLIENT_NAME,
     ) -> None:
         self.target = target
@@ -72,7 +72,7 @@ class Poller:
         self.clock = clock
         self._client_factory = client_factory
         self._client_name = client_name  # dropped if the ACL forbids CLIENT SETNAME
-        self._client = None
+        self._client: Client | None = None
         self._own_addr: str | None = None  # None: not asked yet on this connection; "": unknown
         self._wake = asyncio.Event()
         self._forced = False
@@ -128,11 +128,9 @@ class Poller:
         for task in self._periodic:
             task.next_at += task.every * fraction
 
-    async def execute(self, *args):
+    async def execute(self, *args: str) -> Any:
         """Send one more command on this poller's connection (opened if needed); raises what it raises."""
-        if self._client is None:
-            self._client = self._client_factory(self.target, client_name=self._client_name)
-        return await self._client.execute_command(*args)
+        return await self._connection().execute_command(*args)
 
     # --- the loop ------------------------------------------------------------------------
     async def run(self, emit: Callable[[Update], None]) -> None:
@@ -177,9 +175,7 @@ class Poller:
         if self._new_target:
             self._new_target = False
             await self.close()
-        if self._client is None:
-            self._client = self._client_factory(self.target, client_name=self._client_name)
-        client = self._client
+        client = self._connection()
         now_mono = time.monotonic()
         raw = await client.execute_command("INFO", "all")
         taken_at = self.clock()
@@ -199,6 +195,11 @@ class Poller:
                 await client.aclose()
 
     # --- internals ---------------------------------------------------------------------
+    def _connection(self) -> Client:
+        if self._client is None:
+            self._client = self._client_factory(self.target, client_name=self._client_name)
+        return self._client
+
     async def _maybe(self, task: Periodic, client: Client, now_mono: float, taken_at: float) -> None:
         if now_mono < task.next_at:
             return
@@ -227,7 +228,7 @@ class Poller:
         summary = f"{what.replace('-', ' ').upper()}: {problem.summary}"
         self._notes[what] = Problem(problem.id, summary, problem.detail, source=what)
 
-    def _assemble(self, info: dict, taken_at: float, now_mono: float) -> Snapshot:
+    def _assemble(self, info: dict[str, dict[str, str]], taken_at: float, now_mono: float) -> Snapshot:
         previous = self._previous
         seconds = now_mono - self._previous_mono if previous else 0.0
         keyspace = parse.keyspace_from(info)

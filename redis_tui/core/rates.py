@@ -124,7 +124,7 @@ class Rings:
 
     def __init__(self, size: int = 300) -> None:
         self.size = size
-        self._rings = {name: deque(maxlen=size) for name in History.__dataclass_fields__}
+        self._rings: dict[str, deque[float]] = {name: deque(maxlen=size) for name in History.__dataclass_fields__}
 
     def push(self, rates: Rates, used_memory: int) -> History:
         """Append one poll's values and return the rings as an immutable `History`."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_HOST = "localhost"
@@ -81,7 +82,7 @@ class Target:
         return f"{self.host}:{self.port}"
 
 
-def parse_url(url: str) -> dict:
+def parse_url(url: str) -> dict[str, Any]:
     """Parse a redis://, rediss:// or unix:// URL into `Target` fields.
 
     Only the parts the URL states are returned. Raises `TargetError` with a message that
@@ -101,7 +102,7 @@ def parse_url(url: str) -> dict:
         raise TargetError(
             f"unknown URL scheme {scheme + '://'!r} in {mask_url(text)!r}: use redis://, rediss:// or unix://"
         )
-    out: dict = {}
+    out: dict[str, Any] = {}
     if parts.username:
         out["username"] = unquote(parts.username)
     if parts.password is not None:

@@ -180,7 +180,7 @@ def _backups(s: Situation) -> CheckLine:
 
 def summary(lines: tuple[CheckLine, ...]) -> dict[str, int]:
     """{status: how many lines}."""
-    out = dict.fromkeys((PASS, WARN, FAIL, UNKNOWN), 0)
+    out: dict[str, int] = dict.fromkeys(CheckStatus, 0)
     for line in lines:
         out[line.status] += 1
     return out

@@ -18,7 +18,7 @@ from redis_tui.core.diagnosis.diagnose import Diagnoser, diagnose_problem
 from redis_tui.core.diagnosis.findings import Finding, ordered, status_of
 from redis_tui.core.diagnosis.rules.cluster import CLUSTER_RULES, ClusterSituation
 from redis_tui.core.diagnosis.thresholds import Thresholds
-from redis_tui.core.models import Outage, Snapshot
+from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.target import Target
 
@@ -64,7 +64,7 @@ class ClusterDiagnoser:
         self.findings = ordered(found)
         return self.findings
 
-    def _per_node(self, addr: str, node_update, several: bool) -> list[Finding]:
+    def _per_node(self, addr: str, node_update: Update, several: bool) -> list[Finding]:
         diagnoser = self._nodes.get(addr)
         if diagnoser is None:
             target = self.target

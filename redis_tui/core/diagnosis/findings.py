@@ -93,7 +93,7 @@ def status_of(findings: Iterable[Finding]) -> Status:
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
     """{severity: how many} for a status badge."""
-    out = dict.fromkeys(SEVERITIES, 0)
+    out: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         out[finding.severity] += 1
     return out

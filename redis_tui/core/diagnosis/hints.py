@@ -302,7 +302,7 @@ HINTS: dict[str, Entry] = {
 NO_CONFIG_FILE = "(none)"  # context["config_file"] of a server started without a config file
 
 
-class _Values(dict):
+class _Values(dict[str, Any]):
     """format_map mapping where a value nobody measured becomes a ``<placeholder>``."""
 
     def __missing__(self, key: str) -> str:
@@ -365,7 +365,7 @@ def context(target: Target, kind: str = "redis", config_file: str | None = None)
     }
 
 
-class _Setting(dict):
+class _Setting(dict[str, str]):
     """``{conf_line[NAME VALUE]}`` / ``{keep[NAME VALUE]}``: how to make a setting outlast a restart."""
 
     def __init__(self, ctx: Mapping[str, str], keep: bool) -> None:

@@ -77,7 +77,8 @@ async def resolve_address(target: Target, timeout: float) -> tuple[str, int]:
     options = client_options(target, connect_timeout=timeout, reply_timeout=timeout)
     sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_kwargs(options))
     try:
-        return await sentinel.discover_master(target.master or "mymaster")
+        address: tuple[str, int] = await sentinel.discover_master(target.master or "mymaster")
+        return address
     finally:
         for node in sentinel.sentinels:
             await node.aclose()
@@ -110,7 +111,7 @@ async def open_monitor(target: Target, *, connect_timeout: float = 3.0) -> Monit
 
 
 async def _handshake(target: Target, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> int | None:
-    commands = []
+    commands: list[tuple[str, ...]] = []
     if target.password is not None:
         auth = ("AUTH", target.username, target.password) if target.username else ("AUTH", target.password)
         commands.append(auth)
@@ -140,7 +141,7 @@ async def _read_reply(reader: asyncio.StreamReader) -> bytes:
     return line.rstrip(b"\r\n")
 
 
-def _server_error(reply: bytes) -> rex.ResponseError:
+def _server_error(reply: bytes) -> rex.RedisError:  # AuthenticationError is not a ResponseError
     text = reply[1:].decode("utf-8", "replace")
     if text.startswith("NOPERM"):
         return rex.NoPermissionError(text)
@@ -151,7 +152,7 @@ def _server_error(reply: bytes) -> rex.ResponseError:
     return rex.ResponseError(text)
 
 
-def monitor_problem(exc: rex.ResponseError, target: Target) -> Problem:
+def monitor_problem(exc: rex.RedisError, target: Target) -> Problem:
     """The problem for an error answer to MONITOR (NOPERM names the ACL rule that fixes it)."""
     problem = classify(exc, target, connected=True)
     if problem.id == "permission-denied":

@@ -16,7 +16,7 @@ import contextlib
 import redis.exceptions as rex
 
 from redis_tui.core import parse
-from redis_tui.core.connection import make_client, own_address
+from redis_tui.core.connection import Client, make_client, own_address
 from redis_tui.core.monitor.commands import CommandTable
 from redis_tui.core.target import Target
 
@@ -39,7 +39,7 @@ class Guard:
         self.address: str | None = None
         self._list_by_id = True
 
-    def _make_client(self, name: str | None):
+    def _make_client(self, name: str | None) -> Client:
         client = make_client(self.target, connect_timeout=self.connect_timeout, reply_timeout=GUARD_REPLY_TIMEOUT,
                              client_name=name)
         client.set_response_callback("COMMAND", lambda response, **_: response)

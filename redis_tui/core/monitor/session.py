@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 
 from redis_tui.core.errors import Problem, classify
@@ -154,7 +154,7 @@ class MonitorSession:
         self.window.clear()
         self.view.clear()
 
-    def hide_clients(self, addresses) -> None:
+    def hide_clients(self, addresses: Iterable[str]) -> None:
         """Leave these client addresses out of the stream (e.g. the dashboard's own poller,
         as CLIENT INFO ``addr=`` tells it); the guard's connection is always left out."""
         self._hidden = set(addresses)
@@ -225,16 +225,16 @@ class MonitorSession:
             self._emit(word, f"MONITOR {word} on {self.target.display()}")
             connected = True
             try:
-                reason, problem = await self._serve(guard, conn, deadline)
+                reason, ended = await self._serve(guard, conn, deadline)
             finally:
                 conn.close()
                 await guard.close()
             if reason != LOST:
-                return self._finish(reason, problem)
+                return self._finish(reason, ended)
             self.state = SessionState.LOST
-            self._port.failed(problem.id if problem else None)
-            self._emit(EventKind.LOST, f"{problem.summary if problem else 'the server went away'}; "
-                       f"retrying in {BACKOFF[0]:g} s", problem.id if problem else LOST, problem, BACKOFF[0])
+            self._port.failed(ended.id if ended else None)
+            self._emit(EventKind.LOST, f"{ended.summary if ended else 'the server went away'}; "
+                       f"retrying in {BACKOFF[0]:g} s", ended.id if ended else LOST, ended, BACKOFF[0])
             await self._sleep(BACKOFF[0], deadline)
             attempt = 1
 
@@ -277,6 +277,7 @@ class MonitorSession:
     async def _read(self, conn: MonitorConnection) -> tuple[str, Problem | None]:
         read = conn.reader.read
         transport = conn.writer.transport
+        assert isinstance(transport, asyncio.ReadTransport)  # a stream's transport reads too
         limit = self.options.max_line_kb * 1024
         tail = b""
         try:

@@ -20,8 +20,9 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
-from redis_tui.core.connection import CLIENT_NAME, make_client
+from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_client
 from redis_tui.core.errors import make_problem
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import PRIMARY, REPLICA, Node, Topology, TopologyUpdate
@@ -55,7 +56,7 @@ class ClusterPoller:
         slowlog_every: float = 15.0,
         history: int = 300,
         clock: Callable[[], float] = time.time,
-        client_factory: Callable = make_client,
+        client_factory: ClientFactory = make_client,
         client_name: str | None = CLIENT_NAME,
     ) -> None:
         self.seed = seed
@@ -69,7 +70,7 @@ class ClusterPoller:
         self.clock = clock
         self.topology: Topology | None = None
         self.last: TopologyUpdate | None = None
-        self._options = dict(client_list_every=client_list_every, config_every=config_every,
+        self._options: dict[str, Any] = dict(client_list_every=client_list_every, config_every=config_every,
                              slowlog_every=slowlog_every, history=history, clock=clock, client_name=client_name)
         self._client_factory = client_factory
         self._pollers: dict[str, Poller] = {}
@@ -153,7 +154,7 @@ class ClusterPoller:
     def _make_poller(self, target: Target) -> Poller:
         budget = self.budget
 
-        def factory(t: Target, client_name: str | None):
+        def factory(t: Target, client_name: str | None) -> Client:
             return self._client_factory(t, connect_timeout=budget, reply_timeout=budget, client_name=client_name)
 
         return Poller(target, interval=self.interval, client_factory=factory, **self._options)
@@ -198,7 +199,7 @@ class ClusterPoller:
             if node.addr not in self._pollers:
                 self._updates[node.addr] = self._unreachable(node)
 
-    async def _poll_node(self, addr: str, poller: Poller, ask_cluster: bool) -> tuple[Update, dict | None]:
+    async def _poll_node(self, addr: str, poller: Poller, ask_cluster: bool) -> tuple[Update, dict[str, str] | None]:
         try:
             async with asyncio.timeout(self.budget):
                 update = await poller.poll()
@@ -300,5 +301,6 @@ class _Via:
     def __init__(self, poller: Poller) -> None:
         self._poller = poller
 
-    async def execute_command(self, *args):
+    async def execute_command(self, *args: str) -> Any:
+        """Send one command on the poller's connection."""
         return await self._poller.execute(*args)

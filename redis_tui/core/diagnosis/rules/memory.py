@@ -43,7 +43,7 @@ def memory_pressure(s: Situation) -> Finding | None:
     else:
         return None
     share = s.now.ttl_share
-    cases = ("oom",) if rising else ()
+    cases: tuple[str, ...] = ("oom",) if rising else ()
     if m.policy == "noeviction":
         cases += ("noeviction",)
     elif m.policy.startswith("volatile") and (share is None or share * 100 < s.limits.volatile_ttl_min_pct):
