@@ -33,7 +33,8 @@ class Status(StrEnum):
 
 CRITICAL, WARNING, INFO = Severity.CRITICAL, Severity.WARNING, Severity.INFO
 SEVERITIES = tuple(Severity)  # most severe first
-STATUSES = {Status.OK: 0, Status.WARNING: 1, Status.CRITICAL: 2, Status.UNKNOWN: 3}  # status → doctor's exit code
+# status → doctor's exit code
+STATUSES: dict[str, int] = {Status.OK: 0, Status.WARNING: 1, Status.CRITICAL: 2, Status.UNKNOWN: 3}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from typing import Any, cast
 
+from redis_tui.core.connection import Client
 from redis_tui.core.keyspace.keystats import LENGTH_COMMANDS
 from redis_tui.core.parse import text_or_none, to_int
 
@@ -36,7 +38,7 @@ class KeyInfo:
     length: int | None
 
 
-async def inspect_key(client, key: bytes) -> KeyInfo:
+async def inspect_key(client: Client, key: bytes) -> KeyInfo:
     """Type, encoding, TTL, MEMORY USAGE and length of `key` (read-only)."""
     pipe = client.pipeline(transaction=False)
     pipe.execute_command("TYPE", key)
@@ -98,7 +100,7 @@ class StringValue:
         return json.dumps(json.loads(self.data), indent=2, ensure_ascii=True)
 
 
-async def read_string(client, key: bytes, limit: int = STRING_PREVIEW) -> StringValue:
+async def read_string(client: Client, key: bytes, limit: int = STRING_PREVIEW) -> StringValue:
     """At most `limit` bytes of the string at `key` (GETRANGE) and its full size (STRLEN)."""
     pipe = client.pipeline(transaction=False)
     pipe.execute_command("STRLEN", key)
@@ -153,7 +155,7 @@ class ValuePage:
 class CollectionReader:
     """Pages through a collection key; subclasses send the command of their type."""
 
-    def __init__(self, client, key: bytes, page_size: int = PAGE_SIZE, value_limit: int = VALUE_LIMIT) -> None:
+    def __init__(self, client: Client, key: bytes, page_size: int = PAGE_SIZE, value_limit: int = VALUE_LIMIT) -> None:
         self.client, self.key = client, key
         self.page_size, self.value_limit = max(1, page_size), value_limit
         self.position: int | bytes = 0
@@ -168,7 +170,7 @@ class CollectionReader:
         self.loaded += len(elements)
         return ValuePage(tuple(elements), self.done, self.loaded)
 
-    def _element(self, value: bytes, **extra) -> Element:
+    def _element(self, value: bytes, **extra: Any) -> Element:
         return Element(value[: self.value_limit], len(value), **extra)
 
     async def _fetch(self) -> list[Element]:
@@ -191,8 +193,9 @@ class ZSetReader(CollectionReader):
 
     async def _fetch(self) -> list[Element]:
         start = int(self.position)
-        reply = await self.client.zrange(self.key, start, start + self.page_size - 1, withscores=True,
+        found = await self.client.zrange(self.key, start, start + self.page_size - 1, withscores=True,
                                          score_cast_func=bytes)
+        reply = cast(list[tuple[bytes, bytes]], found)  # withscores, scores as sent: (member, score) pairs
         self.position = start + len(reply)
         self.done = len(reply) < self.page_size
         return [self._element(member, score=score, index=start + n) for n, (member, score) in enumerate(reply)]
@@ -203,7 +206,7 @@ class _ScanReader(CollectionReader):
 
     command = "SSCAN"
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.seen: set[bytes] = set()
 
@@ -220,7 +223,7 @@ class _ScanReader(CollectionReader):
                     out.append(element)
         return out
 
-    def _elements(self, found) -> list[tuple[bytes, Element]]:
+    def _elements(self, found: Any) -> list[tuple[bytes, Element]]:
         return [(member, self._element(member)) for member in found]
 
 
@@ -233,7 +236,7 @@ class HashReader(_ScanReader):
 
     command = "HSCAN"
 
-    def _elements(self, found) -> list[tuple[bytes, Element]]:
+    def _elements(self, found: Any) -> list[tuple[bytes, Element]]:
         pairs = found.items() if isinstance(found, dict) else zip(found[::2], found[1::2], strict=False)
         return [(field, self._element(value, name=field)) for field, value in pairs]
 
@@ -241,7 +244,7 @@ class HashReader(_ScanReader):
 class StreamReader(CollectionReader):
     """XRANGE from the oldest entry on, each page starting after the last id read."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.position = b"-"
 
@@ -262,7 +265,7 @@ class StreamReader(CollectionReader):
 READERS = {"list": ListReader, "zset": ZSetReader, "set": SetReader, "hash": HashReader, "stream": StreamReader}
 
 
-def open_reader(client, key: bytes, kind: str, page_size: int = PAGE_SIZE,
+def open_reader(client: Client, key: bytes, kind: str, page_size: int = PAGE_SIZE,
                 value_limit: int = VALUE_LIMIT) -> CollectionReader | None:
     """A reader for a collection of type `kind` (None for strings and unknown types)."""
     reader = READERS.get(kind)
