@@ -32,25 +32,17 @@ class Entry:
     cases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-LOG = (
-    "Read the server log (on {host}): journalctl -u {service} -n 50, or tail -50 the file from {cli} CONFIG GET "
-    "logfile"
-)
+LOG = ("Read the server log (on {host}): journalctl -u {service} -n 50, "
+       "or tail -50 the file from {cli} CONFIG GET logfile")
 EVICT = "For a cache, evict the least recently used keys instead: {cli} CONFIG SET maxmemory-policy allkeys-lru"
-RAISE = (
-    "If the host has spare RAM, raise the limit: {cli} CONFIG SET maxmemory <bytes> (and "
-    "{conf_line[maxmemory <bytes>]})"
-)
+RAISE = ("If the host has spare RAM, raise the limit: {cli} CONFIG SET maxmemory <bytes> (and "
+         "{conf_line[maxmemory <bytes>]})")
 BIGKEYS = "Find what takes the space: redis-tui analyze {target_args} (or {cli} --bigkeys)"
 CLIENTS = "See who holds the connections: {cli} CLIENT LIST (count by addr=)"
-MAXCLIENTS = (
-    "Check and raise the limit: {cli} CONFIG GET maxclients; CONFIG SET maxclients 20000 (and LimitNOFILE for "
-    "{service})"
-)
-REPLICATION = (
-    "Look at the link: {cli} INFO replication (master_host, master_link_status, "
-    "master_link_down_since_seconds)"
-)
+MAXCLIENTS = ("Check and raise the limit: {cli} CONFIG GET maxclients; CONFIG SET maxclients 20000 "
+              "(and LimitNOFILE for {service})")
+REPLICATION = ("Look at the link: {cli} INFO replication (master_host, master_link_status, "
+               "master_link_down_since_seconds)")
 
 HINTS: dict[str, Entry] = {
     # --- connection ----------------------------------------------------------------------
