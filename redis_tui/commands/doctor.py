@@ -20,12 +20,12 @@ from redis_tui.commands.cluster import NOT_A_CLUSTER, probe_cluster, remap_of
 from redis_tui.commands.output import emit
 from redis_tui.core.connection import make_client
 from redis_tui.core.diagnosis.checklist import CheckLine, checklist
-from redis_tui.core.diagnosis.cluster import ClusterDiagnoser, node_status
+from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
 from redis_tui.core.diagnosis.diagnose import diagnose, diagnose_problem
-from redis_tui.core.diagnosis.findings import STATUSES, Finding, counts, ordered, status_of
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import make_problem
+from redis_tui.core.findings import STATUSES, Finding, counts, node_status, ordered, status_of
 from redis_tui.core.models import Outage, Snapshot
 from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.options import number

@@ -11,12 +11,20 @@ import contextlib
 import dataclasses
 import ssl
 from collections.abc import Callable
+from typing import Any, Protocol
 
 import redis.asyncio as aioredis
+import redis.exceptions as rex
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from redis_tui.core import parse
 from redis_tui.core.target import Target
+
+Client = aioredis.Redis
+"""The asyncio client every part of the core talks through."""
+ClientFactory = Callable[..., Client]
+"""`make_client` or a stand-in: (target, *, connect_timeout, reply_timeout, client_name) → Client."""
 
 CLIENT_NAME = "redis-tui"
 CONNECT_TIMEOUT = 3.0
@@ -32,9 +40,9 @@ def client_options(
     connect_timeout: float = CONNECT_TIMEOUT,
     reply_timeout: float | None = REPLY_TIMEOUT,
     client_name: str | None = CLIENT_NAME,
-) -> dict:
+) -> dict[str, Any]:
     """Keyword arguments for `redis.asyncio.Redis` (and Sentinel) reaching `target`."""
-    options: dict = {
+    options: dict[str, Any] = {
         "db": target.db,
         "username": target.username,
         "password": target.password,
@@ -58,16 +66,27 @@ def client_options(
     return options
 
 
-def make_client(target: Target, **kwargs) -> aioredis.Redis:
+def sentinel_kwargs(options: dict[str, Any]) -> dict[str, Any]:
+    """The `client_options` that also apply to the Sentinels themselves: not the database, the
+    connection name, or the master's credentials."""
+    return {k: v for k, v in options.items() if k not in ("db", "client_name", "username", "password")}
+
+
+def make_client(
+    target: Target,
+    *,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    reply_timeout: float | None = REPLY_TIMEOUT,
+    client_name: str | None = CLIENT_NAME,
+) -> Client:
     """A lazily connecting asyncio client for `target` (no I/O happens here)."""
-    options = client_options(target, **kwargs)
+    options = client_options(target, connect_timeout=connect_timeout, reply_timeout=reply_timeout,
+                             client_name=client_name)
+    client: Client
     if target.sentinel:
         from redis.asyncio.sentinel import Sentinel
 
-        sentinel_options = {k: v for k, v in options.items() if k not in ("db", "client_name")}
-        sentinel_options.pop("username", None)
-        sentinel_options.pop("password", None)
-        sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_options, **options)
+        sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_kwargs(options), **options)
         client = sentinel.master_for(target.master or "mymaster")
     elif target.socket:
         options = {k: v for k, v in options.items() if not k.startswith("ssl")}
@@ -79,7 +98,27 @@ def make_client(target: Target, **kwargs) -> aioredis.Redis:
     return client
 
 
-def _raw(response, **_options):
+class Commands(Protocol):
+    """Anything that sends a command and returns its reply: a `Client`, or an adapter over one."""
+
+    async def execute_command(self, *args: Any) -> Any:
+        """Send one command; raises what the connection raises."""
+
+
+async def own_address(client: Client) -> str | None:
+    """The client's address as the server sees it (CLIENT INFO, Redis 6.2+); None if unknown.
+
+    Used to leave our own connections out of what we show (the dashboard's polling in MONITOR).
+    """
+    try:
+        reply = await client.execute_command("CLIENT INFO")
+    except rex.ResponseError:  # Redis < 6.2, or the ACL forbids it
+        return None
+    rows = parse.parse_client_list(reply)
+    return rows[0].addr if rows else None
+
+
+def _raw(response: object, **_options: object) -> object:
     return response
 
 

@@ -17,12 +17,13 @@ from typing import Any
 
 import redis.exceptions as rex
 
+from redis_tui.core.probe import port_open
 from redis_tui.core.target import Target, scrub
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A classified failure: a finding id from DESIGN §3, a one-line summary, the raw detail."""
+    """A classified failure: a finding id (README "Findings"), a one-line summary, the raw detail."""
 
     id: str
     summary: str
@@ -76,7 +77,8 @@ _SUMMARY = {
     "oom-rejecting-writes": "the server refuses writes: used memory is above maxmemory (OOM)",
     "command-unavailable": "the server does not offer a command redis-tui uses (renamed or disabled)",
     "tls-expected": "{address} hung up without a word: the port probably expects TLS (rediss://)",
-    "tls-not-spoken": "{address} accepts TCP but never answered the TLS handshake: the port probably speaks plain Redis",
+    "tls-not-spoken": ("{address} accepts TCP but never answered the TLS handshake: "
+                       "the port probably speaks plain Redis"),
     "connection-lost": "the connection to {address} was lost",
     "connection-error": "cannot talk to {address}",
 }
@@ -135,15 +137,8 @@ async def refine(problem: Problem, target: Target, timeout: float = 1.0) -> Prob
         return await _count_databases(problem, target, timeout)
     if problem.id != "connection-timeout" or not target.tls or target.socket or target.sentinel:
         return problem
-    try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(target.host, target.port), timeout)
-    except (TimeoutError, OSError):
+    if not await port_open(target, timeout):
         return problem
-    writer.close()
-    try:
-        await writer.wait_closed()
-    except OSError:
-        pass
     return make_problem("tls-not-spoken", target, problem.detail)
 
 
@@ -173,24 +168,21 @@ def _by_type(exc: BaseException) -> str | None:
 
 async def _count_databases(problem: Problem, target: Target, timeout: float) -> Problem:
     from redis_tui.core.connection import make_client
+    from redis_tui.core.parse import text_of  # parse → models → errors: imported here, not at the top
 
     client = make_client(replace(target, db=0), connect_timeout=timeout, reply_timeout=timeout,
                          client_name="redis-tui-doctor")
     try:
         reply = await client.config_get("databases")
         if not isinstance(reply, dict):  # RESP2 without redis-py's callbacks: [name, value]
-            reply = dict(zip(reply[::2], reply[1::2]))
-        count = int({_text(k): v for k, v in reply.items()}["databases"])
+            reply = dict(zip(reply[::2], reply[1::2], strict=False))
+        count = int({text_of(k): text_of(v) for k, v in reply.items()}["databases"])
     except Exception:  # noqa: BLE001 - CONFIG may be denied or renamed: the finding stays without the count
         return problem
     finally:
         await client.aclose()
     detail = f"{problem.detail}: the server has {count} databases (0 to {count - 1})"
     return replace(problem, detail=detail, evidence=(("databases", count), ("db", target.db)))
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 _SSL_NOISE = re.compile(r"^\[SSL: [A-Z_]+\] |\s*\(_ssl\.c:\d+\)$")
@@ -215,7 +207,8 @@ def _describe(exc: BaseException) -> str:
         words = _SSL_NOISE.sub("", reason.strerror or str(reason))
         return f"Connecting to {connecting['address']} failed: TLS: {words}"
     if connecting and reason is not None:
-        words = reason.strerror if isinstance(reason, socket.gaierror) and reason.strerror else os.strerror(reason.errno)
+        resolved = reason.strerror if isinstance(reason, socket.gaierror) else None
+        words = resolved or os.strerror(reason.errno or 0)
         return f"Connecting to {connecting['address']} failed: {words} (errno {reason.errno})"
     reading = _READING.match(first)
     if reading:

@@ -197,6 +197,12 @@ class Snapshot:
         """Keys across all databases."""
         return sum(db.keys for db in self.keyspace)
 
+    @property
+    def ttl_share(self) -> float | None:
+        """Share of keys that have a TTL, 0-1 (None without keys)."""
+        keys = self.total_keys
+        return sum(db.expires for db in self.keyspace) / keys if keys else None
+
 
 @dataclass(frozen=True)
 class Outage:

@@ -85,7 +85,8 @@ class Topology:
     def replicas_of(self, primary: Node) -> tuple[Node, ...]:
         """The replicas that follow `primary` (by id, else by address)."""
         by_id = primary.node_id
-        return tuple(n for n in self.replicas if (by_id and n.primary_id == by_id) or (n.primary and n.primary == primary.addr))
+        return tuple(n for n in self.replicas
+                     if (by_id and n.primary_id == by_id) or (n.primary and n.primary == primary.addr))
 
     @property
     def slots_assigned(self) -> int:

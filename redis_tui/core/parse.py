@@ -6,13 +6,15 @@ Valkey 7/8/9; a missing or malformed field becomes a default, never an exception
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import overload
 
 from redis_tui.core.models import ClientRow, Clients, CommandStat, DbKeys, Memory, Server, SlowEntry
 
 
-def text_of(data: bytes | str | None) -> str:
+def text_of(data: object) -> str:
     """Decode a server reply leniently (invalid UTF-8 becomes U+FFFD, never an error)."""
     if data is None:
         return ""
@@ -41,32 +43,45 @@ def parse_info(data: bytes | str | None) -> dict[str, dict[str, str]]:
     return sections
 
 
-def to_int(value: object, default: int = 0) -> int:
-    """An int from a server field (``"12"``, ``"12.0"``, ``"1e3"``), or `default`."""
-    if value is None:
-        return default
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        pass
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return default
-    if number != number or number in (float("inf"), float("-inf")):
-        return default
-    return int(number)
+@overload
+def to_int(value: object, default: int = 0) -> int: ...
+@overload
+def to_int(value: object, default: None) -> int | None: ...
+
+
+def to_int(value: object, default: int | None = 0) -> int | None:
+    """An int from a server field (``"12"``, ``"12.0"``, ``"1e3"``), or `default` (also for
+    anything else, e.g. an error a pipeline returned in place of a reply)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (str, bytes, bytearray)):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    number = _finite(value)
+    return default if number is None else int(number)
 
 
 def to_float(value: object, default: float | None = None) -> float | None:
     """A finite float from a server field, or `default`."""
+    number = _finite(value)
+    return default if number is None else number
+
+
+def _finite(value: object) -> float | None:
+    if not isinstance(value, (int, float, str, bytes, bytearray)):
+        return None
     try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return default
-    if number != number or number in (float("inf"), float("-inf")):
-        return default
-    return number
+        number = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def text_or_none(value: object) -> str | None:
+    """A reply's text (lenient UTF-8), or None when it is not text (None, a number, an error...)."""
+    return text_of(value) if isinstance(value, (bytes, bytearray, str)) else None
 
 
 def parse_fields(text: str, sep: str = ",") -> dict[str, str]:
@@ -203,7 +218,7 @@ def parse_config_reply(reply: object) -> dict[str, str]:
     if isinstance(reply, dict):
         items = list(reply.items())
     elif isinstance(reply, (list, tuple)):
-        items = list(zip(reply[0::2], reply[1::2]))
+        items = list(zip(reply[0::2], reply[1::2], strict=False))
     else:
         return {}
     return {text_of(k).lower(): text_of(v) for k, v in items}

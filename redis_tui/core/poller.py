@@ -12,14 +12,16 @@ TCP connect once a second (`PortWatch`) notices a restarted server within a seco
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable
+from typing import Any
 
 import redis.exceptions as rex
 
 from redis_tui.core import parse
-from redis_tui.core.connection import CLIENT_NAME, make_client
+from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_client, own_address
 from redis_tui.core.errors import Problem, classify, refine
 from redis_tui.core.models import ClientRow, Outage, SlowEntry, Snapshot, Totals, Update
 from redis_tui.core.probe import PortWatch
@@ -30,6 +32,17 @@ BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0)
 MIN_INTERVAL, MAX_INTERVAL = 0.25, 60.0
 DENIED_RETRY_S = 300.0  # ask again this rarely for a command the ACL forbids
 SLOWLOG_ENTRIES = 32
+
+
+@dataclasses.dataclass
+class Periodic:
+    """A command sent at most every `every` seconds (and every `DENIED_RETRY_S` while refused)."""
+
+    name: str  # also the key of its note when the server refuses it
+    every: float
+    command: tuple[str, ...]
+    keep: Callable[[Any, float], None]  # (reply, taken_at)
+    next_at: float = 0.0  # time.monotonic() when it is due
 
 
 def secret_config_key(name: str) -> bool:
@@ -50,20 +63,17 @@ class Poller:
         slowlog_every: float = 15.0,
         history: int = 300,
         clock: Callable[[], float] = time.time,
-        client_factory: Callable = make_client,
+        client_factory: ClientFactory = make_client,
         client_name: str | None = CLIENT_NAME,
     ) -> None:
         self.target = target
         self.interval = clamp_interval(interval)
-        self.client_list_every = client_list_every
-        self.config_every = config_every
-        self.slowlog_every = slowlog_every
         self.paused = False
         self.clock = clock
         self._client_factory = client_factory
         self._client_name = client_name  # dropped if the ACL forbids CLIENT SETNAME
-        self._client = None
-        self._own_addr: str | None = None
+        self._client: Client | None = None
+        self._own_addr: str | None = None  # None: not asked yet on this connection; "": unknown
         self._wake = asyncio.Event()
         self._forced = False
         self._new_target = False
@@ -74,11 +84,13 @@ class Poller:
         self._client_list: tuple[ClientRow, ...] | None = None
         self._client_list_at: float | None = None
         self._config: dict[str, str] = {}
-        self._next_client_list = 0.0
-        self._next_config = 0.0
         self._slowlog: tuple[SlowEntry, ...] | None = None
         self._slowlog_at: float | None = None
-        self._next_slowlog = 0.0
+        self._periodic = (
+            Periodic("client-list", client_list_every, ("CLIENT LIST",), self._keep_clients),
+            Periodic("config", config_every, ("CONFIG", "GET", "*"), self._keep_config),
+            Periodic("slowlog", slowlog_every, ("SLOWLOG", "GET", str(SLOWLOG_ENTRIES)), self._keep_slowlog),
+        )
         self._notes: dict[str, Problem] = {}
         self._outage: Outage | None = None
         self._watch = PortWatch(target)
@@ -113,15 +125,12 @@ class Poller:
     def stagger(self, fraction: float) -> None:
         """Push the next CLIENT LIST / CONFIG GET / SLOWLOG GET back by `fraction` (0-1) of their periods,
         so that the pollers of many nodes do not all send them in the same round."""
-        self._next_client_list += self.client_list_every * fraction
-        self._next_config += self.config_every * fraction
-        self._next_slowlog += self.slowlog_every * fraction
+        for task in self._periodic:
+            task.next_at += task.every * fraction
 
-    async def execute(self, *args):
+    async def execute(self, *args: str) -> Any:
         """Send one more command on this poller's connection (opened if needed); raises what it raises."""
-        if self._client is None:
-            self._client = self._client_factory(self.target, client_name=self._client_name)
-        return await self._client.execute_command(*args)
+        return await self._connection().execute_command(*args)
 
     # --- the loop ------------------------------------------------------------------------
     async def run(self, emit: Callable[[Update], None]) -> None:
@@ -166,18 +175,15 @@ class Poller:
         if self._new_target:
             self._new_target = False
             await self.close()
-        if self._client is None:
-            self._client = self._client_factory(self.target, client_name=self._client_name)
-        client = self._client
+        client = self._connection()
         now_mono = time.monotonic()
         raw = await client.execute_command("INFO", "all")
         taken_at = self.clock()
         info = parse.parse_info(raw)
         if self._own_addr is None:
-            self._own_addr = await self._ask_own_addr(client)
-        await self._maybe_client_list(client, now_mono, taken_at)
-        await self._maybe_config(client, now_mono)
-        await self._maybe_slowlog(client, now_mono, taken_at)
+            self._own_addr = await own_address(client) or ""
+        for task in self._periodic:
+            await self._maybe(task, client, now_mono, taken_at)
         return self._assemble(info, taken_at, now_mono)
 
     async def close(self) -> None:
@@ -185,71 +191,44 @@ class Poller:
         self._own_addr = None
         client, self._client = self._client, None
         if client is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a dead link may fail; nothing to do
                 await client.aclose()
-            except Exception:  # noqa: BLE001 - closing a dead link may fail; nothing to do
-                pass
 
     # --- internals ---------------------------------------------------------------------
-    @staticmethod
-    async def _ask_own_addr(client) -> str:
-        """Our connection's address as the server sees it (once per connection; "" if unknown).
+    def _connection(self) -> Client:
+        if self._client is None:
+            self._client = self._client_factory(self.target, client_name=self._client_name)
+        return self._client
 
-        The MONITOR screen uses it to leave the dashboard's own polling out of the stream.
-        """
-        try:
-            rows = parse.parse_client_list(await client.execute_command("CLIENT INFO"))
-        except rex.ResponseError:  # Redis < 6.2, or the ACL forbids it: nothing to hide then
-            return ""
-        return rows[0].addr if rows else ""
-
-    async def _maybe_client_list(self, client, now_mono: float, taken_at: float) -> None:
-        if now_mono < self._next_client_list:
+    async def _maybe(self, task: Periodic, client: Client, now_mono: float, taken_at: float) -> None:
+        if now_mono < task.next_at:
             return
         try:
-            reply = await client.execute_command("CLIENT LIST")
+            reply = await client.execute_command(*task.command)
         except rex.ResponseError as exc:  # NOPERM or renamed command: degrade, keep polling
-            self._note("client-list", exc)
-            self._next_client_list = now_mono + DENIED_RETRY_S
+            self._note(task.name, exc)
+            task.next_at = now_mono + DENIED_RETRY_S
             return
-        self._notes.pop("client-list", None)
-        self._client_list = parse.parse_client_list(reply)
-        self._client_list_at = taken_at
-        self._next_client_list = now_mono + self.client_list_every
+        self._notes.pop(task.name, None)
+        task.keep(reply, taken_at)
+        task.next_at = now_mono + task.every
 
-    async def _maybe_config(self, client, now_mono: float) -> None:
-        if now_mono < self._next_config:
-            return
-        try:
-            reply = await client.execute_command("CONFIG", "GET", "*")
-        except rex.ResponseError as exc:
-            self._note("config", exc)
-            self._next_config = now_mono + DENIED_RETRY_S
-            return
-        self._notes.pop("config", None)
+    def _keep_clients(self, reply: Any, taken_at: float) -> None:
+        self._client_list, self._client_list_at = parse.parse_client_list(reply), taken_at
+
+    def _keep_config(self, reply: Any, taken_at: float) -> None:
         config = parse.parse_config_reply(reply)
         self._config = {k: ("(set)" if v else "") if secret_config_key(k) else v for k, v in config.items()}
-        self._next_config = now_mono + self.config_every
 
-    async def _maybe_slowlog(self, client, now_mono: float, taken_at: float) -> None:
-        if now_mono < self._next_slowlog:
-            return
-        try:
-            reply = await client.execute_command("SLOWLOG", "GET", str(SLOWLOG_ENTRIES))
-        except rex.ResponseError as exc:
-            self._note("slowlog", exc)
-            self._next_slowlog = now_mono + DENIED_RETRY_S
-            return
-        self._notes.pop("slowlog", None)
+    def _keep_slowlog(self, reply: Any, taken_at: float) -> None:
         self._slowlog, self._slowlog_at = parse.parse_slowlog(reply), taken_at
-        self._next_slowlog = now_mono + self.slowlog_every
 
     def _note(self, what: str, exc: Exception) -> None:
         problem = classify(exc, self.target, connected=True)
         summary = f"{what.replace('-', ' ').upper()}: {problem.summary}"
         self._notes[what] = Problem(problem.id, summary, problem.detail, source=what)
 
-    def _assemble(self, info: dict, taken_at: float, now_mono: float) -> Snapshot:
+    def _assemble(self, info: dict[str, dict[str, str]], taken_at: float, now_mono: float) -> Snapshot:
         previous = self._previous
         seconds = now_mono - self._previous_mono if previous else 0.0
         keyspace = parse.keyspace_from(info)
@@ -300,7 +279,8 @@ class Poller:
         self._watch.failed(problem.id)
         # the next successful poll starts a fresh baseline for rates
         self._previous = None
-        self._next_client_list = self._next_config = self._next_slowlog = 0.0
+        for task in self._periodic:
+            task.next_at = 0.0
         return self._outage
 
     async def _sleep(self) -> None:

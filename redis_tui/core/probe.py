@@ -10,6 +10,7 @@ work retried.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 from redis_tui.core.target import Target
@@ -39,10 +40,8 @@ async def port_open(target: Target, timeout: float = PROBE_TIMEOUT) -> bool:
     except (TimeoutError, OSError, ValueError):
         return False
     writer.close()
-    try:
+    with contextlib.suppress(OSError):
         await writer.wait_closed()
-    except OSError:
-        pass
     return True
 
 

@@ -86,7 +86,8 @@ def compute_rates(
     keys = None
     if keys_now is not None and keys_before is not None:
         keys = (keys_now - keys_before) / seconds
-    return Rates(interval_s=seconds, keys=keys, commands=command_rates(commands_now, commands_before, seconds), **values)
+    commands = command_rates(commands_now, commands_before, seconds)
+    return Rates(interval_s=seconds, keys=keys, commands=commands, **values)
 
 
 def command_rates(
@@ -123,7 +124,7 @@ class Rings:
 
     def __init__(self, size: int = 300) -> None:
         self.size = size
-        self._rings = {name: deque(maxlen=size) for name in History.__dataclass_fields__}
+        self._rings: dict[str, deque[float]] = {name: deque(maxlen=size) for name in History.__dataclass_fields__}
 
     def push(self, rates: Rates, used_memory: int) -> History:
         """Append one poll's values and return the rings as an immutable `History`."""

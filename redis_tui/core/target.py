@@ -8,7 +8,8 @@ password from any text (error messages quote URLs back at us).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_HOST = "localhost"
@@ -80,12 +81,8 @@ class Target:
             return f"sentinel {self.master}"
         return f"{self.host}:{self.port}"
 
-    def with_password(self, password: str | None) -> Target:
-        """The same target with another password."""
-        return replace(self, password=password)
 
-
-def parse_url(url: str) -> dict:
+def parse_url(url: str) -> dict[str, Any]:
     """Parse a redis://, rediss:// or unix:// URL into `Target` fields.
 
     Only the parts the URL states are returned. Raises `TargetError` with a message that
@@ -105,7 +102,7 @@ def parse_url(url: str) -> dict:
         raise TargetError(
             f"unknown URL scheme {scheme + '://'!r} in {mask_url(text)!r}: use redis://, rediss:// or unix://"
         )
-    out: dict = {}
+    out: dict[str, Any] = {}
     if parts.username:
         out["username"] = unquote(parts.username)
     if parts.password is not None:

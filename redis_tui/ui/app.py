@@ -20,8 +20,8 @@ from textual.screen import Screen
 
 from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.diagnose import Diagnoser
-from redis_tui.core.diagnosis.findings import Finding
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.findings import Finding
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.monitor.options import MonitorOptions

@@ -9,6 +9,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from redis_tui.core.monitor.commands import CommandTable
+from redis_tui.core.monitor.conn import open_monitor
 from redis_tui.core.monitor.filter import Filter, glob_regex
 from redis_tui.core.monitor.lines import escape_arg
 from redis_tui.core.monitor.options import MonitorOptions
@@ -41,9 +42,10 @@ async def wait_until(check, timeout: float = 10.0, step: float = 0.02):
 class Running:
     """A session started in the background, its events recorded."""
 
-    def __init__(self, target: Target, options: MonitorOptions = MonitorOptions(), spec: Filter = Filter()):
+    def __init__(self, target: Target, options: MonitorOptions = MonitorOptions(), spec: Filter = Filter(),
+                 **session_options):
         self.events: list[MonitorEvent] = []
-        self.session = MonitorSession(target, options, spec, on_event=self.events.append)
+        self.session = MonitorSession(target, options, spec, on_event=self.events.append, **session_options)
         self.task: asyncio.Task | None = None
 
     async def __aenter__(self) -> Running:
@@ -253,10 +255,15 @@ async def test_an_idle_server_does_not_end_monitor(server):
 
 
 async def test_output_buffer_guard_stops_a_slow_reader(server):
+    async def stalled(target, **kwargs):
+        """A MONITOR connection that reads nothing after its +OK: the slowest reader there is."""
+        conn = await open_monitor(target, **kwargs)
+        conn.writer.transport.pause_reading()  # the StreamReader never resumes what it did not pause
+        return conn
+
     options = MonitorOptions(max_buffer_mb=0.25, guard_interval_s=0.05)
     client = tcp(server)
-    async with Running(Target(port=server.port), options) as run:
-        run.session.hold_reading(True)
+    async with Running(Target(port=server.port), options, connect=stalled) as run:
         value = b"x" * 500_000
         for _ in range(400):  # until the kernel's socket buffers (up to 32+4 MB here) are full
             await client.set("big", value)

@@ -23,7 +23,8 @@ from redis_tui.core.monitor.lines import (
 CLIENTS = ["127.0.0.1:50000", "[::1]:6379", "[fe80::1%eth0]:1", "unix:/tmp/redis.sock", "lua", "10.0.0.5:1"]
 
 
-def monitor_line(args: list[bytes], client: str = "127.0.0.1:50000", db: int = 0, ts: str = "1700000000.123456") -> bytes:
+def monitor_line(args: list[bytes], client: str = "127.0.0.1:50000", db: int = 0,
+                 ts: str = "1700000000.123456") -> bytes:
     """A line as the server writes it (replicationFeedMonitors + sdscatrepr)."""
     body = b" ".join(escape_arg(a) for a in args)
     return b"+%s [%d %s] %s\r\n" % (ts.encode(), db, client.encode(), body)
@@ -129,7 +130,8 @@ def test_cut_line_never_breaks_parsing(args, limit):
 
 
 @settings(max_examples=1000, deadline=None)
-@given(st.lists(st.tuples(st.lists(st.binary(max_size=20), min_size=1, max_size=5), st.sampled_from(CLIENTS + ['a"b\\c'])),
+@given(st.lists(st.tuples(st.lists(st.binary(max_size=20), min_size=1, max_size=5),
+                          st.sampled_from(CLIENTS + ['a"b\\c'])),
                 max_size=10))
 @example([([b"", b" "], "lua"), ([b"SET", b" ", b" "], "lua"), ([b"PING"], "lua"), ([b"a", b"", b""], "lua")])
 def test_json_lines_fast_path_equals_parsed_records(items):

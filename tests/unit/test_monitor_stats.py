@@ -114,7 +114,8 @@ def test_command_table_from_odd_replies_falls_back():
 
 
 def test_options_and_config_table(tmp_path):
-    config = parse('[monitor]\nmax_buffer_mb = 2\nmax_duration_s = 0\ndelimiter = "/"\nwindow_s = 30\n', tmp_path / "c.toml")
+    text = '[monitor]\nmax_buffer_mb = 2\nmax_duration_s = 0\ndelimiter = "/"\nwindow_s = 30\n'
+    config = parse(text, tmp_path / "c.toml")
     options = MonitorOptions.from_section(config.sections["monitor"])
     assert options.max_buffer_bytes == 2 * 1024 * 1024 and options.max_duration_s == 0
     assert options.delimiter == "/" and options.window_s == 30 and options.buffer_lines == 10_000

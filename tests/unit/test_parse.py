@@ -10,6 +10,7 @@ from redis_tui.core.parse import (
     parse_config_reply,
     parse_info,
     server_from,
+    text_or_none,
     to_float,
     to_int,
 )
@@ -91,6 +92,16 @@ def test_client_list():
 def test_numbers_are_lenient():
     assert to_int("12") == 12 and to_int("1.5e3") == 1500 and to_int("x", 7) == 7 and to_int("nan", 0) == 0
     assert to_float("inf") is None and to_float("2.5") == 2.5
+
+
+def test_numbers_from_replies_that_are_not_numbers():
+    # a pipeline with raise_on_error=False hands back Exception objects in place of replies
+    refused = ValueError("12")
+    assert to_int(refused, None) is None and to_int(refused) == 0 and to_float(refused) is None
+    assert to_int(float("inf"), None) is None and to_int(float("nan"), 5) == 5 and to_int(b"7") == 7
+    assert to_int(None, None) is None and to_int(3.9) == 3 and to_int(10**400) == 10**400
+    assert text_or_none(refused) is None and text_or_none(None) is None and text_or_none(12) is None
+    assert text_or_none(b"hash") == "hash" and text_or_none("zset") == "zset"
 
 
 def test_config_reply_forms():

@@ -39,7 +39,8 @@ def test_memory_pressure_evidence_and_noeviction_hint():
     assert finding.evidence["used_pct"] == 98.0
     assert "98.0%" in finding.title and "noeviction" in finding.detail and "writes fail" in finding.detail
     assert finding.hints[0].startswith("Policy noeviction")
-    assert "redis-cli -h cache.example.internal -p 6390 --askpass CONFIG SET maxmemory-policy allkeys-lru" in finding.hints[0]
+    command = "redis-cli -h cache.example.internal -p 6390 --askpass CONFIG SET maxmemory-policy allkeys-lru"
+    assert command in finding.hints[0]
 
 
 def test_oom_rising_makes_memory_pressure_critical_below_the_thresholds():

@@ -71,7 +71,8 @@ def test_rdb_save_failing(save, stop, severity):
     ("ok", "ok", None), ("err", "ok", "critical"), ("ok", "err", "warning"), ("err", "err", "critical"),
 ])
 def test_aof_write_failing(write, rewrite, severity):
-    now = snapshot({"persistence": {"aof_enabled": 1, "aof_last_write_status": write, "aof_last_bgrewrite_status": rewrite}})
+    now = snapshot({"persistence": {"aof_enabled": 1, "aof_last_write_status": write,
+                                    "aof_last_bgrewrite_status": rewrite}})
     finding = find("aof-write-failing", now)
     assert (finding.severity if finding else None) == severity
 
@@ -84,8 +85,8 @@ def test_aof_write_failing(write, rewrite, severity):
 ])
 def test_backup_stale(age_s, changes, save, fires):
     taken_at = 2_000_000.0
-    now = snapshot({"persistence": {"rdb_last_save_time": int(taken_at - age_s), "rdb_changes_since_last_save": changes}},
-                   config=config(save=save), taken_at=taken_at)
+    persistence = {"rdb_last_save_time": int(taken_at - age_s), "rdb_changes_since_last_save": changes}
+    now = snapshot({"persistence": persistence}, config=config(save=save), taken_at=taken_at)
     finding = find("backup-stale", now)
     assert (finding is not None) == fires
     if fires:

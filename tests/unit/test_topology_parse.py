@@ -19,9 +19,11 @@ NODES = (
 
 def test_cluster_nodes_fields():
     a, b, c, d = parse_cluster_nodes(NODES)
-    assert (a.addr, a.role, a.slots, a.slot_count, a.config_epoch) == ("10.0.0.5:6379", "primary", ((0, 5460),), 5461, 1)
+    expected = ("10.0.0.5:6379", "primary", ((0, 5460),), 5461, 1)
+    assert (a.addr, a.role, a.slots, a.slot_count, a.config_epoch) == expected
     assert b.flags == {"myself"} and b.slots == ((5461, 10922), (10923, 10923))
-    assert (c.role, c.primary, c.primary_id, c.failing, c.link) == ("replica", "10.0.0.5:6379", "07c3", True, "disconnected")
+    expected = ("replica", "10.0.0.5:6379", "07c3", True, "disconnected")
+    assert (c.role, c.primary, c.primary_id, c.failing, c.link) == expected
     assert d.flags == {"noaddr", "fail"} and d.host_port is None
 
 

@@ -6,9 +6,9 @@ Entry points: ``Diagnoser`` / ``diagnose`` / ``diagnose_problem`` (findings), ``
 
 from redis_tui.core.diagnosis.checklist import CheckLine, checklist
 from redis_tui.core.diagnosis.diagnose import Diagnoser, diagnose, diagnose_problem
-from redis_tui.core.diagnosis.findings import STATUSES, Finding, counts, ordered, status_of
 from redis_tui.core.diagnosis.permissions import RECIPE
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.findings import STATUSES, Finding, counts, ordered, status_of
 
 __all__ = [
     "RECIPE",

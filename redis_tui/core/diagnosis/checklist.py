@@ -8,6 +8,7 @@ or fails with its evidence, or says "cannot check" when CONFIG could not be read
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from redis_tui.core.diagnosis import hints
 from redis_tui.core.diagnosis.rules.server import loopback_only, replicas, sentinel_clients
@@ -17,7 +18,17 @@ from redis_tui.core.format import human_bytes, human_duration
 from redis_tui.core.models import Snapshot
 from redis_tui.core.target import Target
 
-PASS, WARN, FAIL, UNKNOWN = "pass", "warn", "fail", "unknown"
+
+class CheckStatus(StrEnum):
+    """A checklist item's outcome (each member equals its string: ``CheckStatus.PASS == "pass"``)."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    UNKNOWN = "unknown"  # CONFIG could not be read
+
+
+PASS, WARN, FAIL, UNKNOWN = CheckStatus.PASS, CheckStatus.WARN, CheckStatus.FAIL, CheckStatus.UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -26,12 +37,14 @@ class CheckLine:
 
     id: str
     title: str
-    status: str
+    status: CheckStatus
     evidence: str
     hint: str = ""
 
 
-def checklist(snapshot: Snapshot, target: Target = Target(), limits: Thresholds = Thresholds()) -> tuple[CheckLine, ...]:
+def checklist(
+    snapshot: Snapshot, target: Target = Target(), limits: Thresholds = Thresholds()
+) -> tuple[CheckLine, ...]:
     """The checklist for the server in `snapshot`."""
     s = Situation.of(snapshot, None, limits, target)
     why = config_unreadable(snapshot)
@@ -50,7 +63,7 @@ def config_unreadable(snapshot: Snapshot) -> str | None:
     return "cannot check: CONFIG GET was not read yet"
 
 
-def _line(s: Situation, item: str, status: str, evidence: str, hint: str = "") -> CheckLine:
+def _line(s: Situation, item: str, status: CheckStatus, evidence: str, hint: str = "") -> CheckLine:
     return CheckLine(item, TITLES[item], status, evidence, hints.fill(hint, s.ctx))
 
 
@@ -86,14 +99,16 @@ def _persistence(s: Situation, why: str | None) -> CheckLine:
     save = s.config("save")
     parts = [f"RDB save '{save}'" if save else "", "AOF on" if aof else ""]
     evidence = ", ".join(p for p in parts if p)
-    if s.value("persistence", "rdb_last_bgsave_status") == "err" or s.value("persistence", "aof_last_write_status") == "err":
+    failing = ("rdb_last_bgsave_status", "aof_last_write_status")
+    if any(s.value("persistence", name) == "err" for name in failing):
         return _line(s, "persistence", FAIL, (evidence or "configured") + ", but the last save/write failed",
                      "see the rdb-save-failing / aof-write-failing finding")
     if aof or save:
         return _line(s, "persistence", PASS, evidence)
     if save is None:
         return _line(s, "persistence", UNKNOWN, f"AOF off; RDB rules {why}")
-    return _line(s, "persistence", WARN, "save \"\" and appendonly no: a restart loses every key (fine for a pure cache)",
+    return _line(s, "persistence", WARN,
+                 "save \"\" and appendonly no: a restart loses every key (fine for a pure cache)",
                  "{cli} CONFIG SET save '3600 1 300 100 60 10000' or CONFIG SET appendonly yes")
 
 
@@ -107,8 +122,7 @@ def _maxmemory(s: Situation) -> CheckLine:
         return _line(s, "maxmemory", WARN, evidence + ": writes fail when full (right for a store, not a cache)",
                      "{cli} CONFIG SET maxmemory-policy allkeys-lru")
     if m.policy.startswith("volatile"):
-        keys = s.now.total_keys
-        share = sum(db.expires for db in s.now.keyspace) / keys if keys else 0.0
+        share = s.now.ttl_share or 0.0
         if share * 100 < s.limits.volatile_ttl_min_pct:
             return _line(s, "maxmemory", WARN, evidence + f", but only {share:.0%} of keys have a TTL",
                          "{cli} CONFIG SET maxmemory-policy allkeys-lru")
@@ -166,7 +180,7 @@ def _backups(s: Situation) -> CheckLine:
 
 def summary(lines: tuple[CheckLine, ...]) -> dict[str, int]:
     """{status: how many lines}."""
-    out = dict.fromkeys((PASS, WARN, FAIL, UNKNOWN), 0)
+    out: dict[str, int] = dict.fromkeys(CheckStatus, 0)
     for line in lines:
         out[line.status] += 1
     return out

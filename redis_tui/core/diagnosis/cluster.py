@@ -15,10 +15,10 @@ import dataclasses
 from collections import deque
 
 from redis_tui.core.diagnosis.diagnose import Diagnoser, diagnose_problem
-from redis_tui.core.diagnosis.findings import Finding, ordered, status_of
 from redis_tui.core.diagnosis.rules.cluster import CLUSTER_RULES, ClusterSituation
 from redis_tui.core.diagnosis.thresholds import Thresholds
-from redis_tui.core.models import Outage, Snapshot
+from redis_tui.core.findings import Finding, ordered
+from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.target import Target
 
@@ -33,11 +33,6 @@ def diagnose_cluster(now: TopologyUpdate, before: TopologyUpdate | None = None, 
     kind = next((s.server.kind for s in now.updates.values() if isinstance(s, Snapshot)), "redis")
     situation = ClusterSituation(now, before, limits, target, kind)
     return ordered(f for rule in CLUSTER_RULES for f in rule(situation))
-
-
-def node_status(findings: tuple[Finding, ...], addr: str) -> str:
-    """OK / WARNING / CRITICAL for one node, from the findings that name it."""
-    return status_of(f for f in findings if f.node == addr)
 
 
 class ClusterDiagnoser:
@@ -64,7 +59,7 @@ class ClusterDiagnoser:
         self.findings = ordered(found)
         return self.findings
 
-    def _per_node(self, addr: str, node_update, several: bool) -> list[Finding]:
+    def _per_node(self, addr: str, node_update: Update, several: bool) -> list[Finding]:
         diagnoser = self._nodes.get(addr)
         if diagnoser is None:
             target = self.target

@@ -1,4 +1,4 @@
-"""Diagnosis: snapshots and classified errors → findings, most severe first (DESIGN §3).
+"""Diagnosis: snapshots and classified errors → findings, most severe first.
 
 Everything here is pure except `Diagnoser`, a small helper that keeps the last
 `window_s` seconds of snapshots so that "rising" rules compare with a baseline:
@@ -13,12 +13,12 @@ from collections import deque
 from collections.abc import Iterable
 
 from redis_tui.core.diagnosis import hints, permissions
-from redis_tui.core.diagnosis.findings import CRITICAL, Finding, ordered
 from redis_tui.core.diagnosis.rules import STATE_RULES, Rule
 from redis_tui.core.diagnosis.situation import Situation
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import Problem
+from redis_tui.core.findings import CRITICAL, Finding, ordered
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.target import Target
 
@@ -46,15 +46,6 @@ def diagnose_problem(problem: Problem, target: Target = Target()) -> tuple[Findi
     if problem.cause:
         evidence["cause"] = problem.cause
     return (Finding(finding_id, CRITICAL, title, evidence, steps, safe_text(problem.detail, 240) or problem.summary),)
-
-
-def diagnose_update(
-    update: Update, before: Snapshot | None = None, limits: Thresholds = Thresholds(), target: Target = Target()
-) -> tuple[Finding, ...]:
-    """`diagnose` for a Snapshot, `diagnose_problem` for an Outage."""
-    if isinstance(update, Outage):
-        return diagnose_problem(update.problem, target)
-    return diagnose(update, before, limits, target)
 
 
 class Diagnoser:

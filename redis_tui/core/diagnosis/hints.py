@@ -32,13 +32,17 @@ class Entry:
     cases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-LOG = "Read the server log (on {host}): journalctl -u {service} -n 50, or tail -50 the file from {cli} CONFIG GET logfile"
+LOG = ("Read the server log (on {host}): journalctl -u {service} -n 50, "
+       "or tail -50 the file from {cli} CONFIG GET logfile")
 EVICT = "For a cache, evict the least recently used keys instead: {cli} CONFIG SET maxmemory-policy allkeys-lru"
-RAISE = "If the host has spare RAM, raise the limit: {cli} CONFIG SET maxmemory <bytes> (and {conf_line[maxmemory <bytes>]})"
+RAISE = ("If the host has spare RAM, raise the limit: {cli} CONFIG SET maxmemory <bytes> (and "
+         "{conf_line[maxmemory <bytes>]})")
 BIGKEYS = "Find what takes the space: redis-tui analyze {target_args} (or {cli} --bigkeys)"
 CLIENTS = "See who holds the connections: {cli} CLIENT LIST (count by addr=)"
-MAXCLIENTS = "Check and raise the limit: {cli} CONFIG GET maxclients; CONFIG SET maxclients 20000 (and LimitNOFILE for {service})"
-REPLICATION = "Look at the link: {cli} INFO replication (master_host, master_link_status, master_link_down_since_seconds)"
+MAXCLIENTS = ("Check and raise the limit: {cli} CONFIG GET maxclients; CONFIG SET maxclients 20000 "
+              "(and LimitNOFILE for {service})")
+REPLICATION = ("Look at the link: {cli} INFO replication (master_host, master_link_status, "
+               "master_link_down_since_seconds)")
 
 HINTS: dict[str, Entry] = {
     # --- connection ----------------------------------------------------------------------
@@ -50,7 +54,8 @@ HINTS: dict[str, Entry] = {
         LOG,
     )),
     "db-out-of-range": Entry("Database {db} does not exist on {address}", (
-        "Pick a database that exists (-n 0, or /0 at the end of the URL); count them: {cli_server} CONFIG GET databases",
+        "Pick a database that exists (-n 0, or /0 at the end of the URL); count them: {cli_server} CONFIG GET "
+        "databases",
         "See which databases hold keys: {cli_server} INFO keyspace",
         "To have more: {conf_line[databases 32]}, then restart {service} (a cluster has database 0 only)",
     )),
@@ -98,7 +103,8 @@ HINTS: dict[str, Entry] = {
     )),
     "server-loading": Entry("The server is loading its dataset into memory (LOADING)", (
         "Wait: it answers once loaded. Watch the progress: {cli} INFO persistence | grep loading_",
-        "If it keeps restarting, find out why (on {host}): journalctl -u {service} -n 100; dmesg | grep -i -E 'oom|killed'",
+        "If it keeps restarting, find out why (on {host}): journalctl -u {service} -n 100; dmesg | grep -i -E "
+        "'oom|killed'",
     )),
     "server-busy": Entry("The server is busy running a script (BUSY)", (
         "Stop the script (works if it has not written yet): {cli} SCRIPT KILL (FUNCTION KILL for a function)",
@@ -161,7 +167,8 @@ HINTS: dict[str, Entry] = {
         "Count them: {cli} INFO errorstats | grep OOM",
     )),
     "evictions": Entry("Keys are being evicted: {evicted} in {window}", (
-        "Expected for a full cache with an allkeys-* policy; keep an eye on the hit ratio: {cli} INFO stats | grep keyspace_",
+        "Expected for a full cache with an allkeys-* policy; keep an eye on the hit ratio: {cli} INFO stats | grep "
+        "keyspace_",
         "If keys you need disappear: " + RAISE[0].lower() + RAISE[1:],
         BIGKEYS,
     )),
@@ -186,7 +193,8 @@ HINTS: dict[str, Entry] = {
         "Keep the port private, and behind a firewall: {conf_line[bind 127.0.0.1]} (or a private address)",
     )),
     "persistence-disabled": Entry("No persistence: a restart loses every key", (
-        "Fine for a cache that may start empty; otherwise turn on snapshots: {cli} CONFIG SET save '3600 1 300 100 60 10000'",
+        "Fine for a cache that may start empty; otherwise turn on snapshots: {cli} CONFIG SET save '3600 1 300 100 "
+        "60 10000'",
         "Or an append-only file: {cli} CONFIG SET appendonly yes",
         "{keep[appendonly yes]}",
     )),
@@ -224,7 +232,8 @@ HINTS: dict[str, Entry] = {
         "Check the numbers: {cli} INFO clients", CLIENTS, MAXCLIENTS,
     )),
     "blocked-clients": Entry("{blocked} clients are blocked in a blocking command", (
-        "See which: {cli} CLIENT LIST | grep -E 'cmd=(blpop|brpop|blmove|brpoplpush|bzpopmin|bzpopmax|xread|xreadgroup|wait)'",
+        "See which: {cli} CLIENT LIST | grep -E "
+        "'cmd=(blpop|brpop|blmove|brpoplpush|bzpopmin|bzpopmax|xread|xreadgroup|wait)'",
         "Normal for queue consumers; a growing number means producers stopped or consumers leak",
         "Unblock one: {cli} CLIENT UNBLOCK <id>",
     )),
@@ -245,7 +254,7 @@ HINTS: dict[str, Entry] = {
         "A stuck MONITOR or a slow pub/sub consumer: fix the consumer, and cap buffers, e.g. "
         "{cli} CONFIG SET client-output-buffer-limit 'pubsub 32mb 8mb 60'",
     )),
-    # --- cluster (DESIGN §7) -------------------------------------------------------------
+    # --- cluster -------------------------------------------------------------------------
     "cluster-down": Entry("The cluster is down (cluster_state:fail as seen from {seen_from})", (
         "See why: {cli} CLUSTER INFO (cluster_slots_fail, cluster_slots_pfail) and {cli} CLUSTER NODES",
         "Check every node and the slot coverage: redis-cli --cluster check {host}:{port}",
@@ -253,13 +262,16 @@ HINTS: dict[str, Entry] = {
     )),
     "cluster-slots-uncovered": Entry("{slots_uncovered} of 16384 hash slots have no node ({ranges})", (
         "Keys in those slots cannot be read or written; see the holes: redis-cli --cluster check {host}:{port}",
-        "Give the slots back to a primary: {cli} CLUSTER ADDSLOTSRANGE <first> <last>, or redis-cli --cluster fix {host}:{port}",
+        "Give the slots back to a primary: {cli} CLUSTER ADDSLOTSRANGE <first> <last>, or redis-cli --cluster fix "
+        "{host}:{port}",
         "Allow the other slots to serve meanwhile: {cli} CONFIG SET cluster-require-full-coverage no (on every node)",
     )),
     "cluster-node-failing": Entry("Cluster {role} {node} is failing ({why})", (
         "Is it up? redis-cli -h {node_host} -p {node_port}{tls_flag} ping; on its host: systemctl status {service}",
-        "How the others see it: {cli} CLUSTER NODES (flags fail? = suspected by one node, fail = agreed by the majority)",
-        "Once it is back it rejoins by itself; a node that is gone for good: {cli} CLUSTER FORGET <node-id> on every node",
+        "How the others see it: {cli} CLUSTER NODES (flags fail? = suspected by one node, fail = agreed by the "
+        "majority)",
+        "Once it is back it rejoins by itself; a node that is gone for good: {cli} CLUSTER FORGET <node-id> on every "
+        "node",
     )),
     "cluster-no-replica": Entry("Primary {node} has no working replica: its slots are lost if it fails", (
         "Add a replica: start an empty node, {cli} CLUSTER MEET <ip> <port>, then on it CLUSTER REPLICATE {node_id}",
@@ -282,7 +294,7 @@ HINTS: dict[str, Entry] = {
 NO_CONFIG_FILE = "(none)"  # context["config_file"] of a server started without a config file
 
 
-class _Values(dict):
+class _Values(dict[str, Any]):
     """format_map mapping where a value nobody measured becomes a ``<placeholder>``."""
 
     def __missing__(self, key: str) -> str:
@@ -345,7 +357,7 @@ def context(target: Target, kind: str = "redis", config_file: str | None = None)
     }
 
 
-class _Setting(dict):
+class _Setting(dict[str, str]):
     """``{conf_line[NAME VALUE]}`` / ``{keep[NAME VALUE]}``: how to make a setting outlast a restart."""
 
     def __init__(self, ctx: Mapping[str, str], keep: bool) -> None:
@@ -355,7 +367,8 @@ class _Setting(dict):
     def __missing__(self, setting: str) -> str:
         if self.ctx.get("config_file") != NO_CONFIG_FILE:
             if self.keep:
-                return f"Keep a CONFIG SET across restarts: {self.ctx['cli']} CONFIG REWRITE (or edit {self.ctx['conf']})"
+                cli, conf = self.ctx["cli"], self.ctx["conf"]
+                return f"Keep a CONFIG SET across restarts: {cli} CONFIG REWRITE (or edit {conf})"
             return f"{setting} in {self.ctx['conf']}"
         flag = f"{self.ctx['service']} --{setting}"
         if self.keep:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis_tui.core.diagnosis import hints
-from redis_tui.core.diagnosis.findings import Finding
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.findings import Finding, Severity
 from redis_tui.core.format import human_duration
 from redis_tui.core.models import Snapshot
 from redis_tui.core.parse import parse_fields, to_int
@@ -102,7 +102,7 @@ class Situation:
     def finding(
         self,
         finding_id: str,
-        severity: str,
+        severity: Severity,
         evidence: Mapping[str, Any],
         detail: str,
         values: Mapping[str, Any] | None = None,

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import heapq
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from redis_tui.core.connection import Client
 from redis_tui.core.display import redis_repr
 from redis_tui.core.keyspace.keystats import BatchGovernor, StatsScanner
 from redis_tui.core.keyspace.namespace import DEFAULT_DELIMITER, Branch, NamespaceTree
@@ -29,6 +32,7 @@ from redis_tui.core.keyspace.scripts import KeyStats
 from redis_tui.core.parse import keyspace_from, parse_info
 
 # upper bounds (seconds) of the TTL histogram buckets; the last bucket is open-ended
+Ranked = tuple[int, int, KeyStats]  # (size or length, arrival order, key): a top-N heap entry
 TTL_BOUNDS = (60, 3600, 86400, 7 * 86400, 30 * 86400)
 TTL_LABELS = ("<1m", "1m-1h", "1h-1d", "1d-7d", "7d-30d", ">30d")
 
@@ -38,8 +42,9 @@ class AnalyzeOptions:
     """What to analyze and how gently. `batch` is the SCAN COUNT of one script call (the
     server is busy for roughly 3-4 µs per key of it, and other clients wait that long; the
     run lowers it as needed to keep each call well under the server's
-    slowlog-log-slower-than, see `BatchGovernor`), `pause` seconds between batches. `parallel` > 1 keeps that many batches queued on the
-    server: a little faster, but other clients may then wait for several batches."""
+    slowlog-log-slower-than, see `BatchGovernor`), `pause` seconds between batches. `parallel`
+    > 1 keeps that many batches queued on the server: a little faster, but other clients may
+    then wait for several batches."""
 
     match: bytes | None = None
     type: str | None = None
@@ -120,7 +125,7 @@ class Report:
         listed = {top.key for top in self.top_by_bytes}
         return self.top_by_bytes + tuple(top for top in self.top_by_length if top.key not in listed)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The `analyze --json` document (key names in redis-cli's quoted form)."""
         return {
             "keys_scanned": self.keys_scanned,
@@ -147,7 +152,7 @@ def top_key(item: KeyStats) -> TopKey:
 class Analyzer:
     """One analysis run over `client`'s current database (`db` for INFO keyspace)."""
 
-    def __init__(self, client, options: AnalyzeOptions = AnalyzeOptions(), db: int = 0) -> None:
+    def __init__(self, client: Client, options: AnalyzeOptions = AnalyzeOptions(), db: int = 0) -> None:
         self.client = client
         self.options = options
         self.db = db
@@ -168,11 +173,11 @@ class Analyzer:
         self._histogram = [0] * len(TTL_LABELS)
         self._persistent = 0
         self._keys = 0
-        self._by_bytes: list[tuple] = []
-        self._by_length: list[tuple] = []
+        self._by_bytes: list[Ranked] = []
+        self._by_length: list[Ranked] = []
         self._seq = 0
         self._stopped = False
-        self._stopping: asyncio.Event | None = None
+        self._stopping = asyncio.Event()
         self.governor = BatchGovernor(client, options.batch)
         self.dbsize = 0
         self.started = time.monotonic()
@@ -181,8 +186,7 @@ class Analyzer:
         """End the run after the current batch (a pause between batches is cut short);
         run() returns the partial report."""
         self._stopped = True
-        if self._stopping is not None:
-            self._stopping.set()
+        self._stopping.set()
 
     async def run(self, progress: Callable[[Progress], None] | None = None, every: float = 0.1) -> Report:
         """Analyze until the end (or `stop()`), calling `progress` at most every `every` s."""
@@ -212,10 +216,8 @@ class Analyzer:
                 self._shown = now
                 self._progress(self.progress())
             if self.options.pause and not scanner.done and not self._stopped:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), self.options.pause)
-                except TimeoutError:
-                    pass
 
     async def _prepare(self) -> None:
         self.dbsize = int(await self.client.dbsize())
@@ -295,7 +297,7 @@ class Analyzer:
             namespaces=namespaces,
             top_by_bytes=tuple(top_key(entry[2]) for entry in sorted(self._by_bytes, reverse=True)),
             top_by_length=tuple(top_key(entry[2]) for entry in sorted(self._by_length, reverse=True)),
-            ttl=TTLSummary(self._persistent, expiring, tuple(zip(TTL_LABELS, self._histogram))),
+            ttl=TTLSummary(self._persistent, expiring, tuple(zip(TTL_LABELS, self._histogram, strict=True))),
             elapsed_s=time.monotonic() - self.started,
             dbsize=self.dbsize,
             complete=all(scanner.done for scanner in self.scanners) and not self._stopped,
@@ -306,14 +308,14 @@ class Analyzer:
         )
 
 
-def _push(heap: list, entry: tuple, size: int) -> None:
+def _push(heap: list[Ranked], entry: Ranked, size: int) -> None:
     if len(heap) < size:
         heapq.heappush(heap, entry)
     else:
         heapq.heapreplace(heap, entry)
 
 
-async def analyze(client, options: AnalyzeOptions = AnalyzeOptions(), db: int = 0,
+async def analyze(client: Client, options: AnalyzeOptions = AnalyzeOptions(), db: int = 0,
                   progress: Callable[[Progress], None] | None = None) -> Report:
     """Run one `Analyzer` to the end and return its report."""
     return await Analyzer(client, options, db).run(progress)

@@ -10,18 +10,22 @@ MEMORY USAGE is sent with the server's default SAMPLES (5), as `redis-cli --memk
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import redis.exceptions
 
-from redis_tui.core.keyspace.scan import KeyScanner
+from redis_tui.core.connection import Client
+from redis_tui.core.keyspace.scan import Scanner
 from redis_tui.core.keyspace.scripts import KeyStats, unpack_stats
-from redis_tui.core.parse import parse_config_reply, parse_fields, parse_info, to_int
+from redis_tui.core.parse import parse_config_reply, parse_fields, parse_info, text_of, to_int
 
-LENGTH_COMMANDS = {"string": "STRLEN", "list": "LLEN", "set": "SCARD", "zset": "ZCARD", "hash": "HLEN", "stream": "XLEN"}
+LENGTH_COMMANDS = {
+    "string": "STRLEN", "list": "LLEN", "set": "SCARD", "zset": "ZCARD", "hash": "HLEN", "stream": "XLEN",
+}
 
 
-class StatsScanner(KeyScanner):
-    """A `KeyScanner` whose items are `KeyStats` instead of names.
+class StatsScanner(Scanner[KeyStats]):
+    """A scanner like `KeyScanner` whose items are `KeyStats` instead of names.
 
     The caller may raise `length_thresholds` as it goes (lengths are then measured only for
     strings, and other keys, of at least that many bytes) and clear `measure_ttl` when no
@@ -31,21 +35,21 @@ class StatsScanner(KeyScanner):
     length_thresholds = (0, 0)
     measure_ttl = True
 
-    @staticmethod
-    def _keys_of(items: list[KeyStats]) -> list[bytes]:
+    def _keys_of(self, items: list[KeyStats]) -> list[bytes]:
         return [item[0] for item in items]
 
-    def _script_args(self, cursor: int, stats: bytes = b"1") -> tuple:
+    def _script_args(self, cursor: int, stats: bytes = b"1") -> tuple[int | bytes | str, ...]:
         return (*super()._script_args(cursor, stats), *self.length_thresholds, b"1" if self.measure_ttl else b"0")
 
-    async def _measure(self, keys: list[bytes]) -> list:
+    async def _measure(self, keys: list[bytes]) -> list[KeyStats]:
         return await pipeline_stats(self.client, keys)
 
-    def _unpack(self, reply: list) -> list:
-        return unpack_stats(reply) if len(reply) > 2 else reply[1]
+    def _unpack(self, reply: list[Any]) -> list[KeyStats]:
+        stats: list[KeyStats] = unpack_stats(reply) if len(reply) > 2 else reply[1]
+        return stats
 
 
-async def pipeline_stats(client, keys: list[bytes]) -> list[KeyStats]:
+async def pipeline_stats(client: Client, keys: list[bytes]) -> list[KeyStats]:
     """KeyStats of `keys` with two pipelined round trips; vanished keys are left out."""
     if not keys:
         return []
@@ -58,7 +62,7 @@ async def pipeline_stats(client, keys: list[bytes]) -> list[KeyStats]:
     measured = []
     for index, key in enumerate(keys):
         kind, memory, ttl = replies[3 * index: 3 * index + 3]
-        kind = kind.decode("ascii", "replace") if isinstance(kind, bytes) else str(kind)
+        kind = text_of(kind)
         if kind != "none":
             measured.append((key, kind, -1 if memory is None else int(memory), int(ttl)))
     pipe = client.pipeline(transaction=False)
@@ -67,7 +71,7 @@ async def pipeline_stats(client, keys: list[bytes]) -> list[KeyStats]:
     lengths = await pipe.execute()
     return [
         KeyStats(key, kind, memory, int(length) if kind in LENGTH_COMMANDS else -1, ttl)
-        for (key, kind, memory, ttl), length in zip(measured, lengths)
+        for (key, kind, memory, ttl), length in zip(measured, lengths, strict=True)
     ]
 
 
@@ -92,7 +96,7 @@ class BatchGovernor:
     grow = 1.5
     floor = 10
 
-    def __init__(self, client, ceiling: int, every: float = 0.25) -> None:
+    def __init__(self, client: Client, ceiling: int, every: float = 0.25) -> None:
         self.client = client
         self.ceiling = self.count = max(1, ceiling)
         self.every = every

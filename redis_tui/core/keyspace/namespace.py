@@ -14,9 +14,12 @@ honest estimate long before the scan ends (`Branch.estimate`). Memory is bounded
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import builtins
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from redis_tui.core.connection import Client
 from redis_tui.core.keyspace.scan import DEFAULT_COUNT, KeyScanner, ScanPage, glob_escape
 
 DEFAULT_DELIMITER = b":"
@@ -28,7 +31,7 @@ DEFAULT_MAX_NODES = 100_000
 class Branch:
     """One prefix of the tree. `prefix` ends with the delimiter (the root is b"")."""
 
-    prefix: bytes
+    prefix: builtins.bytes
     depth: int
     keys: int  # keys under this prefix, at any depth
     bytes: int  # their MEMORY USAGE (0 when the tree was fed names only)
@@ -36,7 +39,7 @@ class Branch:
     other_keys: int  # keys under untracked children (node cap) or deeper than max_depth
     children: int  # tracked child branches
 
-    def name(self, delimiter: bytes = DEFAULT_DELIMITER) -> bytes:
+    def name(self, delimiter: builtins.bytes = DEFAULT_DELIMITER) -> builtins.bytes:
         """The last segment: b"42" for b"user:42:" (b"" for the root)."""
         return self.prefix[:-len(delimiter)].rsplit(delimiter, 1)[-1] if self.prefix else b""
 
@@ -75,7 +78,7 @@ class NamespaceTree:
         """Count key names (bytes unknown: 0)."""
         self.add_pairs((key, 0) for key in keys)
 
-    def add_stats(self, items: Iterable) -> None:
+    def add_stats(self, items: Iterable[Sequence[Any]]) -> None:
         """Count `(key, type, bytes, …)` tuples (analyzer `KeyStats`)."""
         self.add_pairs((item[0], item[2] if item[2] > 0 else 0) for item in items)
 
@@ -109,8 +112,9 @@ class NamespaceTree:
         while position < len(prefix):
             end = prefix.index(delimiter, position) + width
             child = prefix[:end]
-            node = nodes.get(child)
-            if node is None:
+            if child in nodes:
+                node = nodes[child]
+            else:
                 if len(nodes) >= self.max_nodes:
                     self.truncated = True
                     return
@@ -136,9 +140,10 @@ class NamespaceTree:
     def branch(self, prefix: bytes | None = None) -> Branch | None:
         """The branch for `prefix` (None: the root), or None when it is not tracked."""
         prefix = self.root if prefix is None else prefix
-        node = self._nodes.get(prefix)
-        if node is None:
-            return None
+        return self._branch(prefix) if prefix in self._nodes else None
+
+    def _branch(self, prefix: bytes) -> Branch:
+        node = self._nodes[prefix]
         children = self._children.get(prefix, [])
         child_keys = sum(self._nodes[child][0] for child in children)
         depth = prefix.count(self.delimiter) - self._depth0
@@ -147,7 +152,7 @@ class NamespaceTree:
     def children(self, prefix: bytes | None = None, by: str = "keys") -> tuple[Branch, ...]:
         """Tracked child branches of `prefix`, biggest first (`by` "keys" or "bytes")."""
         prefix = self.root if prefix is None else prefix
-        found = [self.branch(child) for child in self._children.get(prefix, [])]
+        found = [self._branch(child) for child in self._children.get(prefix, [])]
         return tuple(sorted(found, key=lambda b: (-getattr(b, by), b.prefix)))
 
     def knows_children(self, prefix: bytes) -> bool:
@@ -158,7 +163,7 @@ class NamespaceTree:
     def top(self, depth: int, n: int, by: str = "bytes") -> tuple[Branch, ...]:
         """The `n` biggest branches `depth` levels below the root."""
         wanted = self._depth0 + depth
-        found = [self.branch(p) for p in self._nodes if p != self.root and p.count(self.delimiter) == wanted]
+        found = [self._branch(p) for p in self._nodes if p != self.root and p.count(self.delimiter) == wanted]
         return tuple(sorted(found, key=lambda b: (-getattr(b, by), -b.keys, b.prefix))[:n])
 
 
@@ -174,7 +179,7 @@ class NamespaceScan:
 
     def __init__(
         self,
-        client,
+        client: Client,
         prefix: bytes = b"",
         delimiter: bytes | str = DEFAULT_DELIMITER,
         max_depth: int = 2,
@@ -201,13 +206,13 @@ class NamespaceScan:
         """True once the whole keyspace was visited."""
         return self.scanner.done
 
-    async def next_page(self) -> ScanPage:
+    async def next_page(self) -> ScanPage[bytes]:
         """Scan on, add what was found to `tree`, return the page."""
         page = await self.scanner.next_page()
         self.tree.add_keys(page.items)
         return page
 
-    async def pages(self):
+    async def pages(self) -> AsyncIterator[ScanPage[bytes]]:
         """Pages until the end."""
         while not self.done:
             yield await self.next_page()

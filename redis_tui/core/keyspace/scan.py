@@ -16,10 +16,11 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import redis.exceptions
 
+from redis_tui.core.connection import Client
 from redis_tui.core.keyspace.scripts import ScriptRunner, ScriptsUnavailable, unpack_names
 
 DEFAULT_COUNT = 1000
@@ -93,20 +94,20 @@ class SeenKeys:
         self._hashes.add(marker)
         return True
 
-    def fresh(self, items: list, keys: list[bytes]) -> list:
+    def fresh(self, items: list[Item], keys: list[bytes]) -> list[Item]:
         """The `items` whose `keys` were not seen before (now remembered), in order."""
         markers = set(map(hash, keys))
         if len(markers) == len(keys) and self._hashes.isdisjoint(markers):
             self._hashes |= markers  # the usual case, at C speed
             return items
-        return [item for item, key in zip(items, keys) if self.add(key)]
+        return [item for item, key in zip(items, keys, strict=True) if self.add(key)]
 
 
 @dataclass(frozen=True)
 class ScanPage(Generic[Item]):
     """One page of results: new items only (never one already returned)."""
 
-    items: tuple
+    items: tuple[Item, ...]
     done: bool
     progress: float  # 0.0 – 1.0 of the keyspace visited
     returned: int  # items returned so far, all pages
@@ -115,13 +116,13 @@ class ScanPage(Generic[Item]):
     elapsed_s: float
 
     @property
-    def keys(self) -> tuple:
+    def keys(self) -> tuple[Item, ...]:
         """Alias of `items` for pages of key names."""
         return self.items
 
 
-class KeyScanner(Generic[Item]):
-    """Key names from SCAN, page by page. One scanner = one pass over the keyspace.
+class Scanner(Generic[Item]):
+    """Items from SCAN, page by page. One scanner = one pass over the keyspace.
 
     `match` is a glob (bytes; see `glob_escape`), `type` one of TYPES (Redis 6+), `count`
     the SCAN COUNT hint. `server_side` runs each step through the read-only batch script
@@ -131,7 +132,7 @@ class KeyScanner(Generic[Item]):
 
     def __init__(
         self,
-        client,
+        client: Client,
         *,
         match: bytes | str | None = None,
         type: str | None = None,
@@ -155,7 +156,7 @@ class KeyScanner(Generic[Item]):
         self.seen = (seen if seen is not None else SeenKeys()) if dedupe else None
         self.runner = ScriptRunner(client) if server_side else None
         self.prefetch = prefetch
-        self._pending: asyncio.Future | None = None
+        self._pending: asyncio.Future[list[Any]] | None = None
         # part (i, n): only the i-th of n equal slices of the cursor space (parallel scans)
         self.start, self.stop = part[0] / part[1], (part[0] + 1) / part[1]
         self.cursor = cursor_at(self.start)
@@ -171,7 +172,7 @@ class KeyScanner(Generic[Item]):
         """"script" or "scan": how steps are sent (after the first step)."""
         return "script" if self.runner is not None else "scan"
 
-    async def step(self) -> list:
+    async def step(self) -> list[Item]:
         """One SCAN step: the new items it found (maybe none). [] once done."""
         if self.done:
             return []
@@ -196,17 +197,17 @@ class KeyScanner(Generic[Item]):
         self.returned += len(items)
         return items
 
-    async def next_page(self) -> ScanPage:
+    async def next_page(self) -> ScanPage[Item]:
         """About `page_size` new items, or what `time_budget` seconds found; done=True at the end."""
         deadline = time.monotonic() + self.time_budget
-        items: list = []
+        items: list[Item] = []
         while not self.done and len(items) < self.page_size:
             items.extend(await self.step())
             if time.monotonic() >= deadline:
                 break
         return self._page(items)
 
-    async def pages(self, pause: float = 0.0) -> AsyncIterator[ScanPage]:
+    async def pages(self, pause: float = 0.0) -> AsyncIterator[ScanPage[Item]]:
         """Every page until the end, sleeping `pause` seconds between pages (without a
         pause, each step is sent while the previous one is unpacked)."""
         prefetch, self.prefetch = self.prefetch, self.prefetch or not pause
@@ -219,7 +220,7 @@ class KeyScanner(Generic[Item]):
             self.prefetch = prefetch
             self.close()
 
-    def _page(self, items: list) -> ScanPage:
+    def _page(self, items: list[Item]) -> ScanPage[Item]:
         return ScanPage(tuple(items), self.done, self.progress, self.returned, self.duplicates,
                         self.calls, time.monotonic() - self.started)
 
@@ -229,26 +230,25 @@ class KeyScanner(Generic[Item]):
             self._pending.cancel()
             self._pending = None
 
-    def _new(self, found: list) -> list:
+    def _new(self, found: list[Item]) -> list[Item]:
         if self.seen is None:
             return found
         fresh = self.seen.fresh(found, self._keys_of(found))
         self.duplicates += len(found) - len(fresh)
         return fresh
 
-    @staticmethod
-    def _keys_of(items: list) -> list[bytes]:
-        return items
+    def _keys_of(self, items: list[Item]) -> list[bytes]:
+        raise NotImplementedError
 
-    def _filters(self) -> list:
-        args: list = []
+    def _filters(self) -> list[bytes | str]:
+        args: list[bytes | str] = []
         if self.match is not None:
             args += ["MATCH", self.match]
         if self.type:
             args += ["TYPE", self.type]
         return args
 
-    async def _reply(self) -> list:
+    async def _reply(self) -> list[Any]:
         pending, self._pending = self._pending, None
         if pending is not None:
             try:
@@ -257,25 +257,38 @@ class KeyScanner(Generic[Item]):
                 pass  # e.g. NOSCRIPT after a SCRIPT FLUSH: ask again the slow way
         return await self._request(self.cursor)
 
-    async def _request(self, cursor: int) -> list:
+    async def _request(self, cursor: int) -> list[Any]:
         """One step's reply: [cursor, ...] as the script sends it, or [cursor, items]."""
         if self.runner is not None:
             try:
-                return await self._script(cursor)
+                return await self.runner.call(*self._script_args(cursor))
             except ScriptsUnavailable:
                 self.runner = None
         cursor, keys = await self.client.execute_command("SCAN", cursor, "COUNT", self.count, *self._filters())
         return [cursor, await self._measure(list(keys))]
 
-    async def _script(self, cursor: int) -> list:
-        return await self.runner.call(*self._script_args(cursor))
-
-    def _script_args(self, cursor: int, stats: bytes = b"0") -> tuple:
+    def _script_args(self, cursor: int, stats: bytes = b"0") -> tuple[int | bytes | str, ...]:
         match = b"" if self.match is None else b"=" + self.match
         return cursor, self.count, match, self.type or b"", stats
 
-    async def _measure(self, keys: list[bytes]) -> list:
+    async def _measure(self, keys: list[bytes]) -> list[Item]:
+        """The items of `keys` when plain SCAN (not the script) found them."""
+        raise NotImplementedError
+
+    def _unpack(self, reply: list[Any]) -> list[Item]:
+        """The items of a script reply ([cursor, ...]) or of [cursor, items]."""
+        raise NotImplementedError
+
+
+class KeyScanner(Scanner[bytes]):
+    """Key names from SCAN, page by page (see `Scanner`)."""
+
+    def _keys_of(self, items: list[bytes]) -> list[bytes]:
+        return items
+
+    async def _measure(self, keys: list[bytes]) -> list[bytes]:
         return keys
 
-    def _unpack(self, reply: list) -> list:
-        return unpack_names(reply) if len(reply) > 2 else reply[1]
+    def _unpack(self, reply: list[Any]) -> list[bytes]:
+        names: list[bytes] = unpack_names(reply) if len(reply) > 2 else reply[1]
+        return names

@@ -17,10 +17,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import struct
+from collections.abc import Sequence
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import redis.exceptions as rex
+
+from redis_tui.core.connection import Client
 
 SCAN_SCRIPT = r"""
 local call = redis.call
@@ -81,33 +84,34 @@ class KeyStats(NamedTuple):
     ttl_ms: int
 
 
-def _split(names: bytes, lengths) -> list[bytes]:
+def _split(names: bytes, lengths: Sequence[int]) -> list[bytes]:
     ends = list(accumulate(lengths))
-    return [names[end - length: end] for end, length in zip(ends, lengths)]
+    return [names[end - length: end] for end, length in zip(ends, lengths, strict=True)]
 
 
-def unpack_names(reply: list) -> list[bytes]:
+def unpack_names(reply: list[Any]) -> list[bytes]:
     """Key names from a names-only reply."""
     lengths = struct.unpack(f"<{len(reply[1]) // 4}I", reply[1])
     return _split(reply[2], lengths)
 
 
-def unpack_stats(reply: list) -> list[KeyStats]:
+def unpack_stats(reply: list[Any]) -> list[KeyStats]:
     """KeyStats from a stats reply; keys that vanished (type "none") are left out."""
     records = list(STATS_RECORD.iter_unpack(reply[1]))
     keys = _split(reply[2], [record[4] for record in records])
     new = tuple.__new__
     out = [new(KeyStats, (key, TYPE_CODES[code], memory, length, ttl))
-           for key, (code, memory, length, ttl, _size) in zip(keys, records) if code]
+           for key, (code, memory, length, ttl, _size) in zip(keys, records, strict=True) if code]
     if len(out) < len(records):
         out += _other_types(reply[3], keys, records)
     return out
 
 
-def _other_types(blob: bytes, keys: list[bytes], records: list) -> list[KeyStats]:
+def _other_types(blob: bytes, keys: list[bytes], records: list[tuple[int, ...]]) -> list[KeyStats]:
     """Keys of module types (and vanished ones, type "none", left out)."""
-    out, offset = [], 0
-    for key, (code, memory, length, ttl, _size) in zip(keys, records):
+    out: list[KeyStats] = []
+    offset = 0
+    for key, (code, memory, length, ttl, _size) in zip(keys, records, strict=True):
         if code:
             continue
         name = blob[offset + 1: offset + 1 + blob[offset]].decode("ascii", "replace")
@@ -128,14 +132,14 @@ class ScriptRunner:
     *_RO commands. Raises `ScriptsUnavailable` when none may run, remembering the answer.
     """
 
-    def __init__(self, client) -> None:
+    def __init__(self, client: Client) -> None:
         self.client = client
         self.sha = hashlib.sha1(SCAN_SCRIPT.encode()).hexdigest()
         self.variants = [("EVALSHA_RO", "EVAL_RO"), ("EVALSHA", "EVAL")]
         self.unavailable: str | None = None
         self.ready = False  # a call has worked: `send` may be used
 
-    async def send(self, *argv: bytes | str | int) -> asyncio.Task:
+    async def send(self, *argv: bytes | str | int) -> asyncio.Task[list[Any]]:
         """Write a call now and return a task for its reply, so that the caller can work
         while the server runs the script. Use only once `ready`."""
         pool = self.client.connection_pool
@@ -147,9 +151,10 @@ class ScriptRunner:
             await pool.release(connection)
             raise
 
-        async def reply() -> list:
+        async def reply() -> list[Any]:
             try:
-                return await connection.read_response()
+                response: list[Any] = await connection.read_response()
+                return response
             except BaseException:
                 await connection.disconnect()  # a reply may still be in flight
                 raise
@@ -158,7 +163,7 @@ class ScriptRunner:
 
         return asyncio.ensure_future(reply())
 
-    async def call(self, *argv: bytes | str | int) -> list:
+    async def call(self, *argv: bytes | str | int) -> list[Any]:
         """Run the script with ARGV `argv` (no KEYS); the raw reply."""
         if self.unavailable is not None:
             raise ScriptsUnavailable(self.unavailable)
@@ -167,7 +172,7 @@ class ScriptRunner:
             by_sha, by_body = self.variants[0]
             try:
                 try:
-                    reply = await self.client.execute_command(by_sha, self.sha, 0, *argv)
+                    reply: list[Any] = await self.client.execute_command(by_sha, self.sha, 0, *argv)
                 except rex.NoScriptError:
                     reply = await self.client.execute_command(by_body, SCAN_SCRIPT, 0, *argv)
                 self.ready = True

@@ -13,8 +13,11 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from typing import Any, cast
 
+from redis_tui.core.connection import Client
 from redis_tui.core.keyspace.keystats import LENGTH_COMMANDS
+from redis_tui.core.parse import text_or_none, to_int
 
 STRING_PREVIEW = 64 * 1024
 VALUE_LIMIT = 4096
@@ -35,7 +38,7 @@ class KeyInfo:
     length: int | None
 
 
-async def inspect_key(client, key: bytes) -> KeyInfo:
+async def inspect_key(client: Client, key: bytes) -> KeyInfo:
     """Type, encoding, TTL, MEMORY USAGE and length of `key` (read-only)."""
     pipe = client.pipeline(transaction=False)
     pipe.execute_command("TYPE", key)
@@ -46,16 +49,17 @@ async def inspect_key(client, key: bytes) -> KeyInfo:
     if isinstance(kind, Exception):
         raise kind  # encoding and memory may be refused (ACL) and shown as unknown; not the type
     now = time.time()
-    kind = _text(kind) or "none"
+    kind = text_or_none(kind) or "none"
     if kind == "none":
         return KeyInfo(key, False, "none", None, None, None, None, None)
     length = None
     if kind in LENGTH_COMMANDS:
-        length = _int(await client.execute_command(LENGTH_COMMANDS[kind], key))
-    ttl = _int(ttl)
+        length = to_int(await client.execute_command(LENGTH_COMMANDS[kind], key), None)
+    ttl = to_int(ttl, None)
     ttl = ttl if ttl is not None and ttl >= 0 else None
     return KeyInfo(
-        key, True, kind, _text(encoding), ttl, None if ttl is None else now + ttl / 1000, _int(memory), length,
+        key, True, kind, text_or_none(encoding), ttl, None if ttl is None else now + ttl / 1000,
+        to_int(memory, None), length,
     )
 
 
@@ -96,7 +100,7 @@ class StringValue:
         return json.dumps(json.loads(self.data), indent=2, ensure_ascii=True)
 
 
-async def read_string(client, key: bytes, limit: int = STRING_PREVIEW) -> StringValue:
+async def read_string(client: Client, key: bytes, limit: int = STRING_PREVIEW) -> StringValue:
     """At most `limit` bytes of the string at `key` (GETRANGE) and its full size (STRLEN)."""
     pipe = client.pipeline(transaction=False)
     pipe.execute_command("STRLEN", key)
@@ -151,7 +155,7 @@ class ValuePage:
 class CollectionReader:
     """Pages through a collection key; subclasses send the command of their type."""
 
-    def __init__(self, client, key: bytes, page_size: int = PAGE_SIZE, value_limit: int = VALUE_LIMIT) -> None:
+    def __init__(self, client: Client, key: bytes, page_size: int = PAGE_SIZE, value_limit: int = VALUE_LIMIT) -> None:
         self.client, self.key = client, key
         self.page_size, self.value_limit = max(1, page_size), value_limit
         self.position: int | bytes = 0
@@ -166,7 +170,7 @@ class CollectionReader:
         self.loaded += len(elements)
         return ValuePage(tuple(elements), self.done, self.loaded)
 
-    def _element(self, value: bytes, **extra) -> Element:
+    def _element(self, value: bytes, **extra: Any) -> Element:
         return Element(value[: self.value_limit], len(value), **extra)
 
     async def _fetch(self) -> list[Element]:
@@ -189,8 +193,9 @@ class ZSetReader(CollectionReader):
 
     async def _fetch(self) -> list[Element]:
         start = int(self.position)
-        reply = await self.client.zrange(self.key, start, start + self.page_size - 1, withscores=True,
+        found = await self.client.zrange(self.key, start, start + self.page_size - 1, withscores=True,
                                          score_cast_func=bytes)
+        reply = cast(list[tuple[bytes, bytes]], found)  # withscores, scores as sent: (member, score) pairs
         self.position = start + len(reply)
         self.done = len(reply) < self.page_size
         return [self._element(member, score=score, index=start + n) for n, (member, score) in enumerate(reply)]
@@ -201,14 +206,15 @@ class _ScanReader(CollectionReader):
 
     command = "SSCAN"
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.seen: set[bytes] = set()
 
     async def _fetch(self) -> list[Element]:
         out: list[Element] = []
         while not self.done and len(out) < self.page_size:
-            cursor, found = await self.client.execute_command(self.command, self.key, self.position, "COUNT", self.page_size)
+            cursor, found = await self.client.execute_command(
+                self.command, self.key, self.position, "COUNT", self.page_size)
             self.position = int(cursor)
             self.done = self.position == 0
             for identity, element in self._elements(found):
@@ -217,7 +223,7 @@ class _ScanReader(CollectionReader):
                     out.append(element)
         return out
 
-    def _elements(self, found) -> list[tuple[bytes, Element]]:
+    def _elements(self, found: Any) -> list[tuple[bytes, Element]]:
         return [(member, self._element(member)) for member in found]
 
 
@@ -230,15 +236,15 @@ class HashReader(_ScanReader):
 
     command = "HSCAN"
 
-    def _elements(self, found) -> list[tuple[bytes, Element]]:
-        pairs = found.items() if isinstance(found, dict) else zip(found[::2], found[1::2])
+    def _elements(self, found: Any) -> list[tuple[bytes, Element]]:
+        pairs = found.items() if isinstance(found, dict) else zip(found[::2], found[1::2], strict=False)
         return [(field, self._element(value, name=field)) for field, value in pairs]
 
 
 class StreamReader(CollectionReader):
     """XRANGE from the oldest entry on, each page starting after the last id read."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.position = b"-"
 
@@ -249,7 +255,7 @@ class StreamReader(CollectionReader):
             self.position = b"(" + entries[-1][0]
         out = []
         for entry_id, fields in entries:
-            pairs = list(fields.items() if isinstance(fields, dict) else zip(fields[::2], fields[1::2]))
+            pairs = list(fields.items() if isinstance(fields, dict) else zip(fields[::2], fields[1::2], strict=False))
             cut = tuple((name[: self.value_limit], value[: self.value_limit]) for name, value in pairs)
             size = sum(len(name) + len(value) for name, value in pairs)
             out.append(Element(b"", size, name=entry_id, fields=cut))
@@ -259,21 +265,8 @@ class StreamReader(CollectionReader):
 READERS = {"list": ListReader, "zset": ZSetReader, "set": SetReader, "hash": HashReader, "stream": StreamReader}
 
 
-def open_reader(client, key: bytes, kind: str, page_size: int = PAGE_SIZE,
+def open_reader(client: Client, key: bytes, kind: str, page_size: int = PAGE_SIZE,
                 value_limit: int = VALUE_LIMIT) -> CollectionReader | None:
     """A reader for a collection of type `kind` (None for strings and unknown types)."""
     reader = READERS.get(kind)
     return reader(client, key, page_size, value_limit) if reader else None
-
-
-def _text(value) -> str | None:
-    if isinstance(value, bytes):
-        return value.decode("ascii", "replace")
-    return value if isinstance(value, str) else None
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -7,6 +7,8 @@ even by mistake. Keys are the original bytes (never a display string).
 
 from __future__ import annotations
 
+from redis_tui.core.connection import Client
+
 
 class WriteNotAllowed(PermissionError):
     """A data-changing action was asked for without --write."""
@@ -15,7 +17,7 @@ class WriteNotAllowed(PermissionError):
 class KeyWriter:
     """Delete, expire, persist and rename keys, only when the user passed --write."""
 
-    def __init__(self, client, write_allowed: bool) -> None:
+    def __init__(self, client: Client, write_allowed: bool) -> None:
         self.client = client
         self.write_allowed = bool(write_allowed)
 

@@ -9,13 +9,14 @@ server is not a dead one (a dead one shows as EOF or a reset, or through the gua
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 from dataclasses import dataclass
 
 import redis.exceptions as rex
 
-from redis_tui.core.connection import client_options
+from redis_tui.core.connection import client_options, sentinel_kwargs
 from redis_tui.core.errors import Problem, classify
 from redis_tui.core.target import Target
 
@@ -42,10 +43,8 @@ class MonitorConnection:
 
     def close(self) -> None:
         """Close the socket (the server then drops the client and its output buffer)."""
-        try:
+        with contextlib.suppress(Exception):  # already gone
             self.writer.transport.abort()
-        except Exception:  # noqa: BLE001 - already gone
-            pass
 
 
 def encode_command(*args: bytes | str | int) -> bytes:
@@ -76,10 +75,10 @@ async def resolve_address(target: Target, timeout: float) -> tuple[str, int]:
     from redis.asyncio.sentinel import Sentinel
 
     options = client_options(target, connect_timeout=timeout, reply_timeout=timeout)
-    sentinel_options = {k: v for k, v in options.items() if k not in ("db", "client_name", "username", "password")}
-    sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_options)
+    sentinel = Sentinel(list(target.sentinel), sentinel_kwargs=sentinel_kwargs(options))
     try:
-        return await sentinel.discover_master(target.master or "mymaster")
+        address: tuple[str, int] = await sentinel.discover_master(target.master or "mymaster")
+        return address
     finally:
         for node in sentinel.sentinels:
             await node.aclose()
@@ -112,7 +111,7 @@ async def open_monitor(target: Target, *, connect_timeout: float = 3.0) -> Monit
 
 
 async def _handshake(target: Target, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> int | None:
-    commands = []
+    commands: list[tuple[str, ...]] = []
     if target.password is not None:
         auth = ("AUTH", target.username, target.password) if target.username else ("AUTH", target.password)
         commands.append(auth)
@@ -142,7 +141,7 @@ async def _read_reply(reader: asyncio.StreamReader) -> bytes:
     return line.rstrip(b"\r\n")
 
 
-def _server_error(reply: bytes) -> rex.ResponseError:
+def _server_error(reply: bytes) -> rex.RedisError:  # AuthenticationError is not a ResponseError
     text = reply[1:].decode("utf-8", "replace")
     if text.startswith("NOPERM"):
         return rex.NoPermissionError(text)
@@ -153,7 +152,7 @@ def _server_error(reply: bytes) -> rex.ResponseError:
     return rex.ResponseError(text)
 
 
-def monitor_problem(exc: rex.ResponseError, target: Target) -> Problem:
+def monitor_problem(exc: rex.RedisError, target: Target) -> Problem:
     """The problem for an error answer to MONITOR (NOPERM names the ACL rule that fixes it)."""
     problem = classify(exc, target, connected=True)
     if problem.id == "permission-denied":
@@ -172,7 +171,5 @@ def monitor_problem(exc: rex.ResponseError, target: Target) -> Problem:
 def _keepalive(writer: asyncio.StreamWriter) -> None:
     sock = writer.get_extra_info("socket")
     if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-        try:
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        except OSError:
-            pass

@@ -25,6 +25,8 @@ from redis_tui.core.monitor.lines import MonitorLine, cut_line, parse_line, unes
 from redis_tui.core.monitor.stats import Window
 
 _SPECIAL = "special"  # verdict for a row whose first key is not its first argument
+Row = tuple[bytes, bytes, bytes, bytes]  # the row regex's groups: db, client, command name, first argument
+Verdict = tuple[bool, str, bytes | None, str]  # passed, command label, key prefix, client
 _HEAD = rb'\n\+[^ \n]* \[(\d+) ([^\]\r\n]*(?:\]:\d+)?)\] "([^"\\\r\n]*)"'
 _FULL_ARG = rb'(?: ("[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*)")?'
 _ESCAPE_LETTERS = set(b"0123456789abcdefABCDEFxnrtab")
@@ -84,7 +86,7 @@ class Feed:
         # the prefix can be cut in the regex only if the delimiter cannot be part of an escape
         self._full_key = self.matcher.needs_key or bool(_ESCAPE_LETTERS & set(self.delimiter))
         self._rows = row_regex(self.delimiter, self._full_key)
-        self._verdicts: dict[tuple, object] = {}
+        self._verdicts: dict[Row, Verdict | str] = {}
 
     def feed(self, block: bytes) -> int:
         """Process `block` (whole lines only); returns the number of lines in it."""
@@ -101,14 +103,14 @@ class Feed:
         verdicts = self._verdicts
         if len(verdicts) > 50_000:
             verdicts.clear()
-        decide: dict[tuple, object] = {}
+        decide: dict[Row, bool | None] = {}
         every = True
         special = False
         for row, number in Counter(rows).items():
             verdict = verdicts.get(row)
             if verdict is None:
                 verdict = verdicts[row] = self._judge_row(row)
-            if verdict is _SPECIAL:
+            if isinstance(verdict, str):  # _SPECIAL
                 special = True
                 decide[row] = None
                 continue
@@ -127,7 +129,7 @@ class Feed:
                 self.sink.lines(list(compress(block.split(b"\r\n"), map(decide.__getitem__, rows))))
         return count
 
-    def _feed_special(self, block: bytes, rows: list, decide: dict, second: int) -> None:
+    def _feed_special(self, block: bytes, rows: list[Row], decide: dict[Row, bool | None], second: int) -> None:
         lines = block.split(b"\r\n")
         flags = list(map(decide.__getitem__, rows))
         for index in [i for i, flag in enumerate(flags) if flag is None]:
@@ -140,7 +142,7 @@ class Feed:
         if self.sink is not None and passed:
             self.sink.lines(passed)
 
-    def _judge_row(self, row: tuple) -> object:
+    def _judge_row(self, row: Row) -> Verdict | str:
         # `first` is the first argument (or its prefix) with its opening quote; b"" if none
         db_text, client_raw, name, first = row
         spec = self.table.lookup(name, first[1:] if first else None)

@@ -8,6 +8,7 @@ command's first key. A filter applies to the stream and to the aggregates alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from redis_tui.core.display import safe_text
@@ -116,7 +117,8 @@ class Filter:
     exclude_clients: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def build(cls, commands=(), key: str | bytes | None = None, clients=(), db: int | None = None,
+    def build(cls, commands: Iterable[str] = (), key: str | bytes | None = None, clients: Iterable[str] = (),
+              db: int | None = None,
               table: CommandTable | None = None) -> Filter:
         """A filter from user input (command names in any case, the key glob as text or bytes).
 
@@ -153,7 +155,7 @@ class Filter:
             parts.append(f"db={self.db}")
         return " ".join(parts)
 
-    def with_excluded(self, addresses) -> Filter:
+    def with_excluded(self, addresses: Iterable[str]) -> Filter:
         """The same filter, also leaving out `addresses`."""
         return Filter(self.commands, self.key, self.clients, self.db, frozenset(addresses))
 
@@ -189,10 +191,7 @@ class Matcher:
     def _client_ok(self, client: str) -> bool:
         known = self._client_cache.get(client)
         if known is None:
-            if client.startswith("unix:"):
-                names = {client, "unix"}
-            else:
-                names = {client, client.rsplit(":", 1)[0].strip("[]")}
+            names = {client, "unix" if client.startswith("unix:") else client.rsplit(":", 1)[0].strip("[]")}
             raw = client.encode("utf-8", "surrogateescape")
             known = bool(names & self._client_exact) or any(m(raw) for m in self._client_globs)
             if len(self._client_cache) < 10_000:

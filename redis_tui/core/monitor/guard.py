@@ -11,11 +11,12 @@ the guard mean the server is gone even when the MONITOR socket has not noticed y
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import redis.exceptions as rex
 
 from redis_tui.core import parse
-from redis_tui.core.connection import make_client
+from redis_tui.core.connection import Client, make_client, own_address
 from redis_tui.core.monitor.commands import CommandTable
 from redis_tui.core.target import Target
 
@@ -38,7 +39,7 @@ class Guard:
         self.address: str | None = None
         self._list_by_id = True
 
-    def _make_client(self, name: str | None):
+    def _make_client(self, name: str | None) -> Client:
         client = make_client(self.target, connect_timeout=self.connect_timeout, reply_timeout=GUARD_REPLY_TIMEOUT,
                              client_name=name)
         client.set_response_callback("COMMAND", lambda response, **_: response)
@@ -51,21 +52,12 @@ class Guard:
         except rex.NoPermissionError:  # the ACL forbids naming the connection: go without a name
             await self.close()
             self.client = self._make_client(None)
-        self.address = await self.own_address()
+        self.address = await own_address(self.client)
         try:
             reply = await self.client.execute_command("COMMAND")
         except rex.ResponseError:
             return CommandTable.default()
         return CommandTable.from_reply(reply)
-
-    async def own_address(self) -> str | None:
-        """This connection's address as the server sees it (CLIENT INFO, Redis 6.2+)."""
-        try:
-            reply = await self.client.execute_command("CLIENT INFO")
-        except rex.ResponseError:
-            return None
-        rows = parse.parse_client_list(reply)
-        return rows[0].addr if rows else None
 
     async def poll(self, client_id: int | None) -> int | None:
         """The output buffer (omem, bytes) of client `client_id`; None if it is not listed.
@@ -99,7 +91,5 @@ class Guard:
 
     async def close(self) -> None:
         """Close the guard connection."""
-        try:
+        with contextlib.suppress(Exception):  # closing a dead connection
             await asyncio.wait_for(self.client.aclose(), 2.0)
-        except Exception:  # noqa: BLE001 - closing a dead connection
-            pass

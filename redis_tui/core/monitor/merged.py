@@ -28,13 +28,14 @@ from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Protocol
 
+from redis_tui.core.monitor.events import EventKind
 from redis_tui.core.monitor.filter import Filter
+from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.monitor.session import (
     MAX_DURATION,
     OUTPUT_BUFFER,
     USER,
     MonitorEvent,
-    MonitorOptions,
     MonitorSession,
 )
 from redis_tui.core.monitor.stats import MonitorStats, Window
@@ -182,7 +183,7 @@ class MergedMonitor:
         elif self._stop_reason is None and end.reason not in (USER, MAX_DURATION):
             message = self.ended[addr].message if addr in self.ended else end.message
             self.ended[addr] = NodeEnd(addr, end.reason, message)
-            self._emit(addr, MonitorEvent("ended", message, end.reason, end.problem, at=self.clock()))
+            self._emit(addr, MonitorEvent(EventKind.ENDED, message, end.reason, end.problem, at=self.clock()))
         return end
 
     def _final(self, ends: list[MonitorEvent]) -> MonitorEvent:
@@ -190,7 +191,7 @@ class MergedMonitor:
         tripped = next((e for e in ends if e.reason == OUTPUT_BUFFER), None)
         if tripped is not None:
             index = ends.index(tripped)
-            event = MonitorEvent("stopped", f"{self.addrs[index]}: {tripped.message}", OUTPUT_BUFFER,
+            event = MonitorEvent(EventKind.STOPPED, f"{self.addrs[index]}: {tripped.message}", OUTPUT_BUFFER,
                                  tripped.problem, at=self.clock())
         elif reason is not None:
             event = next((e for e in ends if e.reason == reason), ends[0])
@@ -198,7 +199,7 @@ class MergedMonitor:
             event = next(e for e in ends if e.reason == MAX_DURATION)
         else:  # every node's stream ended by itself
             last = ends[-1]
-            event = MonitorEvent("stopped", "MONITOR stopped: the stream of every node ended",
+            event = MonitorEvent(EventKind.STOPPED, "MONITOR stopped: the stream of every node ended",
                                  last.reason, last.problem, at=self.clock())
         return event
 

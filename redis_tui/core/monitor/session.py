@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from redis_tui.core.errors import Problem, classify
 from redis_tui.core.format import human_bytes, human_duration
 from redis_tui.core.monitor.commands import CommandSpec, CommandTable
 from redis_tui.core.monitor.conn import MonitorConnection, MonitorRefused, open_monitor
+from redis_tui.core.monitor.events import EventKind, SessionState, StopReason
 from redis_tui.core.monitor.feed import Feed, Sink, ViewBatch, ViewBuffer, check_delimiter
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.guard import FAILURES_FOR_LOST, Guard, GuardUnavailable
@@ -38,7 +39,9 @@ COALESCE_BELOW, COALESCE_S = 64 * 1024, 0.004  # a read smaller than this: wait 
 SPIKE_FACTOR = 4  # an output buffer this many times the limit stops MONITOR at the first look
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 TERMINAL = ("auth-required", "auth-failed", "permission-denied", "monitor-refused")
-USER, MAX_DURATION, OUTPUT_BUFFER, LOST = "user", "max-duration", "output-buffer", "lost"
+# short names for the reasons the session itself stops with
+USER, MAX_DURATION, OUTPUT_BUFFER, LOST = (
+    StopReason.USER, StopReason.MAX_DURATION, StopReason.OUTPUT_BUFFER, StopReason.LOST)
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,9 @@ class MonitorEvent:
     (``auth-failed``, ``permission-denied``, ``monitor-refused``, ``connection-refused``...).
     """
 
-    kind: str
+    kind: EventKind
     message: str
-    reason: str = ""
+    reason: StopReason | str = ""  # or a problem id
     problem: Problem | None = None
     retry_in: float | None = None
     at: float = 0.0
@@ -71,8 +74,10 @@ class MonitorSession:
         sink: Sink | None = None,
         on_event: Callable[[MonitorEvent], None] | None = None,
         clock: Callable[[], float] = time.time,
+        connect: Callable[..., Awaitable[MonitorConnection]] = open_monitor,
     ) -> None:
         self.target = target
+        self._open = connect  # `open_monitor`, or a wrapper of it
         self.options = options
         self.clock = clock
         self.on_event = on_event
@@ -83,7 +88,7 @@ class MonitorSession:
         self._hidden: set[str] = set()
         self.feed = Feed(CommandTable.default(), self.window, spec, delimiter=check_delimiter(options.delimiter),
                          sink=sink if sink is not None else self.view, clock=clock)
-        self.state = "stopped"
+        self.state = SessionState.STOPPED
         self.started_at: float | None = None
         self.last_omem: int | None = None
         self.peak_omem = 0
@@ -91,8 +96,6 @@ class MonitorSession:
         self._stop_reason: str | None = None
         self._wake = asyncio.Event()
         self._port = PortWatch(target)  # a restarted server ends a backoff step within a second
-        self._reading = asyncio.Event()
-        self._reading.set()
 
     # --- controls -------------------------------------------------------------------------
     def stop(self, reason: str = USER) -> None:
@@ -122,7 +125,7 @@ class MonitorSession:
         self.window.clear()
         self.view.clear()
 
-    def hide_clients(self, addresses) -> None:
+    def hide_clients(self, addresses: Iterable[str]) -> None:
         """Leave these client addresses out of the stream (e.g. the dashboard's own poller,
         as CLIENT INFO ``addr=`` tells it); the guard's connection is always left out."""
         self._hidden = set(addresses)
@@ -150,15 +153,9 @@ class MonitorSession:
     @property
     def elapsed(self) -> float:
         """Seconds since the stream started (0 when stopped)."""
-        return self.clock() - self.started_at if self.started_at is not None and self.state != "stopped" else 0.0
-
-    def hold_reading(self, hold: bool) -> None:
-        """Stop (True) or resume (False) reading the socket: a slow consumer on purpose,
-        for tests and demonstrations; the output-buffer guard still protects the server."""
-        if hold:
-            self._reading.clear()
-        else:
-            self._reading.set()
+        if self.started_at is None or self.state == SessionState.STOPPED:
+            return 0.0
+        return self.clock() - self.started_at
 
     # --- the run loop ---------------------------------------------------------------------
     async def run(self, retry_first: bool = False) -> MonitorEvent:
@@ -177,7 +174,7 @@ class MonitorSession:
         while True:
             if self._stop_reason is not None:
                 return self._finish(self._stop_reason)
-            self.state = "connecting"
+            self.state = SessionState.CONNECTING
             try:
                 guard, conn = await self._connect()
             except MonitorRefused as exc:
@@ -189,25 +186,26 @@ class MonitorSession:
                 delay = BACKOFF[min(attempt, len(BACKOFF) - 1)]
                 attempt += 1
                 self._port.failed(problem.id)
-                self._emit("retrying", f"{problem.summary}; retrying in {delay:g} s", problem.id, problem, delay)
+                message = f"{problem.summary}; retrying in {delay:g} s"
+                self._emit(EventKind.RETRYING, message, problem.id, problem, delay)
                 await self._sleep(delay, deadline)
                 continue
             attempt = 0
-            self.state = "running"
-            word = "resumed" if connected else "started"
+            self.state = SessionState.RUNNING
+            word = EventKind.RESUMED if connected else EventKind.STARTED
             self._emit(word, f"MONITOR {word} on {self.target.display()}")
             connected = True
             try:
-                reason, problem = await self._serve(guard, conn, deadline)
+                reason, ended = await self._serve(guard, conn, deadline)
             finally:
                 conn.close()
                 await guard.close()
             if reason != LOST:
-                return self._finish(reason, problem)
-            self.state = "lost"
-            self._port.failed(problem.id if problem else None)
-            self._emit("lost", f"{problem.summary if problem else 'the server went away'}; "
-                       f"retrying in {BACKOFF[0]:g} s", problem.id if problem else LOST, problem, BACKOFF[0])
+                return self._finish(reason, ended)
+            self.state = SessionState.LOST
+            self._port.failed(ended.id if ended else None)
+            self._emit(EventKind.LOST, f"{ended.summary if ended else 'the server went away'}; "
+                       f"retrying in {BACKOFF[0]:g} s", ended.id if ended else LOST, ended, BACKOFF[0])
             await self._sleep(BACKOFF[0], deadline)
             attempt = 1
 
@@ -215,7 +213,7 @@ class MonitorSession:
         guard = Guard(self.target, self.options.connect_timeout_s)
         try:
             table = await guard.prepare()  # first, so that its own commands are not in the stream
-            conn = await open_monitor(self.target, connect_timeout=self.options.connect_timeout_s)
+            conn = await self._open(self.target, connect_timeout=self.options.connect_timeout_s)
         except BaseException:
             await guard.close()
             raise
@@ -243,19 +241,18 @@ class MonitorSession:
         finished = next(iter(done))
         if finished.exception() is not None:  # a bug of ours: stop cleanly and say what it was
             error = finished.exception()
-            return "error", Problem("error", f"MONITOR stopped by an internal error: {error!r}", repr(error))
+            return StopReason.ERROR, Problem("error", f"MONITOR stopped by an internal error: {error!r}", repr(error))
         result = finished.result()
         return result if isinstance(result, tuple) else (result, None)
 
     async def _read(self, conn: MonitorConnection) -> tuple[str, Problem | None]:
-        read, reading = conn.reader.read, self._reading
+        read = conn.reader.read
         transport = conn.writer.transport
+        assert isinstance(transport, asyncio.ReadTransport)  # a stream's transport reads too
         limit = self.options.max_line_kb * 1024
         tail = b""
         try:
             while True:
-                if not reading.is_set():
-                    await reading.wait()
                 data = await read(READ_SIZE)
                 if not data:
                     return LOST, classify(ConnectionError("the server closed the connection"), self.target, True)
@@ -301,7 +298,7 @@ class MonitorSession:
             try:
                 omem = await guard.poll(client_id)
             except GuardUnavailable as exc:
-                self._emit("warning", f"cannot watch the MONITOR output buffer ({exc}); "
+                self._emit(EventKind.WARNING, f"cannot watch the MONITOR output buffer ({exc}); "
                            "reading at full speed is the only protection")
                 await asyncio.Event().wait()
             except Exception as exc:  # noqa: BLE001 - a failing guard is a sign, not a crash
@@ -332,16 +329,16 @@ class MonitorSession:
 
     # --- events ---------------------------------------------------------------------------
     def _finish(self, reason: str, problem: Problem | None = None) -> MonitorEvent:
-        self.state = "stopped"
+        self.state = SessionState.STOPPED
         if reason == USER:
             message = "MONITOR stopped"
         elif reason == MAX_DURATION:
             message = f"MONITOR stopped: maximum duration of {human_duration(self.options.max_duration_s)} reached"
         else:
             message = problem.summary if problem else f"MONITOR stopped: {reason}"
-        return self._emit("stopped", message, reason, problem)
+        return self._emit(EventKind.STOPPED, message, reason, problem)
 
-    def _emit(self, kind: str, message: str, reason: str = "", problem: Problem | None = None,
+    def _emit(self, kind: EventKind, message: str, reason: StopReason | str = "", problem: Problem | None = None,
               retry_in: float | None = None) -> MonitorEvent:
         event = MonitorEvent(kind, message, reason, problem, retry_in, self.clock())
         self.last_event = event

@@ -17,6 +17,10 @@ from redis_tui.core.display import safe_text
 OTHER = "(other)"
 NO_KEY = None
 
+BucketKey = tuple[str, bytes | str | None, str]  # (command label, key prefix or NO_KEY/OTHER, client)
+Table = dict[str | bytes, int]  # name → count
+Tables = tuple[Table, Table, Table]  # commands, prefixes, clients
+
 
 @dataclass(frozen=True, slots=True)
 class Share:
@@ -68,16 +72,16 @@ class Window:
         self.seen = 0
         self.matched = 0
         self._second: int | None = None
-        self._bucket: dict[tuple, int] = {}
-        self._buckets: deque[tuple[int, dict[tuple, int]]] = deque()
-        self._totals: tuple[dict, dict, dict] = ({}, {}, {})
+        self._bucket: dict[BucketKey, int] = {}
+        self._buckets: deque[tuple[int, dict[BucketKey, int]]] = deque()
+        self._totals: Tables = ({}, {}, {})
 
     def add(self, second: int, label: str, prefix: bytes | None, client: str, count: int) -> None:
         """Count `count` matched lines of one (command, prefix, client) in `second`."""
         if second != self._second:
             self._advance(second)
         bucket = self._bucket
-        key = (label, prefix, client)
+        key: BucketKey = (label, prefix, client)
         if key not in bucket and len(bucket) >= self.cap:
             key = (label, OTHER, OTHER)
         bucket[key] = bucket.get(key, 0) + count
@@ -92,10 +96,10 @@ class Window:
             _, old = self._buckets.popleft()
             self._fold(old)
 
-    def _fold(self, bucket: dict[tuple, int]) -> None:
+    def _fold(self, bucket: dict[BucketKey, int]) -> None:
         for (label, prefix, client), count in bucket.items():
-            for table, name in zip(self._totals, (label, prefix, client)):
-                if name is NO_KEY:
+            for table, name in zip(self._totals, (label, prefix, client), strict=True):
+                if name is None:  # NO_KEY
                     continue
                 if name not in table and len(table) >= self.total_cap:
                     name = OTHER
@@ -106,15 +110,16 @@ class Window:
         second = int(now)
         if self._second is None or second > self._second:
             self._advance(second)
+        latest = second if self._second is None else self._second
         per_second = [0] * self.seconds
-        window: tuple[dict, dict, dict] = ({}, {}, {})
-        live = [*self._buckets, (self._second, self._bucket)]
+        window: Tables = ({}, {}, {})
+        live = [*self._buckets, (latest, self._bucket)]
         for at, bucket in live:
             slot = at - (second - self.seconds + 1)
             if 0 <= slot < self.seconds:
                 per_second[slot] += sum(bucket.values())
                 _merge(window, bucket)
-        totals = tuple(dict(t) for t in self._totals)
+        totals: Tables = (dict(self._totals[0]), dict(self._totals[1]), dict(self._totals[2]))
         for _, bucket in live:
             _merge(totals, bucket)
         in_window = sum(per_second)
@@ -133,16 +138,16 @@ class Window:
         )
 
 
-def _merge(tables: tuple[dict, dict, dict], bucket: dict[tuple, int]) -> None:
+def _merge(tables: Tables, bucket: dict[BucketKey, int]) -> None:
     commands, prefixes, clients = tables
     for (label, prefix, client), count in bucket.items():
         commands[label] = commands.get(label, 0) + count
-        if prefix is not NO_KEY:
+        if prefix is not None:  # NO_KEY
             prefixes[prefix] = prefixes.get(prefix, 0) + count
         clients[client] = clients.get(client, 0) + count
 
 
-def _top(table: dict, whole: int, top: int) -> tuple[Share, ...]:
+def _top(table: Table, whole: int, top: int) -> tuple[Share, ...]:
     best = heapq.nlargest(top, table.items(), key=lambda item: item[1])
     rows = sorted(best, key=lambda item: (-item[1], str(item[0])))
     return tuple(Share(name, count, count / whole if whole else 0.0) for name, count in rows)

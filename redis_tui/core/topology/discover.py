@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import redis.exceptions as rex
 
 from redis_tui.core import parse
+from redis_tui.core.connection import Commands
 from redis_tui.core.nodes import PRIMARY, REPLICA, Node, Topology
 from redis_tui.core.target import Target
 from redis_tui.core.topology.parse import merge, parse_cluster_info, parse_cluster_nodes, parse_cluster_shards
@@ -58,13 +59,15 @@ def shard_order(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
     return tuple(out) + tuple(sorted((n for n in nodes if n not in out), key=lambda n: n.addr))
 
 
-async def cluster_enabled(client) -> bool:
+async def cluster_enabled(client: Commands) -> bool:
     """True when the server runs in cluster mode (``INFO cluster`` → ``cluster_enabled:1``)."""
     info = parse.parse_info(await client.execute_command("INFO", "cluster"))
     return info.get("cluster", {}).get("cluster_enabled") == "1"
 
 
-async def read_cluster(client, seen_from: str, remap: Remap | None = None, clock=time.time) -> Topology:
+async def read_cluster(
+    client: Commands, seen_from: str, remap: Remap | None = None, clock: Callable[[], float] = time.time
+) -> Topology:
     """The cluster as the node behind `client` sees it (`seen_from`: the address we reached it at)."""
     info = parse_cluster_info(await client.execute_command("CLUSTER", "INFO"))
     nodes = parse_cluster_nodes(await client.execute_command("CLUSTER", "NODES"))
@@ -86,7 +89,7 @@ async def read_cluster(client, seen_from: str, remap: Remap | None = None, clock
     )
 
 
-async def standalone(client, seed: Target, clock=time.time) -> Topology:
+async def standalone(client: Commands, seed: Target, clock: Callable[[], float] = time.time) -> Topology:
     """One server: a topology of one node (its role from ``INFO replication``)."""
     info = parse.parse_info(await client.execute_command("INFO", "replication")).get("replication", {})
     role = REPLICA if info.get("role") == "slave" else PRIMARY
@@ -95,7 +98,9 @@ async def standalone(client, seed: Target, clock=time.time) -> Topology:
     return Topology(kind="standalone", nodes=(node,), seen_from=seed.address, read_at=clock())
 
 
-async def discover(client, seed: Target, remap: Remap | None = None, clock=time.time) -> Topology:
+async def discover(
+    client: Commands, seed: Target, remap: Remap | None = None, clock: Callable[[], float] = time.time
+) -> Topology:
     """The topology behind `seed` (a cluster when its node says so, else standalone); raises what the client raises."""
     if await cluster_enabled(client):
         return await read_cluster(client, seed.address, remap, clock)

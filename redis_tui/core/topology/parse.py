@@ -12,19 +12,13 @@ from dataclasses import replace
 from typing import Any
 
 from redis_tui.core.nodes import PRIMARY, REPLICA, SLOTS, Node
-from redis_tui.core.parse import to_int
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("utf-8", "replace")
-    return "" if value is None else str(value)
+from redis_tui.core.parse import text_of, to_int
 
 
 def parse_cluster_info(data: Any) -> dict[str, str]:
     """CLUSTER INFO text → {field: value} (lines without ``:`` are skipped)."""
     out: dict[str, str] = {}
-    for line in _text(data).splitlines():
+    for line in text_of(data).splitlines():
         key, sep, value = line.partition(":")
         if sep and key.strip():
             out[key.strip()] = value.strip()
@@ -55,7 +49,7 @@ def _slot_ranges(words: Iterable[str]) -> tuple[tuple[int, int], ...]:
 def parse_cluster_nodes(data: Any) -> tuple[Node, ...]:
     """CLUSTER NODES text → nodes (addresses as announced; replicas' `primary` by id until resolved)."""
     nodes = []
-    for line in _text(data).splitlines():
+    for line in text_of(data).splitlines():
         parts = line.split()
         if len(parts) < 8:
             continue
@@ -88,10 +82,10 @@ def resolve_primaries(nodes: Iterable[Node]) -> tuple[Node, ...]:
 def _pairs(value: Any) -> dict[str, Any]:
     """A RESP2 flat list [k, v, k, v…] (or a RESP3 map) → {str key: value}."""
     if isinstance(value, Mapping):
-        return {_text(k): v for k, v in value.items()}
+        return {text_of(k): v for k, v in value.items()}
     if not isinstance(value, (list, tuple)):
         return {}
-    return {_text(value[i]): value[i + 1] for i in range(0, len(value) - 1, 2)}
+    return {text_of(value[i]): value[i + 1] for i in range(0, len(value) - 1, 2)}
 
 
 def parse_cluster_shards(data: Any) -> tuple[Node, ...]:
@@ -104,25 +98,25 @@ def parse_cluster_shards(data: Any) -> tuple[Node, ...]:
         raw_slots = fields.get("slots")
         slots = []
         if isinstance(raw_slots, (list, tuple)):
-            numbers = [to_int(_text(v), -1) for v in raw_slots]
+            numbers = [to_int(text_of(v), -1) for v in raw_slots]
             for lo, hi in zip(numbers[0::2], numbers[1::2], strict=False):
                 if 0 <= lo <= hi < SLOTS:
                     slots.append((lo, hi))
         members = [_pairs(m) for m in fields.get("nodes") or () if isinstance(m, (list, tuple, Mapping))]
-        primary = next((m for m in members if _text(m.get("role")) == "master"), None)
-        primary_id = _text(primary.get("id")) if primary else None
+        primary = next((m for m in members if text_of(m.get("role")) == "master"), None)
+        primary_id = text_of(primary.get("id")) if primary else None
         for member in members:
-            ip = _text(member.get("ip")) or _text(member.get("endpoint"))
-            port = to_int(_text(member.get("port")) or _text(member.get("tls-port")))
+            ip = text_of(member.get("ip")) or text_of(member.get("endpoint"))
+            port = to_int(text_of(member.get("port")) or text_of(member.get("tls-port")))
             is_primary = member is primary
             nodes.append(Node(
                 addr=f"{ip}:{port}",
-                node_id=_text(member.get("id")),
+                node_id=text_of(member.get("id")),
                 role=PRIMARY if is_primary else REPLICA,
                 primary_id=None if is_primary else primary_id,
                 slots=tuple(slots) if is_primary else (),
-                repl_offset=to_int(_text(member.get("replication-offset"))),
-                health=_text(member.get("health")),
+                repl_offset=to_int(text_of(member.get("replication-offset"))),
+                health=text_of(member.get("health")),
             ))
     return resolve_primaries(nodes)
 

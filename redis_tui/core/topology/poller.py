@@ -20,8 +20,9 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
-from redis_tui.core.connection import CLIENT_NAME, make_client
+from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_client
 from redis_tui.core.errors import make_problem
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import PRIMARY, REPLICA, Node, Topology, TopologyUpdate
@@ -55,7 +56,7 @@ class ClusterPoller:
         slowlog_every: float = 15.0,
         history: int = 300,
         clock: Callable[[], float] = time.time,
-        client_factory: Callable = make_client,
+        client_factory: ClientFactory = make_client,
         client_name: str | None = CLIENT_NAME,
     ) -> None:
         self.seed = seed
@@ -69,7 +70,7 @@ class ClusterPoller:
         self.clock = clock
         self.topology: Topology | None = None
         self.last: TopologyUpdate | None = None
-        self._options = dict(client_list_every=client_list_every, config_every=config_every,
+        self._options: dict[str, Any] = dict(client_list_every=client_list_every, config_every=config_every,
                              slowlog_every=slowlog_every, history=history, clock=clock, client_name=client_name)
         self._client_factory = client_factory
         self._pollers: dict[str, Poller] = {}
@@ -153,7 +154,7 @@ class ClusterPoller:
     def _make_poller(self, target: Target) -> Poller:
         budget = self.budget
 
-        def factory(t: Target, client_name: str | None):
+        def factory(t: Target, client_name: str | None) -> Client:
             return self._client_factory(t, connect_timeout=budget, reply_timeout=budget, client_name=client_name)
 
         return Poller(target, interval=self.interval, client_factory=factory, **self._options)
@@ -169,10 +170,10 @@ class ClusterPoller:
         self._updates[self.seed.address] = update
         if not isinstance(update, Snapshot):
             return  # try again next round: nothing is known yet
-        if update.info.get("cluster", {}).get("cluster_enabled") == "1" and not self.node_only:
-            if await self._read_from(self._seed_poller, self.seed.address):
-                await self._round(skip=self._seed_poller)
-                return
+        clustered = update.info.get("cluster", {}).get("cluster_enabled") == "1" and not self.node_only
+        if clustered and await self._read_from(self._seed_poller, self.seed.address):
+            await self._round(skip=self._seed_poller)
+            return
         role = REPLICA if update.server.role == "slave" else PRIMARY
         self.topology = Topology(nodes=(Node(self.seed.address, role=role, flags=frozenset({"myself"})),),
                                  seen_from=self.seed.address, read_at=self.clock())
@@ -198,16 +199,14 @@ class ClusterPoller:
             if node.addr not in self._pollers:
                 self._updates[node.addr] = self._unreachable(node)
 
-    async def _poll_node(self, addr: str, poller: Poller, ask_cluster: bool) -> tuple[Update, dict | None]:
+    async def _poll_node(self, addr: str, poller: Poller, ask_cluster: bool) -> tuple[Update, dict[str, str] | None]:
         try:
             async with asyncio.timeout(self.budget):
                 update = await poller.poll()
                 cluster_info = None
                 if ask_cluster and isinstance(update, Snapshot):
-                    try:
+                    with contextlib.suppress(Exception):  # the INFO answered; this one is a bonus
                         cluster_info = parse_cluster_info(await poller.execute("CLUSTER", "INFO"))
-                    except Exception:  # noqa: BLE001 - the INFO answered; this one is a bonus
-                        pass
                 return update, cluster_info
         except TimeoutError:
             await poller.close()
@@ -225,9 +224,9 @@ class ClusterPoller:
         if before is not None and isinstance(before, Snapshot) != isinstance(update, Snapshot):
             self._stale = True  # a node went down or came back
         node = topology.node(addr)
-        if isinstance(update, Snapshot) and node is not None and topology.kind == "cluster":
-            if (update.server.role == "master") != (node.role == PRIMARY):
-                self._stale = True  # promoted or demoted since the last read
+        if (isinstance(update, Snapshot) and node is not None and topology.kind == "cluster"
+                and (update.server.role == "master") != (node.role == PRIMARY)):
+            self._stale = True  # promoted or demoted since the last read
         if cluster_info:
             seen = (cluster_info.get("cluster_state"), cluster_info.get("cluster_current_epoch"),
                     cluster_info.get("cluster_known_nodes"))
@@ -248,9 +247,9 @@ class ClusterPoller:
         assert topology is not None
         ordered = sorted(topology.nodes, key=lambda n: (n.addr != topology.seen_from, n.role != PRIMARY))
         for node in ordered:
-            if node.addr in self._pollers and isinstance(self._updates.get(node.addr), Snapshot):
-                if await self._read_from(self._pollers[node.addr], node.addr):
-                    return
+            if (node.addr in self._pollers and isinstance(self._updates.get(node.addr), Snapshot)
+                    and await self._read_from(self._pollers[node.addr], node.addr)):
+                return
 
     async def _read_from(self, poller: Poller, addr: str) -> bool:
         """Read the topology through `poller`'s connection; False when that node could not say."""
@@ -302,5 +301,6 @@ class _Via:
     def __init__(self, poller: Poller) -> None:
         self._poller = poller
 
-    async def execute_command(self, *args):
+    async def execute_command(self, *args: str) -> Any:
+        """Send one command on the poller's connection."""
         return await self._poller.execute(*args)

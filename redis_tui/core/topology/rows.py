@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from redis_tui.core.diagnosis.cluster import node_status
-from redis_tui.core.diagnosis.findings import Finding
+from redis_tui.core.findings import Finding, node_status
 from redis_tui.core.models import Outage, Snapshot
 from redis_tui.core.nodes import Node, Spread, TopologyUpdate
 

@@ -16,8 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
-from redis_tui.core.diagnosis.findings import Finding
+from redis_tui.core.findings import Finding
 from redis_tui.core.models import Snapshot, Update
 from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.poller import clamp_interval
@@ -63,10 +62,17 @@ class RoundSource(Protocol):
     def set_password(self, password: str) -> None: ...
 
 
+class RoundDiagnoser(Protocol):
+    """Turns each round into findings (`core.diagnosis.cluster.ClusterDiagnoser`, injected by the caller:
+    topology never imports diagnosis)."""
+
+    def update(self, update: TopologyUpdate) -> tuple[Finding, ...]: ...
+
+
 class ClusterSource:
     """A `SnapshotSource` whose updates are `ClusterRound`s (the app tells them apart)."""
 
-    def __init__(self, rounds: RoundSource, diagnoser: ClusterDiagnoser, history: int = 300) -> None:
+    def __init__(self, rounds: RoundSource, diagnoser: RoundDiagnoser, history: int = 300) -> None:
         self.rounds = rounds
         self.diagnoser = diagnoser
         self.focus: str | None = None

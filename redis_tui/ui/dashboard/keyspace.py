@@ -36,10 +36,9 @@ class KeyspacePane(Pane):
         if trend is not None and trend > 0:
             trend_text = "+" + trend_text
         total = snapshot.total_keys
-        expiring = sum(db.expires for db in snapshot.keyspace)
-        share = percent(expiring / total if total else None, 0)
         set_text(text, label_value(("total", thousands(total)), ("", Text(trend_text, style="dim")),
-                                ("", Text(f"· {share} expiring", style="dim")), gap=" "))
+                                ("", Text(f"· {percent(snapshot.ttl_share, 0)} expiring", style="dim")),
+                                gap=" "))
         rows = {
             str(db.db): (
                 Text(f"db{db.db}"),

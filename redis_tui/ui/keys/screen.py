@@ -111,6 +111,8 @@ class KeysScreen(ToolScreen):
     # --- the key list ----------------------------------------------------------------------
     def start_scan(self) -> None:
         """A new pass over the keyspace with the current filters (the list starts empty)."""
+        if self.client is None:  # no connections (fixed data): nothing is sent
+            return
         self.scanner = KeyScanner(self.client, match=self.match, type=self.type, count=self.settings.scan_count,
                                   page_size=self.settings.page_size)
         self.last_page = None

@@ -20,6 +20,7 @@ from textual.widgets import Sparkline, Static
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
+from redis_tui.core.monitor.events import StopReason
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.monitor.session import MonitorEvent, MonitorSession
@@ -186,7 +187,7 @@ class MonitorScreen(ToolScreen):
                  "retrying": "● retrying", "warning": "● MONITOR running", "stopped": "stopped"}[event.kind]
         self.state_text = Text(label, style=styles.get(event.kind, "bold"))
         if event.kind == "stopped":
-            self.stop_message = "" if event.reason == "user" else event.message
+            self.stop_message = "" if event.reason == StopReason.USER else event.message
         if event.kind in ("started", "resumed"):
             self.stop_message = ""
             host(self).monitor_since = self.session.started_at
@@ -194,9 +195,9 @@ class MonitorScreen(ToolScreen):
         elif event.kind == "stopped":
             host(self).monitor_since = None
         if event.kind != "started":
-            calm = event.kind in ("resumed",) or event.reason == "user"
+            calm = event.kind in ("resumed",) or event.reason == StopReason.USER
             severity: Literal["information", "warning", "error"] = "information" if calm else "warning"
-            if event.kind == "stopped" and event.reason not in ("user", "max-duration"):
+            if event.kind == "stopped" and event.reason not in (StopReason.USER, StopReason.MAX_DURATION):
                 severity = "error"
             # server text (errors, user names) may hold markup-like brackets or escapes
             self.app.notify(safe_text(event.message, None), title="MONITOR", severity=severity, timeout=8,

@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
 from redis_tui.core.diagnosis.checklist import FAIL, PASS, UNKNOWN, WARN, CheckLine, checklist
-from redis_tui.core.diagnosis.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
 from redis_tui.core.display import safe_text
+from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
 from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.outage import OutageBanner

@@ -9,7 +9,7 @@ from typing import Protocol, cast
 from textual.dom import DOMNode
 
 from redis_tui.core.diagnosis.diagnose import Diagnoser
-from redis_tui.core.diagnosis.findings import Finding
+from redis_tui.core.findings import Finding
 from redis_tui.core.models import Outage, Snapshot
 from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound

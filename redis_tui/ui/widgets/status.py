@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from redis_tui.core.diagnosis.findings import CRITICAL, WARNING, counts
+from redis_tui.core.findings import CRITICAL, WARNING, counts
 from redis_tui.core.format import human_duration, human_rate
 from redis_tui.ui.widgets.cluster_status import cluster_parts
 from redis_tui.ui.widgets.host import host

@@ -4,9 +4,9 @@ output buffers, and commands the ACL forbids."""
 from __future__ import annotations
 
 from redis_tui.core.diagnosis import permissions
-from redis_tui.core.diagnosis.findings import WARNING, Finding
 from redis_tui.core.diagnosis.situation import MB, Situation
 from redis_tui.core.display import safe_text
+from redis_tui.core.findings import WARNING, Finding
 from redis_tui.core.format import human_bytes, human_duration, percent
 
 OWN_CLIENT_PREFIX = "redis-tui"  # redis-tui names every connection it opens redis-tui or redis-tui-<what>
@@ -25,7 +25,8 @@ def rejected_connections(s: Situation) -> Finding | None:
     c = s.now.clients
     evidence = {"rejected_in_window": rejected, "window_s": round(s.window_s, 1),
                 "rejected_connections_total": c.rejected, "connected_clients": c.connected, "maxclients": c.maxclients}
-    detail = f"{rejected} connections rejected in {s.window}; connected_clients {c.connected} of maxclients {c.maxclients}"
+    detail = (f"{rejected} connections rejected in {s.window}; "
+              f"connected_clients {c.connected} of maxclients {c.maxclients}")
     return s.finding("rejected-connections", WARNING, evidence, detail, {"rejected": rejected, "window": s.window})
 
 
@@ -85,7 +86,8 @@ def client_output_buffer(s: Situation) -> Finding | None:
     if not s.now.client_list:
         return None
     limit = s.limits.client_output_buffer_mb * MB
-    heavy = sorted((c for c in s.now.client_list if c.omem >= limit and not by_redis_tui(c.name)), key=lambda c: -c.omem)
+    heavy = sorted((c for c in s.now.client_list if c.omem >= limit and not by_redis_tui(c.name)),
+                   key=lambda c: -c.omem)
     if not heavy:
         return None
     top = heavy[0]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis_tui.core.diagnosis import hints
-from redis_tui.core.diagnosis.findings import CRITICAL, WARNING, Finding
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.findings import CRITICAL, WARNING, Finding, Severity
 from redis_tui.core.format import human_bytes
 from redis_tui.core.nodes import PRIMARY, SLOTS, Node, TopologyUpdate
 from redis_tui.core.target import Target
@@ -40,7 +40,7 @@ class ClusterSituation:
             return self.target
         return dataclasses.replace(self.target, host=host.strip("[]"), port=int(port), socket=None, db=0)
 
-    def finding(self, finding_id: str, severity: str, evidence: Mapping[str, Any], detail: str,
+    def finding(self, finding_id: str, severity: Severity, evidence: Mapping[str, Any], detail: str,
                 node: str = "", values: Mapping[str, Any] | None = None) -> Finding:
         """A finding with hints filled for the seed (``{cli}``) and the node (``{node_host}``…)."""
         ctx = hints.context(self.target, self.kind)

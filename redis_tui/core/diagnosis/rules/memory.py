@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from redis_tui.core.diagnosis.findings import CRITICAL, INFO, WARNING, Finding
 from redis_tui.core.diagnosis.situation import MB, Situation
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding
 from redis_tui.core.format import human_bytes, percent
 from redis_tui.core.models import Memory
 
@@ -18,12 +18,6 @@ POLICY_MEANING = {
     "volatile-random": "when full, only keys with a TTL are evicted (at random)",
     "volatile-ttl": "when full, only keys with a TTL are evicted (nearest expiry first)",
 }
-
-
-def ttl_share(s: Situation) -> float | None:
-    """Share of keys that have a TTL (None without keys)."""
-    keys = s.now.total_keys
-    return sum(db.expires for db in s.now.keyspace) / keys if keys else None
 
 
 def oom_errors(s: Situation) -> tuple[int | None, int | None]:
@@ -48,8 +42,8 @@ def memory_pressure(s: Situation) -> Finding | None:
         severity = WARNING
     else:
         return None
-    share = ttl_share(s)
-    cases = ("oom",) if rising else ()
+    share = s.now.ttl_share
+    cases: tuple[str, ...] = ("oom",) if rising else ()
     if m.policy == "noeviction":
         cases += ("noeviction",)
     elif m.policy.startswith("volatile") and (share is None or share * 100 < s.limits.volatile_ttl_min_pct):
@@ -101,7 +95,8 @@ def evictions(s: Situation) -> Finding | None:
     evidence = {"evicted_in_window": evicted, "window_s": round(s.window_s, 1),
                 "evicted_per_s": None if rate is None else round(rate, 2),
                 "evicted_keys_total": s.now.memory.evicted_keys, "maxmemory_policy": s.now.memory.policy}
-    detail = f"{evicted} keys evicted in {s.window} (policy {s.now.memory.policy}, {s.now.memory.evicted_keys} in total)"
+    memory = s.now.memory
+    detail = f"{evicted} keys evicted in {s.window} (policy {memory.policy}, {memory.evicted_keys} in total)"
     return s.finding("evictions", WARNING, evidence, detail, {"evicted": evicted, "window": s.window})
 
 

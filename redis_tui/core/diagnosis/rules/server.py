@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
-from redis_tui.core.diagnosis.findings import CRITICAL, INFO, WARNING, Finding
 from redis_tui.core.diagnosis.situation import Situation
+from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding
 from redis_tui.core.format import human_duration
 from redis_tui.core.parse import parse_fields, to_float, to_int
 
@@ -43,7 +44,8 @@ def no_password(s: Situation) -> Finding | None:
     evidence = {"connected_without_password": True, "requirepass_set": False if s.config("requirepass") == "" else None,
                 "bind": s.config("bind"), "protected_mode": s.config("protected-mode"), "loopback_only": local}
     where = "listens on loopback only" if local else f"bind {s.config('bind')!r}" if local is False else "bind unknown"
-    detail = f"redis-tui connected without a password; {where}, protected-mode {s.config('protected-mode') or 'unknown'}"
+    protected = s.config("protected-mode") or "unknown"
+    detail = f"redis-tui connected without a password; {where}, protected-mode {protected}"
     return s.finding("no-password", INFO if local else WARNING, evidence, detail)
 
 
@@ -63,16 +65,17 @@ def rdb_save_failing(s: Situation) -> Finding | None:
         return None
     save, stop = s.config("save"), s.config("stop-writes-on-bgsave-error")
     refusing = (stop or "yes") == "yes" and (save is None or bool(save.strip()))
+    last_save = s.number("persistence", "rdb_last_save_time")
     evidence = {
         "rdb_last_bgsave_status": status,
-        "rdb_last_save_time": s.number("persistence", "rdb_last_save_time"),
+        "rdb_last_save_time": last_save,
         "rdb_changes_since_last_save": s.number("persistence", "rdb_changes_since_last_save"),
         "stop_writes_on_bgsave_error": stop,
         "save": save,
         "dir": s.config("dir"),
         "writes_refused": refusing,
     }
-    age = s.server_time() - evidence["rdb_last_save_time"]
+    age = s.server_time() - last_save
     detail = (f"rdb_last_bgsave_status:err, last successful save {human_duration(age)} ago, "
               f"{evidence['rdb_changes_since_last_save']} changes not on disk"
               + ("; writes are refused (MISCONF)" if refusing else ""))
@@ -118,9 +121,9 @@ def replicas(s: Situation) -> list[dict[str, str]]:
     """The master's replicas from INFO replication (``slave0:ip=…,state=online,lag=0``)."""
     out = []
     for name, value in s.now.info.get("replication", {}).items():
-        if (name.startswith("slave") or name.startswith("replica")) and name.rstrip("0123456789") != name:
-            if "ip=" in value:
-                out.append(parse_fields(value))
+        numbered = (name.startswith("slave") or name.startswith("replica")) and name.rstrip("0123456789") != name
+        if numbered and "ip=" in value:
+            out.append(parse_fields(value))
     return out
 
 
@@ -152,9 +155,11 @@ def replication_broken(s: Situation) -> Finding | None:
             return None
         host, port = s.value("replication", "master_host"), s.value("replication", "master_port")
         down = s.number("replication", "master_link_down_since_seconds", -1)
-        evidence = {"role": "replica", "master_host": host, "master_port": to_int(port) or None,
-                    "master_link_status": link, "master_link_down_since_seconds": down if down >= 0 else None,
-                    "master_sync_in_progress": s.number("replication", "master_sync_in_progress")}
+        evidence: dict[str, Any] = {
+            "role": "replica", "master_host": host, "master_port": to_int(port) or None,
+            "master_link_status": link, "master_link_down_since_seconds": down if down >= 0 else None,
+            "master_sync_in_progress": s.number("replication", "master_sync_in_progress"),
+        }
         since = f" for {human_duration(down)}" if down >= 0 else ""
         what = f"the link to master {host}:{port} is {link or 'down'}{since}"
         return s.finding("replication-broken", CRITICAL, evidence, what, {"what": what})
