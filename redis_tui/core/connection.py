@@ -14,11 +14,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
-import redis.exceptions as rex
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from redis_tui.core import parse
 from redis_tui.core.target import Target
 
 Client = aioredis.Redis
@@ -103,19 +101,6 @@ class Commands(Protocol):
 
     async def execute_command(self, *args: Any) -> Any:
         """Send one command; raises what the connection raises."""
-
-
-async def own_address(client: Client) -> str | None:
-    """The client's address as the server sees it (CLIENT INFO, Redis 6.2+); None if unknown.
-
-    Used to leave our own connections out of what we show (the dashboard's polling in MONITOR).
-    """
-    try:
-        reply = await client.execute_command("CLIENT INFO")
-    except rex.ResponseError:  # Redis < 6.2, or the ACL forbids it
-        return None
-    rows = parse.parse_client_list(reply)
-    return rows[0].addr if rows else None
 
 
 def _raw(response: object, **_options: object) -> object:

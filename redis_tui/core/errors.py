@@ -12,29 +12,15 @@ import os
 import re
 import socket
 import ssl
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import redis.exceptions as rex
 
+from redis_tui.core.connection import make_client
+from redis_tui.core.models import Problem
+from redis_tui.core.parse import text_of
 from redis_tui.core.probe import port_open
 from redis_tui.core.target import Target, scrub
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A classified failure: a finding id (README "Findings"), a one-line summary, the raw detail."""
-
-    id: str
-    summary: str
-    detail: str = ""
-    source: str = ""  # which request failed, when only part of a poll did ("config", "slowlog"…)
-    cause: str = ""  # a finer reason within the id ("tls-expected", "verify", "no-such-socket"…)
-    evidence: tuple[tuple[str, Any], ...] = ()  # measured values for the finding ("databases", 16)…
-
-    def __str__(self) -> str:
-        return self.summary
-
 
 # (finding id, words that identify it in an error message, lower-cased)
 _BY_MESSAGE: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -167,9 +153,6 @@ def _by_type(exc: BaseException) -> str | None:
 
 
 async def _count_databases(problem: Problem, target: Target, timeout: float) -> Problem:
-    from redis_tui.core.connection import make_client
-    from redis_tui.core.parse import text_of  # parse → models → errors: imported here, not at the top
-
     client = make_client(replace(target, db=0), connect_timeout=timeout, reply_timeout=timeout,
                          client_name="redis-tui-doctor")
     try:

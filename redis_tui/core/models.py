@@ -8,8 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from redis_tui.core.errors import Problem
+
+@dataclass(frozen=True)
+class Problem:
+    """A classified failure: a finding id (README "Findings"), a one-line summary, the raw detail."""
+
+    id: str
+    summary: str
+    detail: str = ""
+    source: str = ""  # which request failed, when only part of a poll did ("config", "slowlog"…)
+    cause: str = ""  # a finer reason within the id ("tls-expected", "verify", "no-such-socket"…)
+    evidence: tuple[tuple[str, Any], ...] = ()  # measured values for the finding ("databases", 16)…
+
+    def __str__(self) -> str:
+        return self.summary
 
 
 @dataclass(frozen=True)

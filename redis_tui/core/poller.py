@@ -21,9 +21,10 @@ from typing import Any
 import redis.exceptions as rex
 
 from redis_tui.core import parse
-from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_client, own_address
-from redis_tui.core.errors import Problem, classify, refine
-from redis_tui.core.models import ClientRow, Outage, SlowEntry, Snapshot, Totals, Update
+from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_client
+from redis_tui.core.errors import classify, refine
+from redis_tui.core.identity import own_address
+from redis_tui.core.models import ClientRow, Outage, Problem, SlowEntry, Snapshot, Totals, Update
 from redis_tui.core.probe import PortWatch
 from redis_tui.core.rates import Rings, add_totals, compute_rates
 from redis_tui.core.target import Target

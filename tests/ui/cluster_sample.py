@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
-from redis_tui.core.errors import Problem
-from redis_tui.core.models import ClientRow, Clients, DbKeys, Memory, Outage, Server, Snapshot, Totals
+from redis_tui.core.models import ClientRow, Clients, DbKeys, Memory, Outage, Problem, Server, Snapshot, Totals
 from redis_tui.core.nodes import PRIMARY, REPLICA, Node, Topology, TopologyUpdate
 from redis_tui.core.target import Target
 from redis_tui.core.topology.aggregate import aggregate

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-from redis_tui.core.errors import Problem
 from redis_tui.core.models import (
     ClientRow,
     Clients,
@@ -14,6 +13,7 @@ from redis_tui.core.models import (
     History,
     Memory,
     Outage,
+    Problem,
     Rates,
     Server,
     Snapshot,

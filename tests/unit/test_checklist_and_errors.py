@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from redis_tui.core.diagnosis import permissions
 from redis_tui.core.diagnosis.checklist import checklist, config_unreadable, summary
-from redis_tui.core.errors import Problem, classify
-from redis_tui.core.models import ClientRow
+from redis_tui.core.errors import classify
+from redis_tui.core.models import ClientRow, Problem
 from redis_tui.core.parse import parse_slowlog
 from redis_tui.core.target import Target
 from tests.diag_builders import BASE_CONFIG, MB, snapshot

@@ -7,7 +7,7 @@ import pytest
 
 from redis_tui.core.diagnosis.checklist import checklist
 from redis_tui.core.diagnosis.diagnose import diagnose_problem
-from redis_tui.core.errors import Problem
+from redis_tui.core.models import Problem
 from redis_tui.core.target import Target
 from tests.diag_builders import BASE_CONFIG, MB, TARGET, find, snapshot
 

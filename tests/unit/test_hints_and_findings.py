@@ -15,9 +15,8 @@ from redis_tui.config_file import ConfigError
 from redis_tui.core.diagnosis import hints
 from redis_tui.core.diagnosis.diagnose import Diagnoser, diagnose, diagnose_problem
 from redis_tui.core.diagnosis.thresholds import Thresholds
-from redis_tui.core.errors import Problem
 from redis_tui.core.findings import Finding, counts, ordered, status_of
-from redis_tui.core.models import ClientRow, Outage, SlowEntry
+from redis_tui.core.models import ClientRow, Outage, Problem, SlowEntry
 from redis_tui.core.target import TLS, Target
 from tests.diag_builders import MB, TARGET, snapshot
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redis_tui.core.errors import Problem
-from redis_tui.core.models import ClientRow, SlowEntry
+from redis_tui.core.models import ClientRow, Problem, SlowEntry
 from tests.diag_builders import MB, find, snapshot
 
 

@@ -17,9 +17,8 @@ from redis_tui.core.diagnosis.rules import STATE_RULES, Rule
 from redis_tui.core.diagnosis.situation import Situation
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.display import safe_text
-from redis_tui.core.errors import Problem
 from redis_tui.core.findings import CRITICAL, Finding, ordered
-from redis_tui.core.models import Outage, Snapshot, Update
+from redis_tui.core.models import Outage, Problem, Snapshot, Update
 from redis_tui.core.target import Target
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import redis.exceptions as rex
 
 from redis_tui.core.connection import client_options, sentinel_kwargs
-from redis_tui.core.errors import Problem, classify
+from redis_tui.core.errors import classify
+from redis_tui.core.models import Problem
 from redis_tui.core.target import Target
 
 MONITOR_CLIENT_NAME = "redis-tui-monitor"

@@ -16,7 +16,8 @@ import contextlib
 import redis.exceptions as rex
 
 from redis_tui.core import parse
-from redis_tui.core.connection import Client, make_client, own_address
+from redis_tui.core.connection import Client, make_client
+from redis_tui.core.identity import own_address
 from redis_tui.core.monitor.commands import CommandTable
 from redis_tui.core.target import Target
 

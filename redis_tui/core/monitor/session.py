@@ -20,8 +20,9 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from redis_tui.core.errors import Problem, classify
+from redis_tui.core.errors import classify
 from redis_tui.core.format import human_bytes, human_duration
+from redis_tui.core.models import Problem
 from redis_tui.core.monitor.commands import CommandSpec, CommandTable
 from redis_tui.core.monitor.conn import MonitorConnection, MonitorRefused, open_monitor
 from redis_tui.core.monitor.events import EventKind, SessionState, StopReason

@@ -6,8 +6,6 @@ server the table holds that server alone.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,17 +20,15 @@ from redis_tui.core.nodes import PRIMARY, REPLICA, SLOTS, Node, Topology, Topolo
 from redis_tui.core.topology.aggregate import aggregate
 from redis_tui.core.topology.rows import NodeRow, node_rows
 from redis_tui.ui.widgets.footer import KeyFooter
+from redis_tui.ui.widgets.host import Host, host
 from redis_tui.ui.widgets.node_table import NodeTable
 from redis_tui.ui.widgets.outage import OutageBanner
 from redis_tui.ui.widgets.status import StatusBar
 from redis_tui.ui.widgets.table import selected_key
 from redis_tui.ui.widgets.text import set_text
 
-if TYPE_CHECKING:
-    from redis_tui.ui.app import RedisTuiApp
 
-
-def single_server_rows(app) -> list[NodeRow]:
+def single_server_rows(app: Host) -> list[NodeRow]:
     """The one server of a standalone target, as a one-row topology."""
     update = app.snapshot if app.outage is None else app.outage
     if update is None:
@@ -44,7 +40,7 @@ def single_server_rows(app) -> list[NodeRow]:
     return node_rows(TopologyUpdate(app.clock(), topology, updates, aggregate(topology, updates)), app.findings)
 
 
-def summary(app) -> Text:
+def summary(app: Host) -> Text:
     """One line above the table: state, slots, shards, nodes up, epoch, whose view, round time."""
     cluster = app.cluster
     if cluster is None:
@@ -101,7 +97,7 @@ class TopologyScreen(Screen):
 
     def refresh_rows(self) -> None:
         """Show the app's latest round."""
-        app = cast("RedisTuiApp", self.app)
+        app = host(self)
         cluster = app.cluster
         ratio = app.diagnoser.limits.cluster_skew_ratio
         rows = node_rows(cluster.round, cluster.findings, ratio) if cluster is not None else single_server_rows(app)
@@ -131,5 +127,5 @@ class TopologyScreen(Screen):
         self._show(event.addr)
 
     def _show(self, addr: str) -> None:
-        cast("RedisTuiApp", self.app).show_node(addr)
+        host(self).show_node(addr)
         self.dismiss()

@@ -34,6 +34,9 @@ class Host(Protocol):
     def connection_ok(self) -> None:
         """Another of our connections reached the server (the dashboard retries now)."""
 
+    def show_node(self, addr: str | None) -> None:
+        """On a cluster: show one node on the dashboard (None: the whole cluster)."""
+
 
 def host(node: DOMNode) -> Host:
     """The app `node` runs in, as the `Host` it is."""

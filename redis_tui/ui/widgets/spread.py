@@ -6,8 +6,6 @@ the node and ratio in red when it stands out (≥ the skew ratio × the median).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual.widgets import Static
 
@@ -15,9 +13,7 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_rate, thousands
 from redis_tui.core.topology.rows import stands_out
 from redis_tui.core.topology.source import ClusterRound
-
-if TYPE_CHECKING:
-    from redis_tui.ui.app import RedisTuiApp
+from redis_tui.ui.widgets.host import host
 
 FORMATS = {"memory": human_bytes, "ops": lambda v: human_rate(v, "/s"), "keys": lambda v: thousands(int(v))}
 
@@ -57,7 +53,7 @@ class SpreadLine(Static):
         self.watch(self.app, "cluster", self._show, init=True)
 
     def _show(self, cluster: ClusterRound | None) -> None:
-        ratio = cast("RedisTuiApp", self.app).diagnoser.limits.cluster_skew_ratio
+        ratio = host(self).diagnoser.limits.cluster_skew_ratio
         line = spread_text(cluster, self.measure, ratio)
         if line is None:
             self.display = False
