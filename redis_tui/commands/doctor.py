@@ -21,6 +21,7 @@ from redis_tui.commands.output import emit
 from redis_tui.core.connection import make_client
 from redis_tui.core.diagnosis.checklist import CheckLine, checklist
 from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
+from redis_tui.core.diagnosis.cluster_checklist import cluster_checklist
 from redis_tui.core.diagnosis.diagnose import diagnose, diagnose_problem
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.display import safe_text
@@ -184,7 +185,7 @@ async def examine_cluster(target: Target, limits: Thresholds, budget: float = DE
         return await examine(target, limits, max(0.1, budget - (time.monotonic() - started)))
     snaps = [u for u in last.updates.values() if isinstance(u, Snapshot)]
     server = f"{snaps[0].server.label}, cluster of {len(last.topology.nodes)} nodes" if snaps else ""
-    lines = tuple(line for snap in snaps[:1] for line in checklist(snap, target, limits))
+    lines = cluster_checklist(last.topology, last.updates, target, limits)
     return Report(status_of(findings), target.display(), findings, server, lines,
                   topology=topology_dict(last, findings))
 
@@ -236,6 +237,6 @@ def render_text(report: Report, with_checklist: bool = False) -> str:
         for line in report.checklist:
             out.append(f"  [{line.status:^7}] {line.title}: {line.evidence}")
             if line.hint and line.status != "pass":
-                out.append(f"            → {line.hint}")
+                out += [f"            → {hint}" for hint in line.hint.split("\n")]
     return "\n".join(safe_text(line, None) for line in out)
 

@@ -140,3 +140,19 @@ async def test_on_a_single_server_n_does_nothing_and_o_shows_it_alone():
         await pilot.press("escape")
         await settle(pilot)
         assert app._exception is None and app.is_running
+
+
+async def test_checklist_tab_judges_the_whole_cluster():
+    app, fixed = make_cluster_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "c")
+        await settle(pilot)
+        body = text_of(app, "#checklist-body")
+        assert "3 of 3 shards have a replica" in body and "Sentinel" not in body
+        assert "passes on all 6 nodes" in body  # every node judged, not the first one alone
+        fixed.push(cluster_round(NOW + 1, failed=PRIMARIES[1]))
+        await settle(pilot)
+        body = text_of(app, "#checklist-body")
+        assert f"unknown on {PRIMARIES[1]} (no answer)" in body
+        assert "passes on 5 of 6 nodes" in body

@@ -1,10 +1,12 @@
 """Diagnosis: snapshots and classified errors → findings, and the production checklist.
 
-Entry points: ``Diagnoser`` / ``diagnose`` / ``diagnose_problem`` (findings), ``checklist`` (check lines),
+Entry points: ``Diagnoser`` / ``diagnose`` / ``diagnose_problem`` (findings),
+``checklist`` / ``cluster_checklist`` (check lines),
 ``Thresholds`` (the ``[thresholds]`` limits), ``RECIPE`` (the ACL line that grants what redis-tui needs).
 """
 
 from redis_tui.core.diagnosis.checklist import CheckLine, checklist
+from redis_tui.core.diagnosis.cluster_checklist import cluster_checklist
 from redis_tui.core.diagnosis.diagnose import Diagnoser, diagnose, diagnose_problem
 from redis_tui.core.diagnosis.permissions import RECIPE
 from redis_tui.core.diagnosis.thresholds import Thresholds
@@ -18,6 +20,7 @@ __all__ = [
     "Finding",
     "Thresholds",
     "checklist",
+    "cluster_checklist",
     "counts",
     "diagnose",
     "diagnose_problem",

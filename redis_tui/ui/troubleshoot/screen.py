@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
 from redis_tui.core.diagnosis.checklist import FAIL, PASS, UNKNOWN, WARN, CheckLine, checklist
+from redis_tui.core.diagnosis.cluster_checklist import cluster_checklist
 from redis_tui.core.display import safe_text
 from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
 from redis_tui.ui.widgets.footer import KeyFooter
@@ -70,9 +71,9 @@ def render_checklist(lines: tuple[CheckLine, ...] | None) -> Table | Text:
         body = Text(safe_text(line.title, 200), style="bold")
         body.append("\n")
         body.append(safe_text(line.evidence, 600), style="dim" if line.status == PASS else "")
-        if line.hint:
+        for hint in line.hint.split("\n") if line.hint else ():
             body.append("\n→ ", style="bold cyan")
-            body.append(safe_text(line.hint, 600))
+            body.append(safe_text(hint, 600))
         body.append("\n")
         grid.add_row(Text(label, style=style), body)
     return grid
@@ -122,7 +123,8 @@ class TroubleshootScreen(Screen):
     def on_mount(self) -> None:
         self.watch(self.app, "outage", lambda _outage: self.refresh_bindings())  # P comes and goes
         self.watch(self.app, "findings", self._show_findings, init=True)
-        self.watch(self.app, "snapshot", self._show_checklist, init=True)
+        self.watch(self.app, "snapshot", lambda _snapshot: self._show_checklist(), init=True)
+        self.watch(self.app, "cluster", lambda _cluster: self._show_checklist(), init=False)
 
     def action_show_tab(self, tab: str) -> None:
         """Switch between findings and checklist."""
@@ -132,8 +134,12 @@ class TroubleshootScreen(Screen):
         self.summary.update(summary(findings))
         self.findings_body.update(render_findings(findings))
 
-    def _show_checklist(self, snapshot) -> None:
+    def _show_checklist(self) -> None:
+        app = host(self)
         lines = None
-        if snapshot is not None:
-            lines = checklist(snapshot, host(self).target, host(self).diagnoser.limits)
+        if app.cluster is not None:  # judge the whole cluster, whichever node the dashboard shows
+            update = app.cluster.round
+            lines = cluster_checklist(update.topology, update.updates, app.target, app.diagnoser.limits)
+        elif app.snapshot is not None:
+            lines = checklist(app.snapshot, app.target, app.diagnoser.limits)
         self.checklist_body.update(render_checklist(lines))
