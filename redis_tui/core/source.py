@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from redis_tui.core.models import Update
 from redis_tui.core.poller import clamp_interval
+
+Item = TypeVar("Item")
 
 
 class SnapshotSource(Protocol):
@@ -36,18 +38,22 @@ class SnapshotSource(Protocol):
         """Connect with this password from now on (kept in memory only)."""
 
 
-class FixedSource:
-    """Emits prepared updates once, then idles; records the controls it was given."""
+class FixedSource(Generic[Item]):
+    """Emits prepared updates once, then idles; records the controls it was given.
 
-    def __init__(self, updates: Iterable[Update], interval: float = 1.0) -> None:
+    `FixedSource[Update]` feeds the dashboard of one server; `FixedSource[TopologyUpdate]`
+    plays prepared cluster rounds (tests, screenshots).
+    """
+
+    def __init__(self, updates: Iterable[Item], interval: float = 1.0) -> None:
         self.updates = list(updates)
         self.interval = interval
         self.paused = False
         self.refreshes = 0
         self.passwords_given = 0  # how many times, never the password itself
-        self._more: asyncio.Queue[Update] | None = None
+        self._more: asyncio.Queue[Item] | None = None
 
-    async def run(self, emit: Callable[[Update], None]) -> None:
+    async def run(self, emit: Callable[[Item], None]) -> None:
         """Emit every prepared update, then whatever `push()` adds later."""
         self._more = asyncio.Queue()
         for update in self.updates:
@@ -55,7 +61,7 @@ class FixedSource:
         while True:
             emit(await self._more.get())
 
-    def push(self, update: Update) -> None:
+    def push(self, update: Item) -> None:
         """Emit one more update (tests use this to play a sequence step by step)."""
         if self._more is not None:
             self._more.put_nowait(update)

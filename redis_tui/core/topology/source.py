@@ -10,17 +10,16 @@ screenshots), as `FixedSource` does for one server.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from redis_tui.core.findings import Finding
 from redis_tui.core.models import Snapshot, Update
 from redis_tui.core.nodes import TopologyUpdate
-from redis_tui.core.poller import clamp_interval
 from redis_tui.core.rates import Rings
+from redis_tui.core.source import FixedSource
 from redis_tui.core.topology.aggregate import whole_snapshot
 
 
@@ -122,40 +121,4 @@ class ClusterSource:
         self.rounds.set_password(password)
 
 
-class FixedRounds:
-    """Emits prepared `TopologyUpdate`s, then what `push()` adds; records the controls it was given."""
-
-    def __init__(self, rounds: Iterable[TopologyUpdate], interval: float = 1.0) -> None:
-        self.rounds = list(rounds)
-        self.interval = interval
-        self.paused = False
-        self.refreshes = 0
-        self._more: asyncio.Queue[TopologyUpdate] | None = None
-
-    async def run(self, emit: Callable[[TopologyUpdate], None]) -> None:
-        """Emit every prepared round, then each pushed one."""
-        self._more = asyncio.Queue()
-        for update in self.rounds:
-            emit(update)
-        while True:
-            emit(await self._more.get())
-
-    def push(self, update: TopologyUpdate) -> None:
-        """Emit one more round."""
-        if self._more is not None:
-            self._more.put_nowait(update)
-        else:
-            self.rounds.append(update)
-
-    def set_interval(self, seconds: float) -> float:
-        self.interval = clamp_interval(seconds)
-        return self.interval
-
-    def set_paused(self, paused: bool) -> None:
-        self.paused = paused
-
-    def refresh_now(self) -> None:
-        self.refreshes += 1
-
-    def set_password(self, password: str) -> None:
-        pass
+FixedRounds = FixedSource[TopologyUpdate]  # prepared rounds (tests, screenshots)
