@@ -1,0 +1,71 @@
+"""The MONITOR screen on a real cluster (3 primaries + 3 replicas): one MONITOR per primary, merged,
+each line tagged with its node, and a per-node table."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from redis.cluster import RedisCluster
+
+from redis_tui.core.monitor.merged_session import MergedSession
+from redis_tui.demo.cluster import LocalCluster
+from redis_tui.settings import resolve
+from redis_tui.ui.monitor.screen import MonitorScreen
+from redis_tui.ui.run import make_app
+from tests.ui.helpers import text_of, wait_until
+from tests.ui.keys_data import screen_text
+
+
+def key_per_primary(client: RedisCluster, cluster: LocalCluster) -> dict[int, str]:
+    """Primary port → a short key that lives on it."""
+    keys: dict[int, str] = {}
+    n = 0
+    while len(keys) < len(cluster.primaries):
+        name = f"m:{n}"
+        keys.setdefault(client.get_node_from_key(name).port, name)
+        n += 1
+    return keys
+
+
+def test_monitor_on_a_cluster_streams_every_primary_tagged_with_its_node(cluster: LocalCluster):
+    settings = resolve({"url": cluster.seed_url, "interval": 0.5}, {})
+    app = make_app(settings, cluster=True)
+    client = RedisCluster(host="127.0.0.1", port=cluster.nodes[0].port)
+    keys = key_per_primary(client, cluster)
+    assert set(keys) == {node.port for node in cluster.primaries}
+
+    async def watch() -> None:
+        async with app.run_test(size=(80, 30)) as pilot:
+            await wait_until(pilot, lambda: app.cluster is not None, 20)
+            await pilot.press("m")
+            assert isinstance(app.screen, MonitorScreen)
+            await pilot.pause()
+            assert "one MONITOR on each of the 3 primaries" in text_of(app, "#monitor-intro")
+            await pilot.press("s")
+            session = app.screen.session
+            assert isinstance(session, MergedSession)
+            await wait_until(pilot, lambda: session.state == "running" and
+                             all(s.state == "running" for s in session.merged.sessions), 10)
+            assert "MONITOR on 3 primaries" in text_of(app, "#monitor-bar")
+            for name in keys.values():
+                client.set(name, "v")
+            # at 80 columns each line keeps its node tag, the command and the key whole
+            patterns = {port: re.compile(rf":{port}\s+SET {re.escape(name)} v") for port, name in keys.items()}
+            await wait_until(pilot, lambda: all(p.search(screen_text(app)) for p in patterns.values()), 10)
+            for port, name in keys.items():  # each key's line carries the node it lives on, none other
+                others = [p for p in keys if p != port]
+                assert not any(re.search(rf":{p}\s+SET {re.escape(name)} ", screen_text(app)) for p in others)
+            await wait_until(pilot, lambda: all(f"127.0.0.1:{port}" in text_of(app, "#monitor-tops")
+                                                for port in keys), 5)
+            tops = text_of(app, "#monitor-tops")
+            assert "Nodes (commands/s)" in tops and "SET" in tops
+            await pilot.press("s")
+            await wait_until(pilot, lambda: session.state == "stopped", 10)
+            await pilot.pause()
+            assert app.is_running and app._exception is None
+
+    try:
+        asyncio.run(watch())
+    finally:
+        client.close()
