@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+import redis
 from redis.cluster import RedisCluster
 
 from redis_tui.core.monitor.merged_session import MergedSession
@@ -14,7 +15,7 @@ from redis_tui.settings import resolve
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.run import make_app
 from tests.ui.helpers import text_of, wait_until
-from tests.ui.keys_data import screen_text
+from tests.ui.keys_data import screen_text, toasts
 
 
 def key_per_primary(client: RedisCluster, cluster: LocalCluster) -> dict[int, str]:
@@ -69,3 +70,33 @@ def test_monitor_on_a_cluster_streams_every_primary_tagged_with_its_node(cluster
         asyncio.run(watch())
     finally:
         client.close()
+
+
+def test_a_primary_that_goes_away_is_a_note_and_the_others_stream_on(cluster_factory):
+    cluster = cluster_factory(primaries=3, replicas=0)
+    settings = resolve({"url": cluster.seed_url, "interval": 0.5}, {})
+    app = make_app(settings, cluster=True)
+    victim, other = cluster.primaries[2], cluster.primaries[0]
+
+    async def watch() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app.cluster is not None, 20)
+            await pilot.press("m", "s")
+            session = app.screen.session
+            assert isinstance(session, MergedSession)
+            await wait_until(pilot, lambda: all(s.state == "running" for s in session.merged.sessions), 10)
+            cluster.kill(victim)
+            gone = cluster.addr(victim)
+            await wait_until(pilot, lambda: gone in text_of(app, "#monitor-bar"), 15)
+            assert "1 node gone" in text_of(app, "#monitor-bar")
+            assert "MONITOR on 3 primaries" in text_of(app, "#monitor-bar")  # still running on the others
+            await pilot.pause()
+            notes = [str(n.message) for n in app._notifications]
+            assert any(gone in n and "the other 2 nodes go on" in n for n in notes)
+            assert any(gone in t and "the other 2 nodes go on" in t.replace("\n", " ") for t in toasts(app))
+            redis.Redis(port=other.port).echo("still-here")
+            await wait_until(pilot, lambda: re.search(rf":{other.port}\s+ECHO still-here", screen_text(app)), 10)
+            await wait_until(pilot, lambda: "ended" in text_of(app, "#monitor-tops"), 5)
+            assert session.state == "running" and app._exception is None
+
+    asyncio.run(watch())
