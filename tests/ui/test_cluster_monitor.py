@@ -14,6 +14,7 @@ from redis_tui.demo.cluster import LocalCluster
 from redis_tui.settings import resolve
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.run import make_app
+from redis_tui.ui.widgets.stream_view import StreamView
 from tests.ui.helpers import text_of, wait_until
 from tests.ui.keys_data import screen_text, toasts
 
@@ -61,6 +62,9 @@ def test_monitor_on_a_cluster_streams_every_primary_tagged_with_its_node(cluster
                                                 for port in keys), 5)
             tops = text_of(app, "#monitor-tops")
             assert "Nodes (commands/s)" in tops and "SET" in tops
+            stream = app.screen.query_one("#stream", StreamView)
+            # the dashboard's own polls of every node are left out
+            assert not any(" INFO" in stream.render_item(item, None).plain for item in stream.items)
             await pilot.press("s")
             await wait_until(pilot, lambda: session.state == "stopped", 10)
             await pilot.pause()

@@ -87,6 +87,7 @@ class MonitorScreen(ToolScreen):
         self.stop_message = ""
         self.node_note = ""  # on a cluster: the nodes whose stream ended
         self.tags: list[str] = []
+        self._own: frozenset[str] = frozenset()
         self.one_node = False  # on a cluster: MONITOR on the one node the dashboard showed
         self._bar_following = True
 
@@ -144,15 +145,16 @@ class MonitorScreen(ToolScreen):
         self.tags = node_tags(self.session.addrs)
         self.one_node = cluster.focus is not None
         self.node_note = ""
-        self._on_cluster(cluster)
+        self.session.hide_clients(self._own)
         self.query_one("#stream", StreamView).clear()
         self.query_one("#monitor-tops").styles.height = 3 * (self.options.top + 1) + len(nodes) + 1
 
     def _on_cluster(self, cluster: ClusterRound | None) -> None:
         if cluster is None:
             return
-        own = {u.own_addr for u in cluster.round.updates.values() if isinstance(u, Snapshot) and u.own_addr}
-        if own:
+        own = frozenset(u.own_addr for u in cluster.round.updates.values() if isinstance(u, Snapshot) and u.own_addr)
+        if own and own != self._own:  # the dashboard's connections to the nodes (new after a reconnect)
+            self._own = own
             self.session.hide_clients(own)
         if self.session.state == "stopped" and not isinstance(self.session, MergedSession):
             count = len(monitor_nodes(cluster, host(self).target))
