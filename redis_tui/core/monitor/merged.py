@@ -156,6 +156,15 @@ class MergedMonitor:
         """The aggregates of the merged stream now."""
         return self.window.snapshot(self.clock(), self.options.top)
 
+    def set_filter(self, spec: Filter) -> None:
+        """Filter every node's stream and the aggregates from now on (lines waiting to be merged are dropped)."""
+        self.filter = spec
+        for session in self.sessions:
+            session.set_filter(spec)
+        for buffer in self._buffers:
+            buffer.chunks.clear()
+        self.pending = 0
+
     def stop(self, reason: str = USER) -> None:
         """Stop every node's stream (run() then returns)."""
         if self._stop_reason is None:

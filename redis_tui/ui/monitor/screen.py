@@ -20,12 +20,17 @@ from textual.widgets import Sparkline, Static
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
+from redis_tui.core.models import Snapshot
 from redis_tui.core.monitor.events import StopReason
 from redis_tui.core.monitor.filter import Filter
+from redis_tui.core.monitor.lines import MonitorLine
+from redis_tui.core.monitor.merged_session import MergedSession, NodeLine
 from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.monitor.session import MonitorEvent, MonitorSession
 from redis_tui.core.target import Target
+from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui.monitor.filter_dialog import FilterDialog
+from redis_tui.ui.monitor.nodes import cost_note, monitor_nodes, node_tags, nodes_table
 from redis_tui.ui.monitor.view import COST, line_text, shares_table
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.stream_view import StreamView
@@ -72,12 +77,18 @@ class MonitorScreen(ToolScreen):
         # no target (an app without connections): the session is never started, it only
         # parses the lines a test feeds it
         self.live = target is not None
-        self.session = MonitorSession(target or Target(), options, Filter(), on_event=self._on_event, clock=clock)
+        # on a cluster, `s` replaces it with a MergedSession over the nodes (its lines carry their node)
+        self.session: MonitorSession | MergedSession = MonitorSession(
+            target or Target(), options, Filter(), on_event=self._on_event, clock=clock)
         self.since_start = False
         self.dropped = 0
         self.shown = 0
         self.state_text = Text("stopped", style="bold")
         self.stop_message = ""
+        self.node_note = ""  # on a cluster: the nodes whose stream ended
+        self.tags: list[str] = []
+        self._own: frozenset[str] = frozenset()
+        self.one_node = False  # on a cluster: MONITOR on the one node the dashboard showed
         self._bar_following = True
 
     def compose_body(self) -> ComposeResult:
@@ -99,6 +110,7 @@ class MonitorScreen(ToolScreen):
         # a fixed height: the tables can be redrawn every second without a relayout
         self.query_one("#monitor-tops").styles.height = 3 * (self.options.top + 1)
         self.watch(self.app, "snapshot", self._hide_dashboard_connection, init=True)
+        self.watch(self.app, "cluster", self._on_cluster, init=True)
         self.set_interval(FRAME_S, self._drain)
         self.set_interval(1.0, self._show_stats)
         self._show_bar()
@@ -113,10 +125,42 @@ class MonitorScreen(ToolScreen):
             return
         if not self.live:
             return
+        cluster = host(self).cluster
+        if cluster is not None:
+            self._start_merged(cluster)
+            session = self.session
         self.show_stream()
         self.state_text = Text("connecting…", style="bold yellow")
         self.run_worker(session.run(retry_first=True), name="monitor", group="monitor", exclusive=True)
         self._show_bar()
+
+    def _start_merged(self, cluster: ClusterRound) -> None:
+        """MONITOR on the cluster's primaries (or the one node the dashboard shows), one merged stream."""
+        nodes = monitor_nodes(cluster, host(self).target)  # the app's target: with a password typed since
+        if not nodes:
+            return
+        self.session = MergedSession(nodes, self.options, self.session.filter, on_event=self._on_event,
+                                     clock=self.session.clock)
+        self.session.paused = False
+        self.tags = node_tags(self.session.addrs)
+        self.one_node = cluster.focus is not None
+        self.node_note = ""
+        self.session.hide_clients(self._own)
+        self.query_one("#stream", StreamView).clear()
+        self.query_one("#monitor-tops").styles.height = 3 * (self.options.top + 1) + len(nodes) + 1
+
+    def _on_cluster(self, cluster: ClusterRound | None) -> None:
+        if cluster is None:
+            return
+        own = frozenset(u.own_addr for u in cluster.round.updates.values() if isinstance(u, Snapshot) and u.own_addr)
+        if own and own != self._own:  # the dashboard's connections to the nodes (new after a reconnect)
+            self._own = own
+            self.session.hide_clients(own)
+        if self.session.state == "stopped" and not isinstance(self.session, MergedSession):
+            count = len(monitor_nodes(cluster, host(self).target))
+            duration = human_duration(self.options.max_duration_s) if self.options.max_duration_s else "never"
+            text = COST.format(buffer=f"{self.options.max_buffer_mb:g}", duration=duration)
+            set_text(self.query_one("#monitor-intro", Static), text + cost_note(count, cluster.focus is not None))
 
     def show_stream(self) -> None:
         """Replace the explanation with the stream (once MONITOR has been started)."""
@@ -184,8 +228,20 @@ class MonitorScreen(ToolScreen):
         styles = {"started": "bold green", "resumed": "bold green", "lost": "bold red", "retrying": "bold yellow",
                   "warning": "bold yellow", "stopped": "bold"}
         label = {"started": "● MONITOR running", "resumed": "● MONITOR running (resumed)", "lost": "● server lost",
-                 "retrying": "● retrying", "warning": "● MONITOR running", "stopped": "stopped"}[event.kind]
-        self.state_text = Text(label, style=styles.get(event.kind, "bold"))
+                 "retrying": "● retrying", "warning": "● MONITOR running", "stopped": "stopped"}
+        session = self.session
+        if isinstance(session, MergedSession):
+            count = len(session.addrs)
+            running = f"● MONITOR on {session.addrs[0] if self.one_node else f'{count} primaries'}"
+            label.update(started=running, resumed=running, warning=running, retrying=running, lost=running)
+            if event.kind == "ended":
+                ended = session.merged.ended
+                self.node_note = f"{len(ended)} node{'s' if len(ended) > 1 else ''} gone: {', '.join(ended)}"
+                self.app.notify(safe_text(event.message, None), title="MONITOR", severity="warning", timeout=8,
+                                markup=False)
+                self._show_bar()
+                return
+        self.state_text = Text(label[event.kind], style=styles.get(event.kind, "bold"))
         if event.kind == "stopped":
             self.stop_message = "" if event.reason == StopReason.USER else event.message
         if event.kind in ("started", "resumed"):
@@ -205,7 +261,7 @@ class MonitorScreen(ToolScreen):
         self._show_bar()
 
     def _hide_dashboard_connection(self, snapshot) -> None:
-        if snapshot is not None and snapshot.own_addr:
+        if snapshot is not None and snapshot.own_addr and not isinstance(self.session, MergedSession):
             self.session.hide_clients({snapshot.own_addr})
 
     def _drain(self) -> None:
@@ -221,9 +277,12 @@ class MonitorScreen(ToolScreen):
         if view.following != self._bar_following:  # the user scrolled (mouse wheel)
             self._show_bar()
 
-    def _line_text(self, line, width: int | None = None) -> Text:
-        spec = self.session.command_spec(line)
-        return line_text(line, spec.label, spec.family, width)
+    def _line_text(self, item: MonitorLine | NodeLine, width: int | None = None) -> Text:
+        node = None
+        if isinstance(item, NodeLine):
+            node, item = self.tags[item.node], item.line
+        spec = self.session.command_spec(item)
+        return line_text(item, spec.label, spec.family, width, node)
 
     def _show_stats(self) -> None:
         stats = self.session.stats()
@@ -240,9 +299,11 @@ class MonitorScreen(ToolScreen):
         titles = ("Commands", f"Key prefixes (by {self.options.delimiter!r})", "Clients")
         snapshot = host(self).snapshot
         names = {c.addr: c.name for c in (snapshot.client_list or ()) if c.name} if snapshot else {}
-        set_text(self.query_one("#monitor-tops", Static),
-            Group(*(shares_table(title, rows, top, names if title == "Clients" else None)
-                    for title, rows in zip(titles, tables, strict=True))))
+        parts = [shares_table(title, rows, top, names if title == "Clients" else None)
+                 for title, rows in zip(titles, tables, strict=True)]
+        if isinstance(self.session, MergedSession):
+            parts.insert(0, nodes_table(self.session.node_rates(), self.tags))
+        set_text(self.query_one("#monitor-tops", Static), Group(*parts))
         self._show_bar()
 
     def _show_bar(self) -> None:
@@ -261,6 +322,8 @@ class MonitorScreen(ToolScreen):
         spec = session.filter
         bar.append("  filter: ", style="dim")
         bar.append(spec.describe() if spec.active else "none", style="bold" if spec.active else "dim")
+        if self.node_note:
+            bar.append(f"  {safe_text(self.node_note, None)}", style="bold red")
         if session.last_omem is not None:
             bar.append("  omem ", style="dim")
             bar.append(f"{human_bytes(session.last_omem)} (peak {human_bytes(session.peak_omem)})")

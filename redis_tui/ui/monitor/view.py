@@ -61,12 +61,13 @@ def clock_text(seconds: float) -> str:
 CLIENT_WIDTH = 21  # "255.255.255.255:65535"
 
 
-def line_text(line: MonitorLine, label: str, family: str, width: int | None = None) -> Text:
-    """One stream line: time, db, client, command (colored by family), arguments.
+def line_text(line: MonitorLine, label: str, family: str, width: int | None = None, node: str | None = None) -> Text:
+    """One stream line: time, db, client, the `node` tag (on a cluster), command (colored by
+    family), arguments.
 
     In a `width` too narrow for all of it, the command and its first argument (the key,
     for most commands) stay whole: the client is left out first, then the db and the
-    time; the other arguments are cut at the right edge.
+    time, then the node tag; the other arguments are cut at the right edge.
     """
     skip = 1 + label.count(" ") if label else 1
     args = line.args[skip:]
@@ -74,11 +75,13 @@ def line_text(line: MonitorLine, label: str, family: str, width: int | None = No
     head = [quote(arg) for arg in args[:1]]
     needed = len(command) + sum(1 + len(arg) for arg in head)
     clock, db, client = clock_text(line.time), f" {line.db:>2} ", safe_text(line.client, 28)
+    tag = f"{node} " if node else ""
     prefixes = (
-        (clock, db, client.ljust(CLIENT_WIDTH) + " "),
-        (clock, db, ""),
-        (clock + " ", "", ""),
-        ("", "", ""),
+        (clock, db, client.ljust(CLIENT_WIDTH) + " ", tag),
+        (clock, db, "", tag),
+        (clock + " ", "", "", tag),
+        ("", "", "", tag),
+        ("", "", "", ""),
     )
     parts = prefixes[0]
     if width is not None:
@@ -87,6 +90,7 @@ def line_text(line: MonitorLine, label: str, family: str, width: int | None = No
     out.append(parts[0], style="dim")
     out.append(parts[1], style="dim")
     out.append(parts[2], style="bright_black")
+    out.append(parts[3], style="cyan")
     out.append(command, style=FAMILY_STYLE.get(family, "bold"))
     for text in head:
         out.append(" ")
