@@ -21,7 +21,7 @@ from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 from redis_tui.settings import resolve  # noqa: E402
 from redis_tui.ui.run import make_app  # noqa: E402
 
-WARM_UP_S = 12  # let the workload fill the cache and the sparklines
+WARM_UP_S = 50  # let the workload fill the cache and most of the 60 s graphs
 
 
 def save(app, name: str) -> None:
