@@ -22,19 +22,18 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from redis_tui.commands.cluster import NOT_A_CLUSTER, add_cluster_arguments, probe_cluster, remap_of
+from redis_tui.commands.monitor_report import USAGE_EXIT, exit_status, report_head
 from redis_tui.commands.output import silence_stdout
-from redis_tui.core.format import human_bytes, human_duration, percent, thousands
+from redis_tui.core.format import human_bytes, thousands
+from redis_tui.core.monitor.events import StopReason
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.lines import json_lines, plain_block, plain_lines
 from redis_tui.core.monitor.options import MonitorOptions
-from redis_tui.core.monitor.session import MAX_DURATION, OUTPUT_BUFFER, USER, MonitorEvent, MonitorSession
-from redis_tui.core.monitor.stats import Share
+from redis_tui.core.monitor.session import USER, MonitorEvent, MonitorSession
 from redis_tui.core.target import TargetError, parse_db
 from redis_tui.settings import Settings
 
-USAGE_EXIT = 2
 PROBE_TIMEOUT = 3.0
-STDOUT_CLOSED = "stdout-closed"
 MAX_PENDING = 64 * 1024 * 1024  # bytes waiting for a slow stdout before lines are dropped
 
 
@@ -105,7 +104,7 @@ async def _stream(settings: Settings, options: MonitorOptions, spec: Filter, wri
     session = MonitorSession(settings.target, options, spec, sink=sink, on_event=on_event)
 
     def on_broken() -> None:
-        loop.call_soon_threadsafe(session.stop, STDOUT_CLOSED)
+        loop.call_soon_threadsafe(session.stop, StopReason.STDOUT_CLOSED)
 
     writer.on_broken = on_broken
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -116,36 +115,17 @@ async def _stream(settings: Settings, options: MonitorOptions, spec: Filter, wri
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
     writer.close()
-    if end.reason == STDOUT_CLOSED:
-        return 0
-    if end.reason not in (USER, MAX_DURATION, OUTPUT_BUFFER, "error"):
-        print(f"redis-tui monitor: {end.message}", file=sys.stderr)
-        return 2
-    print(summary(session, end, writer), file=sys.stderr)
-    return 0 if end.reason in (USER, MAX_DURATION) else 1
+    return exit_status(end, lambda: summary(session, end, writer))
 
 
 def summary(session: MonitorSession, end: MonitorEvent, writer: StdoutWriter) -> str:
     """The closing report: counts, rate, top commands and prefixes, the guard's figures."""
-    stats = session.stats()
-    seconds = max(end.at - (session.started_at or end.at), 1e-9)
-    lines = [f"redis-tui monitor: {thousands(stats.matched)} commands in {human_duration(seconds)} "
-             f"({thousands(round(stats.matched / seconds))}/s); {end.message}"]
-    if session.filter.active:
-        lines.append(f"  filter: {session.filter.describe()} ({thousands(stats.seen)} commands seen in all)")
-    lines.append("  top commands: " + _shares(stats.since_start_commands))
-    lines.append("  top key prefixes: " + _shares(stats.since_start_prefixes))
+    lines = report_head(session.stats(), session.filter, session.started_at, end)
     if session.peak_omem or session.last_omem is not None:
         lines.append(f"  peak MONITOR output buffer on the server: {human_bytes(session.peak_omem)}")
     if writer.dropped_lines:
         lines.append(f"  {thousands(writer.dropped_lines)} lines not written: stdout was too slow")
     return "\n".join(lines)
-
-
-def _shares(rows: tuple[Share, ...]) -> str:
-    if not rows:
-        return "none"
-    return ", ".join(f"{row.label} {percent(row.share)} ({thousands(row.count)})" for row in rows[:5])
 
 
 class PlainSink:

@@ -20,18 +20,17 @@ from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from redis_tui.commands.cluster import node_target, read_topology
+from redis_tui.commands.monitor_report import USAGE_EXIT, exit_status, report_head
 from redis_tui.core.errors import classify
-from redis_tui.core.format import human_bytes, human_duration, percent, thousands
+from redis_tui.core.format import human_bytes, thousands
+from redis_tui.core.monitor.events import StopReason
 from redis_tui.core.monitor.filter import Filter
 from redis_tui.core.monitor.lines import json_lines
 from redis_tui.core.monitor.merged import MergedMonitor
 from redis_tui.core.monitor.options import MonitorOptions
-from redis_tui.core.monitor.session import MAX_DURATION, OUTPUT_BUFFER, USER, MonitorEvent
-from redis_tui.core.monitor.stats import Share
+from redis_tui.core.monitor.session import USER, MonitorEvent
 from redis_tui.core.target import Target
 
-USAGE_EXIT = 2
-STDOUT_CLOSED = "stdout-closed"
 TOPOLOGY_TIMEOUT = 5.0
 
 
@@ -113,7 +112,7 @@ async def stream_cluster(seed: Target, remap: Mapping[str, str], options: Monito
     loop = asyncio.get_running_loop()
 
     def on_broken() -> None:
-        loop.call_soon_threadsafe(merged.stop, STDOUT_CLOSED)
+        loop.call_soon_threadsafe(merged.stop, StopReason.STDOUT_CLOSED)
 
     writer.on_broken = on_broken
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -123,25 +122,13 @@ async def stream_cluster(seed: Target, remap: Mapping[str, str], options: Monito
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-    if end.reason == STDOUT_CLOSED:
-        return 0
-    if end.reason not in (USER, MAX_DURATION, OUTPUT_BUFFER, "error"):
-        print(f"redis-tui monitor: {end.message}", file=sys.stderr)
-        return USAGE_EXIT
-    print(summary(merged, end, writer), file=sys.stderr)
-    return 0 if end.reason in (USER, MAX_DURATION) else 1
+    return exit_status(end, lambda: summary(merged, end, writer))
 
 
 def summary(merged: MergedMonitor, end: MonitorEvent, writer: Writer) -> str:
     """The closing report over the merged stream, with each node's share."""
-    stats = merged.stats()
+    lines = report_head(merged.stats(), merged.filter, merged.started_at, end, f" over {len(merged.addrs)} nodes")
     seconds = max(end.at - (merged.started_at or end.at), 1e-9)
-    lines = [f"redis-tui monitor: {thousands(stats.matched)} commands in {human_duration(seconds)} "
-             f"({thousands(round(stats.matched / seconds))}/s) over {len(merged.addrs)} nodes; {end.message}"]
-    if merged.filter.active:
-        lines.append(f"  filter: {merged.filter.describe()} ({thousands(stats.seen)} commands seen in all)")
-    lines.append("  top commands: " + _shares(stats.since_start_commands))
-    lines.append("  top key prefixes: " + _shares(stats.since_start_prefixes))
     per_node = ", ".join(f"{addr} {thousands(count)} ({thousands(round(count / seconds))}/s)"
                          + (" ended" if addr in merged.ended else "")
                          for addr, count in zip(merged.addrs, merged.written, strict=True))
@@ -151,9 +138,3 @@ def summary(merged: MergedMonitor, end: MonitorEvent, writer: Writer) -> str:
     if writer.dropped_lines:
         lines.append(f"  {thousands(writer.dropped_lines)} lines not written: stdout was too slow")
     return "\n".join(lines)
-
-
-def _shares(rows: tuple[Share, ...]) -> str:
-    if not rows:
-        return "none"
-    return ", ".join(f"{row.label} {percent(row.share)} ({thousands(row.count)})" for row in rows[:5])
