@@ -131,6 +131,9 @@ class Sweep:
                 self.app.wait_for(lambda text: self.where() == place.name, 3)
             else:
                 self.press("escape")
+                # on a loaded machine the app may still be busy: a second escape sent before the
+                # first is read arrives as one ESC ESC sequence, which is no escape at all
+                self.app.wait_for(lambda text, was=here: self.where() != was, 3)
             if not self.healthy(here, f"going to {place.name}"):
                 continue
         raise AssertionError(f"could not reach {place.name}; on screen:\n{self.app.text()}")
