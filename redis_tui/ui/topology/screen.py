@@ -1,7 +1,7 @@
 """The topology screen (``o``): every node of the cluster in shard order — primary then replicas,
 slot ranges and counts, link, flags, replication lag, config epoch, memory/ops/keys/clients and a
 status badge; a down node is a red row. Enter shows that node on the dashboard; on a single
-server the table holds that server alone.
+server the table holds that server alone. Opened from a finding, the node it names is selected.
 """
 
 from __future__ import annotations
@@ -81,6 +81,10 @@ class TopologyScreen(Screen):
         Binding("s", "sort", "Sort", tooltip="sort by shard, memory, ops/s, keys, clients, address, status"),
     ]
 
+    def __init__(self, select: str | None = None) -> None:
+        super().__init__()
+        self._select = select  # the node to put the cursor on once its row is there
+
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield OutageBanner(id="outage")
@@ -105,6 +109,14 @@ class TopologyScreen(Screen):
         table.show(rows)
         table.border_subtitle = f"sort: {table.sort_name} (s) · enter: show node"
         set_text(self.query_one("#topology-summary", Static), summary(app))
+        if self._select is not None and self._select in table.rows:
+            table.move_cursor(row=table.get_row_index(self._select), animate=False, scroll=True)
+            self._select = None
+
+    def select(self, addr: str | None) -> None:
+        """Put the cursor on the node at `addr` (now, or once its row comes)."""
+        self._select = addr
+        self.refresh_rows()
 
     def action_back(self) -> None:
         """Back to where you came from."""
