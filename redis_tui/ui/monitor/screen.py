@@ -3,6 +3,9 @@
 It opens stopped and says what MONITOR costs; `s` starts and stops it. The session (core)
 reads the socket at full speed; this screen takes at most a frame's worth of lines 15
 times a second and the aggregates once a second, so a firehose never slows the UI.
+
+On a cluster `s` starts one MONITOR per primary (with `--replicas`, or after `R`, on each replica
+too; with the dashboard on one node, on that node), merged into one stream tagged by node.
 """
 
 from __future__ import annotations

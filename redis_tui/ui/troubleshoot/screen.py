@@ -164,13 +164,16 @@ class TroubleshootScreen(Screen):
     def on_mount(self) -> None:
         self.watch(self.app, "outage", lambda _outage: self.refresh_bindings())  # P comes and goes
         self.watch(self.app, "findings", self._show_findings, init=True)
-        self.watch(self.app, "cluster", lambda _cluster: self.refresh_bindings(), init=False)
         self.watch(self.app, "snapshot", lambda _snapshot: self._show_checklist(), init=True)
-        self.watch(self.app, "cluster", lambda _cluster: self._show_checklist(), init=False)
+        self.watch(self.app, "cluster", self._on_cluster, init=False)
 
     def action_show_tab(self, tab: str) -> None:
         """Switch between findings and checklist."""
         self.query_one(TabbedContent).active = tab
+
+    def _on_cluster(self, _cluster: object) -> None:
+        self.refresh_bindings()  # enter / g and ↑ ↓ work on a cluster only
+        self._show_checklist()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("select", "topology"):
@@ -191,7 +194,8 @@ class TroubleshootScreen(Screen):
         self._scroll_to_selected(index)
 
     def action_topology(self) -> None:
-        """Open the topology screen with the selected finding's node selected."""
+        """Open the topology screen with the selected finding's node selected (when the selected finding
+        is not about the cluster: the first one that is)."""
         index = self._selected_index()
         finding = self._shown[index] if index is not None else None
         if finding is None or not on_topology(finding):
@@ -222,7 +226,8 @@ class TroubleshootScreen(Screen):
         """Bring the selected finding into view (its place measured at the body's width)."""
         width = self.findings_body.content_region.width or self.app.size.width
         options = self.app.console.options.update_width(max(1, width))
-        heights = [len(self.app.console.render_lines(render_finding(f), options, pad=False)) for f in self._shown]
+        blocks = [selected_block(f) if i == index else render_finding(f) for i, f in enumerate(self._shown)]
+        heights = [len(self.app.console.render_lines(block, options, pad=False)) for block in blocks]
         top = sum(heights[:index])
         scroll = self.findings_body.parent
         if isinstance(scroll, VerticalScroll):
