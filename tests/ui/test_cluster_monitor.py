@@ -58,8 +58,9 @@ def test_monitor_on_a_cluster_streams_every_primary_tagged_with_its_node(cluster
             for port, name in keys.items():  # each key's line carries the node it lives on, none other
                 others = [p for p in keys if p != port]
                 assert not any(re.search(rf":{p}\s+SET {re.escape(name)} ", screen_text(app)) for p in others)
+            # the tables are redrawn once a second: wait for the one that counted the SETs
             await wait_until(pilot, lambda: all(f"127.0.0.1:{port}" in text_of(app, "#monitor-tops")
-                                                for port in keys), 5)
+                                                for port in keys) and "SET" in text_of(app, "#monitor-tops"), 5)
             tops = text_of(app, "#monitor-tops")
             assert "Nodes (commands/s)" in tops and "SET" in tops
             stream = app.screen.query_one("#stream", StreamView)
