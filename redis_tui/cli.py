@@ -94,6 +94,8 @@ def build_tui_parser() -> Parser:
     from redis_tui.commands.cluster import add_cluster_arguments
 
     add_cluster_arguments(parser, "watch every node")
+    parser.add_argument("--replicas", action="store_true",
+                        help="on a cluster, the MONITOR screen watches the replicas too (R on it toggles this)")
     parser.add_argument("--version", action="version", version=f"redis-tui {__version__}")
     return parser
 
@@ -131,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(warning, file=sys.stderr)
     from redis_tui.ui.run import run_dashboard
 
-    return run_dashboard(settings, insist=args.cluster, node_only=args.node_only)
+    return run_dashboard(settings, insist=args.cluster, node_only=args.node_only, replicas=args.replicas)
 
 
 def run_command(name: str, argv: list[str]) -> int:

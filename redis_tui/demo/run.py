@@ -60,7 +60,7 @@ def run_demo(args: argparse.Namespace, watch: Callable[[Settings, tuple[str, ...
             from redis_tui.ui.run import run_dashboard
 
             def watch(settings: Settings, notices: tuple[str, ...]) -> int:
-                return run_dashboard(settings, notices, insist=cluster)
+                return run_dashboard(settings, notices, insist=cluster, replicas=getattr(args, "replicas", False))
 
         where = (f"a cluster of {1 + len(others)} {server.kind}-servers (3 primaries + 3 replicas) from port "
                  f"{server.port}" if cluster else f"{server.kind}-server on port {server.port}")

@@ -113,6 +113,7 @@ class RedisTuiApp(ClusterActions, App[None]):
         limits: Thresholds = Thresholds(),
         monitor_options: MonitorOptions = MonitorOptions(),
         keyspace: KeyspaceSettings = KeyspaceSettings(),
+        monitor_replicas: bool = False,
     ) -> None:
         super().__init__()
         self.source = source
@@ -124,6 +125,7 @@ class RedisTuiApp(ClusterActions, App[None]):
         self.diagnoser = Diagnoser(target, limits)
         self.interval = source.interval
         self.monitor_options = monitor_options
+        self.monitor_replicas = monitor_replicas  # --replicas: on a cluster, MONITOR the replicas too
         self.keyspace = keyspace
         self.connections = connections  # None: nothing but the source talks to a server
         self._opened_on_problem = False
@@ -237,7 +239,8 @@ class RedisTuiApp(ClusterActions, App[None]):
         """Open the MONITOR screen (it keeps its stream while you look elsewhere)."""
         if not self.is_screen_installed("monitor"):
             target = self.connections.target if self.connections is not None else None
-            self.install_screen(MonitorScreen(self.monitor_options, target, clock=self.clock), "monitor")
+            self.install_screen(MonitorScreen(self.monitor_options, target, clock=self.clock,
+                                              replicas=self.monitor_replicas), "monitor")
         if self.screen is not self.get_screen("monitor"):
             self.push_screen("monitor")
 

@@ -16,9 +16,9 @@ from redis_tui.crash import report_crash
 from redis_tui.settings import Settings
 
 
-def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = False):
+def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = False, replicas: bool = False):
     """The app wired to a live poller for `settings.target` (every node of its cluster with `cluster`),
-    and its connections for the other screens."""
+    and its connections for the other screens; `replicas`: the MONITOR screen watches replicas too."""
     from redis_tui.ui.app import RedisTuiApp
 
     limits = Thresholds.from_section(settings.section("thresholds"))
@@ -33,7 +33,8 @@ def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = 
                        write=settings.write, notices=notices or settings.warnings,
                        limits=limits,
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
-                       keyspace=KeyspaceSettings.from_section(settings.section("keyspace")))
+                       keyspace=KeyspaceSettings.from_section(settings.section("keyspace")),
+                       monitor_replicas=replicas)
 
 
 def cluster_source(settings: Settings, limits: Thresholds):
@@ -64,13 +65,13 @@ def watch_cluster(settings: Settings, insist: bool = False, node_only: bool = Fa
 
 
 def run_dashboard(settings: Settings, notices: tuple[str, ...] = (), insist: bool = False,
-                  node_only: bool = False) -> int:
+                  node_only: bool = False, replicas: bool = False) -> int:
     """Run until the user quits: 0, or 1 after a crash (reported by `run_guarded`); 2 when `insist`
     (-c) meets a server that is not a cluster node."""
     cluster = watch_cluster(settings, insist, node_only)
     if cluster is None:
         return 2
-    return run_guarded(make_app(settings, notices, cluster), settings.target)
+    return run_guarded(make_app(settings, notices, cluster, replicas), settings.target)
 
 
 def run_guarded(app, target: Target) -> int:

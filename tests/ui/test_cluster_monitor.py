@@ -58,8 +58,9 @@ def test_monitor_on_a_cluster_streams_every_primary_tagged_with_its_node(cluster
             for port, name in keys.items():  # each key's line carries the node it lives on, none other
                 others = [p for p in keys if p != port]
                 assert not any(re.search(rf":{p}\s+SET {re.escape(name)} ", screen_text(app)) for p in others)
+            # the tables are redrawn once a second: wait for the one that counted the SETs
             await wait_until(pilot, lambda: all(f"127.0.0.1:{port}" in text_of(app, "#monitor-tops")
-                                                for port in keys), 5)
+                                                for port in keys) and "SET" in text_of(app, "#monitor-tops"), 5)
             tops = text_of(app, "#monitor-tops")
             assert "Nodes (commands/s)" in tops and "SET" in tops
             stream = app.screen.query_one("#stream", StreamView)
@@ -104,3 +105,51 @@ def test_a_primary_that_goes_away_is_a_note_and_the_others_stream_on(cluster_fac
             assert session.state == "running" and app._exception is None
 
     asyncio.run(watch())
+
+
+def test_replicas_streams_every_node_and_r_goes_back_to_the_primaries(cluster: LocalCluster):
+    settings = resolve({"url": cluster.seed_url, "interval": 0.5}, {})
+    app = make_app(settings, cluster=True, replicas=True)  # as `redis-tui --replicas`
+    client = RedisCluster(host="127.0.0.1", port=cluster.nodes[0].port)
+    name = "m:replicated"
+
+    async def watch() -> None:
+        async with app.run_test(size=(80, 30)) as pilot:
+            await wait_until(pilot, lambda: app.cluster is not None, 20)
+            await pilot.press("m")
+            await pilot.pause()
+            assert "each of the 6 nodes (3 primaries + 3 replicas)" in text_of(app, "#monitor-intro")
+            await pilot.press("s")
+            session = app.screen.session
+            assert isinstance(session, MergedSession) and len(session.addrs) == 6
+            # every node's stream runs, each with its own output-buffer guard looking at it
+            await wait_until(pilot, lambda: all(s.state == "running" and s.last_omem is not None
+                                                for s in session.merged.sessions), 10)
+            assert "MONITOR on 3 primaries + 3 replicas" in text_of(app, "#monitor-bar")
+            topology = app.cluster.round.topology
+            owner = topology.node(f"127.0.0.1:{client.get_node_from_key(name).port}")
+            replica = topology.replicas_of(owner)[0]
+            client.set(name, "v")
+            # the write shows twice: run by the primary, and copied to its replica (the replication stream)
+            for addr in (owner.addr, replica.addr):
+                port = addr.rpartition(":")[2]
+                await wait_until(pilot, lambda p=port: re.search(rf":{p}\s+SET {name} v", screen_text(app)), 10)
+            await wait_until(pilot, lambda: f"{replica.addr.rpartition(':')[2]} replica" in
+                             text_of(app, "#monitor-tops"), 5)
+            rates = {row.addr: row.total for row in session.node_rates()}
+            assert rates[owner.addr] >= 1 and rates[replica.addr] >= 1
+            await pilot.press("R")  # back to the primaries only: MONITOR restarts on them
+            await wait_until(pilot, lambda: app.screen.session is not session, 10)
+            fresh = app.screen.session
+            assert isinstance(fresh, MergedSession) and len(fresh.addrs) == 3
+            await wait_until(pilot, lambda: "MONITOR on 3 primaries" in text_of(app, "#monitor-bar")
+                             and "replicas" not in text_of(app, "#monitor-bar"), 10)
+            assert session.state == "stopped" and replica.addr not in fresh.addrs
+            await pilot.press("s")
+            await wait_until(pilot, lambda: fresh.state == "stopped", 10)
+            assert app.is_running and app._exception is None
+
+    try:
+        asyncio.run(watch())
+    finally:
+        client.close()

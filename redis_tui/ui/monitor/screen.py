@@ -3,6 +3,9 @@
 It opens stopped and says what MONITOR costs; `s` starts and stops it. The session (core)
 reads the socket at full speed; this screen takes at most a frame's worth of lines 15
 times a second and the aggregates once a second, so a firehose never slows the UI.
+
+On a cluster `s` starts one MONITOR per primary (with `--replicas`, or after `R`, on each replica
+too; with the dashboard on one node, on that node), merged into one stream tagged by node.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from redis_tui.core.monitor.session import MonitorEvent, MonitorSession
 from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui.monitor.filter_dialog import FilterDialog
-from redis_tui.ui.monitor.nodes import cost_note, monitor_nodes, node_tags, nodes_table
+from redis_tui.ui.monitor.nodes import chosen_nodes, cost_note, monitor_nodes, node_tags, nodes_table, what_runs
 from redis_tui.ui.monitor.view import COST, line_text, shares_table
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.stream_view import StreamView
@@ -68,12 +71,17 @@ class MonitorScreen(ToolScreen):
         Binding("pagedown", "page_stream(1)", "Page down", show=False,
                 tooltip="Scroll the stream down a page (at the bottom it follows again)"),
         Binding("home", "oldest", "Oldest", show=False, tooltip="Jump to the oldest line kept (stops following)"),
+        Binding("R", "toggle_replicas", "Replicas", show=False,
+                tooltip="On a cluster: MONITOR the replicas too, or the primaries only again (--replicas starts "
+                "with them; a running MONITOR restarts)"),
         Binding("escape,m", "app.pop_screen", "Dashboard", tooltip="Back to the dashboard (MONITOR keeps running)"),
     ]
 
-    def __init__(self, options: MonitorOptions, target: Target | None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, options: MonitorOptions, target: Target | None, clock: Callable[[], float] = time.time,
+                 replicas: bool = False) -> None:
         super().__init__()
         self.options = options
+        self.replicas = replicas  # on a cluster: MONITOR the replicas too (--replicas, R)
         # no target (an app without connections): the session is never started, it only
         # parses the lines a test feeds it
         self.live = target is not None
@@ -87,6 +95,8 @@ class MonitorScreen(ToolScreen):
         self.stop_message = ""
         self.node_note = ""  # on a cluster: the nodes whose stream ended
         self.tags: list[str] = []
+        self.replica_addrs: frozenset[str] = frozenset()  # the watched nodes that are replicas
+        self._restart = False  # R while running: start again on the new nodes once stopped
         self._own: frozenset[str] = frozenset()
         self.one_node = False  # on a cluster: MONITOR on the one node the dashboard showed
         self._bar_following = True
@@ -136,13 +146,14 @@ class MonitorScreen(ToolScreen):
 
     def _start_merged(self, cluster: ClusterRound) -> None:
         """MONITOR on the cluster's primaries (or the one node the dashboard shows), one merged stream."""
-        nodes = monitor_nodes(cluster, host(self).target)  # the app's target: with a password typed since
+        nodes = monitor_nodes(cluster, host(self).target, self.replicas)  # the app's target: with a password
         if not nodes:
             return
         self.session = MergedSession(nodes, self.options, self.session.filter, on_event=self._on_event,
                                      clock=self.session.clock)
         self.session.paused = False
         self.tags = node_tags(self.session.addrs)
+        self.replica_addrs = frozenset(n.addr for n in chosen_nodes(cluster, self.replicas) if n.role == "replica")
         self.one_node = cluster.focus is not None
         self.node_note = ""
         self.session.hide_clients(self._own)
@@ -157,10 +168,41 @@ class MonitorScreen(ToolScreen):
             self._own = own
             self.session.hide_clients(own)
         if self.session.state == "stopped" and not isinstance(self.session, MergedSession):
-            count = len(monitor_nodes(cluster, host(self).target))
-            duration = human_duration(self.options.max_duration_s) if self.options.max_duration_s else "never"
-            text = COST.format(buffer=f"{self.options.max_buffer_mb:g}", duration=duration)
-            set_text(self.query_one("#monitor-intro", Static), text + cost_note(count, cluster.focus is not None))
+            self._show_intro(cluster)
+
+    def _show_intro(self, cluster: ClusterRound) -> None:
+        """The cost of MONITOR, and what `s` will start on this cluster."""
+        nodes = chosen_nodes(cluster, self.replicas)
+        replicas = sum(1 for n in nodes if n.role == "replica")
+        duration = human_duration(self.options.max_duration_s) if self.options.max_duration_s else "never"
+        text = COST.format(buffer=f"{self.options.max_buffer_mb:g}", duration=duration)
+        set_text(self.query_one("#monitor-intro", Static),
+                 text + cost_note(len(nodes), cluster.focus is not None, replicas))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_replicas":
+            return host(self).cluster is not None
+        return True
+
+    def action_toggle_replicas(self) -> None:
+        """On a cluster: MONITOR the replicas too, or the primaries only (a running MONITOR restarts)."""
+        cluster = host(self).cluster
+        if cluster is None:
+            return
+        self.replicas = not self.replicas
+        what = "the primaries and their replicas" if self.replicas else "the primaries only"
+        session = self.session
+        if session.state != "stopped" and isinstance(session, MergedSession) and not self.one_node:
+            self._restart = True
+            session.stop()
+            message = f"MONITOR restarts on {what}"
+        elif cluster.focus is not None:
+            message = f"MONITOR watches the node shown; on the whole cluster it will watch {what}"
+        else:
+            message = f"s starts MONITOR on {what}"
+        if session.state == "stopped" and not isinstance(session, MergedSession):
+            self._show_intro(cluster)
+        self.app.notify(message, title="MONITOR", timeout=4, markup=False)
 
     def show_stream(self) -> None:
         """Replace the explanation with the stream (once MONITOR has been started)."""
@@ -232,7 +274,8 @@ class MonitorScreen(ToolScreen):
         session = self.session
         if isinstance(session, MergedSession):
             count = len(session.addrs)
-            running = f"● MONITOR on {session.addrs[0] if self.one_node else f'{count} primaries'}"
+            watched = session.addrs[0] if self.one_node else what_runs(count, len(self.replica_addrs))
+            running = f"● MONITOR on {watched}"
             label.update(started=running, resumed=running, warning=running, retrying=running, lost=running)
             if event.kind == "ended":
                 ended = session.merged.ended
@@ -241,6 +284,13 @@ class MonitorScreen(ToolScreen):
                                 markup=False)
                 self._show_bar()
                 return
+        if event.kind == "stopped" and self._restart:  # R while running: on the new set of nodes now
+            self._restart = False
+            host(self).monitor_since = None
+            self.state_text = Text("restarting…", style="bold yellow")
+            self.call_later(self.action_start_stop)
+            self._show_bar()
+            return
         self.state_text = Text(label[event.kind], style=styles.get(event.kind, "bold"))
         if event.kind == "stopped":
             self.stop_message = "" if event.reason == StopReason.USER else event.message
@@ -302,7 +352,7 @@ class MonitorScreen(ToolScreen):
         parts = [shares_table(title, rows, top, names if title == "Clients" else None)
                  for title, rows in zip(titles, tables, strict=True)]
         if isinstance(self.session, MergedSession):
-            parts.insert(0, nodes_table(self.session.node_rates(), self.tags))
+            parts.insert(0, nodes_table(self.session.node_rates(), self.tags, self.replica_addrs))
         set_text(self.query_one("#monitor-tops", Static), Group(*parts))
         self._show_bar()
 

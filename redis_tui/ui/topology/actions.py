@@ -37,8 +37,14 @@ class ClusterActions(_AppBase):
 
     def action_topology(self) -> None:
         """Open the topology screen (every node, shard by shard)."""
-        if not isinstance(self.screen, TopologyScreen):
-            self.push_screen(TopologyScreen())
+        self.open_topology()
+
+    def open_topology(self, select: str | None = None) -> None:
+        """Open the topology screen, with the node at `select` selected (a finding's node)."""
+        if isinstance(self.screen, TopologyScreen):
+            self.screen.select(select)
+        else:
+            self.push_screen(TopologyScreen(select=select))
 
     def action_next_node(self) -> None:
         """Show the next node (after the last one: the whole cluster again)."""

@@ -1,7 +1,7 @@
 """The topology screen (``o``): every node of the cluster in shard order — primary then replicas,
 slot ranges and counts, link, flags, replication lag, config epoch, memory/ops/keys/clients and a
 status badge; a down node is a red row. Enter shows that node on the dashboard; on a single
-server the table holds that server alone.
+server the table holds that server alone. Opened from a finding, the node it names is selected.
 """
 
 from __future__ import annotations
@@ -40,29 +40,42 @@ def single_server_rows(app: Host) -> list[NodeRow]:
     return node_rows(TopologyUpdate(app.clock(), topology, updates, aggregate(topology, updates)), app.findings)
 
 
-def summary(app: Host) -> Text:
-    """One line above the table: state, slots, shards, nodes up, epoch, whose view, round time."""
+def summary(app: Host, width: int | None = None) -> Text:
+    """One line above the table: state, slots, shards, nodes up, epoch, whose view and when; in `width`
+    cells (None: no limit) whose view goes first, then the epoch, then the shards."""
     cluster = app.cluster
     if cluster is None:
         return Text("A single server, not a cluster: the table holds it alone.", style="dim")
     topology = cluster.round.topology
-    line = Text(no_wrap=True, overflow="ellipsis")
+    # (priority: the higher goes first when space is short, text)
+    parts: list[tuple[int, Text]] = []
     if topology.kind == "cluster":
         ok = topology.state == "ok"
-        line.append(f" cluster {safe_text(topology.state, 12)} ", style="bold white on green" if ok
-                    else "bold white on red")
-        line.append(f"  {topology.slots_assigned}/{SLOTS} slots", style="" if not topology.uncovered else "bold red")
-        line.append(f" · {sum(1 for p in topology.primaries if p.slots)} shards")
+        parts.append((0, Text(f" cluster {safe_text(topology.state, 12)} ", style="bold white on green" if ok
+                              else "bold white on red")))
+        parts.append((0, Text(f"  {topology.slots_assigned}/{SLOTS} slots",
+                              style="" if not topology.uncovered else "bold red")))
+        parts.append((2, Text(f" · {sum(1 for p in topology.primaries if p.slots)} shards")))
     else:
-        line.append(f"{topology.kind}", style="bold")
+        parts.append((0, Text(f"{topology.kind}", style="bold")))
     up, total = cluster.nodes_up, len(topology.nodes)
-    line.append(f" · {up}/{total} nodes up", style="" if up == total else "bold red")
+    parts.append((0, Text(f" · {up}/{total} nodes up", style="" if up == total else "bold red")))
     if topology.kind == "cluster":
-        line.append(f" · epoch {topology.current_epoch}", style="dim")
+        parts.append((3, Text(f" · epoch {topology.current_epoch}", style="dim")))
+        view = Text(style="dim")
         if topology.seen_from:
-            line.append(f" · as seen from {safe_text(topology.seen_from, 48)}", style="dim")
+            view.append(f" · as seen from {safe_text(topology.seen_from, 48)}")
         if topology.read_at:
-            line.append(f", {human_duration(max(0.0, app.clock() - topology.read_at))} ago", style="dim")
+            view.append(f", {human_duration(max(0.0, app.clock() - topology.read_at))} ago")
+        parts.append((4, view))
+    if width is not None:
+        for drop in (4, 3, 2):
+            if sum(text.cell_len for _, text in parts) <= width:
+                break
+            parts = [(priority, text) for priority, text in parts if priority != drop]
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for _, text in parts:
+        line.append_text(text)
     return line
 
 
@@ -80,6 +93,10 @@ class TopologyScreen(Screen):
                 "w: the whole cluster again)"),
         Binding("s", "sort", "Sort", tooltip="sort by shard, memory, ops/s, keys, clients, address, status"),
     ]
+
+    def __init__(self, select: str | None = None) -> None:
+        super().__init__()
+        self._select = select  # the node to put the cursor on once its row is there
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -104,7 +121,22 @@ class TopologyScreen(Screen):
         table = self.query_one(NodeTable)
         table.show(rows)
         table.border_subtitle = f"sort: {table.sort_name} (s) · enter: show node"
-        set_text(self.query_one("#topology-summary", Static), summary(app))
+        self._fit_summary()
+        if self._select is not None and self._select in table.rows:
+            table.move_cursor(row=table.get_row_index(self._select), animate=False, scroll=True)
+            self._select = None
+
+    def select(self, addr: str | None) -> None:
+        """Put the cursor on the node at `addr` (now, or once its row comes)."""
+        self._select = addr
+        self.refresh_rows()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_summary)  # once the line has its new width
+
+    def _fit_summary(self) -> None:
+        line = self.query_one("#topology-summary", Static)
+        set_text(line, summary(host(self), line.content_region.width or None))
 
     def action_back(self) -> None:
         """Back to where you came from."""

@@ -1,5 +1,8 @@
 """The troubleshooting panel: findings (most severe first, evidence, numbered hints) and the
 production-readiness checklist. Opened with `t`; the app opens on it when it cannot connect.
+
+On a cluster one finding is selected (↑ ↓); enter or g opens the topology screen with the node it
+names selected (`cluster-down`: the node that says so; `cluster-slots-uncovered`: no node).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
@@ -24,6 +28,7 @@ from redis_tui.ui.widgets.outage import OutageBanner
 from redis_tui.ui.widgets.status import StatusBar
 
 SEVERITY_STYLE = {CRITICAL: "bold white on red", WARNING: "bold black on yellow", INFO: "bold white on blue"}
+SELECTED_STYLE = "on grey23"
 CHECK_MARK = {PASS: ("✔ pass", "bold green"), WARN: ("▲ warn", "bold yellow"), FAIL: ("✖ fail", "bold red"),
               UNKNOWN: ("? n/a ", "bold magenta")}
 
@@ -52,11 +57,39 @@ def render_finding(finding: Finding) -> Group:
     return Group(head, Padding(_steps(rows), (0, 0, 1, 2)))
 
 
-def render_findings(findings: tuple[Finding, ...]) -> Group | Text:
-    """Every finding, most severe first."""
+def render_findings(findings: tuple[Finding, ...], selected: int | None = None) -> Group | Text:
+    """Every finding, most severe first; the `selected` one (an index) on a lighter background, marked ▶."""
     if not findings:
         return Text("✔ Nothing wrong found. The checklist tab (c) reviews production readiness.", style="bold green")
-    return Group(*(render_finding(finding) for finding in findings))
+    return Group(*(render_finding(finding) if index != selected else selected_block(finding)
+                   for index, finding in enumerate(findings)))
+
+
+def selected_block(finding: Finding) -> Padding:
+    """A finding as the selected one: ▶ before its head, its whole block on a lighter background."""
+    body = render_finding(finding)
+    head = body.renderables[0]
+    assert isinstance(head, Text)
+    body.renderables[0] = Text("▶ ", style="bold").append_text(head)
+    return Padding(body, 0, style=SELECTED_STYLE, expand=True)
+
+
+def finding_key(finding: Finding) -> tuple[str, str]:
+    """What stays the same about a finding from one poll to the next (its title and evidence may change)."""
+    return finding.id, finding.node
+
+
+def node_of(finding: Finding) -> str | None:
+    """The node a cluster finding is about (`cluster-down`: the node that says so), None when it names none."""
+    if finding.node:
+        return finding.node
+    seen_from = finding.evidence.get("seen_from") if finding.id == "cluster-down" else None
+    return str(seen_from) if seen_from else None
+
+
+def on_topology(finding: Finding) -> bool:
+    """A finding the topology screen can show: a cluster-* finding, or one about a node."""
+    return finding.id.startswith("cluster-") or bool(finding.node)
 
 
 def render_checklist(lines: tuple[CheckLine, ...] | None) -> Table | Text:
@@ -99,6 +132,12 @@ class TroubleshootScreen(Screen):
         Binding("c", "show_tab('checklist')", "Checklist"),
         Binding("P", "app.password", "Password", tooltip="type the server's password (NOAUTH / WRONGPASS); "
                 "used for this session only, never stored"),
+        Binding("enter,g", "topology", "Topology", priority=True,
+                tooltip="on a cluster: open the topology screen with the selected finding's node selected"),
+        Binding("down", "select(1)", "Next finding", show=False, priority=True,
+                tooltip="on a cluster: select the next finding (enter / g: its node on the topology screen)"),
+        Binding("up", "select(-1)", "Previous finding", show=False, priority=True,
+                tooltip="on a cluster: select the previous finding"),
     ]
 
     def __init__(self) -> None:
@@ -108,6 +147,8 @@ class TroubleshootScreen(Screen):
         self.summary = Static(id="findings-summary")
         self.findings_body = Static(id="findings-body")
         self.checklist_body = Static(id="checklist-body")
+        self.selected: tuple[str, str] | None = None  # on a cluster: the selected finding (`finding_key`)
+        self._shown: tuple[Finding, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -124,15 +165,73 @@ class TroubleshootScreen(Screen):
         self.watch(self.app, "outage", lambda _outage: self.refresh_bindings())  # P comes and goes
         self.watch(self.app, "findings", self._show_findings, init=True)
         self.watch(self.app, "snapshot", lambda _snapshot: self._show_checklist(), init=True)
-        self.watch(self.app, "cluster", lambda _cluster: self._show_checklist(), init=False)
+        self.watch(self.app, "cluster", self._on_cluster, init=False)
 
     def action_show_tab(self, tab: str) -> None:
         """Switch between findings and checklist."""
         self.query_one(TabbedContent).active = tab
 
+    def _on_cluster(self, _cluster: object) -> None:
+        self.refresh_bindings()  # enter / g and ↑ ↓ work on a cluster only
+        self._show_checklist()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("select", "topology"):
+            # only on a cluster, on the findings tab: elsewhere the keys scroll as they did
+            if host(self).cluster is None or not self._shown or not self.is_mounted:
+                return False
+            if self.query_one(TabbedContent).active != "findings":
+                return False
+            return action == "select" or any(on_topology(f) for f in self._shown)
+        return True
+
+    def action_select(self, step: int) -> None:
+        """Select the next (1) or previous (-1) finding."""
+        index = self._selected_index()
+        index = 0 if index is None else max(0, min(len(self._shown) - 1, index + step))
+        self.selected = finding_key(self._shown[index])
+        self._render_findings()
+        self._scroll_to_selected(index)
+
+    def action_topology(self) -> None:
+        """Open the topology screen with the selected finding's node selected (when the selected finding
+        is not about the cluster: the first one that is)."""
+        index = self._selected_index()
+        finding = self._shown[index] if index is not None else None
+        if finding is None or not on_topology(finding):
+            finding = next((f for f in self._shown if on_topology(f)), None)
+        if finding is None:
+            return
+        host(self).open_topology(node_of(finding))
+
+    def _selected_index(self) -> int | None:
+        keys = [finding_key(f) for f in self._shown]
+        return keys.index(self.selected) if self.selected in keys else None
+
     def _show_findings(self, findings: tuple[Finding, ...]) -> None:
+        before = self._selected_index()
+        self._shown = findings
+        if host(self).cluster is None:
+            self.selected = None
+        elif findings and self._selected_index() is None:  # new, or the selected one cleared: the nearest
+            self.selected = finding_key(findings[min(before or 0, len(findings) - 1)])
         self.summary.update(summary(findings))
-        self.findings_body.update(render_findings(findings))
+        self._render_findings()
+        self.refresh_bindings()
+
+    def _render_findings(self) -> None:
+        self.findings_body.update(render_findings(self._shown, self._selected_index()))
+
+    def _scroll_to_selected(self, index: int) -> None:
+        """Bring the selected finding into view (its place measured at the body's width)."""
+        width = self.findings_body.content_region.width or self.app.size.width
+        options = self.app.console.options.update_width(max(1, width))
+        blocks = [selected_block(f) if i == index else render_finding(f) for i, f in enumerate(self._shown)]
+        heights = [len(self.app.console.render_lines(block, options, pad=False)) for block in blocks]
+        top = sum(heights[:index])
+        scroll = self.findings_body.parent
+        if isinstance(scroll, VerticalScroll):
+            scroll.scroll_to_region(Region(0, top, width, heights[index]), animate=False, immediate=True)
 
     def _show_checklist(self) -> None:
         app = host(self)

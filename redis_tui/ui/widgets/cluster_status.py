@@ -1,6 +1,12 @@
-"""The status line's cluster parts: ``cluster ok``, ``16384/16384 slots``, ``6/6 nodes up``, the node shown."""
+"""The status line's cluster parts: ``cluster ok``, ``16384/16384 slots``, ``6/6 nodes up``, the node shown.
+
+Each part has a short form (``all slots``, ``6/6 up``) the status line takes when the long ones do
+not all fit (80 columns): the cluster's state, its slot coverage and the nodes up come first.
+"""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from rich.text import Text
 
@@ -9,20 +15,38 @@ from redis_tui.core.nodes import SLOTS
 from redis_tui.core.topology.source import ClusterRound
 
 
-def cluster_parts(cluster: ClusterRound | None) -> list[tuple[int, Text, bool]]:
-    """(priority, text, glued) parts for `StatusBar`; none on a single server."""
+class Part(NamedTuple):
+    """A piece of the status line: lower `priority` survives longer (0: always shown); `glued` to the
+    piece before it (no separator); `short`: the form taken when the line is too narrow for the long ones
+    (parts shorten in `shrink` order, lowest first, until those of priority ≤ 1 fit), and `short_priority`
+    the priority once the line shortens (None: the same)."""
+
+    priority: int
+    text: Text
+    glued: bool = False
+    short: Text | None = None
+    short_priority: int | None = None
+    shrink: int = 0
+
+
+def cluster_parts(cluster: ClusterRound | None) -> list[Part]:
+    """The cluster's parts for `StatusBar`; none on a single server."""
     if cluster is None:
         return []
     topology = cluster.round.topology
-    parts: list[tuple[int, Text, bool]] = []
+    parts: list[Part] = []
     if cluster.focus is not None:
-        parts.append((0, Text(f"node {safe_text(cluster.focus, 48)}", style="bold magenta"), False))
+        parts.append(Part(0, Text(f"node {safe_text(cluster.focus, 48)}", style="bold magenta")))
     if topology.kind == "cluster":
         ok = topology.state == "ok"
-        parts.append((0, Text(f"cluster {safe_text(topology.state, 12)}",
-                              style="bold green" if ok else "bold white on red"), False))
+        parts.append(Part(0, Text(f"cluster {safe_text(topology.state, 12)}",
+                                  style="bold green" if ok else "bold white on red")))
         covered = topology.slots_assigned
-        parts.append((1, Text(f"{covered}/{SLOTS} slots", style="" if covered == SLOTS else "bold red"), False))
+        style = "" if covered == SLOTS else "bold red"
+        slots = Text(f"{covered}/{SLOTS} slots", style=style)
+        parts.append(Part(1, slots, short=Text("all slots") if covered == SLOTS else slots, shrink=2))
     total, up = len(topology.nodes), cluster.nodes_up
-    parts.append((1, Text(f"{up}/{total} nodes up", style="" if up == total else "bold red"), False))
+    style = "" if up == total else "bold red"
+    parts.append(Part(1, Text(f"{up}/{total} nodes up", style=style), short=Text(f"{up}/{total} up", style=style),
+                      shrink=1))
     return parts

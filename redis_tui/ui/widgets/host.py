@@ -37,6 +37,9 @@ class Host(Protocol):
     def show_node(self, addr: str | None) -> None:
         """On a cluster: show one node on the dashboard (None: the whole cluster)."""
 
+    def open_topology(self, select: str | None = None) -> None:
+        """Open the topology screen, with the node at `select` selected."""
+
 
 def host(node: DOMNode) -> Host:
     """The app `node` runs in, as the `Host` it is."""

@@ -3,6 +3,10 @@ diffed in place like the clients table, sortable; enter on a row posts `NodeTabl
 
 Rows are `core.topology.rows.NodeRow`s. A down node is a red row; a primary whose memory,
 keys or ops/s stand out from the others (see `NodeRow.hot`) has that figure in bold red.
+
+The table never scrolls sideways: when the columns are wider than the table, it leaves out the
+least important ones (`PRIORITY`, measured on the rows shown), so at 80 columns a node's status,
+address, role, slots, flags, memory, ops/s and lag stay whole.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -66,8 +72,29 @@ COLUMNS: dict[str, Column] = {c.key: c for c in (
 )}
 CLUSTER_COLUMNS = ("status", "addr", "role", "slots", "slot_count", "memory", "ops", "keys", "clients", "lag",
                    "epoch", "link", "flags")
+# the order columns are given up in, last first, when the table is narrower than all of them
+PRIORITY = ("status", "addr", "role", "slots", "flags", "memory", "ops", "lag", "keys", "slot_count", "clients",
+            "link", "epoch")
 # the order `s` goes through: "shard" is the topology's own (each primary followed by its replicas)
 SORTS = ("shard", "memory", "ops", "keys", "clients", "addr", "status")
+
+
+def fitting(columns: Sequence[Column], rows: Sequence[tuple[Text, ...]], room: int | None,
+            padding: int) -> list[Column]:
+    """The columns to show in `room` cells (None: all): the most important that fit, in their own order.
+    A column's width is its widest cell or header plus `padding` on each side; status and address always stay."""
+    if room is None:
+        return list(columns)
+    widths = {}
+    for index, column in enumerate(columns):
+        widest = max((row[index].cell_len for row in rows), default=0)
+        widths[column.key] = max(widest, cell_len(column.label)) + 2 * padding
+    chosen, used = set(), 0
+    for key in sorted(widths, key=lambda k: PRIORITY.index(k) if k in PRIORITY else len(PRIORITY)):
+        if used + widths[key] <= room or key in ("status", "addr"):
+            chosen.add(key)
+            used += widths[key]
+    return [column for column in columns if column.key in chosen]
 
 
 def cells(row: NodeRow, columns: Sequence[Column]) -> tuple[Text, ...]:
@@ -100,17 +127,48 @@ class NodeTable(Table):
     def __init__(self, columns: Sequence[str] = CLUSTER_COLUMNS, **kwargs) -> None:
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(cursor_type="row", **kwargs)
-        self.spec = [COLUMNS[key] for key in columns]
+        self.columns_wanted = [COLUMNS[key] for key in columns]
+        self.spec: list[Column] = []  # the columns shown (those that fit)
         self.sort_name = "shard"
         self._rows: dict[str, NodeRow] = {}
-        for column in self.spec:
-            self.add_column(Text(column.label, justify="right" if column.right else "left"), key=column.key)
+        self._set_columns(self.columns_wanted)
 
     def show(self, rows: Sequence[NodeRow]) -> None:
-        """Hold exactly these rows (diffed by address), in the current sort order."""
+        """Hold exactly these rows (diffed by address), in the current sort order, with the columns that fit."""
         self._rows = {row.addr: row for row in rows}
+        selected = selected_key(self)
+        rebuilt = self._fit()
         sync_rows(self, {row.addr: cells(row, self.spec) for row in rows})
         self._apply_order()
+        if rebuilt:
+            keep_selection(self, selected)
+
+    def on_resize(self, event: Resize) -> None:
+        self.show(list(self._rows.values()))
+
+    def _room(self) -> int | None:
+        """Cells for the columns (None before the table is laid out); a vertical scrollbar's are kept free."""
+        width, height = self.content_region.width, self.content_region.height
+        if not width:
+            return None
+        if len(self._rows) + 1 > height:  # rows + header: a vertical scrollbar will show
+            width -= self.styles.scrollbar_size_vertical
+        return width
+
+    def _fit(self) -> bool:
+        """Show the columns that fit now; True if they changed (every row is then added again)."""
+        rows = [cells(row, self.columns_wanted) for row in self._rows.values()]
+        wanted = fitting(self.columns_wanted, rows, self._room(), self.cell_padding)
+        if [c.key for c in wanted] == [c.key for c in self.spec]:
+            return False
+        self._set_columns(wanted)
+        return True
+
+    def _set_columns(self, columns: Sequence[Column]) -> None:
+        self.clear(columns=True)
+        self.spec = list(columns)
+        for column in self.spec:
+            self.add_column(Text(column.label, justify="right" if column.right else "left"), key=column.key)
 
     def _order(self) -> list[str]:
         rows = list(self._rows.values())

@@ -1,4 +1,10 @@
-"""The status line: target, server, uptime, ops/s, connection state, data age, READ-ONLY badge."""
+"""The status line: target, server, uptime, ops/s, connection state, data age, READ-ONLY badge.
+
+On a cluster, while the slots or the nodes up do not fit (80 columns), parts take short forms one
+after another: the seed's address without scheme or password (it may then go; the node shown stays),
+``6/6 up``, ``all slots``, a bare ``●`` for connected; so the cluster's state, slots and nodes up
+stay in view.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from textual.widget import Widget
 
 from redis_tui.core.findings import CRITICAL, WARNING, counts
 from redis_tui.core.format import human_duration, human_rate
-from redis_tui.ui.widgets.cluster_status import cluster_parts
+from redis_tui.ui.widgets.cluster_status import Part, cluster_parts
 from redis_tui.ui.widgets.host import host
 
 
@@ -37,21 +43,27 @@ class StatusBar(Widget):
         app = host(self)
         snapshot = app.snapshot
         now = app.clock()
-        # (priority: lower survives longer, text, glued to the part before it)
-        parts: list[tuple[int, Text, bool]] = [(0, Text(app.target_label, style="bold"), False)]
+        cluster = app.cluster
+        label = Text(app.target_label, style="bold")
+        # on a cluster the seed's address is enough when space is short (and the node shown matters more)
+        short_label = Text(app.target.address, style="bold") if cluster is not None else None
+        # ... and gives way to the cluster's state, slots and nodes up
+        parts: list[Part] = [Part(0, label, short=short_label, short_priority=2 if short_label else None)]
         if snapshot is not None:
             server = snapshot.server
-            parts.append((2, Text(server.label, style="bold cyan"), False))
+            parts.append(Part(2, Text(server.label, style="bold cyan")))
             # "master" is what a standalone server says: the first to go; a replica keeps its role
-            parts.append((6 if server.role == "master" else 3, Text(server.role), False))
-            parts.append((5, Text(f"up {uptime(server.uptime_s)}"), False))
-            parts.append((3, Text(f"{human_rate(snapshot.rates.ops, '')} ops/s"), False))
-        parts.extend(cluster_parts(app.cluster))
+            parts.append(Part(6 if server.role == "master" else 3, Text(server.role)))
+            parts.append(Part(5, Text(f"up {uptime(server.uptime_s)}")))
+            parts.append(Part(3, Text(f"{human_rate(snapshot.rates.ops, '')} ops/s")))
+        parts.extend(cluster_parts(cluster))
         state, age, stale = self._state(now)
-        parts.append((0, state, False))
+        short_state = Text("●", style=state.style) if cluster is not None and state.plain == "● connected" else None
+        parts.append(Part(0, state, short=short_state, shrink=3))
         if age:
-            parts.append((0 if stale else 4, age, True))  # fresh data's age says little; stale data's must stay
-        parts.append((1, Text(f"every {app.interval:g}s", style="dim"), False))  # + and - change it: keep it
+            parts.append(Part(0 if stale else 4, age, True))  # fresh data's age says little; stale data's must stay
+        # + and - change it: keep it (on a narrow cluster line after the seed's address)
+        parts.append(Part(1, Text(f"every {app.interval:g}s", style="dim"), short_priority=3 if cluster else None))
         badge = self._monitor_badge(now)
         badge.append_text(self._findings_badge())
         badge.append_text(Text(" WRITE ", style="bold white on red") if app.write
@@ -97,24 +109,16 @@ class StatusBar(Widget):
             return Text("● connecting…", style="bold yellow"), Text(), False
         return Text("● connected", style="bold green"), age, stale
 
-    def _fit(self, parts: list[tuple[int, Text, bool]], badge: Text) -> Text:
-        """The most important parts that fit beside `badge`, in their order (priority 0 always)."""
+    def _fit(self, parts: list[Part], badge: Text) -> Text:
+        """The most important parts that fit beside `badge`, in their order (priority 0 always); when a
+        part that has a short form would be left out, the short forms (and their priorities) instead."""
         width = self.size.width or 80
-        sep = " │ "
-
-        def length(chosen: set[int]) -> int:
-            texts = sum(len(parts[i][1]) + (0 if parts[i][2] else len(sep)) for i in chosen)
-            return 1 - len(sep) + texts + len(badge)
-
-        chosen: set[int] = set()
-        for index in sorted(range(len(parts)), key=lambda i: (parts[i][0], i)):
-            if parts[index][0] == 0 or length(chosen | {index}) <= width:
-                chosen.add(index)
-        keep = [part for index, part in enumerate(parts) if index in chosen]
+        keep = [parts[i] for i in sorted(_shrink(parts, width - len(badge)))]
         line = Text(" ", no_wrap=True, overflow="ellipsis")
-        for index, (_, text, glued) in enumerate(keep):
+        for index, part in enumerate(keep):
+            text, glued = part.text, part.glued
             if index and not glued:
-                line.append(sep, style="dim")
+                line.append(SEPARATOR, style="dim")
             line.append_text(text)
         room = width - len(line) - len(badge)
         if room >= 0:
@@ -124,6 +128,45 @@ class StatusBar(Widget):
             line.append(" ")
         line.append_text(badge)
         return line
+
+
+SEPARATOR = " │ "
+
+
+def _shrink(parts: list[Part], room: int) -> set[int]:
+    """The indexes of the parts to show in `room` cells. While a part that has a short form and
+    priority ≤ 1 is left out, parts take their short forms one after another (in `shrink` order) and,
+    from the first on, their `short_priority` (so the seed's address, shortened, may still go last);
+    `parts` is updated in place with the forms taken."""
+    chosen = _choose(parts, room)
+    needed = [i for i, p in enumerate(parts) if p.short is not None and p.priority <= 1]
+    order = sorted((i for i, p in enumerate(parts) if p.short is not None), key=lambda i: parts[i].shrink)
+    for step, index in enumerate(order):
+        if all(i in chosen for i in needed):
+            break
+        if step == 0:  # narrow: the parts that only move down (the interval) move down now
+            for i, p in enumerate(parts):
+                if p.short is None and p.short_priority is not None:
+                    parts[i] = p._replace(priority=p.short_priority)
+        p = parts[index]
+        priority = p.priority if p.short_priority is None else p.short_priority
+        parts[index] = p._replace(text=p.short or p.text, priority=priority)
+        chosen = _choose(parts, room)
+    return chosen
+
+
+def _choose(parts: list[Part], room: int) -> set[int]:
+    """The indexes of the parts that fit in `room` cells, most important first (priority 0 always)."""
+
+    def length(chosen: set[int]) -> int:
+        texts = sum(len(parts[i].text) + (0 if parts[i].glued else len(SEPARATOR)) for i in chosen)
+        return 1 - len(SEPARATOR) + texts
+
+    chosen: set[int] = set()
+    for index in sorted(range(len(parts)), key=lambda i: (parts[i].priority, i)):
+        if parts[index].priority == 0 or length(chosen | {index}) <= room:
+            chosen.add(index)
+    return chosen
 
 
 def uptime(seconds: int) -> str:
