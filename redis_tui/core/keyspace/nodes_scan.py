@@ -280,14 +280,15 @@ class MergedTree:
         return sum(tree.total_keys for tree in self.trees)
 
     def branch(self, prefix: bytes | None = None) -> Branch | None:
-        """The summed branch for `prefix` (None: the root), None when no tree tracks it."""
+        """The summed branch for `prefix` (None: the root), None when no tree tracks it. Its `children` is
+        the most any one tree tracks (cheap; `children()` lists their union)."""
         prefix = self.root if prefix is None else prefix
         found = [branch for tree in self.trees if (branch := tree.branch(prefix)) is not None]
         if not found:
             return None
-        kids = {child.prefix for tree in self.trees for child in tree.children(prefix)}
         return Branch(prefix, found[0].depth, sum(b.keys for b in found), sum(b.bytes for b in found),
-                      sum(b.direct_keys for b in found), sum(b.other_keys for b in found), len(kids))
+                      sum(b.direct_keys for b in found), sum(b.other_keys for b in found),
+                      max(b.children for b in found))
 
     def children(self, prefix: bytes | None = None, by: str = "keys") -> tuple[Branch, ...]:
         """Child branches of `prefix` over every tree, biggest first."""

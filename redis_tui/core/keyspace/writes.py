@@ -68,5 +68,5 @@ class KeyWriter:
                 return True
             return bool(await self._on(key).execute_command("RENAMENX", key, new_key))
         except rex.ClusterCrossSlotError as exc:
-            raise CrossSlot(f"CROSSSLOT {exc} (on a cluster both names must hash to one slot: give them the same "
-                            "hash tag, e.g. {user:1}:a and {user:1}:b)") from None
+            raise CrossSlot(f"CROSSSLOT {exc} (on a cluster both names need the same hash tag, "
+                            "e.g. {user:1}:a and {user:1}:b)") from None
