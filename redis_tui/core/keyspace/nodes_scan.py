@@ -147,6 +147,8 @@ class NodesScan(Generic[Part]):
             if task is None or not task.done():
                 continue
             part.task = None
+            if task.cancelled():  # sent again on the next call
+                continue
             error = task.exception()
             if error is not None:  # this node alone is set aside; the others go on
                 part.error, part.failed_at = error, self.clock()

@@ -128,10 +128,9 @@ class KeysCluster:
 
     def cover(self, scanner: NodesScan | None) -> Text:
         """What the scan covers, for the bar: `` · 3 primaries`` and the nodes that are down, and why."""
-        out = Text()
         if self.round is None:
-            out.append(" · this node only (--node-only)", style="dim")
-            return out
+            return self.NODE_ONLY.copy()
+        out = Text()
         parts = scanner.parts if scanner is not None else []
         count = len(parts) or len(self.nodes())
         if self.focus is not None:

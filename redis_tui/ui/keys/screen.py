@@ -462,6 +462,6 @@ class KeysScreen(ToolScreen):
             scanner = self.scanner if isinstance(self.scanner, NodesKeyScanner) else None
             cover = self.cluster.cover(scanner)
         elif self.connections is not None and KeysCluster.node_only(host(self)):
-            cover = KeysCluster.NODE_ONLY
+            cover = KeysCluster.NODE_ONLY.copy()
         self.show_bar(bar_text(self.listed, self.last_page, loading=loading, dbsize=self.dbsize, match=self.match,
                                kind=self.type, problem=self.problem, total=total, cover=cover))
