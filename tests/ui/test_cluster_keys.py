@@ -3,10 +3,11 @@
 The core pieces it stands on are checked here too, on the same cluster (one cluster build is
 most of the time this module costs): slots against CLUSTER KEYSLOT, reads that follow MOVED
 and ASK, the merged scan of every primary (a dead node reported, a restarted node listing no
-key twice). Then the screen: every key of every primary in the list and in the tree counts
-(totals = the sum of DBSIZE over the primaries), each row's node and each key's slot and node
-as CLUSTER KEYSLOT / CLUSTER SLOTS say, nothing written without --write, and a --write delete
-sent to the key's node.
+key twice), writes on the key's node. Then the screen: every key of every primary in the list
+and in the tree counts (totals = the sum of DBSIZE over the primaries), each row's node and
+each key's slot and node as CLUSTER KEYSLOT / CLUSTER SLOTS say, nothing written without
+--write, a --write delete sent to the key's node, --node-only, and a failover during a scan
+(undone at the end: the module's cluster stays as built).
 """
 
 from __future__ import annotations
@@ -428,3 +429,34 @@ def wait_for(condition, timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline
         time.sleep(0.02)
+
+
+def test_a_failover_restarts_that_nodes_scan_and_no_key_is_listed_twice(cluster: LocalCluster):
+    one_kind(cluster, 0)
+    old, heir = cluster.primaries[1], cluster.replicas[1]  # replica i follows primary i
+    fill(cluster, {b"fo:%d" % n: b"v" for n in range(3000)})
+    expected, total = every_key(cluster), dbsize_sum(cluster)
+    app = make_app(app_settings(cluster.seed_url), cluster=True)
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app.cluster is not None, 20)
+            await pilot.press("k")
+            screen = app.screen
+            await wait_until(pilot, lambda: screen.last_page is not None and screen._keys_worker.is_finished, 20)
+            assert not screen.last_page.done  # a screenful is listed; the rest comes when asked for
+            cluster.failover(heir)  # the replica takes over its primary's slots (the cluster stays healthy)
+            cluster.wait_role(heir, "master")
+            await wait_until(pilot, lambda: cluster.addr(heir) in {part.addr for part in screen.scanner.parts}, 20)
+            assert cluster.addr(old) not in {part.addr for part in screen.scanner.parts}
+            await read_to_the_end(pilot, screen)
+            rows = listed(screen)
+            assert set(rows) == expected and len(rows) == total  # the new primary scanned from 0, nothing twice
+            assert f"{total:,} keys (scan complete)" in text_of(app, "#keys-bar")
+
+    try:
+        asyncio.run(run())
+    finally:  # leave the module's cluster as it was built
+        cluster.failover(old)
+        cluster.wait_role(old, "master")
+        cluster.wait_healthy()
