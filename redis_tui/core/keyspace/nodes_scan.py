@@ -10,8 +10,10 @@ rest. Each node's DBSIZE is read when its scan starts (the progress is weighted 
 failover) or whose slots changed (a reshard) is scanned again from cursor 0; a node that
 failed is tried again once it answers. The key list then drops every key it already listed
 (one `SeenKeys` for every node and restart), and the tree drops that node's partial counts:
-no key is listed or counted twice. A finished scan keeps its result. What the nodes are (a
-cluster's primaries, or one node) is the caller's business.
+no key is listed or counted twice. A step still in flight on a node left behind is not
+cancelled: its page is delivered (the scanner has already remembered its keys as listed). A
+finished scan keeps its result. What the nodes are (a cluster's primaries, or one node) is
+the caller's business.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class NodesScan(Generic[Part]):
         self.connect, self.make = connect, make
         self.retry_s, self.clock = retry_s, clock
         self.down: frozenset[str] = frozenset()  # nodes the topology says do not answer
+        self.left: list[NodePart[Part]] = []  # nodes left behind whose last step is still in flight
         self.started = time.monotonic()
         self.parts: list[NodePart[Part]] = [self._part(node.addr, node.slots) for node in nodes]
 
@@ -95,12 +98,12 @@ class NodesScan(Generic[Part]):
     @property
     def done(self) -> bool:
         """Every node scanned to the end or failed (nothing more will come without a retarget)."""
-        return all(part.finished for part in self.parts)
+        return not self.left and all(part.finished for part in self.parts)
 
     @property
     def complete(self) -> bool:
         """Every node scanned to the end."""
-        return all(part.error is None and part.finished for part in self.parts)
+        return not self.left and all(part.error is None and part.finished for part in self.parts)
 
     @property
     def progress(self) -> float:
@@ -137,12 +140,12 @@ class NodesScan(Generic[Part]):
         for part in self.parts:
             if part.task is None and not part.finished:
                 part.task = asyncio.ensure_future(self._step(part))
-        running = [part.task for part in self.parts if part.task is not None]
+        running = [part.task for part in (*self.parts, *self.left) if part.task is not None]
         if not running:
             return []
         await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
         pages = []
-        for part in self.parts:
+        for part in (*self.parts, *self.left):
             task = part.task
             if task is None or not task.done():
                 continue
@@ -154,6 +157,7 @@ class NodesScan(Generic[Part]):
                 part.error, part.failed_at = error, self.clock()
             else:
                 pages.append((part, task.result()))
+        self.left = [part for part in self.left if part.task is not None]
         return pages
 
     def _page(self, items: list[bytes], nodes: list[str]) -> NodesPage:
@@ -179,12 +183,11 @@ class NodesScan(Generic[Part]):
         changed = False
         for part in self.parts:
             if part.addr not in wanted or wanted[part.addr] != part.slots:
-                self._drop(part)
+                self._leave(part)
                 changed = True
                 continue
             if part.error is not None and part.addr not in self.down and \
                     self.clock() - part.failed_at >= self.retry_s:
-                self._drop(part)
                 part = self._part(part.addr, part.slots, part.restarts + 1, part.dbsize)
                 changed = True
             kept.append(part)
@@ -196,21 +199,22 @@ class NodesScan(Generic[Part]):
         self.parts = kept
         return changed
 
-    @staticmethod
-    def _drop(part: NodePart[Part]) -> None:
-        task, part.task = part.task, None
-        if task is None:
-            return
-        if task.done():
-            if not task.cancelled():
-                task.exception()  # retrieved: no "never retrieved" warning
-        else:
-            task.cancel()
+    def _leave(self, part: NodePart[Part]) -> None:
+        """Scan `part`'s node no more; a step in flight is collected by `_next` (its keys count as listed)."""
+        if part.task is not None:
+            self.left.append(part)
 
     def close(self) -> None:
         """Stop every node's step in flight (the scan is abandoned)."""
-        for part in self.parts:
-            self._drop(part)
+        for part in (*self.parts, *self.left):
+            task, part.task = part.task, None
+            if task is None:
+                continue
+            if not task.done():
+                task.cancel()
+            elif not task.cancelled():
+                task.exception()  # retrieved: no "never retrieved" warning
+        self.left = []
 
 
 class NodesKeyScanner(NodesScan[KeyScanner]):
