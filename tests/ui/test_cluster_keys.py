@@ -239,9 +239,11 @@ def test_a_node_left_behind_delivers_the_page_it_was_reading(cluster: LocalClust
         clients = Clients()
         try:
             scanner = NodesKeyScanner(primaries, clients, count=1000, page_size=3)
-            seen = list((await scanner.next_page()).items)  # the first node's page; the others' are read too
-            await asyncio.sleep(0.2)
-            assert any(part.task is not None and part.task.done() for part in scanner.parts)
+            for node in primaries[1:]:  # the other nodes answer 0.3 s later: the first page is the first node's
+                node_client(port_of(node.addr)).execute_command("CLIENT", "PAUSE", 300)
+            seen = list((await scanner.next_page()).items)
+            await asyncio.sleep(0.6)
+            assert [part.task is not None and part.task.done() for part in scanner.parts] == [False, True, True]
             moved = tuple(dataclasses.replace(node, slots=node.slots + ((16383, 16383),)) for node in primaries)
             assert scanner.retarget(moved)  # every node "resharded": scanned again from 0
             while not scanner.done:
