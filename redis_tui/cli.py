@@ -93,7 +93,7 @@ def build_tui_parser() -> Parser:
                         "with -c a small cluster)")
     from redis_tui.commands.cluster import add_cluster_arguments
 
-    add_cluster_arguments(parser, "watch every node")
+    add_cluster_arguments(parser, "watch every node (the keys screen lists the keys of every primary)")
     parser.add_argument("--replicas", action="store_true",
                         help="on a cluster, the MONITOR screen watches the replicas too (R on it toggles this)")
     parser.add_argument("--version", action="version", version=f"redis-tui {__version__}")

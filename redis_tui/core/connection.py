@@ -127,6 +127,14 @@ class Connections:
             self._cached[purpose] = self.open(purpose)
         return self._cached[purpose]
 
+    def node(self, purpose: str, target: Target) -> aioredis.Redis:
+        """The client named ``redis-tui-<purpose>`` to another node of the same deployment (a cluster node at
+        `target`): the same one on every call for that address, closed with the others."""
+        key = f"{purpose}@{target.address}"
+        if key not in self._cached:
+            self._cached[key] = self._factory(target, client_name=f"{CLIENT_NAME}-{purpose}")
+        return self._cached[key]
+
     def open(self, purpose: str) -> aioredis.Redis:
         """A new client named ``redis-tui-<purpose>``; the caller closes it."""
         return self._factory(self.target, client_name=f"{CLIENT_NAME}-{purpose}")

@@ -29,12 +29,13 @@ DETAILS = {
     ("MONITOR", "toggle_window"): "top tables over the last minute, or since MONITOR started",
     ("Keys", "glob"): "glob filter (SCAN MATCH, e.g. user:*; empty: every key); enter applies, esc closes",
     ("Keys", "cycle_type"): "type filter: all → string → hash → list → set → zset → stream",
-    ("Keys", "more"): "load the next page of keys, or of values when the value table has focus",
+    ("Keys", "more"): "load the next page of keys (on a cluster: from every primary), or of values when the "
+                      "value table has focus",
     ("Keys", "copy"): "copy the key's name (redis-cli's quoted form if it has control characters)",
     ("Keys", "refresh_key"): "reload the key's detail and value",
     ("Keys", "delete"): "delete the key (with --write only; asks first)",
     ("Keys", "expire"): "set or remove the key's TTL (with --write only; asks first)",
-    ("Keys", "rename"): "rename the key (with --write only; asks first)",
+    ("Keys", "rename"): "rename the key (with --write only; asks first; on a cluster both names need one hash tag)",
     ("Analyze", "start_stop"): "start the analysis (it loads the server: batch and pause_ms in [keyspace]); "
                                "again stops it",
     ("Analyze", "stop_or_back"): "stop (the partial report stays), or back to the dashboard",

@@ -141,6 +141,7 @@ class KeyDetail(Vertical):
         self.loaded = 0
         self._now = 0.0
         self._string: StringValue | None = None
+        self.locate: Callable[[bytes], Text] | None = None  # on a cluster: a key's slot and node (last info line)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Select a key to see its value.", style="dim"), id="key-info")
@@ -333,6 +334,9 @@ class KeyDetail(Vertical):
         self.info, self._now = info, now
         widget = self.query_one("#key-info", Static)
         text = info_text(info, now, widget.content_region.width)
+        if self.locate is not None:
+            text.append("\n")
+            text.append_text(self.locate(info.key))
         if widget.content != text:
             widget.update(text)  # with a relayout: a long name takes more lines
 

@@ -5,6 +5,10 @@ All the Redis work runs in workers through the core (`KeyScanner`, `NamespaceSca
 (none: the screen sends nothing); the widgets only render the frozen results. Key names
 stay bytes: the list keeps the original bytes of every row, and only the display goes
 through `safe_text`.
+
+On a cluster (the app's rounds say so) the list and the tree cover every primary, each key
+with its node, and a key is read and written on the node that serves its slot
+(`ui/keys/cluster.py`); on a single server nothing of that is sent or shown.
 """
 
 from __future__ import annotations
@@ -23,11 +27,15 @@ from textual.worker import Worker
 from redis_tui.core.connection import Connections
 from redis_tui.core.display import safe_text
 from redis_tui.core.errors import classify
+from redis_tui.core.keyspace.nodes_scan import NodesKeyScanner
 from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escape, glob_prefix
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage
 from redis_tui.core.keyspace.writes import KeyWriter
+from redis_tui.core.source import SnapshotSource
+from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui.keys.bar import bar_text
+from redis_tui.ui.keys.cluster import KeysCluster
 from redis_tui.ui.keys.detail import KeyDetail, RowList
 from redis_tui.ui.keys.names import editable_name, key_cell, toast
 from redis_tui.ui.keys.tree import NamespaceView
@@ -72,7 +80,8 @@ class KeysScreen(ToolScreen):
         self.writer: KeyWriter | None = None
         self.match: bytes | None = None
         self.type: str | None = None
-        self.scanner: KeyScanner | None = None
+        self.scanner: KeyScanner | NodesKeyScanner | None = None
+        self.cluster: KeysCluster | None = None  # on a cluster node: its nodes, routing and words
         self.last_page: ScanPage | None = None
         self.dbsize: int | None = None
         self.rows: dict = {}  # DataTable row key → the key's original bytes
@@ -80,6 +89,7 @@ class KeysScreen(ToolScreen):
         self.problem = ""
         self._keys_worker: Worker | None = None
         self._backlog: list[bytes] = []  # keys of a page waiting for the first rows to be drawn
+        self._backlog_nodes: list[str] = []  # on a cluster: their nodes
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="keys-main"):
@@ -106,18 +116,85 @@ class KeysScreen(ToolScreen):
             self.writer = KeyWriter(self.client, self.write)
             detail.connect(self.client, self.writer)
             self.query_one(NamespaceView).connect(self.client, self.settings)
+            self.watch(self.app, "cluster", self._on_cluster, init=False)
+            cluster = host(self).cluster
+            if cluster is not None:
+                self._enter_cluster(cluster)
+            else:
+                self.start_scan()
+
+    # --- on a cluster ------------------------------------------------------------------------
+    def _enter_cluster(self, cluster: ClusterRound) -> None:
+        """Scan every primary from now on: the list gets a node column, reads and writes are routed."""
+        assert self.connections is not None and self.client is not None
+        self.cluster = KeysCluster(self.connections, lambda: host(self).target, self.settings,
+                                   on_moved=self._moved)
+        self.cluster.update(cluster)
+        self._route()
+        table = self.query_one("#key-list", Table)
+        table.clear(columns=True)
+        table.add_column("node")
+        self.key_column = table.add_column("key")
+        tree = self.query_one(NamespaceView)
+        tree.connect(self.client, self.settings, self.cluster.namespace_scan)
+        tree.reset_counts(self.type)
+        self.start_scan()
+
+    def _route(self) -> None:
+        """Reads and writes of a key go to its node (the cluster's routing)."""
+        assert self.cluster is not None and self.client is not None
+        self.writer = KeyWriter(self.client, self.write, client_for=self.cluster.router.client)
+        detail = self.query_one(KeyDetail)
+        detail.connect(self.client, self.writer)
+        detail.locate = self.cluster.location
+
+    def _on_cluster(self, cluster: ClusterRound | None) -> None:
+        """A new round: follow the topology (a failover or reshard restarts that node's scan)."""
+        if cluster is None or self.connections is None:
+            return
+        if self.cluster is None or self.cluster.round is None:
+            self._enter_cluster(cluster)
+            return
+        change = self.cluster.follow(cluster, self.scanner, self.query_one(NamespaceView))
+        if change == "restart":  # the dashboard now shows another node (or all): so does this screen
+            self.query_one(NamespaceView).reset_counts(self.type)
             self.start_scan()
+        elif change == "resume" and self.scanner is not None and (
+                self._keys_worker is None or self._keys_worker.is_finished):
+            self._keys_worker = self._load_keys(self.scanner, max(self.listed + 1, self._screenful()))
+        self._show_bar()
+
+    def _moved(self) -> None:
+        """A MOVED reply: the topology is worth reading again now."""
+        source: SnapshotSource | None = getattr(self.app, "source", None)
+        if source is not None:
+            source.refresh_now()
+
+    def _point_detail(self, key: bytes) -> None:
+        """Before the detail reads `key`: on a cluster, give it the client of `key`'s node."""
+        if self.cluster is None and self.connections is not None and self.client is not None \
+                and KeysCluster.node_only(host(self)):
+            # reads still follow MOVED / ASK from the node given (a replica redirects to its primary)
+            self.cluster = KeysCluster(self.connections, lambda: host(self).target, self.settings, self.client)
+            self._route()
+        if self.cluster is not None and self.writer is not None:
+            self.query_one(KeyDetail).connect(self.cluster.router.client(key), self.writer)
 
     # --- the key list ----------------------------------------------------------------------
     def start_scan(self) -> None:
         """A new pass over the keyspace with the current filters (the list starts empty)."""
         if self.client is None:  # no connections (fixed data): nothing is sent
             return
-        self.scanner = KeyScanner(self.client, match=self.match, type=self.type, count=self.settings.scan_count,
-                                  page_size=self.settings.page_size)
+        if isinstance(self.scanner, NodesKeyScanner):
+            self.scanner.close()  # the old scan's steps in flight are dropped
+        if self.cluster is not None and self.cluster.round is not None:
+            self.scanner = self.cluster.key_scanner(self.match, self.type)
+        else:
+            self.scanner = KeyScanner(self.client, match=self.match, type=self.type,
+                                      count=self.settings.scan_count, page_size=self.settings.page_size)
         self.last_page = None
         self.rows.clear()
-        self._backlog = []
+        self._backlog, self._backlog_nodes = [], []
         self.query_one("#key-list", Table).clear()
         self.query_one(KeyDetail).clear()
         self.selected = None
@@ -139,9 +216,12 @@ class KeysScreen(ToolScreen):
                 if scanner is not self.scanner or not self.alive():
                     return
                 self.show_page(page)
+                if isinstance(scanner, NodesKeyScanner):
+                    self.dbsize = scanner.dbsize  # summed over the nodes, each read when its scan started
                 if first:
                     first = False
-                    self.dbsize = int(await client.dbsize())
+                    if not isinstance(scanner, NodesKeyScanner):
+                        self.dbsize = int(await client.dbsize())
                     if not self.alive():
                         return
                     self._show_bar()
@@ -155,11 +235,14 @@ class KeysScreen(ToolScreen):
     def show_page(self, page: ScanPage) -> None:
         """Append a page of key names to the list. Into an empty list only a screenful goes
         at once (the first paint is what the user waits for); the rest follows it."""
+        nodes = list(getattr(page, "nodes", ()))
         if self.rows or self._backlog:
             self._backlog.extend(page.keys)
+            self._backlog_nodes.extend(nodes)
         else:
-            self._add_rows(page.keys[:FIRST_ROWS])
+            self._add_rows(page.keys[:FIRST_ROWS], nodes[:FIRST_ROWS])
             self._backlog.extend(page.keys[FIRST_ROWS:])
+            self._backlog_nodes.extend(nodes[FIRST_ROWS:])
         if self._backlog:
             self.call_after_refresh(self._flush_backlog)
         self.last_page = page
@@ -168,10 +251,16 @@ class KeysScreen(ToolScreen):
 
     def _flush_backlog(self) -> None:
         backlog, self._backlog = self._backlog, []
-        self._add_rows(backlog)
+        nodes, self._backlog_nodes = self._backlog_nodes, []
+        self._add_rows(backlog, nodes)
 
-    def _add_rows(self, keys) -> None:
+    def _add_rows(self, keys, nodes=()) -> None:
         table = self.query_one("#key-list", Table)
+        if nodes and self.cluster is not None:  # on a cluster: the node each key was found on
+            tag = self.cluster.tag
+            for key, node in zip(keys, nodes, strict=True):
+                self.rows[table.add_row(tag(node), key_cell(key))] = key
+            return
         for key in keys:
             self.rows[table.add_row(key_cell(key))] = key
 
@@ -220,6 +309,7 @@ class KeysScreen(ToolScreen):
                 table.update_cell(row_key, self.key_column, key_cell(new), update_width=True)
         if self.selected == old:
             self.selected = new
+            self._point_detail(new)
             self.query_one(KeyDetail).inspect(new)
 
     @on(DataTable.RowHighlighted, "#key-list")
@@ -231,6 +321,7 @@ class KeysScreen(ToolScreen):
             self._more_keys()
         if key != self.selected:
             self.selected = key
+            self._point_detail(key)
             self.query_one(KeyDetail).inspect(key)
 
     @on(DataTable.RowHighlighted, "#value-table")
@@ -352,7 +443,10 @@ class KeysScreen(ToolScreen):
         """A failed call: one line in the bar (the screen keeps what it has)."""
         if not self.alive():
             return
-        problem = classify(exc, host(self).target, connected=True)
+        target = host(self).target
+        if self.cluster is not None and self.selected is not None:  # name the node the key lives on
+            target = self.cluster.target_of(self.selected) or target
+        problem = classify(exc, target, connected=True)
         self.problem = f"{problem.summary} ({problem.id})"
         self._show_bar()
 
@@ -363,5 +457,11 @@ class KeysScreen(ToolScreen):
         if branch is not None and tree.kind == self.type and (not branch or branch.endswith(self.delimiter)):
             total = tree.count(branch)
         loading = self._keys_worker is not None and not self._keys_worker.is_finished
+        cover = None
+        if self.cluster is not None:
+            scanner = self.scanner if isinstance(self.scanner, NodesKeyScanner) else None
+            cover = self.cluster.cover(scanner)
+        elif self.connections is not None and KeysCluster.node_only(host(self)):
+            cover = KeysCluster.NODE_ONLY.copy()
         self.show_bar(bar_text(self.listed, self.last_page, loading=loading, dbsize=self.dbsize, match=self.match,
-                               kind=self.type, problem=self.problem, total=total))
+                               kind=self.type, problem=self.problem, total=total, cover=cover))

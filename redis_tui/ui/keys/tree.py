@@ -6,13 +6,17 @@ scan has counted queues a scan of that prefix (a failure is posted as `Failed`; 
 client nothing is sent). While a scan runs, counts are
 estimates (``~12.3K``: keys counted / share of the keyspace visited) and new branches are
 appended; when it ends, the branches are sorted, biggest first, and the counts are exact.
+On a cluster the scans are `NodesNamespaceScan`s (one scan per primary, read as one tree,
+given by `connect`'s `counter`): counts are sums over the primaries, and a node that did not
+answer leaves them estimates, with a word on the border.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
 from rich.text import Text
@@ -26,21 +30,42 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_count, percent, thousands
 from redis_tui.core.keyspace.namespace import Branch, NamespaceScan, NamespaceTree
 from redis_tui.core.keyspace.settings import KeyspaceSettings
+from redis_tui.core.nodes import Node
 
 TREE_PAGE = 1000  # keys counted between two looks at the event loop (each page is a few ms of work)
 TREE_REDRAW_S = 0.3  # how often counts are redrawn while a tree scan runs
+
+class TreeCounts(Protocol):
+    """The counts per prefix the view reads (a `NamespaceTree`, or several read as one)."""
+
+    max_depth: int
+
+    def branch(self, prefix: bytes | None = None) -> Branch | None: ...
+
+    def children(self, prefix: bytes | None = None, by: str = "keys") -> tuple[Branch, ...]: ...
+
+    def knows_children(self, prefix: bytes) -> bool: ...
+
 
 class Counts(Protocol):
     """What the view reads from a scan (read-only)."""
 
     @property
-    def tree(self) -> NamespaceTree: ...
+    def tree(self) -> TreeCounts: ...
 
     @property
     def progress(self) -> float: ...
 
     @property
     def done(self) -> bool: ...
+
+
+Counter = Callable[..., Any]  # (prefix, delimiter, depth, **NamespaceScan options) → a scan with next_page()
+
+
+def exact(scan: Counts) -> bool:
+    """The scan's counts are final: it ended, and (over several nodes) every node answered."""
+    return scan.done and getattr(scan, "complete", True)
 
 
 def prefix_of(node: TreeNode[bytes]) -> bytes:
@@ -79,13 +104,14 @@ class NamespaceView(Tree[bytes]):
         self.show_root = True
         self.guide_depth = 2
         self.client: Redis | None = None  # None: counts are handed over with set_scan
+        self.counter: Counter | None = None  # on a cluster: makes the scans (over every primary)
         self.settings = KeyspaceSettings()
         self._order: list[bytes] = []  # prefixes asked for, the latest last
         self._worker: Worker[None] | None = None
 
-    def connect(self, client: Redis, settings: KeyspaceSettings) -> None:
-        """Count with `client`, as deep and in pages as `settings` say."""
-        self.client, self.settings = client, settings
+    def connect(self, client: Redis, settings: KeyspaceSettings, counter: Counter | None = None) -> None:
+        """Count with `client` (or the scans `counter` makes), as deep and in pages as `settings` say."""
+        self.client, self.settings, self.counter = client, settings, counter
 
     def on_mount(self) -> None:
         self.root.expand()
@@ -98,6 +124,10 @@ class NamespaceView(Tree[bytes]):
             self._worker.cancel()
         self._worker = None
         self._order.clear()
+        for scan in self.scans.values():
+            close = getattr(scan, "close", None)  # a scan over several nodes: its steps in flight go
+            if close is not None:
+                close()
         self.scans.clear()
         self._labels.clear()
         self.root.remove_children()
@@ -136,13 +166,13 @@ class NamespaceView(Tree[bytes]):
         if not sources:
             return None
         scan, branch = next(((s, b) for s, b in sources if s.done), sources[0])
-        keys, exact = branch.estimate(scan.progress), scan.done
+        keys, final = branch.estimate(scan.progress), exact(scan)
         for root in self._recounted(prefix, scan):
             before, now = scan.tree.branch(root), self.count(root)
             if before is not None and now is not None:
                 keys += now[0] - before.estimate(scan.progress)
-                exact = exact and now[1]
-        return keys, exact
+                final = final and now[1]
+        return keys, final
 
     def _recounted(self, prefix: bytes, scan: Counts) -> list[bytes]:
         """Roots of finished scans strictly below `prefix` other than `scan`, outermost only."""
@@ -278,14 +308,32 @@ class NamespaceView(Tree[bytes]):
             return
         if prefix not in self.scans:
             settings = self.settings
-            self.set_scan(prefix, NamespaceScan(self.client, prefix, self.delimiter, settings.tree_depth,
-                                                count=settings.scan_count, page_size=TREE_PAGE, time_budget=0.1,
-                                                type=self.kind))
+            if self.counter is None:
+                scan = NamespaceScan(self.client, prefix, self.delimiter, settings.tree_depth,
+                                     count=settings.scan_count, page_size=TREE_PAGE, time_budget=0.1, type=self.kind)
+            else:  # on a cluster: one scan per primary, read as one
+                scan = self.counter(prefix, self.delimiter, settings.tree_depth, count=settings.scan_count,
+                                    page_size=TREE_PAGE, time_budget=0.1, type=self.kind)
+            self.set_scan(prefix, scan)
         if prefix in self._order:
             self._order.remove(prefix)
         self._order.append(prefix)
+        self._resume()
+
+    def _resume(self) -> None:
         if self._worker is None or self._worker.is_finished:
             self._worker = self._count_branches()
+
+    def retarget(self, nodes: Sequence[Node], down: Collection[str]) -> None:
+        """On a cluster: the scans follow the topology (a node that took over slots, or failed and
+        answers again, is counted again from the start); counting resumes if one restarted."""
+        restarted = False
+        for scan in self.scans.values():
+            retarget = getattr(scan, "retarget", None)
+            if retarget is not None and retarget(nodes, down):
+                restarted = True
+        if restarted:
+            self._resume()
 
     @work(group="tree")
     async def _count_branches(self) -> None:
@@ -297,7 +345,7 @@ class NamespaceView(Tree[bytes]):
             if not pending:
                 break
             scan = self.scans[pending[0]]
-            if not isinstance(scan, NamespaceScan):  # counts handed over, nothing to read
+            if not hasattr(scan, "next_page"):  # counts handed over, nothing to read
                 break
             try:
                 await scan.next_page()
@@ -311,4 +359,11 @@ class NamespaceView(Tree[bytes]):
                 self.refresh_counts()
                 where = safe_text(pending[0], 24) or "all keys"
                 self.border_subtitle = "" if scan.done else f"counting {where} {percent(scan.progress, 0)}"
-        self.border_subtitle = ""
+        self.border_subtitle = self._missing()
+
+    def _missing(self) -> str:
+        """On a cluster: which nodes the counts leave out (their scan failed), else ""."""
+        missing = sorted({part.addr for scan in self.scans.values() for part in getattr(scan, "failed", ())})
+        if not missing:
+            return ""
+        return f"counts leave out {safe_text(', '.join(missing), 60)} (down)"
