@@ -116,3 +116,17 @@ def test_client_list_period_edges():
     assert client_list_period(1.0, floor=0.0, ceiling=60.0) == 0.0  # asked for on every poll: never slowed
     assert client_list_period(1.0, floor=90.0, ceiling=60.0) == 90.0  # a ceiling below the floor is the floor
     assert client_list_period(0.3, floor=5.0, ceiling=60.0, budget=0.10) == 5.0
+
+
+def test_the_ceiling_comes_from_the_config_file(tmp_path):
+    from redis_tui.config_file import ConfigError, load
+    from redis_tui.settings import resolve
+
+    path = tmp_path / "config.toml"
+    path.write_text("client_list_interval = 10.0\nclient_list_max_interval = 120.0\n")
+    settings = resolve({}, {}, load(path, True))
+    assert (settings.client_list_interval, settings.client_list_max_interval) == (10.0, 120.0)
+    assert resolve({}, {}).client_list_max_interval == 60.0
+    path.write_text("client_list_max_interval = -1\n")
+    with pytest.raises(ConfigError, match="client_list_max_interval"):
+        load(path, True)
