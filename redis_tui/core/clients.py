@@ -14,6 +14,7 @@ Pure computation (no I/O, no Textual): the clients pane shows what these return.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,38 +27,27 @@ Entry = tuple[str, ClientRow]
 
 NO_NAME = "(no name)"  # a real name cannot hold a space, so this never collides with one
 
-# column → the value a client sorts by
-SORT_VALUES: Mapping[str, Callable[[ClientRow], Any]] = {
-    "addr": lambda c: c.addr,
-    "name": lambda c: c.name,
-    "age": lambda c: c.age_s,
-    "idle": lambda c: c.idle_s,
-    "db": lambda c: c.db,
-    "cmd": lambda c: c.cmd,
-    "omem": lambda c: c.omem,
-    "id": lambda c: c.id,
-    "user": lambda c: c.user,
-    "flags": lambda c: c.flags,
-}
+# column → the ClientRow field a client sorts by
+SORT_FIELDS: Mapping[str, str] = {"addr": "addr", "name": "name", "age": "age_s", "idle": "idle_s", "db": "db",
+                                  "cmd": "cmd", "omem": "omem", "id": "id", "user": "user", "flags": "flags"}
+_ID = operator.attrgetter("id")
 
 
 def entries(lists: Iterable[tuple[str, Sequence[ClientRow] | None]]) -> list[Entry]:
     """One list of `Entry`s from (node, that node's CLIENT LIST) pairs (None: not fetched), by node and id."""
     out: list[Entry] = []
-    for node, rows in lists:
-        if rows:
-            out.extend((node, row) for row in rows)
-    out.sort(key=lambda e: (e[0], e[1].id))
+    for node, rows in sorted(((n, r) for n, r in lists if r), key=lambda pair: pair[0]):
+        out.extend((node, row) for row in sorted(rows, key=_ID))
     return out
 
 
 def sort_entries(items: Sequence[Entry], column: str, descending: bool = False) -> list[Entry]:
-    """`items` by `column` (a `SORT_VALUES` key, or "node"); ties keep the order of `items`
+    """`items` by `column` (a `SORT_FIELDS` key, or "node"); ties keep the order of `items`
     (by node and id from `entries`), so equal rows never shuffle."""
     if column == "node":
         return sorted(items, key=lambda e: e[0], reverse=descending)
-    value = SORT_VALUES[column]
-    return sorted(items, key=lambda e: value(e[1]), reverse=descending)  # stable, also reversed
+    field = ClientRow._fields.index(SORT_FIELDS[column])
+    return sorted(items, key=lambda e: e[1][field], reverse=descending)  # stable, also reversed
 
 
 # --- groups ------------------------------------------------------------------------------------

@@ -110,19 +110,34 @@ def group_cells(group: Group, total: int, with_nodes: bool) -> tuple[str, ...]:
     return cells if with_nodes else cells[:5] + cells[6:]
 
 
-def text_width(values: Iterable[str], limit: int) -> int:
+def text_width(values: Sequence[str], limit: int) -> int:
     """The widest `safe_text(value, limit)` among `values` (plain ASCII is measured without escaping)."""
-    distinct = set(values)
-    joined = "".join(distinct)
+    joined = "".join(values)
     if joined.isascii() and joined.isprintable() and "\\" not in joined:  # nothing to escape: the lengths
-        widest = max(map(len, distinct), default=0)
+        widest = max(map(len, values), default=0)
         return widest if widest <= limit else limit + 1
-    return max((len(safe_text(value, limit)) for value in distinct), default=0)
+    return max((len(safe_text(value, limit)) for value in set(values)), default=0)
 
 
 def figure_width(values: Iterable[int], show: Callable[[int], str]) -> int:
     """The widest `show(value)` among `values`."""
     return max((len(show(value)) for value in set(values)), default=0)
+
+
+def duration_width(values: Sequence[int]) -> int:
+    """The widest `human_duration` among `values`: its width grows with the value within each unit
+    (s, m, h, d), so the biggest value of each unit decides."""
+    widest = 0
+    for low, high in ((0, 60), (60, 3600), (3600, 86400), (86400, None)):
+        top = max((v for v in values if v >= low and (high is None or v < high)), default=None)
+        if top is not None:
+            widest = max(widest, len(human_duration(top)))
+    return widest
+
+
+def number_width(values: Sequence[int]) -> int:
+    """The widest `str` of non-negative `values`."""
+    return len(str(max(values, default=0)))
 
 
 class ClientsPane(Pane):
@@ -245,14 +260,14 @@ class ClientsPane(Pane):
         widths = []
         for column in columns:
             if column.key == "key":
-                widths.append(text_width((g.key for g in groups), 40))
+                widths.append(text_width([g.key for g in groups], 40))
             elif column.key in counts:
                 widths.append(len(thousands(max((counts[column.key](g) for g in groups), default=0))))
             elif column.key == "share":
                 widths.append(6)  # 100.0%
             elif column.key in ("age", "idle"):
-                values = (g.max_age_s if column.key == "age" else g.max_idle_s for g in groups)
-                widths.append(figure_width(values, human_duration))
+                values = [g.max_age_s if column.key == "age" else g.max_idle_s for g in groups]
+                widths.append(duration_width(values))
             else:
                 widths.append(figure_width((g.omem for g in groups), human_bytes))
         return widths
@@ -278,19 +293,20 @@ class ClientsPane(Pane):
         return self._shown_cache[1], self._shown_cache[2]
 
     def _list_widths(self, shown: Sequence[Entry], columns: Sequence[ListColumn]) -> list[int]:
-        clients = [client for _, client in shown]
+        fields = dict(zip(ClientRow._fields, zip(*(client for _, client in shown), strict=True), strict=True)) \
+            if shown else {name: () for name in ClientRow._fields}
         measure: dict[str, Callable[[], int]] = {
-            "node": lambda: text_width((node for node, _ in shown), 40),
-            "addr": lambda: text_width((c.addr for c in clients), 48),
-            "name": lambda: text_width((c.name for c in clients), 40),
-            "age": lambda: figure_width((c.age_s for c in clients), human_duration),
-            "idle": lambda: figure_width((c.idle_s for c in clients), human_duration),
-            "db": lambda: figure_width((c.db for c in clients), str),
-            "cmd": lambda: text_width((c.cmd for c in clients), 24),
-            "omem": lambda: figure_width((c.omem for c in clients), human_bytes),
-            "id": lambda: figure_width((c.id for c in clients), str),
-            "user": lambda: text_width((c.user for c in clients), 24),
-            "flags": lambda: text_width((c.flags for c in clients), 16),
+            "node": lambda: text_width([node for node, _ in shown], 40),
+            "addr": lambda: text_width(fields["addr"], 48),
+            "name": lambda: text_width(fields["name"], 40),
+            "age": lambda: duration_width(fields["age_s"]),
+            "idle": lambda: duration_width(fields["idle_s"]),
+            "db": lambda: number_width(fields["db"]),
+            "cmd": lambda: text_width(fields["cmd"], 24),
+            "omem": lambda: figure_width(fields["omem"], human_bytes),
+            "id": lambda: number_width(fields["id"]),
+            "user": lambda: text_width(fields["user"], 24),
+            "flags": lambda: text_width(fields["flags"], 16),
         }
         return [measure[column.key]() for column in columns]
 
