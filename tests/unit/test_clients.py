@@ -130,3 +130,17 @@ def test_the_ceiling_comes_from_the_config_file(tmp_path):
     path.write_text("client_list_max_interval = -1\n")
     with pytest.raises(ConfigError, match="client_list_max_interval"):
         load(path, True)
+
+
+def test_a_minute_of_diagnosis_baselines_holds_no_client_list():
+    # each baseline is read for its counters; 10,000 clients are ~3 MB a list, a dozen of them in a minute
+    from redis_tui.core.diagnosis.diagnose import Diagnoser
+    from redis_tui.core.models import Snapshot
+    from redis_tui.core.target import Target
+
+    diagnoser = Diagnoser(Target())
+    for second in range(0, 60, 5):
+        clients = tuple(row(i, idle=second) for i in range(3))
+        findings = diagnoser.update(Snapshot(taken_at=1000.0 + second, client_list=clients))
+        assert findings == diagnoser.findings
+    assert len(diagnoser._recent) == 12 and all(s.client_list is None for s in diagnoser._recent)
