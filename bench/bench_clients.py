@@ -239,7 +239,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=10_000, help="idle connections (default 10000)")
     parser.add_argument("--seconds", type=float, default=30.0, help="CPU window after the warm-up (default 30)")
-    parser.add_argument("--warmup", type=float, default=10.0, help="seconds after the table fills (default 10)")
+    parser.add_argument("--warmup", type=float, default=45.0,
+                        help="seconds after the table fills (default 45: the diagnosis's 60 s window fills)")
     parser.add_argument("--presses", type=int, default=20, help="key presses timed (default 20)")
     parser.add_argument("--runs", type=int, default=7, help="CLIENT LIST repetitions, best kept (default 7)")
     parser.add_argument("--kind", default=None, help="redis or valkey (default: first found)")
