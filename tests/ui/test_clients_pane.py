@@ -160,3 +160,19 @@ async def test_cluster_whole_view_lists_every_nodes_clients_with_their_node():
         await settle(pilot)
         assert table.row_count == 1 and table.columns[0].label == "addr"
         assert "1 clients" in list_line(app) and "nodes" not in list_line(app)
+
+
+async def test_at_80_columns_the_pane_says_more_columns_and_arrows_reach_them():
+    app = make_app(healthy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "← → more columns" in list_line(app)
+        assert "flags" not in screen_text(app)
+        table = app.screen.query_one(VirtualTable)
+        table.focus()
+        await pilot.press("right", "right", "right")
+        await settle(pilot)
+        assert "flags" in screen_text(app) and table.scroll_x == table.max_scroll_x
+        await pilot.press("left")
+        await settle(pilot)
+        assert 0 < table.scroll_x < table.max_scroll_x

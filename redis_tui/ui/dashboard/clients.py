@@ -162,6 +162,7 @@ class ClientsPane(Pane):
         self._cluster = False
         self._cost: tuple[ClientListCost, str] | None = None
         self._showing = (0, -1)
+        self._clipped = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="clients-text")
@@ -344,6 +345,8 @@ class ClientsPane(Pane):
         out.append(what, style="bold")
         if table.row_count:
             out.append(f" · showing {thousands(first + 1)}–{thousands(last + 1)}", style="dim")
+            if self._clipped:
+                out.append(" · ← → more columns", style="dim")
         if self._cost is not None:
             cost, node = self._cost
             where = f" on {safe_text(node, 40)}" if node else ""
@@ -357,6 +360,7 @@ class ClientsPane(Pane):
     @on(VirtualTable.ViewChanged)
     def _view_changed(self, event: VirtualTable.ViewChanged) -> None:
         self._showing = (event.first, event.last)
+        self._clipped = event.clipped
         self._update_list_line()
 
     # --- keys ----------------------------------------------------------------------------

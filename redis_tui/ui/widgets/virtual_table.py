@@ -52,8 +52,8 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home", "first", "First row", show=False),
         Binding("end", "last", "Last row", show=False),
-        Binding("left", "scroll_left", "Scroll left", show=False),
-        Binding("right", "scroll_right", "Scroll right", show=False),
+        Binding("left", "column_left", "Scroll left", show=False),
+        Binding("right", "column_right", "Scroll right", show=False),
         Binding("enter", "select", "Select", show=False),
     ]
 
@@ -110,13 +110,14 @@ class VirtualTable(ScrollView, can_focus=True):
 
     class ViewChanged(Message):
         """The rows in view changed (scrolled, resized, new rows): `first` and `last` are 0-based,
-        `last` < `first` when there are no rows."""
+        `last` < `first` when there are no rows; `clipped`: some columns are out of view (← →)."""
 
-        def __init__(self, table: VirtualTable, first: int, last: int) -> None:
+        def __init__(self, table: VirtualTable, first: int, last: int, clipped: bool = False) -> None:
             super().__init__()
             self.table = table
             self.first = first
             self.last = last
+            self.clipped = clipped
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, VirtualTable.ViewChanged) and message.table is self.table
@@ -134,7 +135,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._chosen: Hashable | None = None  # the key of the row the user put the cursor on
         self._shown: dict[int, tuple[Any, ...]] = {}  # screen line → what was drawn there
         self._strips: dict[int, Strip] = {}  # row index → its rendered line (until something changes)
-        self._view: tuple[int, int] | None = None
+        self._view: tuple[int, int, bool] | None = None
 
     # --- data ------------------------------------------------------------------------------
     @property
@@ -238,6 +239,26 @@ class VirtualTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.move_cursor(len(self._rows) - 1)
 
+    def action_column_left(self) -> None:
+        """Scroll left to the previous column's start."""
+        starts = self._column_starts()
+        x = int(self.scroll_x)
+        self.scroll_to(x=max((s for s in starts if s < x), default=0), animate=False, force=True, immediate=True)
+
+    def action_column_right(self) -> None:
+        """Scroll right to the next column's start (as far as the last column shows)."""
+        starts = self._column_starts()
+        x = int(self.scroll_x)
+        self.scroll_to(x=min(next((s for s in starts if s > x), x), self.max_scroll_x), animate=False, force=True,
+                       immediate=True)
+
+    def _column_starts(self) -> list[int]:
+        starts, x = [], 0
+        for width in self._widths:
+            starts.append(x)
+            x += width + 2
+        return starts
+
     def action_select(self) -> None:
         key = self.selected_key
         if key is not None:
@@ -285,9 +306,15 @@ class VirtualTable(ScrollView, can_focus=True):
         self._shown.clear()
         self._post_view()
 
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        if round(old_value) != round(new_value):
+            self._strips.clear()
+        super().watch_scroll_x(old_value, new_value)
+
     def _post_view(self) -> None:
         first = int(self.scroll_y)
-        view = (first, min(len(self._rows), first + self._page()) - 1)
+        clipped = self.virtual_size.width > self.scrollable_content_region.width
+        view = (first, min(len(self._rows), first + self._page()) - 1, clipped)
         if view != self._view:
             self._view = view
             self.post_message(self.ViewChanged(self, *view))
