@@ -73,11 +73,20 @@ async def test_g_cycles_the_groupings_and_enter_lists_a_group():
         assert len(table_rows(app, "#clients")) == 7 and app.is_running
 
 
-async def test_groups_sort_by_key_and_by_header():
+async def test_sorting_lists_and_groups_by_key_and_by_header():
     app = make_app(healthy())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         pane = app.screen.query_one(ClientsPane)
+
+        def header() -> str:
+            return next(line for line in screen_text(app).splitlines() if " addr " in line and " name " in line)
+
+        assert "idle ▼" in header() and "db ▲" not in header()
+        await pilot.press("s")  # the next column: db, smallest first; the header's arrow moves
+        await settle(pilot)
+        assert "db ▲" in header() and "idle ▼" not in header()
+        pane.sort_by("idle")
         await pilot.press("g", "g", "g", "g", "g")  # by idle: the bands in order
         await settle(pilot)
         assert pane.view == "idle" and [r[0] for r in table_rows(app, "#clients")] == ["< 10s", "10s–1m"]
@@ -108,32 +117,24 @@ async def test_hostile_client_names_stay_escaped_in_groups():
         assert "::1" in [r[0] for r in table_rows(app, "#clients")]
 
 
-async def test_the_pane_says_when_client_list_is_slowed_down():
-    slow = ClientListCost(every_s=30.0, floor_s=5.0, server_s=0.31, reply_s=0.4, parse_s=0.05, clients=7)
+async def test_an_unchosen_cursor_stays_on_top_and_the_pane_says_when_client_list_slows_down():
     quick = ClientListCost(every_s=5.0, floor_s=5.0, server_s=0.0021, reply_s=0.004, parse_s=0.001, clients=7)
-    app = make_app(replace(healthy(), client_list_cost=quick))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert "CLIENT LIST every 5s (2.1ms)" in list_line(app)
-        app.source.push(replace(healthy(NOW + 1), client_list_cost=slow))
-        await settle(pilot)
-        line = app.screen.query_one("#clients-list").content
-        assert "CLIENT LIST every 30s: it took 310ms" in plain(line)
-        assert any("yellow" in str(span.style) for span in line.spans)
-
-
-async def test_a_chosen_client_is_followed_an_unchosen_cursor_stays_on_top():
-    first = healthy()
+    slow = ClientListCost(every_s=30.0, floor_s=5.0, server_s=0.31, reply_s=0.4, parse_s=0.05, clients=7)
+    first = replace(healthy(), client_list_cost=quick)
     app = make_app(first)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert "CLIENT LIST every 5s (2.1ms)" in list_line(app)
         table = app.screen.query_one(VirtualTable)
         top = table.selected_key
         # the most idle client becomes busy: it goes to the bottom, the cursor stays on the top row
         busy = tuple(c._replace(idle_s=0) if ("", c.id) == top else c for c in first.client_list)
-        app.source.push(replace(first, taken_at=NOW + 5, client_list=busy))
+        app.source.push(replace(first, taken_at=NOW + 5, client_list=busy, client_list_cost=slow))
         await settle(pilot)
         assert table.cursor_row == 0 and table.selected_key != top
+        line = app.screen.query_one("#clients-list").content
+        assert "CLIENT LIST every 30s: it took 310ms" in plain(line)
+        assert any("yellow" in str(span.style) for span in line.spans)
 
 
 async def test_cluster_whole_view_lists_every_nodes_clients_with_their_node():
@@ -176,3 +177,4 @@ async def test_at_80_columns_the_pane_says_more_columns_and_arrows_reach_them():
         await pilot.press("left")
         await settle(pilot)
         assert 0 < table.scroll_x < table.max_scroll_x
+

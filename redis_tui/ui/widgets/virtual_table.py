@@ -20,7 +20,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -126,7 +126,7 @@ class VirtualTable(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.columns: tuple[Column, ...] = tuple(columns)
         self.zebra_stripes = zebra_stripes
-        self.sorted_by: tuple[str, bool] | None = None  # (column key, descending): the header's arrow
+        self._sorted_by: tuple[str, bool] | None = None
         self.cursor_row = 0
         self._rows: Sequence[Any] = ()
         self._key_of: Callable[[Any], Hashable] = _identity
@@ -138,6 +138,17 @@ class VirtualTable(ScrollView, can_focus=True):
         self._view: tuple[int, int, bool] | None = None
 
     # --- data ------------------------------------------------------------------------------
+    @property
+    def sorted_by(self) -> tuple[str, bool] | None:
+        """(column key, descending): the arrow in the header."""
+        return self._sorted_by
+
+    @sorted_by.setter
+    def sorted_by(self, value: tuple[str, bool] | None) -> None:
+        if value != self._sorted_by:
+            self._sorted_by = value
+            self.refresh(Region(0, 0, self.size.width, 1))  # the header line
+
     @property
     def row_count(self) -> int:
         """Number of rows."""
