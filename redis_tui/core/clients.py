@@ -206,15 +206,17 @@ def sort_groups(groups: Sequence[Group], column: str, descending: bool = False) 
 # --- how often to ask --------------------------------------------------------------------------
 
 BUDGET = 0.01  # CLIENT LIST may take this share of the server's main thread
+PERIODS = (1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800, 3600)
 
 
 def client_list_period(cost_s: float | None, floor: float, ceiling: float, budget: float = BUDGET) -> float:
     """Seconds between CLIENT LIST calls: `cost_s` (one call's time on the server) at most
-    `budget` of the time, between `floor` and `ceiling`, rounded up to whole 5 s past the floor
-    (so the period does not wobble with each measure). Unknown cost: the floor."""
+    `budget` of the time, rounded up to a round period (5, 10, 15, 20, 30, 45, 60 s…: it does
+    not wobble with each measure), between `floor` and `ceiling`. Unknown cost: the floor."""
     if cost_s is None or not math.isfinite(cost_s) or cost_s <= 0 or floor <= 0:
         return floor  # unknown cost, or asked for on every poll
     wanted = cost_s / budget
     if wanted <= floor:
         return floor
-    return min(max(ceiling, floor), floor + math.ceil((wanted - floor) / 5.0) * 5.0)
+    rounded = next((float(p) for p in PERIODS if p >= wanted), wanted)
+    return min(max(ceiling, floor), rounded)

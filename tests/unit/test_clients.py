@@ -104,8 +104,9 @@ def test_sorting_keeps_ties_in_node_and_id_order_and_survives_reversal():
     (None, 5.0), (0.0, 5.0), (float("nan"), 5.0),
     (0.002, 5.0),   # 2 ms: 0.04 % of 5 s
     (0.05, 5.0),    # 50 ms: exactly 1 % of 5 s
-    (0.06, 10.0),   # wants 6 s: whole 5 s past the floor
-    (0.4, 40.0),
+    (0.06, 10.0),   # wants 6 s: the next round period
+    (0.31, 45.0),   # wants 31 s
+    (0.4, 45.0),
     (2.0, 60.0),    # wants 200 s: the ceiling
 ])
 def test_client_list_period_keeps_it_under_one_percent_of_the_server(cost, period):
