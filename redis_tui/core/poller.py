@@ -105,6 +105,7 @@ class Poller:
             Periodic("config", config_every, ("CONFIG", "GET", "*"), self._keep_config),
             Periodic("slowlog", slowlog_every, ("SLOWLOG", "GET", str(SLOWLOG_ENTRIES)), self._keep_slowlog),
         )
+        self._client_list_task = self._periodic[0]
         self._notes: dict[str, Problem] = {}
         self._outage: Outage | None = None
         self._watch = PortWatch(target)
@@ -239,7 +240,7 @@ class Poller:
             await asyncio.sleep(0)  # 10,000 clients are ~3 MB: let the UI run between chunks
         rows = tuple(parts)
         self._client_list, self._client_list_at = rows, taken_at
-        task = self._periodic[0]
+        task = self._client_list_task
         self._list_stat_sent = self._list_stat_now
         self._client_list_cost = ClientListCost(
             every_s=task.every, floor_s=self._client_list_floor,
@@ -265,7 +266,7 @@ class Poller:
         cost = self._client_list_cost
         if cost is None:
             return
-        task = self._periodic[0]
+        task = self._client_list_task
         every = client_list_period(cost.cost_s, self._client_list_floor, self._client_list_ceiling)
         if every != task.every:
             task.every = every
