@@ -61,6 +61,7 @@ _SECONDS = options.number("seconds, a number above 0", above=0)
 DASHBOARD_KEYS: dict[str, Key] = {
     "interval": _SECONDS,
     "client_list_interval": _SECONDS,
+    "client_list_max_interval": _SECONDS,
     "config_interval": _SECONDS,
     "history": options.whole("a number of points, 10 or more", at_least=10),
     "write": FLAG,

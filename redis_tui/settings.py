@@ -44,6 +44,7 @@ class Settings:
     target: Target = Target()
     interval: float = 1.0
     client_list_interval: float = 5.0
+    client_list_max_interval: float = 60.0  # CLIENT LIST is sent more rarely when expensive, up to this
     config_interval: float = 30.0
     history: int = 300
     write: bool = False
@@ -117,6 +118,7 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str], config: ConfigFile |
         target=target,
         interval=float(interval),
         client_list_interval=float(options.get("client_list_interval", 5.0)),
+        client_list_max_interval=float(options.get("client_list_max_interval", 60.0)),
         config_interval=float(options.get("config_interval", 30.0)),
         history=int(options.get("history", 300)),
         write=bool(cli.get("write") or options.get("write", False)),

@@ -7,8 +7,8 @@ Valkey 7/8/9; a missing or malformed field becomes a default, never an exception
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from types import MappingProxyType
+import re
+from collections.abc import Callable, Iterator, Mapping
 from typing import overload
 
 from redis_tui.core.models import ClientRow, Clients, CommandStat, DbKeys, Memory, Server, SlowEntry
@@ -178,39 +178,94 @@ def commands_from(info: Mapping[str, Mapping[str, str]]) -> tuple[CommandStat, .
     return tuple(out)
 
 
+# One CLIENT LIST line as Redis 6/7/8 and Valkey 7/8/9 write it: the fields we keep, in the order
+# every version sends them, with any others between (laddr, fd, capa, sub, qbuf…). Client names,
+# commands, flags and users hold no spaces (the server refuses them), so a field always starts a
+# token. A line this does not match (odd or hostile input) goes through the lenient parser.
+_CLIENT_LINE = re.compile(
+    rb"^id=([0-9]{1,18}) addr=(\S*) (?:\S* )*?name=(\S*) age=([0-9]{1,18}) idle=([0-9]{1,18}) flags=(\S*) "
+    rb"(?:\S* )*?db=([0-9]{1,9}) (?:\S* )*?omem=([0-9]{1,18}) tot-mem=([0-9]{1,18}) (?:\S* )*?cmd=(\S*)"
+    rb"(?: (?:\S* )*?user=(\S*))?",
+    re.MULTILINE,
+)
+_new_tuple = tuple.__new__
+CLIENT_LIST_CHUNK = 64 * 1024  # bytes parsed per step of `client_list_parts` (about 230 clients)
+
+
 def parse_client_list(data: bytes | str | None) -> tuple[ClientRow, ...]:
     """CLIENT LIST reply → `ClientRow`s (lines without a numeric id are skipped)."""
-    rows = []
-    for line in text_of(data).splitlines():
-        fields: dict[str, str] = {}
-        last = None
-        for token in line.split(" "):
-            key, eq, value = token.partition("=")
-            if eq and key and key not in fields:
-                fields[key] = value
-                last = key
-            elif last is not None and token:
-                fields[last] += " " + token  # a value with a space in it
-        client_id = to_int(fields.get("id"), -1)
-        if client_id < 0:
+    return tuple(row for part in client_list_parts(data) for row in part)
+
+
+def client_list_parts(data: bytes | str | None, chunk: int = CLIENT_LIST_CHUNK) -> Iterator[list[ClientRow]]:
+    """CLIENT LIST reply → `ClientRow`s, `chunk` bytes of the reply at a time, so that a caller on an
+    event loop can let other work run in between (the 3 MB of 10,000 clients take ~20 ms in all).
+
+    Fast path: one regular expression over each chunk; a chunk where it misses a line with
+    an ``id=`` is parsed line by line, leniently. Strings are decoded leniently (invalid
+    UTF-8 becomes U+FFFD), and the ones that repeat (names, commands, flags, users) share one object.
+    """
+    if isinstance(data, str):
+        raw = data.encode("utf-8", "replace")
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+    else:
+        raw = text_of(data).encode("utf-8", "replace")
+    decoded: dict[bytes, str] = {}
+    shared: dict[str, str] = {}
+
+    def text(value: bytes) -> str:
+        found = decoded.get(value)
+        if found is None:
+            found = decoded[value] = value.decode("utf-8", "replace")
+        return found
+
+    position = 0
+    while position < len(raw):
+        end = raw.find(b"\n", position + chunk)
+        end = len(raw) if end < 0 else end + 1
+        piece = raw[position:end]
+        position = end
+        found = _CLIENT_LINE.findall(piece)
+        # every "id=" must start a line the expression read (a name holding "id=", a line with its id
+        # elsewhere, a field it cannot read: the lenient parser takes the chunk)
+        if len(found) != piece.count(b"id="):
+            lines = piece.decode("utf-8", "replace").splitlines()
+            yield [row for line in lines if (row := _client_row(line, shared.setdefault)) is not None]
             continue
-        rows.append(
-            ClientRow(
-                id=client_id,
-                addr=fields.get("addr", ""),
-                name=fields.get("name", ""),
-                age_s=max(0, to_int(fields.get("age"))),
-                idle_s=max(0, to_int(fields.get("idle"))),
-                db=max(0, to_int(fields.get("db"))),
-                cmd=fields.get("cmd", ""),
-                omem=max(0, to_int(fields.get("omem"))),
-                flags=fields.get("flags", ""),
-                user=fields.get("user", ""),
-                tot_mem=max(0, to_int(fields.get("tot-mem"))),
-                raw=MappingProxyType(fields),
-            )
-        )
-    return tuple(rows)
+        # tuple.__new__ builds the named tuple in C (its own __new__ is a Python function): 10,000 rows, -6 ms
+        yield [_new_tuple(ClientRow, (int(cid), addr.decode("utf-8", "replace"), text(name), int(age), int(idle),
+                                      int(db), text(cmd), int(omem), text(flags), text(user), int(tot)))
+               for cid, addr, name, age, idle, flags, db, omem, tot, cmd, user in found]
+
+
+def _client_row(line: str, share: Callable[[str, str], str]) -> ClientRow | None:
+    """One CLIENT LIST line, leniently (fields in any order, odd values as defaults); None without an id."""
+    fields: dict[str, str] = {}
+    last = None
+    for token in line.split(" "):
+        key, eq, value = token.partition("=")
+        if eq and key and key not in fields:
+            fields[key] = value
+            last = key
+        elif last is not None and token:
+            fields[last] += " " + token  # a value with a space in it
+    client_id = to_int(fields.get("id"), -1)
+    if client_id < 0:
+        return None
+    return ClientRow(
+        id=client_id,
+        addr=fields.get("addr", ""),
+        name=share(name := fields.get("name", ""), name),
+        age_s=max(0, to_int(fields.get("age"))),
+        idle_s=max(0, to_int(fields.get("idle"))),
+        db=max(0, to_int(fields.get("db"))),
+        cmd=share(cmd := fields.get("cmd", ""), cmd),
+        omem=max(0, to_int(fields.get("omem"))),
+        flags=share(flags := fields.get("flags", ""), flags),
+        user=share(user := fields.get("user", ""), user),
+        tot_mem=max(0, to_int(fields.get("tot-mem"))),
+    )
 
 
 def parse_config_reply(reply: object) -> dict[str, str]:

@@ -1,7 +1,10 @@
 """The poller: one asyncio loop that turns a server into a stream of `Snapshot`s.
 
 Per interval (default 1 s) it sends one ``INFO all``. ``CLIENT LIST`` (which walks every
-connection on the server's main thread) goes out every `client_list_every` seconds and
+connection on the server's main thread) goes out every `client_list_every` seconds, more
+rarely when it is expensive (its time on the server, from INFO commandstats, kept under 1 %
+of the period, up to `client_list_max_every`; a big reply is parsed a chunk at a time,
+letting the event loop run in between), and
 ``CONFIG GET *`` every `config_every` seconds and ``SLOWLOG GET 32`` every `slowlog_every`
 seconds, so the steady-state cost at the defaults is about 1.3 commands per second. When
 the server cannot be reached it emits an `Outage` and retries with backoff, while a bare
@@ -15,16 +18,17 @@ import asyncio
 import contextlib
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis.exceptions as rex
 
 from redis_tui.core import parse
+from redis_tui.core.clients import client_list_period
 from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_client
 from redis_tui.core.errors import classify, refine
 from redis_tui.core.identity import own_address
-from redis_tui.core.models import ClientRow, Outage, Problem, SlowEntry, Snapshot, Totals, Update
+from redis_tui.core.models import ClientListCost, ClientRow, Outage, Problem, SlowEntry, Snapshot, Totals, Update
 from redis_tui.core.probe import PortWatch
 from redis_tui.core.rates import Rings, add_totals, compute_rates
 from redis_tui.core.target import Target
@@ -33,6 +37,7 @@ BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0)
 MIN_INTERVAL, MAX_INTERVAL = 0.25, 60.0
 DENIED_RETRY_S = 300.0  # ask again this rarely for a command the ACL forbids
 SLOWLOG_ENTRIES = 32
+MAX_CLIENT_LIST_EVERY = 60.0  # the longest CLIENT LIST period by default (client_list_max_interval)
 
 
 @dataclasses.dataclass
@@ -42,8 +47,10 @@ class Periodic:
     name: str  # also the key of its note when the server refuses it
     every: float
     command: tuple[str, ...]
-    keep: Callable[[Any, float], None]  # (reply, taken_at)
+    keep: Callable[[Any, float], Awaitable[None]]  # (reply, taken_at)
     next_at: float = 0.0  # time.monotonic() when it is due
+    sent_at: float = 0.0  # time.monotonic() when it was last sent
+    reply_s: float = 0.0  # how long its last reply took
 
 
 def secret_config_key(name: str) -> bool:
@@ -66,6 +73,7 @@ class Poller:
         clock: Callable[[], float] = time.time,
         client_factory: ClientFactory = make_client,
         client_name: str | None = CLIENT_NAME,
+        client_list_max_every: float = MAX_CLIENT_LIST_EVERY,
     ) -> None:
         self.target = target
         self.interval = clamp_interval(interval)
@@ -84,6 +92,11 @@ class Poller:
         self._previous_mono = 0.0
         self._client_list: tuple[ClientRow, ...] | None = None
         self._client_list_at: float | None = None
+        self._client_list_cost: ClientListCost | None = None
+        self._client_list_floor = client_list_every
+        self._client_list_ceiling = max(client_list_every, client_list_max_every)
+        self._list_stat_now: tuple[int, int] | None = None  # client|list (calls, usec) in this poll's INFO
+        self._list_stat_sent: tuple[int, int] | None = None  # ... in the INFO before our last CLIENT LIST
         self._config: dict[str, str] = {}
         self._slowlog: tuple[SlowEntry, ...] | None = None
         self._slowlog_at: float | None = None
@@ -92,6 +105,7 @@ class Poller:
             Periodic("config", config_every, ("CONFIG", "GET", "*"), self._keep_config),
             Periodic("slowlog", slowlog_every, ("SLOWLOG", "GET", str(SLOWLOG_ENTRIES)), self._keep_slowlog),
         )
+        self._client_list_task = self._periodic[0]
         self._notes: dict[str, Problem] = {}
         self._outage: Outage | None = None
         self._watch = PortWatch(target)
@@ -181,6 +195,8 @@ class Poller:
         raw = await client.execute_command("INFO", "all")
         taken_at = self.clock()
         info = parse.parse_info(raw)
+        self._list_stat_now = client_list_stat(info)
+        self._measure_client_list()
         if self._own_addr is None:
             self._own_addr = await own_address(client) or ""
         for task in self._periodic:
@@ -204,6 +220,7 @@ class Poller:
     async def _maybe(self, task: Periodic, client: Client, now_mono: float, taken_at: float) -> None:
         if now_mono < task.next_at:
             return
+        sent = time.monotonic()
         try:
             reply = await client.execute_command(*task.command)
         except rex.ResponseError as exc:  # NOPERM or renamed command: degrade, keep polling
@@ -211,17 +228,56 @@ class Poller:
             task.next_at = now_mono + DENIED_RETRY_S
             return
         self._notes.pop(task.name, None)
-        task.keep(reply, taken_at)
+        task.sent_at, task.reply_s = now_mono, time.monotonic() - sent
         task.next_at = now_mono + task.every
+        await task.keep(reply, taken_at)
 
-    def _keep_clients(self, reply: Any, taken_at: float) -> None:
-        self._client_list, self._client_list_at = parse.parse_client_list(reply), taken_at
+    async def _keep_clients(self, reply: Any, taken_at: float) -> None:
+        started = time.monotonic()
+        parts: list[ClientRow] = []
+        for part in parse.client_list_parts(reply):
+            parts.extend(part)
+            await asyncio.sleep(0)  # 10,000 clients are ~3 MB: let the UI run between chunks
+        rows = tuple(parts)
+        self._client_list, self._client_list_at = rows, taken_at
+        task = self._client_list_task
+        self._list_stat_sent = self._list_stat_now
+        self._client_list_cost = ClientListCost(
+            every_s=task.every, floor_s=self._client_list_floor,
+            server_s=self._client_list_cost.server_s if self._client_list_cost else None,
+            reply_s=task.reply_s, parse_s=time.monotonic() - started, clients=len(rows))
+        if self._client_list_cost.server_s is None:
+            self._adapt_client_list()  # until the server's own time is known, follow the reply time
 
-    def _keep_config(self, reply: Any, taken_at: float) -> None:
+    def _measure_client_list(self) -> None:
+        """The server's time for our last CLIENT LIST, from the commandstats delta since then
+        (other clients' calls in between are averaged in), and the period that follows from it."""
+        before, now, cost = self._list_stat_sent, self._list_stat_now, self._client_list_cost
+        if before is None or now is None or cost is None:
+            return
+        self._list_stat_sent = None
+        calls, usec = now[0] - before[0], now[1] - before[1]
+        if calls <= 0 or usec < 0:
+            return  # a restart or CONFIG RESETSTAT in between: measure the next one
+        self._client_list_cost = dataclasses.replace(cost, server_s=usec / calls / 1e6)
+        self._adapt_client_list()
+
+    def _adapt_client_list(self) -> None:
+        cost = self._client_list_cost
+        if cost is None:
+            return
+        task = self._client_list_task
+        every = client_list_period(cost.cost_s, self._client_list_floor, self._client_list_ceiling)
+        if every != task.every:
+            task.every = every
+            task.next_at = task.sent_at + every
+            self._client_list_cost = dataclasses.replace(cost, every_s=every)
+
+    async def _keep_config(self, reply: Any, taken_at: float) -> None:
         config = parse.parse_config_reply(reply)
         self._config = {k: ("(set)" if v else "") if secret_config_key(k) else v for k, v in config.items()}
 
-    def _keep_slowlog(self, reply: Any, taken_at: float) -> None:
+    async def _keep_slowlog(self, reply: Any, taken_at: float) -> None:
         self._slowlog, self._slowlog_at = parse.parse_slowlog(reply), taken_at
 
     def _note(self, what: str, exc: Exception) -> None:
@@ -258,6 +314,7 @@ class Poller:
             history=self._rings.push(rates, memory.used),
             client_list=self._client_list,
             client_list_at=self._client_list_at,
+            client_list_cost=self._client_list_cost,
             config=dict(self._config),
             info=info,
             notes=tuple(self._notes.values()),
@@ -301,6 +358,19 @@ class Poller:
                 return
             if was_paused and not self.paused:
                 return  # resumed: poll at once
+
+
+def client_list_stat(info: dict[str, dict[str, str]]) -> tuple[int, int] | None:
+    """(calls, usec) of ``client|list`` in INFO commandstats (Redis/Valkey 7+); None without
+    commandstats, or before 7.0 (every CLIENT subcommand shares one line: no measure of CLIENT LIST alone)."""
+    stats = info.get("commandstats")
+    if not stats or "cmdstat_client" in stats:
+        return None
+    line = stats.get("cmdstat_client|list")
+    if line is None:
+        return 0, 0  # not called since the server started (or CONFIG RESETSTAT)
+    fields = parse.parse_fields(line)
+    return parse.to_int(fields.get("calls")), parse.to_int(fields.get("usec"))
 
 
 def clamp_interval(seconds: float) -> float:

@@ -277,6 +277,8 @@ class RedisTuiApp(ClusterActions, App[None]):
         if isinstance(screen, DashboardScreen):
             yield SystemCommand("Dashboard: sort clients", "Sort the clients table by the next column (s)",
                                 screen.action_sort_clients)
+            yield SystemCommand("Dashboard: group clients", "Clients by name, host, user, flag, idle time (g)",
+                                screen.action_group_clients)
         yield SystemCommand("Troubleshoot: findings", "What is wrong, the evidence, what to type (t)",
                             self.action_troubleshoot)
         yield SystemCommand("Troubleshoot: production checklist",

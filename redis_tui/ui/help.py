@@ -43,7 +43,9 @@ DETAILS = {
 
 # Keys that are not bindings of ours (widgets' own): shown after a screen's bindings.
 EXTRA = {
-    "Dashboard": (("tab", "move focus between tables"),),
+    "Dashboard": (("tab", "move focus between tables"),
+                  ("↑ ↓ pgup pgdn home end", "move in the clients table (it draws only the rows on screen)"),
+                  ("enter (clients, grouped)", "list the clients of that group (g: back to the groups)")),
     "Keys": (("↑ ↓ / pgup pgdn", "move in the key list; the selected key's detail and value show on the right"),
              ("tab", "move between the tree, the key list and the value table"),
              ("enter (tree)", "list only the keys under that prefix (space opens a branch)")),
@@ -55,7 +57,8 @@ PANES = (
                         "and the busiest commands (INFO commandstats)"),
     ("Keyspace", "keys, keys with an expiry and their average TTL per database"),
     ("Throughput", "commands per second and network traffic"),
-    ("Clients", "connected / blocked / maxclients and the CLIENT LIST table (refreshed every few seconds)"),
+    ("Clients", "connected / blocked / maxclients and every client of CLIENT LIST (refreshed every few seconds, "
+                "more rarely when it is expensive), sortable, or grouped by name, host, user, flag, idle time"),
 )
 
 

@@ -26,6 +26,7 @@ def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = 
         settings.target,
         interval=settings.interval,
         client_list_every=settings.client_list_interval,
+        client_list_max_every=settings.client_list_max_interval,
         config_every=settings.config_interval,
         history=settings.history,
     )
@@ -46,7 +47,7 @@ def cluster_source(settings: Settings, limits: Thresholds):
 
     poller = ClusterPoller(settings.target, interval=settings.interval, remap=remap_of(settings.section("cluster")),
                            client_list_every=settings.client_list_interval, config_every=settings.config_interval,
-                           history=settings.history)
+                           history=settings.history, client_list_max_every=settings.client_list_max_interval)
     return ClusterSource(poller, ClusterDiagnoser(settings.target, limits), history=settings.history)
 
 

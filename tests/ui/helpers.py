@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 from redis_tui.core.source import FixedSource
 from redis_tui.core.target import Target
 from redis_tui.ui.app import RedisTuiApp
+from redis_tui.ui.widgets.virtual_table import VirtualTable
 from tests.ui.sample import NOW
 
 TARGET = Target(host="cache.internal", password="hunter2")  # shows as redis://:***@cache.internal:6379/0
@@ -38,8 +39,9 @@ def plain(content) -> str:
 
 
 def table_rows(app: RedisTuiApp, selector: str) -> list[list[str]]:
-    """The cells of a DataTable, in display order, as plain text."""
-    table = app.screen.query_one(selector, DataTable)
+    """The cells of a DataTable (or a VirtualTable), in display order, as plain text."""
+    table = app.screen.query_one(selector)
+    assert isinstance(table, (DataTable, VirtualTable))
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
 
 

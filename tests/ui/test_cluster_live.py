@@ -69,6 +69,56 @@ def test_cluster_totals_are_the_per_node_sums_and_every_node_is_listed(cluster: 
     asyncio.run(watch())
 
 
+def test_the_clients_table_lists_every_nodes_clients_by_node_and_id(cluster: LocalCluster):
+    from redis_tui.core.models import Snapshot
+    from redis_tui.ui.dashboard.clients import ClientsPane
+    from redis_tui.ui.widgets.virtual_table import VirtualTable
+
+    named = [redis.Redis(port=node.port, client_name=f"probe-{node.port}") for node in cluster.nodes]
+    for client in named:
+        client.ping()
+    app = make_app(resolve({"url": cluster.seed_url, "interval": 0.25}, {}), cluster=True)
+
+    def lists() -> dict[str, tuple]:
+        round_ = app.cluster.round if app.cluster else None
+        if round_ is None:
+            return {}
+        return {addr: u.client_list for addr, u in round_.updates.items()
+                if isinstance(u, Snapshot) and u.client_list is not None}
+
+    async def watch() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            # a first round that timed out opens the troubleshooting panel, closed at the next good one
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "DashboardScreen" and len(lists()) == 6, 20)
+            table = app.screen.query_one(VirtualTable)
+            await wait_until(pilot, lambda: table.row_count == sum(map(len, lists().values())), 20)
+            per_node = lists()
+            assert set(per_node) == set(cluster.addrs) and table.columns[0].label == "node"
+            keys = {table._key_of(row) for row in table.rows}
+            assert keys == {(addr, c.id) for addr, rows in per_node.items() for c in rows}  # ids repeat across nodes
+            for node in cluster.nodes:  # each probe is listed on its own node
+                assert any(c.name == f"probe-{node.port}" for c in per_node[cluster.addr(node)])
+            pane = app.screen.query_one(ClientsPane)
+            for _ in range(6):
+                await pilot.press("g")
+            await pilot.pause()
+            assert pane.view == "node"
+
+
+            def counted() -> bool:
+                shown = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+                return shown == {addr: f"{len(rows):,}" for addr, rows in lists().items()}
+
+            await wait_until(pilot, counted, 20)
+            assert app._exception is None
+
+    try:
+        asyncio.run(watch())
+    finally:
+        for client in named:
+            client.close()
+
+
 def test_node_only_watches_the_node_given(cluster: LocalCluster):
     settings = resolve({"url": cluster.seed_url}, {})
     assert watch_cluster(settings, node_only=True) is False

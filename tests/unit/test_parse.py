@@ -2,6 +2,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redis_tui.core.parse import (
+    client_list_parts,
     clients_from,
     commands_from,
     keyspace_from,
@@ -86,7 +87,70 @@ def test_client_list():
         (3, "127.0.0.1:5000", "worker", 10, 2, 1, 4096, "client|list"),
         (4, "[::1]:6001", "", 1, 0, 0, 0, "NULL"),
     ]
-    assert rows[0].raw["laddr"] == "127.0.0.1:6379"
+    assert rows[0].user == "default" and rows[0].tot_mem == 22000 and rows[0].flags == "N"
+
+
+# CLIENT LIST lines as each server writes them (fields between the ones we read differ)
+LINES = {
+    "redis 6.0": "id=7 addr=10.0.0.1:5000 fd=8 name=api-1 age=10 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 "
+                 "qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default",
+    "redis 6.2": "id=7 addr=10.0.0.1:5000 laddr=10.0.0.2:6379 fd=8 name=api-1 age=10 idle=2 flags=N db=0 sub=0 "
+                 "psub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 obl=0 oll=0 omem=0 tot-mem=20504 events=r cmd=get "
+                 "user=default redir=-1",
+    "redis 7.0": "id=7 addr=10.0.0.1:5000 laddr=10.0.0.2:6379 fd=8 name=api-1 age=10 idle=2 flags=N db=0 sub=0 "
+                 "psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 "
+                 "omem=0 tot-mem=1928 events=r cmd=get user=default redir=-1 resp=2",
+    "redis 8": "id=7 addr=10.0.0.1:5000 laddr=10.0.0.2:6379 fd=8 name=api-1 age=10 idle=2 flags=N db=0 sub=0 "
+               "psub=0 ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 "
+               "oll=0 omem=0 tot-mem=1928 events=r cmd=get user=default redir=-1 resp=2 lib-name=redis-py "
+               "lib-ver=5.0 io-thread=0 tot-net-in=10 tot-net-out=20 tot-cmds=1",
+    "valkey 9": "id=7 addr=10.0.0.1:5000 laddr=10.0.0.2:6379 fd=8 name=api-1 age=10 idle=2 flags=N capa= db=0 "
+                "sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16392 "
+                "rbp=16392 obl=0 oll=0 omem=0 tot-mem=17002 events=r cmd=get user=default redir=-1 resp=2 "
+                "lib-name= lib-ver= tot-net-in=26 tot-net-out=0 tot-cmds=0",
+}
+
+
+def test_client_list_of_every_server_version():
+    for version, line in LINES.items():
+        many = "\n".join(line.replace("id=7 ", f"id={n} ").replace("api-1", f"api-{n}") for n in range(3000))
+        rows = parse_client_list(many.encode() + b"\n")
+        assert len(rows) == 3000, version
+        assert (rows[0].addr, rows[0].name, rows[0].age_s, rows[0].idle_s, rows[0].cmd, rows[0].user) == (
+            "10.0.0.1:5000", "api-0", 10, 2, "get", "default"), version
+        assert [r.id for r in rows] == list(range(3000)) and rows[-1].name == "api-2999"
+
+
+def test_the_fast_path_agrees_with_the_lenient_parser():
+    # each odd line sends its chunk through the lenient parser: the rows must be the same either way
+    plain = "\n".join(LINES["redis 7.0"].replace("id=7 ", f"id={n} ") for n in range(2000))
+    odd = plain.replace("id=1500 addr=10.0.0.1:5000 laddr=10.0.0.2:6379 fd=8 name=api-1",
+                        "id=1500 fd=8 name=api-id=1 addr=10.0.0.1:5000", 1)  # fields out of order, "id=" in a name
+    fast, slow = parse_client_list(plain), parse_client_list(odd)
+    assert len(fast) == len(slow) == 2000
+    assert [r for r in fast if r.id != 1500] == [r for r in slow if r.id != 1500]
+    assert [(r.addr, r.name, r.cmd) for r in slow if r.id == 1500] == [("10.0.0.1:5000", "api-id=1", "get")]
+
+
+def test_repeated_strings_share_one_object():
+    rows = parse_client_list("\n".join(LINES["redis 7.0"].replace("id=7 ", f"id={n} ") for n in range(50)))
+    assert len({id(r.name) for r in rows}) == 1 and len({id(r.cmd) for r in rows}) == 1
+    assert len({id(r.user) for r in rows}) == 1
+
+
+def test_client_list_parts_come_a_chunk_at_a_time():
+    data = "\n".join(LINES["redis 7.0"].replace("id=7 ", f"id={n} ") for n in range(3000)).encode()
+    parts = list(client_list_parts(data, chunk=16 * 1024))
+    assert len(parts) >= len(data) // (16 * 1024) > 10
+    assert [r.id for part in parts for r in part] == list(range(3000))
+
+
+def test_client_list_hostile_bytes():
+    rows = parse_client_list(b"id=1 addr=1.2.3.4:5 fd=8 name=\xff\xfe\x1b[2J age=1 idle=1 flags=N db=0 omem=0 "
+                             b"tot-mem=1 events=r cmd=get user=\xc3\xa9\n"
+                             b"id=99999999999999999999999 addr=x\nid=-1 addr=y\nid=2 addr=z age=-5 idle=x\n")
+    assert [(r.id, r.name, r.user) for r in rows[:1]] == [(1, "\ufffd\ufffd\x1b[2J", "é")]
+    assert rows[-1].id == 2 and rows[-1].age_s == 0 and rows[-1].idle_s == 0
 
 
 def test_numbers_are_lenient():

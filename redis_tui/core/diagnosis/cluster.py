@@ -50,7 +50,7 @@ class ClusterDiagnoser:
         while self._recent and update.taken_at - self._recent[0].taken_at > self.limits.window_s:
             self._recent.popleft()
         before = self._recent[0] if self._recent else None
-        self._recent.append(update)
+        self._recent.append(dataclasses.replace(update, updates={}))  # a baseline for its topology alone
         several = len(update.topology.nodes) > 1 or update.topology.kind == "cluster"
         found: list[Finding] = list(diagnose_cluster(update, before, self.limits, self.target))
         for addr, node_update in update.updates.items():

@@ -9,6 +9,7 @@ Everything here is pure except `Diagnoser`, a small helper that keeps the last
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Iterable
 
@@ -65,7 +66,9 @@ class Diagnoser:
         while self._recent and update.taken_at - self._recent[0].taken_at > self.limits.window_s:
             self._recent.popleft()
         before = self._recent[0] if self._recent else None
-        self._recent.append(update)
+        # a baseline is read for its counters: without its client list (10,000 clients are ~3 MB,
+        # and a minute of baselines would hold a dozen of them)
+        self._recent.append(dataclasses.replace(update, client_list=None) if update.client_list else update)
         self.findings = diagnose(update, before, self.limits, self.target)
         return self.findings
 

@@ -26,7 +26,7 @@ from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_c
 from redis_tui.core.errors import make_problem
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import PRIMARY, REPLICA, Node, Topology, TopologyUpdate
-from redis_tui.core.poller import Poller, clamp_interval
+from redis_tui.core.poller import MAX_CLIENT_LIST_EVERY, Poller, clamp_interval
 from redis_tui.core.target import Target
 from redis_tui.core.topology.aggregate import aggregate
 from redis_tui.core.topology.discover import Remap, read_cluster
@@ -58,6 +58,7 @@ class ClusterPoller:
         clock: Callable[[], float] = time.time,
         client_factory: ClientFactory = make_client,
         client_name: str | None = CLIENT_NAME,
+        client_list_max_every: float = MAX_CLIENT_LIST_EVERY,
     ) -> None:
         self.seed = seed
         self.interval = clamp_interval(interval)
@@ -71,7 +72,8 @@ class ClusterPoller:
         self.topology: Topology | None = None
         self.last: TopologyUpdate | None = None
         self._options: dict[str, Any] = dict(client_list_every=client_list_every, config_every=config_every,
-                             slowlog_every=slowlog_every, history=history, clock=clock, client_name=client_name)
+                             slowlog_every=slowlog_every, history=history, clock=clock, client_name=client_name,
+                             client_list_max_every=client_list_max_every)
         self._client_factory = client_factory
         self._pollers: dict[str, Poller] = {}
         self._updates: dict[str, Update] = {}

@@ -27,6 +27,9 @@ class DashboardScreen(Screen):
     BINDINGS = [
         Binding("s", "sort_clients", "Sort clients", show=False,
                 tooltip="sort the clients table by the next column (or click a header)"),
+        Binding("g", "group_clients", "Group clients", show=False,
+                tooltip="the clients: list → by name (pool) → by host → by user → by flag → by idle time "
+                "(→ by node on a cluster); enter on a group lists its clients"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -50,6 +53,10 @@ class DashboardScreen(Screen):
     def action_sort_clients(self) -> None:
         """Sort the clients table by the next column."""
         self.query_one(ClientsPane).cycle_sort()
+
+    def action_group_clients(self) -> None:
+        """Show the clients list, or the next grouping of them."""
+        self.query_one(ClientsPane).cycle_view()
 
     def on_resize(self, event: events.Resize) -> None:
         # the event's size: App.size may still hold the old one while this handler runs
