@@ -73,7 +73,9 @@ def test_length_thresholds_only_rise_once_the_tops_are_full():
     a.add([KeyStats(b"a", "hash", 500, 10, -1)])
     assert a._length_thresholds() == (0, 0)
     a.add([KeyStats(b"b", "list", 300, 20, -1), KeyStats(b"c", "string", 800, 800, -1)])
-    assert a._length_thresholds() == (500, 10)  # strings rank by bytes; others by min(bytes, length)
+    # a full list takes only keys strictly bigger than its smallest; strings rank by bytes,
+    # other types by bytes or length (and their length never exceeds their bytes)
+    assert a._length_thresholds() == (501, 11)
 
 
 def test_text_report_prints_hostile_names_escaped():
