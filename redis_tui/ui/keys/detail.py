@@ -53,7 +53,7 @@ from redis_tui.ui.widgets.text import set_text
 NAME_LIMIT = 300
 NAME_LINES = 2  # lines of the key's name above its facts (the #key-info box holds 6)
 DEBOUNCE_S = 0.03  # a key held down does not inspect every key it passes
-MAX_VALUE_ROWS = 2000  # elements of a collection kept in its table (the window)
+MAX_VALUE_ROWS = 1000  # elements of a collection kept in its table (the window)
 TRIM_SLACK = 1000  # the window may grow this much past MAX_VALUE_ROWS before it is trimmed
 NEAR_EDGE = 10  # rows from the top or bottom of the window at which the next page is read
 
@@ -309,6 +309,8 @@ class KeyDetail(Vertical):
 
     @on(DataTable.RowHighlighted, "#value-table")
     def _value_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row != event.data_table.cursor_row:
+            return  # posted before the table was redrawn (a clear() puts the cursor on row 0 first)
         if event.cursor_row < NEAR_EDGE:
             self.less()
         elif event.cursor_row >= event.data_table.row_count - NEAR_EDGE:
