@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 from zlib import crc32
@@ -90,8 +90,8 @@ class SeenKeys:
         for item, value, check in zip(items, map(HASH_MASK.__and__, map(hash, keys)), map(crc32, keys),
                                       strict=True):
             part = parts[(check >> crc_shift) << bits | value >> shift]
-            at = bisect_left(part, value)
-            if at == len(part) or part[at] != value:
+            at = bisect_right(part, value)
+            if not at or part[at - 1] != value:
                 part.insert(at, value)
                 append(item)
         self._count += len(out)
