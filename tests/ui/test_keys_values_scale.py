@@ -1,6 +1,7 @@
-"""The value viewer on long collections: a bounded window of rows that pages both ways, and
-home / end that reach the first / last element in one read (one server kind: the paging
-is the app's)."""
+"""The keys screen on long lists: the value viewer keeps a bounded window of rows that pages
+both ways, home / end reach a collection's first / last element in one read, and the key
+list drops its oldest rows while it pages on (one server kind: the paging is the app's;
+the windows are made smaller than the app's so that the tests page less)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ import redis
 
 from redis_tui.demo.server import EmbeddedServer, available_kinds
 from redis_tui.ui.keys import detail as detail_module
+from redis_tui.ui.keys import screen as screen_module
 from redis_tui.ui.keys.detail import KeyDetail
 from tests.ui.helpers import table_rows, text_of, wait_until
-from tests.ui.keys_data import app_for, open_keys, show_key
+from tests.ui.keys_data import app_for, listed, open_keys, scan_done, show_key
 
 pytestmark = pytest.mark.integration
 
 LIST, HASH = b"long:list", b"long:hash"
 LENGTH = 100_000
 FIELDS = 600
+NAMES = 2_000  # small keys, to page the key list through
 PAGE = 100
 WINDOW, SLACK = 200, 100  # a smaller window than the app's (1,000 rows), so the test pages less
 BUILD = r"""
@@ -29,6 +32,7 @@ for first = 1, tonumber(ARGV[1]), 1000 do
   redis.call('RPUSH', KEYS[1], unpack(args))
 end
 for i = 1, tonumber(ARGV[2]) do redis.call('HSET', KEYS[2], 'f:' .. i, i) end
+for i = 1, tonumber(ARGV[3]) do redis.call('SET', 'k:' .. i, i) end
 return 1
 """
 
@@ -43,7 +47,7 @@ def small_window(monkeypatch: pytest.MonkeyPatch) -> None:
 def long_values() -> Iterator[redis.Redis]:
     server = EmbeddedServer(available_kinds()[0]).start()
     r = redis.Redis(port=server.port)
-    r.eval(BUILD, 2, LIST, HASH, LENGTH, FIELDS)
+    r.eval(BUILD, 2, LIST, HASH, LENGTH, FIELDS, NAMES)
     yield r
     r.close()
     server.close()
@@ -115,3 +119,26 @@ async def test_a_hash_drops_its_top_rows_and_reads_them_again_from_home(long_val
         await pilot.press("home")  # reads the hash from the start again
         await wait_until(pilot, lambda: not detail.dropped and detail.loaded <= 2 * PAGE)
         assert text_of(app, "#value-foot").startswith(f"{detail.loaded:,} of {FIELDS:,} loaded")
+
+
+async def test_paging_through_the_keys_keeps_the_list_bounded(long_values, monkeypatch):
+    monkeypatch.setattr(screen_module, "MAX_LISTED", WINDOW)
+    monkeypatch.setattr(screen_module, "LIST_SLACK", SLACK)
+    app = app_for(url_of(long_values), page_size=PAGE, scan_count=PAGE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_keys(pilot)
+        table = screen.query_one("#key-list")
+        while not screen.last_page.done:  # the cursor at the end of the list loads the next page
+            count = screen.listed
+            await pilot.press("end")
+            await wait_until(pilot, lambda count=count: screen.listed > count or screen.last_page.done)
+            assert len(screen.rows) <= WINDOW + SLACK
+        await scan_done(pilot, screen)
+        await pilot.pause()
+        keys = listed(screen)
+        total = long_values.dbsize()
+        assert screen.listed == total and screen.dropped == total - len(keys) > 0
+        assert len(keys) == len(set(keys)) <= WINDOW + SLACK
+        assert table.border_subtitle == f"the first {screen.dropped:,} keys are no longer listed"
+        assert f"{total:,} keys (scan complete)" in text_of(app, "#keys-bar")
+        assert screen.selected == keys[table.cursor_row]  # the cursor's key is the one shown

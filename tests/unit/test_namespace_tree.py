@@ -176,3 +176,17 @@ def test_by_keys_the_first_branches_stay():
     deeper.add_keys([b"x:1:a", b"x:2:a"])
     assert deeper.count_of(b"y:") == (0, 0)  # the root folded nothing: y: was never seen
     assert deeper.count_of(b"x:2:") is None and deeper.count_of(b"x:1:") == (1, 0)
+
+
+def test_merged_trees_never_show_a_partial_count_as_exact():
+    from redis_tui.core.keyspace.analyze import AnalyzeOptions
+    from redis_tui.core.keyspace.nodes_analyze import merge_namespaces
+
+    one = NamespaceTree(b":", max_depth=2, max_children=2, rank="bytes")
+    two = NamespaceTree(b":", max_depth=2, max_children=2, rank="bytes")
+    one.add_pairs([(b"a:1", 100), (b"b:1", 50)])
+    two.add_pairs([(b"a:2", 10), (b"c:1", 70), (b"b:2", 5)])  # b: arrives last in a full root: folded here
+    merged = {b.prefix: b for b in merge_namespaces([one, two], AnalyzeOptions(depth=1, top=5))}
+    assert (merged[b"a:"].keys, merged[b"a:"].bytes, merged[b"a:"].exact) == (2, 110, True)
+    assert (merged[b"c:"].keys, merged[b"c:"].exact) == (1, True)  # `one` never saw c: (it folded nothing)
+    assert (merged[b"b:"].keys, merged[b"b:"].bytes, merged[b"b:"].exact) == (1, 50, False)  # a lower bound
