@@ -235,3 +235,15 @@ def test_a_branch_says_how_many_branches_under_it_are_not_listed():
     assert view.label_for(b"user:").plain == "user:  5  +3 more"  # 2 listed, 3 folded; all 5 counted
     assert view.label_for(b"").plain == "all keys  6"
     assert [b.prefix for b in tree.children(b"user:")] == [b"user:0:", b"user:1:"]
+
+
+def test_pages_of_big_elements_are_shorter():
+    from redis_tui.ui.keys.detail import page_size_for
+
+    def info(memory, length):
+        return KeyInfo(b"k", True, "list", "quicklist", None, None, memory, length)
+
+    assert page_size_for(info(10_000, 100), 200) == 200  # small elements: the setting
+    assert page_size_for(info(10 * 100 * 2**20, 10), 200) == 1  # 100 MB items: one a page
+    assert page_size_for(info(200 * 2**20, 10_000), 200) == 200 and page_size_for(info(2**30, 10_000), 200) == 39
+    assert page_size_for(info(None, 10), 200) == 200  # MEMORY USAGE refused: the setting

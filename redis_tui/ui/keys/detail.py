@@ -56,6 +56,15 @@ DEBOUNCE_S = 0.03  # a key held down does not inspect every key it passes
 MAX_VALUE_ROWS = 1000  # elements of a collection kept in its table (the window)
 TRIM_SLACK = 1000  # the window may grow this much past MAX_VALUE_ROWS before it is trimmed
 NEAR_EDGE = 10  # rows from the top or bottom of the window at which the next page is read
+PAGE_BYTES = 4 * 1024 * 1024  # a page of a collection carries about this much at most
+
+
+def page_size_for(info: KeyInfo, wanted: int) -> int:
+    """`wanted` elements a page, fewer when the key's elements are big on average (MEMORY
+    USAGE / length): a list of 100 MB items reads one at a time, not 200 (20 GB)."""
+    if not info.memory or not info.length:
+        return wanted
+    return max(1, min(wanted, int(PAGE_BYTES * info.length / info.memory)))
 
 
 def expiry_text(info: KeyInfo, now: float) -> Text:
@@ -216,7 +225,7 @@ class KeyDetail(Vertical):
             if info.type == "string":
                 value = await read_string(client, key, settings.string_preview_kb * 1024)
             elif info.exists:
-                reader = open_reader(client, key, info.type, settings.value_page_size)
+                reader = open_reader(client, key, info.type, page_size_for(info, settings.value_page_size))
                 page = await reader.next_page() if reader is not None else None
         except Exception as exc:  # noqa: BLE001 - shown in the screen's bar
             self.post_message(self.Failed(exc))
@@ -266,7 +275,7 @@ class KeyDetail(Vertical):
         if reader is None or (self.at_start and not self.dropped):
             self.query_one("#value-table", Table).action_scroll_top()
         elif self.client is not None and self.info is not None:
-            fresh = open_reader(self.client, reader.key, self.info.type, self.settings.value_page_size)
+            fresh = open_reader(self.client, reader.key, self.info.type, reader.page_size)
             if fresh is not None:
                 self._read(fresh, "first")
 
