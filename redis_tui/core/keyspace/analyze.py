@@ -219,6 +219,8 @@ class Analyzer:
         finally:
             for scanner in self.scanners:
                 scanner.close()
+                if self._stopped:
+                    scanner.seen = None  # a stopped run does not go on: free what it remembered
         if progress is not None:
             progress(self.progress())
         return self.report()

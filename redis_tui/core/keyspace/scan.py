@@ -170,6 +170,8 @@ class Scanner(Generic[Item]):
             items = items[: self.limit - self.returned]
             self.done = True
         self.returned += len(items)
+        if self.done:
+            self.seen = None  # nothing is left to compare with: its ~10 bytes a key are freed
         return items
 
     async def next_page(self) -> ScanPage[Item]:
