@@ -32,7 +32,7 @@ def test_many_splits_lose_nothing():
     seen = SeenKeys(crc_bits=2, split_at=8)
     keys = [b"user:%d:session" % n for n in range(20_000)]
     assert seen.fresh(keys, keys) == keys
-    assert seen._hash_bits >= 8  # 20,000 keys / (4 × 8) per partition: split 10 times
+    assert seen._hash_bits >= 8  # 20,000 keys in partitions of 8 (8 of them at first): split 9 times
     assert seen.fresh(keys[::-1], keys[::-1]) == []
     assert all(key in seen for key in keys) and b"user:20000:session" not in seen
     assert seen.add(b"new") and not seen.add(b"new") and len(seen) == 20_001
@@ -41,8 +41,8 @@ def test_many_splits_lose_nothing():
 def test_about_ten_bytes_a_key():
     """A Python set of the names' hashes (what this replaced) took ~70 bytes a key."""
     keys = [b"key:%d" % n for n in range(300_000)]
-    seen = SeenKeys()
+    seen = SeenKeys(split_at=128)  # split once, at 262,144 (2,048 partitions × 128)
     for start in range(0, len(keys), 1000):
         seen.fresh(keys[start:start + 1000], keys[start:start + 1000])
-    assert len(seen) == len(keys) and seen._hash_bits == 1  # split once, at 262,144
+    assert len(seen) == len(keys) and seen._hash_bits == 2
     assert seen.nbytes / len(keys) < 10.5, seen.nbytes / len(keys)

@@ -13,11 +13,13 @@ is checked, not just the ones a client guesses could repeat.
 
 What is kept. Not the names: a fingerprint of each name, 64 bits of Python's SipHash of
 the bytes (keyed at random per process) and 10 more bits from the top of its CRC-32. The
-CRC bits pick one of 1,024 *partitions*, a sorted ``array('Q')`` of hashes; as the scan
-grows, each partition splits in two on the next bit of the hash (a split is a slice of a
-sorted array), so partitions stay at 128-256 entries and a lookup is one bisect over
-about 200 numbers. Memory: 8 bytes a key plus ~10% of array overhead, measured at ~10
-bytes a key (≈ 100 MB for 10M keys, where a Python set of hashes took ~70 bytes a key).
+CRC bits and the hash's top bit pick one of 2,048 *partitions*, a sorted ``array('q')`` of
+hashes; as the scan grows, each partition splits in two on the next bit of the hash (a
+split is a slice of a sorted array), so partitions stay at 128-256 entries and a lookup is
+one bisect over about 200 numbers. Memory: 8 bytes a key plus ~10% of array overhead,
+measured at ~10 bytes a key (≈ 100 MB for 10M keys, where a Python set of hashes took ~70
+bytes a key). Time: ~0.6 µs a key on a quiet machine, ~1-1.5 µs at 10M keys (the lookups
+miss the CPU caches), where the set took ~0.2 µs.
 
 The exactness argument. A scan counts an item only when its name's fingerprint was never
 seen in this scan, and records it at once. So a key SCAN returns k ≥ 1 times is counted
@@ -45,10 +47,9 @@ from zlib import crc32
 
 Item = TypeVar("Item")
 
-HASH_MASK = (1 << 64) - 1
 CRC_BITS = 10  # bits of CRC-32 that choose the first partitions (and widen the fingerprint)
 SPLIT_AT = 256  # fingerprints per partition, on average, before every partition splits in two
-_EMPTY: array[int] = array("Q")
+_EMPTY: array[int] = array("q")
 
 
 class SeenKeys:
@@ -56,10 +57,10 @@ class SeenKeys:
     exactness argument and the collision bound), ~10 bytes a name; never the names."""
 
     def __init__(self, *, crc_bits: int = CRC_BITS, split_at: int = SPLIT_AT) -> None:
-        self._parts: list[array[int]] = [array("Q") for _ in range(1 << crc_bits)]
+        self._parts: list[array[int]] = [array("q") for _ in range(2 << crc_bits)]
         self._crc_shift = 32 - crc_bits
         self._split_at = split_at
-        self._hash_bits = 0  # bits of the hash (its top ones) that choose the partition, after the CRC bits
+        self._hash_bits = 1  # top bits of the (signed) hash that choose the partition, after the CRC bits
         self._count = 0
 
     def __len__(self) -> int:
@@ -75,21 +76,20 @@ class SeenKeys:
         return bool(self.fresh([key], [key]))
 
     def __contains__(self, key: bytes) -> bool:
-        value = hash(key) & HASH_MASK
-        part = self._parts[(crc32(key) >> self._crc_shift) << self._hash_bits | value >> (64 - self._hash_bits)]
-        at = bisect_left(part, value)
-        return at < len(part) and part[at] == value
+        value, bits = hash(key), self._hash_bits
+        part = self._parts[(crc32(key) >> self._crc_shift) << bits | (value >> (64 - bits)) + (1 << (bits - 1))]
+        at = bisect_right(part, value)
+        return at > 0 and part[at - 1] == value
 
     def fresh(self, items: Iterable[Item], keys: Sequence[bytes]) -> list[Item]:
         """The `items` whose `keys` were not seen before (now remembered), in order; a key
         twice in the same batch counts once."""
         parts, bits, crc_shift = self._parts, self._hash_bits, self._crc_shift
-        shift = 64 - bits
+        shift, offset = 64 - bits, 1 << (bits - 1)  # the hash's top bits, signed, as 0 … 2**bits - 1
         out: list[Item] = []
         append = out.append
-        for item, value, check in zip(items, map(HASH_MASK.__and__, map(hash, keys)), map(crc32, keys),
-                                      strict=True):
-            part = parts[(check >> crc_shift) << bits | value >> shift]
+        for item, value, check in zip(items, map(hash, keys), map(crc32, keys), strict=True):
+            part = parts[(check >> crc_shift) << bits | (value >> shift) + offset]
             at = bisect_right(part, value)
             if not at or part[at - 1] != value:
                 part.insert(at, value)
@@ -104,12 +104,12 @@ class SeenKeys:
         set are the tail of the sorted array. One partition at a time, so memory never
         holds two copies of the set."""
         parts, bits = self._parts, self._hash_bits
-        top_mask = (1 << bits) - 1
+        top_mask, offset = (1 << bits) - 1, 1 << (bits - 1)
         halves: list[array[int]] = []
         for index in range(len(parts)):
             part = parts[index]
             parts[index] = _EMPTY  # the old array is freed once split
-            cut = bisect_left(part, ((index & top_mask) << 1 | 1) << (63 - bits))
+            cut = bisect_left(part, (2 * ((index & top_mask) - offset) + 1) << (63 - bits))
             halves += (part[:cut], part[cut:])
             del part
         self._parts = halves
