@@ -45,7 +45,8 @@ EXTRA = {
     "Dashboard": (("tab", "move focus between tables"),),
     "Keys": (("↑ ↓ / pgup pgdn", "move in the key list; the selected key's detail and value show on the right"),
              ("tab", "move between the tree, the key list and the value table"),
-             ("enter (tree)", "list only the keys under that prefix (space opens a branch)")),
+             ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),
+             ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)")),
 }
 
 PANES = (
