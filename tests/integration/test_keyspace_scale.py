@@ -163,14 +163,14 @@ for first = 1, n, 1000 do
 end
 return n
 """
-SIZES = {"list": 1_000_000, "zset": 100_000, "stream": 100_000, "hash": 100_000, "set": 100_000}
+SIZES = {"list": 1_000_000, "zset": 100_000, "stream": 100_000, "hash": 50_000, "set": 50_000}
 PAGE = 500
 
 
 @pytest.fixture(scope="module")
 def collections() -> Iterator[redis.Redis]:
     """One server (the first kind available: the paging is the client's) holding a list of a
-    million elements and a sorted set, a stream, a hash and a set of 100,000, built by Lua."""
+    million elements, a sorted set and a stream of 100,000, a hash and a set of 50,000, built by Lua."""
     server = EmbeddedServer(available_kinds()[0]).start()
     r = redis.Redis(port=server.port)
     for kind, size in SIZES.items():
@@ -234,5 +234,6 @@ async def test_a_big_hash_or_set_pages_to_the_end_each_element_once(collections,
         count += len(page.elements)
         names.update(e.name if kind == "hash" else e.value for e in page.elements)
     assert count == len(names) == size == (r.hlen(key) if kind == "hash" else r.scard(key))
-    assert reader.seen.nbytes < 11 * size  # what it keeps to drop HSCAN's repeats: ~10 bytes an element
+    # what it keeps to drop HSCAN's repeats: ~10 bytes an element, past 2,048 empty partitions (~150 KB)
+    assert reader.seen.nbytes < 10 * size + 160_000
     await client.aclose()

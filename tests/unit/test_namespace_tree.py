@@ -123,7 +123,7 @@ def brute_pairs(pairs: list[tuple[bytes, int]], depth: int) -> dict[bytes, list[
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(wide_keys, st.integers(1, 3), st.integers(1, 3), st.integers(1, 8), st.sampled_from(["keys", "bytes"]),
        st.integers(1, 9))
 def test_bounded_tree_shows_only_exact_counts(pairs, depth, max_children, max_nodes, rank, batch):
