@@ -125,9 +125,10 @@ def brute_pairs(pairs: list[tuple[bytes, int]], depth: int) -> dict[bytes, list[
 
 @settings(max_examples=150, deadline=None)
 @given(wide_keys, st.integers(1, 3), st.integers(1, 3), st.integers(1, 8), st.sampled_from(["keys", "bytes"]),
-       st.integers(1, 9))
-def test_bounded_tree_shows_only_exact_counts(pairs, depth, max_children, max_nodes, rank, batch):
+       st.integers(1, 9), st.sampled_from([8, 64, 1 << 22]))
+def test_bounded_tree_shows_only_exact_counts(pairs, depth, max_children, max_nodes, rank, batch, bloom_bits):
     tree = NamespaceTree(b":", max_depth=depth, max_nodes=max_nodes, max_children=max_children, rank=rank)
+    tree.folded_bits = bloom_bits  # a tiny Bloom filter: false positives fold new branches too
     for start in range(0, len(pairs), batch):
         tree.add_pairs(pairs[start:start + batch])
     expected = brute_pairs(pairs, depth)
@@ -190,3 +191,17 @@ def test_merged_trees_never_show_a_partial_count_as_exact():
     assert (merged[b"a:"].keys, merged[b"a:"].bytes, merged[b"a:"].exact) == (2, 110, True)
     assert (merged[b"c:"].keys, merged[b"c:"].exact) == (1, True)  # `one` never saw c: (it folded nothing)
     assert (merged[b"b:"].keys, merged[b"b:"].bytes, merged[b"b:"].exact) == (1, 50, False)  # a lower bound
+
+
+def test_a_bloom_false_positive_never_hides_a_branch_or_a_count():
+    tree = NamespaceTree(b":", max_depth=2, max_children=2)
+    tree.folded_bits = 8  # tiny: false positives are easy to find
+    tree.add_keys([b"a:x:1", b"a:y:1", b"a:z:1", b"b:1:1"])  # a:z: is folded (a: is full)
+    maybe = [b"b:%d:" % n for n in range(2, 10_000) if b"b:%d:" % n in tree._folded]  # never seen, "maybe folded"
+    tree.add_keys([maybe[0] + b"k"])  # b: never folded a child: the filter is wrong, the branch is kept
+    assert tree.branch(maybe[0]).keys == 1 and tree.count_of(maybe[0]) == (1, 0)
+    tree.add_keys([b"b:%d:k" % n for n in range(10_000, 10_003)])  # b: is full: these three are folded
+    assert tree.branch(b"b:").folded == 3
+    assert tree.count_of(maybe[1]) is None  # "maybe folded" under a parent that folded: unknown, never 0
+    tree.add_keys([maybe[1] + b"k"])
+    assert tree.branch(maybe[1]) is None and tree.branch(b"b:").keys == 6  # folded, but counted

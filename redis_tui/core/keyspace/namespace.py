@@ -66,9 +66,9 @@ class Branch:
 class _Folded:
     """Prefixes folded so far, as a Bloom filter (two probes): "no" is certain."""
 
-    def __init__(self, bits: int = FOLDED_BITS) -> None:
+    def __init__(self, bits: int) -> None:
         self.mask = bits - 1
-        self.bits = bytearray(bits // 8)
+        self.bits = bytearray(max(1, bits // 8))
 
     def add(self, prefix: bytes) -> None:
         value = hash(prefix)
@@ -85,6 +85,8 @@ class NamespaceTree:
     """Counts per prefix. Feed it with `add`, `add_keys` or `add_stats`; read with
     `children`, `branch` and `top`. Not thread-safe; cheap to query. See the module
     docstring for the bounds (`max_depth`, `max_children`, `max_nodes`) and `rank`."""
+
+    folded_bits = FOLDED_BITS  # size of the Bloom filter of folded prefixes (a power of two)
 
     def __init__(
         self,
@@ -172,8 +174,9 @@ class NamespaceTree:
         """A node for `child`, seen for the first time (unless folded before), worth
         `value` so far; None when it is folded into `parent` instead."""
         folded = self._folded
-        if folded is not None and child in folded:
+        if folded is not None and self._nodes[parent][FOLDED] and child in folded:
             return None  # folded before (or a false positive): it stays folded, the counts stay exact
+        # (a parent that never folded a child cannot have folded this one: the filter's "maybe" is wrong)
         siblings = self._children.get(parent)
         if siblings is not None and len(siblings) >= self.max_children:
             smallest, victim = self._smallest(parent, siblings)
@@ -196,7 +199,7 @@ class NamespaceTree:
     def _fold(self, parent: bytes, child: bytes) -> None:
         """Count `child` in `parent` from now on, and never on its own."""
         if self._folded is None:
-            self._folded = _Folded()
+            self._folded = _Folded(self.folded_bits)
         self._folded.add(child)
         self._nodes[parent][FOLDED] += 1
         self.folded += 1
@@ -286,9 +289,9 @@ class NamespaceTree:
             parent = self.root
         if parent not in self._nodes:
             return (0, 0) if self.count_of(parent) == (0, 0) else None
-        if self._nodes[parent][FOLDED] == 0 or (self._folded is not None and prefix not in self._folded):
-            return 0, 0
-        return None
+        # under a tracked parent, a prefix the tree does not hold was folded (then the Bloom
+        # filter has it: it has no false negatives) or never seen
+        return (0, 0) if self._folded is None or prefix not in self._folded else None
 
 
 class NamespaceScan:
