@@ -201,7 +201,8 @@ def test_a_bloom_false_positive_never_hides_a_branch_or_a_count():
     tree.add_keys([maybe[0] + b"k"])  # b: never folded a child: the filter is wrong, the branch is kept
     assert tree.branch(maybe[0]).keys == 1 and tree.count_of(maybe[0]) == (1, 0)
     tree.add_keys([b"b:%d:k" % n for n in range(10_000, 10_003)])  # b: is full: these three are folded
-    assert tree.branch(b"b:").folded == 3
+    b = tree.branch(b"b:")  # (after the first, a false positive may fold one uncounted: "folded" is a lower bound)
+    assert b.other_keys == 3 and 1 <= b.folded <= 3
     assert tree.count_of(maybe[1]) is None  # "maybe folded" under a parent that folded: unknown, never 0
     tree.add_keys([maybe[1] + b"k"])
     assert tree.branch(maybe[1]) is None and tree.branch(b"b:").keys == 6  # folded, but counted
