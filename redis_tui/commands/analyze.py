@@ -21,6 +21,7 @@ from redis_tui.core.display import redis_repr
 from redis_tui.core.errors import classify
 from redis_tui.core.format import human_bytes, percent, thousands
 from redis_tui.core.keyspace.analyze import AnalyzeOptions, Analyzer, Progress, Report, TopKey
+from redis_tui.core.keyspace.namespace import DEFAULT_MAX_CHILDREN, DEFAULT_MAX_NODES
 from redis_tui.core.keyspace.scan import TYPES
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.options import COUNT
@@ -166,8 +167,10 @@ def render(report: Report, target: str) -> str:
                      f"{human_bytes(total.bytes):>10} {percent(total.bytes / total_bytes):>8}")
     lines += ["", f"Namespaces (by '{report.delimiter.decode('utf-8', 'replace')}'), biggest first:"]
     for branch in report.namespaces:
-        lines.append(f"  {_name(branch.prefix):<{KEY_WIDTH}} {thousands(branch.keys):>12} "
-                     f"{human_bytes(branch.bytes):>10}")
+        keys = thousands(branch.keys) if branch.exact else f">={thousands(branch.keys)}"
+        lines.append(f"  {_name(branch.prefix):<{KEY_WIDTH}} {keys:>12} {human_bytes(branch.bytes):>10}")
+    if report.folded_prefixes:
+        lines.append(f"  ({folded_note(report)})")
     lines += ["", "Biggest keys by memory:"] + [_key_line(top) for top in report.top_by_bytes]
     lines += ["", "Biggest keys by element count:"] + [_key_line(top) for top in report.top_by_length]
     ttl = report.ttl
@@ -176,6 +179,13 @@ def render(report: Report, target: str) -> str:
     if report.duplicates:
         lines.append(f"\n({thousands(report.duplicates)} keys returned twice by SCAN were counted once)")
     return "\n".join(lines)
+
+
+def folded_note(report: Report) -> str:
+    """Why some prefixes are not listed (the tree keeps a bounded number, biggest first)."""
+    return (f"{thousands(report.folded_prefixes)}+ more prefixes are not listed on their own: the tree keeps "
+            f"{thousands(DEFAULT_MAX_CHILDREN)} under a prefix and {thousands(DEFAULT_MAX_NODES)} in all, a bigger "
+            "newcomer taking the place of the smallest; their keys are counted in the prefix above them")
 
 
 def _key_line(top: TopKey) -> str:

@@ -48,7 +48,8 @@ EXTRA = {
                   ("enter (clients, grouped)", "list the clients of that group (g: back to the groups)")),
     "Keys": (("↑ ↓ / pgup pgdn", "move in the key list; the selected key's detail and value show on the right"),
              ("tab", "move between the tree, the key list and the value table"),
-             ("enter (tree)", "list only the keys under that prefix (space opens a branch)")),
+             ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),
+             ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)")),
 }
 
 PANES = (

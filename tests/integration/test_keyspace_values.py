@@ -30,7 +30,7 @@ def client_for(data):
 
 
 def commands_sent(r: redis.Redis) -> dict[str, int]:
-    info = parse_info(r.execute_command("INFO", "commandstats"))
+    info = parse_info(r.execute_command("INFO", "commandstats", NEVER_DECODE=True))  # the raw text, not a dict
     return {stat.name: stat.calls for stat in commands_from(info)}
 
 

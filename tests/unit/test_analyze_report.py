@@ -73,7 +73,9 @@ def test_length_thresholds_only_rise_once_the_tops_are_full():
     a.add([KeyStats(b"a", "hash", 500, 10, -1)])
     assert a._length_thresholds() == (0, 0)
     a.add([KeyStats(b"b", "list", 300, 20, -1), KeyStats(b"c", "string", 800, 800, -1)])
-    assert a._length_thresholds() == (500, 10)  # strings rank by bytes; others by min(bytes, length)
+    # a full list takes only keys strictly bigger than its smallest; strings rank by bytes,
+    # other types by bytes or length (and their length never exceeds their bytes)
+    assert a._length_thresholds() == (501, 11)
 
 
 def test_text_report_prints_hostile_names_escaped():
@@ -83,3 +85,21 @@ def test_text_report_prints_hostile_names_escaped():
     assert "\x1b" not in text and "\x07" not in text
     assert '"\\x1b[2J\\x1b]8;;http://x\\a[red]boom[/]"' in text  # redis-cli writes BEL as \\a
     assert '"\\xff\\xfe:"' in text
+
+
+def test_folded_prefixes_are_said_and_a_lower_bound_is_never_shown_as_exact():
+    from dataclasses import replace
+
+    a = analyzer(top=3, max_children=2)
+    a.add([KeyStats(b"%s:1" % name, "string", size, 1, -1) for name, size in ((b"a", 10), (b"b", 20), (b"c", 5))])
+    report = a.report()  # the root keeps 2 prefixes (by bytes): c: (5 bytes, last in) is folded
+    assert report.folded_prefixes == 1
+    assert [b.prefix for b in report.namespaces] == [b"b:", b"a:"]
+    doc = report.to_json()
+    assert doc["namespaces_folded"] == 1 and all("exact" not in entry for entry in doc["namespaces"])
+    text = render(report, "redis://h:6379/0")
+    assert "1+ more prefixes are not listed on their own" in text
+    merged = replace(report, namespaces=(replace(report.namespaces[0], exact=False),))  # as a cluster merge gives
+    assert merged.to_json()["namespaces"][0]["exact"] is False
+    assert '">=1"' not in render(merged, "x") and ">=1" in render(merged, "x")
+    assert "namespaces_folded" not in analyzer().report().to_json()  # the usual document is unchanged

@@ -157,7 +157,7 @@ def test_a_branch_counted_again_replaces_its_old_count_in_every_parent():
     new = NamespaceTree(b":", max_depth=2, root=b"cache:api:")
     new.add_keys([b"cache:api:%d:x" % n for n in range(2063)])
     view = tree_view((b"", old, 1.0, True), (b"cache:api:", new, 1.0, True))
-    assert view.label_for(b"cache:api:").plain == "api:  2,063"
+    assert view.label_for(b"cache:api:").plain == "api:  2,063  +1.1K more"  # 1,000 of its branches listed
     assert view.label_for(b"cache:").plain == "cache:  2,073"  # 2,063 + the 10 of cache:web:
     assert view.label_for(b"").plain == "all keys  2,173"
     assert view.count(b"cache:web:") == (10, True) and view.count(b"session:") == (100, True)
@@ -226,3 +226,24 @@ def test_report_view_escapes_names_and_fits_the_width():
     wide, narrow = render(ReportView(report), 120), render(ReportView(report), 80)
     assert any("By type" in line and "Namespaces" in line for line in wide.splitlines())  # two columns
     assert narrow.index("Namespaces") > narrow.index("TTL")  # one column: namespaces below the TTLs
+
+
+def test_a_branch_says_how_many_branches_under_it_are_not_listed():
+    tree = NamespaceTree(b":", max_depth=2, max_children=2)
+    tree.add_keys([b"user:%d:x" % n for n in range(5)] + [b"cache:1"])
+    view = tree_view((b"", tree, 1.0, True))
+    assert view.label_for(b"user:").plain == "user:  5  +3 more"  # 2 listed, 3 folded; all 5 counted
+    assert view.label_for(b"").plain == "all keys  6"
+    assert [b.prefix for b in tree.children(b"user:")] == [b"user:0:", b"user:1:"]
+
+
+def test_pages_of_big_elements_are_shorter():
+    from redis_tui.ui.keys.detail import page_size_for
+
+    def info(memory, length):
+        return KeyInfo(b"k", True, "list", "quicklist", None, None, memory, length)
+
+    assert page_size_for(info(10_000, 100), 200) == 200  # small elements: the setting
+    assert page_size_for(info(10 * 100 * 2**20, 10), 200) == 1  # 100 MB items: one a page
+    assert page_size_for(info(200 * 2**20, 10_000), 200) == 200 and page_size_for(info(2**30, 10_000), 200) == 39
+    assert page_size_for(info(None, 10), 200) == 200  # MEMORY USAGE refused: the setting

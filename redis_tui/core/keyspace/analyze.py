@@ -26,9 +26,16 @@ from typing import Any
 from redis_tui.core.connection import Client
 from redis_tui.core.display import redis_repr
 from redis_tui.core.keyspace.keystats import BatchGovernor, StatsScanner
-from redis_tui.core.keyspace.namespace import DEFAULT_DELIMITER, Branch, NamespaceTree
-from redis_tui.core.keyspace.scan import TYPES, SeenKeys
+from redis_tui.core.keyspace.namespace import (
+    DEFAULT_DELIMITER,
+    DEFAULT_MAX_CHILDREN,
+    DEFAULT_MAX_NODES,
+    Branch,
+    NamespaceTree,
+)
+from redis_tui.core.keyspace.scan import TYPES
 from redis_tui.core.keyspace.scripts import KeyStats
+from redis_tui.core.keyspace.seen import SeenKeys
 from redis_tui.core.parse import keyspace_from, parse_info
 
 # upper bounds (seconds) of the TTL histogram buckets; the last bucket is open-ended
@@ -54,7 +61,8 @@ class AnalyzeOptions:
     top: int = 10
     delimiter: bytes = DEFAULT_DELIMITER
     depth: int = 3
-    max_prefixes: int = 100_000
+    max_prefixes: int = DEFAULT_MAX_NODES  # namespace branches kept in all (bigger ones win, see NamespaceTree)
+    max_children: int = DEFAULT_MAX_CHILDREN  # namespace branches kept under one prefix
     server_side: bool = True
     dedupe: bool = True
     parallel: int = 2  # scans of disjoint slices of the keyspace (forced to 1 with pause/sample)
@@ -118,6 +126,7 @@ class Report:
     method: str
     duplicates: int
     delimiter: bytes = DEFAULT_DELIMITER
+    folded_prefixes: int = 0  # namespace branches left out of the tree (counted in their parents)
 
     @property
     def top_keys(self) -> tuple[TopKey, ...]:
@@ -131,7 +140,7 @@ class Report:
             "keys_scanned": self.keys_scanned,
             "total_bytes": self.total_bytes,
             "by_type": {total.type: {"keys": total.keys, "bytes": total.bytes} for total in self.by_type},
-            "namespaces": [{"prefix": redis_repr(b.prefix), "keys": b.keys, "bytes": b.bytes} for b in self.namespaces],
+            "namespaces": [_namespace_json(branch) for branch in self.namespaces],
             "top_keys": [
                 {"key": redis_repr(top.key), "type": top.type, "bytes": top.bytes, "length": top.length,
                  "ttl": -1 if top.ttl_s is None else top.ttl_s}
@@ -140,7 +149,15 @@ class Report:
             "ttl": {"persistent": self.ttl.persistent, "expiring": self.ttl.expiring,
                     "histogram": dict(self.ttl.histogram)},
             "elapsed_s": round(self.elapsed_s, 3),
-        }
+        } | ({"namespaces_folded": self.folded_prefixes} if self.folded_prefixes else {})
+
+
+def _namespace_json(branch: Branch) -> dict[str, Any]:
+    """``{"prefix", "keys", "bytes"}``, and ``"exact": false`` for a lower bound (cluster merges)."""
+    out: dict[str, Any] = {"prefix": redis_repr(branch.prefix), "keys": branch.keys, "bytes": branch.bytes}
+    if not branch.exact:
+        out["exact"] = False
+    return out
 
 
 def top_key(item: KeyStats) -> TopKey:
@@ -156,7 +173,8 @@ class Analyzer:
         self.client = client
         self.options = options
         self.db = db
-        self.tree = NamespaceTree(options.delimiter, options.depth, options.max_prefixes)
+        self.tree = NamespaceTree(options.delimiter, options.depth, options.max_prefixes,
+                                  max_children=options.max_children, rank="bytes")
         gentle = options.pause or options.sample or not options.dedupe  # slices overlap by a batch: dedupe needed
         parallel = 1 if gentle else max(1, min(4, options.parallel))
         parallel = 1 << (parallel.bit_length() - 1)  # slices of the cursor space: 1, 2 or 4
@@ -201,6 +219,8 @@ class Analyzer:
         finally:
             for scanner in self.scanners:
                 scanner.close()
+                if self._stopped:
+                    scanner.seen = None  # a stopped run does not go on: free what it remembered
         if progress is not None:
             progress(self.progress())
         return self.report()
@@ -274,11 +294,12 @@ class Analyzer:
 
     def _length_thresholds(self) -> tuple[int, int]:
         """(strings, other types): keys under these many bytes cannot enter a top list, so
-        their length need not be measured. Strings have no elements: they rank by bytes
-        only; a key's element count never exceeds its bytes."""
+        their length need not be measured. A full list takes only keys strictly bigger than
+        its smallest; strings have no elements: they rank by bytes only; a key's element
+        count never exceeds its bytes."""
         top = max(1, self.options.top)
-        by_bytes = self._by_bytes[0][0] if len(self._by_bytes) >= top else 0
-        by_length = self._by_length[0][0] if len(self._by_length) >= top else 0
+        by_bytes = self._by_bytes[0][0] + 1 if len(self._by_bytes) >= top else 0
+        by_length = self._by_length[0][0] + 1 if len(self._by_length) >= top else 0
         return by_bytes, min(by_bytes, by_length)
 
     def report(self) -> Report:
@@ -305,6 +326,7 @@ class Analyzer:
             method=self.scanners[0].method,
             duplicates=sum(scanner.duplicates for scanner in self.scanners),
             delimiter=self.options.delimiter,
+            folded_prefixes=self.tree.folded,
         )
 
 

@@ -207,6 +207,7 @@ def merge_reports(reports: Sequence[Report], trees: Sequence[NamespaceTree], opt
         method="+".join(methods),
         duplicates=sum(r.duplicates for r in reports),
         delimiter=options.delimiter,
+        folded_prefixes=sum(r.folded_prefixes for r in reports),
     )
 
 
@@ -215,29 +216,37 @@ def _length_key(top: TopKey) -> int:
 
 
 def merge_namespaces(trees: Sequence[NamespaceTree], options: AnalyzeOptions) -> tuple[Branch, ...]:
-    """The top branches per depth over several trees, as one tree fed every key would give them."""
-    merged: dict[bytes, list[int]] = {}  # prefix → [keys, bytes, direct keys, depth]
+    """The top branches per depth over several trees of disjoint keyspaces, as one tree fed
+    every key would give them. A branch that one tree tracks and another may have folded
+    (`NamespaceTree.count_of` is None there) gets the sum of what is known and
+    ``exact=False``: a lower bound, never shown as exact."""
+    merged: dict[bytes, list[int]] = {}  # prefix → [keys, bytes, direct keys, depth, folded]
     children: dict[bytes, set[bytes]] = {}
     for tree in trees:
         stack = [tree.root]
         while stack:
             prefix = stack.pop()
             for branch in tree.children(prefix):
-                sums = merged.setdefault(branch.prefix, [0, 0, 0, branch.depth])
-                sums[0] += branch.keys
-                sums[1] += branch.bytes
+                sums = merged.setdefault(branch.prefix, [0, 0, 0, branch.depth, 0])
                 sums[2] += branch.direct_keys
+                sums[4] += branch.folded
                 children.setdefault(prefix, set()).add(branch.prefix)
                 stack.append(branch.prefix)
+    exact: dict[bytes, bool] = {}
+    for prefix, sums in merged.items():
+        counts = [tree.count_of(prefix) for tree in trees]
+        known = [count for count in counts if count is not None]
+        sums[0], sums[1] = sum(keys for keys, _ in known), sum(size for _, size in known)
+        exact[prefix] = len(known) == len(counts)
     out: list[Branch] = []
     for depth in range(1, options.depth + 1):
         level = []
-        for prefix, (keys, size, direct, at) in merged.items():
+        for prefix, (keys, size, direct, at, folded) in merged.items():
             if at != depth:
                 continue
             kids = children.get(prefix, set())
             other = keys - direct - sum(merged[kid][0] for kid in kids)
-            level.append(Branch(prefix, depth, keys, size, direct, other, len(kids)))
+            level.append(Branch(prefix, depth, keys, size, direct, other, len(kids), folded, exact[prefix]))
         level.sort(key=lambda b: (-b.bytes, -b.keys, b.prefix))
         out += level[: options.top]
     return tuple(out)

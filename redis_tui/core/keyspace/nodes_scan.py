@@ -26,7 +26,8 @@ from typing import Generic, Protocol, TypeVar
 
 from redis_tui.core.connection import Client
 from redis_tui.core.keyspace.namespace import DEFAULT_MAX_NODES, Branch, NamespaceScan, NamespaceTree
-from redis_tui.core.keyspace.scan import DEFAULT_COUNT, DEFAULT_PAGE_SIZE, KeyScanner, ScanPage, SeenKeys
+from redis_tui.core.keyspace.scan import DEFAULT_COUNT, DEFAULT_PAGE_SIZE, KeyScanner, ScanPage
+from redis_tui.core.keyspace.seen import SeenKeys
 from redis_tui.core.nodes import Node
 
 RETRY_S = 5.0  # a node whose scan failed is tried again at most this often (once it answers)

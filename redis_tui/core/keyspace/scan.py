@@ -1,10 +1,11 @@
 """SCAN paging for the keys screen: pages of key names, never KEYS.
 
 `KeyScanner` walks the keyspace with SCAN (MATCH / TYPE / COUNT), drops the keys SCAN
-returns twice, and hands out pages: the UI asks for `next_page()` when it wants more. A
-page comes back after `page_size` keys or `time_budget` seconds, whichever is first, so a
-sparse MATCH still reports progress instead of hanging. Keys stay bytes end to end; show
-them with `display.safe_text`, operate on the bytes.
+returns twice (`SeenKeys`, seen.py: exact, ~10 bytes a key), and hands out pages: the UI
+asks for `next_page()` when it wants more. A page comes back after `page_size` keys or
+`time_budget` seconds, whichever is first, so a sparse MATCH still reports progress
+instead of hanging. Keys stay bytes end to end; show them with `display.safe_text`,
+operate on the bytes.
 
 Progress is read from the SCAN cursor: Redis and Valkey advance it in reverse-binary
 order, so the bit-reversed cursor over 2**64 is the share of the hash table visited.
@@ -22,6 +23,7 @@ import redis.exceptions
 
 from redis_tui.core.connection import Client
 from redis_tui.core.keyspace.scripts import ScriptRunner, ScriptsUnavailable, unpack_names
+from redis_tui.core.keyspace.seen import SeenKeys
 
 DEFAULT_COUNT = 1000
 DEFAULT_PAGE_SIZE = 500
@@ -74,33 +76,6 @@ def cursor_at(position: float) -> int:
     """The SCAN cursor that starts `position` (0.0 – 1.0) of the way through the keyspace
     (exact for positions that are multiples of a power of two, e.g. 0.5, 0.25)."""
     return _reverse64(int(position * 2**64) % 2**64)
-
-
-class SeenKeys:
-    """Exact membership of keys already returned, ~70 bytes a key (64-bit hashes, not the
-    names: a full scan keeps no key names alive)."""
-
-    def __init__(self) -> None:
-        self._hashes: set[int] = set()
-
-    def __len__(self) -> int:
-        return len(self._hashes)
-
-    def add(self, key: bytes) -> bool:
-        """Remember `key`; False when it was already seen."""
-        marker = hash(key)
-        if marker in self._hashes:
-            return False
-        self._hashes.add(marker)
-        return True
-
-    def fresh(self, items: list[Item], keys: list[bytes]) -> list[Item]:
-        """The `items` whose `keys` were not seen before (now remembered), in order."""
-        markers = set(map(hash, keys))
-        if len(markers) == len(keys) and self._hashes.isdisjoint(markers):
-            self._hashes |= markers  # the usual case, at C speed
-            return items
-        return [item for item, key in zip(items, keys, strict=True) if self.add(key)]
 
 
 @dataclass(frozen=True)
@@ -195,6 +170,8 @@ class Scanner(Generic[Item]):
             items = items[: self.limit - self.returned]
             self.done = True
         self.returned += len(items)
+        if self.done:
+            self.seen = None  # nothing is left to compare with: its ~10 bytes a key are freed
         return items
 
     async def next_page(self) -> ScanPage[Item]:

@@ -16,6 +16,7 @@ from rich.text import Text
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_bytes, human_duration, percent, thousands
 from redis_tui.core.keyspace.analyze import Report, TopKey
+from redis_tui.core.keyspace.namespace import DEFAULT_MAX_CHILDREN
 
 WIDE = 110  # from this width the report is laid out in two columns
 BAR = 16  # cells of a histogram bar
@@ -89,10 +90,15 @@ def namespaces_table(report: Report) -> Table:
         if branch.depth != depth and depth is not None:
             table.add_row(Text(f"depth {branch.depth}", style="dim italic"), "", "", "")
         depth = branch.depth
-        table.add_row(Text(safe_text(branch.prefix, 80)), thousands(branch.keys), human_bytes(branch.bytes),
+        keys = thousands(branch.keys) if branch.exact else f"≥{thousands(branch.keys)}"
+        table.add_row(Text(safe_text(branch.prefix, 80)), keys, human_bytes(branch.bytes),
                       percent(branch.bytes / size))
     if not report.namespaces:
         table.add_row(Text(f"no key has a '{delimiter}'", style="dim"), "", "", "")
+    if report.folded_prefixes:
+        note = (f"+{thousands(report.folded_prefixes)} more prefixes, counted in their parents "
+                f"({thousands(DEFAULT_MAX_CHILDREN)} kept under a prefix)")
+        table.add_row(Text(note, style="dim"), "", "", "")
     return table
 
 

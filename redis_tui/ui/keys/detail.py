@@ -4,7 +4,14 @@ memory, length) and its value, one viewer per type.
 It does its own Redis work in workers: inspect the key and read the head of its value
 (the "detail" group: a newer key cancels the work for an older one), read more of it,
 and the --write actions after a dialog that names the key. It tells the screen what
-happened with messages (`Shown`, `Deleted`, `Renamed`, `Failed`); the screen owns the list."""
+happened with messages (`Shown`, `Deleted`, `Renamed`, `Failed`); the screen owns the list.
+
+A collection's table is a window of at most `MAX_VALUE_ROWS` elements, so paging through a
+50M-element list keeps memory flat: pages read past it drop the oldest rows, and a list,
+sorted set or stream reads them again when the cursor goes back up (`home` / `end` jump to
+its first / last page in one command). A hash or set (HSCAN / SSCAN order) has no end to
+jump to and cannot read backwards: rows dropped from its top come back with `home`, which
+reads it from the start again."""
 
 from __future__ import annotations
 
@@ -16,18 +23,19 @@ import redis.exceptions
 from redis.asyncio import Redis
 from rich.cells import chop_cells
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from redis_tui.core.display import ELLIPSIS, safe_text
 from redis_tui.core.format import human_bytes, human_duration, thousands
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.values import (
     CollectionReader,
+    Element,
     KeyInfo,
     StringValue,
     ValuePage,
@@ -38,13 +46,25 @@ from redis_tui.core.keyspace.values import (
 from redis_tui.core.keyspace.writes import KeyWriter, WriteNotAllowed
 from redis_tui.ui.keys.dialogs import ConfirmDialog, RenameDialog, TTLDialog
 from redis_tui.ui.keys.names import copy_form, editable_name, toast
-from redis_tui.ui.keys.value_view import COLUMNS, LENGTH_UNIT, element_row, string_body, string_head
+from redis_tui.ui.keys.value_view import COLUMNS, LENGTH_UNIT, element_row, foot_text, string_body, string_head
 from redis_tui.ui.widgets.table import Table
 from redis_tui.ui.widgets.text import set_text
 
 NAME_LIMIT = 300
 NAME_LINES = 2  # lines of the key's name above its facts (the #key-info box holds 6)
 DEBOUNCE_S = 0.03  # a key held down does not inspect every key it passes
+MAX_VALUE_ROWS = 1000  # elements of a collection kept in its table (the window)
+TRIM_SLACK = 1000  # the window may grow this much past MAX_VALUE_ROWS before it is trimmed
+NEAR_EDGE = 10  # rows from the top or bottom of the window at which the next page is read
+PAGE_BYTES = 4 * 1024 * 1024  # a page of a collection carries about this much at most
+
+
+def page_size_for(info: KeyInfo, wanted: int) -> int:
+    """`wanted` elements a page, fewer when the key's elements are big on average (MEMORY
+    USAGE / length): a list of 100 MB items reads one at a time, not 200 (20 GB)."""
+    if not info.memory or not info.length:
+        return wanted
+    return max(1, min(wanted, int(PAGE_BYTES * info.length / info.memory)))
 
 
 def expiry_text(info: KeyInfo, now: float) -> Text:
@@ -100,6 +120,21 @@ class RowList(Table):
     BINDINGS = [Binding("home", "scroll_top", "Top", show=False), Binding("end", "scroll_bottom", "Bottom", show=False)]
 
 
+class ValueList(RowList):
+    """The value table: home / end go to the first / last element of the collection (its
+    first / last page is read when the window does not hold it)."""
+
+    BINDINGS = [Binding("home", "first", "First", show=False), Binding("end", "last", "Last", show=False)]
+
+    def action_first(self) -> None:
+        """The collection's first element."""
+        self.query_ancestor(KeyDetail).first()
+
+    def action_last(self) -> None:
+        """The collection's last element (or the last row read, for HSCAN / SSCAN order)."""
+        self.query_ancestor(KeyDetail).last()
+
+
 class KeyDetail(Vertical):
     """Key info on top, the value below: a text view for strings, a table for collections."""
 
@@ -139,6 +174,10 @@ class KeyDetail(Vertical):
         self.info: KeyInfo | None = None
         self.kind: str | None = None
         self.loaded = 0
+        self.window: list[Element] = []  # the elements in the value table, in order
+        self.at_start = True  # the window starts at the collection's first element
+        self.at_end = False  # the window ends at its last element
+        self.dropped = False  # rows of a hash or set were dropped from the top (home reads them again)
         self._now = 0.0
         self._string: StringValue | None = None
         self.locate: Callable[[bytes], Text] | None = None  # on a cluster: a key's slot and node (last info line)
@@ -148,7 +187,7 @@ class KeyDetail(Vertical):
         yield Static(id="value-head")
         with VerticalScroll(id="string-box"):
             yield Static(id="string-body")
-        yield RowList(id="value-table", cursor_type="row", zebra_stripes=True)
+        yield ValueList(id="value-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="value-foot")
 
     def on_mount(self) -> None:
@@ -187,7 +226,7 @@ class KeyDetail(Vertical):
             if info.type == "string":
                 value = await read_string(client, key, settings.string_preview_kb * 1024)
             elif info.exists:
-                reader = open_reader(client, key, info.type, settings.value_page_size)
+                reader = open_reader(client, key, info.type, page_size_for(info, settings.value_page_size))
                 page = await reader.next_page() if reader is not None else None
         except Exception as exc:  # noqa: BLE001 - shown in the screen's bar
             self.post_message(self.Failed(exc))
@@ -209,24 +248,83 @@ class KeyDetail(Vertical):
         elif info.exists:
             self.show_unsupported(info.type)
 
+    def _busy(self) -> bool:
+        return any(w.node is self and w.group == "detail" and not w.is_finished for w in self.workers)
+
+    def _reading(self) -> CollectionReader | None:
+        """The reader, when a page may be read now (none is on its way)."""
+        reader = self.reader
+        if reader is None or self.client is None or self._busy():
+            return None
+        return reader
+
     def more(self) -> None:
         """Read the next page of the value (one page at a time)."""
-        reader = self.reader
-        if reader is None or reader.done or self.client is None:
-            return
-        if any(w.node is self and w.group == "detail" and not w.is_finished for w in self.workers):
-            return
-        self._read_more(reader)
+        reader = self._reading()
+        if reader is not None and not reader.done:
+            self._read(reader, "next")
+
+    def less(self) -> None:
+        """Read the page before the window (lists, sorted sets, streams)."""
+        reader = self._reading()
+        if reader is not None and reader.ends and not self.at_start:
+            self._read(reader, "previous")
+
+    def first(self) -> None:
+        """Show the collection's first element (its first page is read again if the window moved on)."""
+        reader = self._reading()
+        if reader is None or (self.at_start and not self.dropped):
+            self.query_one("#value-table", Table).action_scroll_top()
+        elif self.client is not None and self.info is not None:
+            fresh = open_reader(self.client, reader.key, self.info.type, reader.page_size)
+            if fresh is not None:
+                self._read(fresh, "first")
+
+    def last(self) -> None:
+        """Show the collection's last element (its last page, in one command, where the type
+        allows it; for a hash or a set, the last row read)."""
+        reader = self._reading()
+        if reader is None or self.at_end or not reader.ends:
+            self.query_one("#value-table", Table).action_scroll_bottom()
+        else:
+            self._read(reader, "last")
 
     @work(exclusive=True, group="detail")
-    async def _read_more(self, reader: CollectionReader) -> None:
+    async def _read(self, reader: CollectionReader, how: str) -> None:
         try:
-            page = await reader.next_page()
+            if how == "next":
+                page = await reader.next_page()
+            elif how == "previous":
+                page = await reader.previous_page()
+            elif how == "last":
+                page = await reader.last_page()
+            else:
+                page = await reader.next_page()
         except Exception as exc:  # noqa: BLE001
             self.post_message(self.Failed(exc))
             return
-        if reader is self.reader and self.alive() and self.info is not None:
-            self.add_page(page, self.info.length)
+        if not self.alive() or self.info is None or (reader is not self.reader and how != "first"):
+            return
+        total = self.info.length
+        if how == "next":
+            self.add_page(page, total)
+        elif how == "previous":
+            self.add_page_before(page, total)
+        else:
+            self.reader = reader
+            self.start_collection(self.kind or self.info.type)
+            self.add_page(page, total)
+            if how == "last" and self.window:
+                self.query_one("#value-table", Table).move_cursor(row=len(self.window) - 1, animate=False)
+
+    @on(DataTable.RowHighlighted, "#value-table")
+    def _value_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row != event.data_table.cursor_row:
+            return  # posted before the table was redrawn (a clear() puts the cursor on row 0 first)
+        if event.cursor_row < NEAR_EDGE:
+            self.less()
+        elif event.cursor_row >= event.data_table.row_count - NEAR_EDGE:
+            self.more()
 
     def copy(self) -> None:
         """Copy the selected key's name to the clipboard."""
@@ -323,6 +421,7 @@ class KeyDetail(Vertical):
 
     def _empty(self, message: str = "Select a key to see its value.") -> None:
         self.info, self.kind, self.loaded, self._string = None, None, 0, None
+        self.window, self.at_start, self.at_end, self.dropped = [], True, False, False
         self.query_one("#key-info", Static).update(Text(message, style="dim"))
         for selector in ("#value-head", "#value-foot"):
             set_text(self.query_one(selector, Static), "")
@@ -369,6 +468,7 @@ class KeyDetail(Vertical):
     def start_collection(self, kind: str) -> None:
         """An empty table with the columns of `kind` (pages are added with `add_page`)."""
         self.kind, self.loaded = kind, 0
+        self.window, self.at_start, self.at_end, self.dropped = [], True, False, False
         self.query_one("#string-box").display = False
         table = self.query_one("#value-table", Table)
         table.clear(columns=True)
@@ -377,16 +477,55 @@ class KeyDetail(Vertical):
         set_text(self.query_one("#value-head", Static), Text(kind, style="bold"))
 
     def add_page(self, page: ValuePage, total: int | None) -> None:
-        """Append a page of elements; the footer says how many of `total` are loaded."""
+        """Append a page of elements (the oldest rows go once the window is full); the
+        footer says which of `total` are shown."""
         table = self.query_one("#value-table", Table)
-        table.add_rows(element_row(self.kind or "", element) for element in page.elements)
         self.loaded = page.loaded
-        foot = Text(no_wrap=True, overflow="ellipsis")
-        foot.append(f"{thousands(page.loaded)}", style="bold")
-        foot.append(f" of {thousands(total)} loaded" if total is not None else " loaded", style="dim")
-        if not page.done:
-            foot.append(" · scroll down or press M for more", style="dim")
-        set_text(self.query_one("#value-foot", Static), foot)
+        self.at_end = page.done
+        if not self.window:
+            self.at_start = page.at_start
+        self.window += page.elements
+        extra = len(self.window) - MAX_VALUE_ROWS
+        if extra > TRIM_SLACK:
+            cursor = table.cursor_row
+            del self.window[:extra]
+            self.at_start = False
+            if self.reader is not None and self.reader.ends:
+                self.reader.rewind_to(self.window[0])
+            else:
+                self.dropped = True
+            self._redraw(max(0, cursor - extra))
+        else:
+            table.add_rows(element_row(self.kind or "", element) for element in page.elements)
+        self._show_foot(total)
+
+    def add_page_before(self, page: ValuePage, total: int | None) -> None:
+        """Put a page read backwards above the window (the bottom rows go once it is full)."""
+        table = self.query_one("#value-table", Table)
+        cursor = table.cursor_row + len(page.elements)
+        self.at_start = page.at_start
+        self.window[:0] = page.elements
+        extra = len(self.window) - MAX_VALUE_ROWS
+        if extra > TRIM_SLACK:
+            del self.window[-extra:]
+            self.at_end = False
+            if self.reader is not None:
+                self.reader.forward_to(self.window[-1])
+        self._redraw(cursor)
+        self._show_foot(total)
+
+    def _redraw(self, cursor: int) -> None:
+        """The table again from the window, the cursor on row `cursor`."""
+        table = self.query_one("#value-table", Table)
+        table.clear()
+        table.add_rows(element_row(self.kind or "", element) for element in self.window)
+        if self.window:
+            table.move_cursor(row=min(cursor, len(self.window) - 1), animate=False)
+
+    def _show_foot(self, total: int | None) -> None:
+        set_text(self.query_one("#value-foot", Static),
+                 foot_text(self.window, total, loaded=self.loaded, at_start=self.at_start, at_end=self.at_end,
+                           dropped=self.dropped, ends=self.reader is not None and self.reader.ends))
 
     def show_unsupported(self, kind: str) -> None:
         """A type without a viewer (module types)."""

@@ -45,6 +45,8 @@ from redis_tui.ui.widgets.tool_screen import ToolScreen
 
 FIRST_ROWS = 100  # rows of the first page drawn before the rest of it is added
 NEAR_END = 10  # rows from the end of a list at which the next page is loaded
+MAX_LISTED = 10_000  # key names kept in the list (~1 KB a row): paging through millions keeps memory flat
+LIST_SLACK = 5_000  # the list may grow this much past MAX_LISTED before its oldest rows go
 TYPE_CYCLE = (None, "string", "hash", "list", "set", "zset", "stream")
 WRITE_ACTIONS = ("delete", "expire", "rename")
 assert set(TYPE_CYCLE[1:]) == set(TYPES)
@@ -85,6 +87,8 @@ class KeysScreen(ToolScreen):
         self.last_page: ScanPage | None = None
         self.dbsize: int | None = None
         self.rows: dict = {}  # DataTable row key → the key's original bytes
+        self.row_nodes: dict = {}  # on a cluster: DataTable row key → the node the key was found on
+        self.dropped = 0  # keys listed by this scan and dropped since from the top of the list
         self.selected: bytes | None = None
         self.problem = ""
         self._keys_worker: Worker | None = None
@@ -195,7 +199,10 @@ class KeysScreen(ToolScreen):
         self.last_page = None
         self.rows.clear()
         self._backlog, self._backlog_nodes = [], []
+        self.row_nodes.clear()
+        self.dropped = 0
         self.query_one("#key-list", Table).clear()
+        self.query_one("#key-list", Table).border_subtitle = ""
         self.query_one(KeyDetail).clear()
         self.selected = None
         self._keys_worker = self._load_keys(self.scanner, self._screenful())
@@ -259,15 +266,32 @@ class KeysScreen(ToolScreen):
         if nodes and self.cluster is not None:  # on a cluster: the node each key was found on
             tag = self.cluster.tag
             for key, node in zip(keys, nodes, strict=True):
-                self.rows[table.add_row(tag(node), key_cell(key))] = key
-            return
-        for key in keys:
-            self.rows[table.add_row(key_cell(key))] = key
+                row = table.add_row(tag(node), key_cell(key))
+                self.rows[row], self.row_nodes[row] = key, node
+        else:
+            for key in keys:
+                self.rows[table.add_row(key_cell(key))] = key
+        if len(self.rows) > MAX_LISTED + LIST_SLACK:
+            self._drop_oldest(len(self.rows) - MAX_LISTED)
+
+    def _drop_oldest(self, count: int) -> None:
+        """Forget the first `count` rows of the list (SCAN cannot go back: a new scan lists them again)."""
+        table = self.query_one("#key-list", Table)
+        keep = list(self.rows.items())[count:]
+        nodes = [self.row_nodes[row] for row, _ in keep if row in self.row_nodes]
+        cursor = table.cursor_row - count
+        self.rows.clear()
+        self.row_nodes.clear()
+        table.clear()
+        self._add_rows([key for _, key in keep], nodes if len(nodes) == len(keep) else ())
+        table.move_cursor(row=max(0, cursor), animate=False)
+        self.dropped += count
+        table.border_subtitle = f"the first {self.dropped:,} keys are no longer listed"
 
     @property
     def listed(self) -> int:
-        """Keys in the list (or about to be drawn)."""
-        return len(self.rows) + len(self._backlog)
+        """Keys this scan has listed (in the list, about to be drawn, or dropped from its top)."""
+        return self.dropped + len(self.rows) + len(self._backlog)
 
     def _cursor_near_end(self) -> bool:
         table = self.query_one("#key-list", Table)
@@ -294,6 +318,7 @@ class KeysScreen(ToolScreen):
         for row_key in [row for row, name in self.rows.items() if name == key]:
             table.remove_row(row_key)
             del self.rows[row_key]
+            self.row_nodes.pop(row_key, None)
         if self.selected == key:
             self.selected = None
             self.query_one(KeyDetail).clear()
@@ -315,8 +340,8 @@ class KeysScreen(ToolScreen):
     @on(DataTable.RowHighlighted, "#key-list")
     def _key_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = self.rows.get(event.row_key)
-        if key is None:
-            return
+        if key is None or event.cursor_row != event.data_table.cursor_row:
+            return  # a row dropped since, or a highlight posted before the list was redrawn
         if self._cursor_near_end():
             self._more_keys()
         if key != self.selected:

@@ -208,7 +208,9 @@ class NamespaceView(Tree[bytes]):
 
     # --- rendering ---------------------------------------------------------------------
     def label_for(self, prefix: bytes) -> Text:
-        """``user: 1,204`` / ``user: ~1.2K`` (names escaped)."""
+        """``user: 1,204`` / ``user: ~1.2K`` (names escaped); ``+998K more`` when branches
+        under it were folded (the tree lists at most `max_children` under a prefix; the
+        others' keys are in its count, not listed)."""
         if prefix:
             delimiter = self.delimiter
             name = prefix[: -len(delimiter)].rsplit(delimiter, 1)[-1]
@@ -224,6 +226,10 @@ class NamespaceView(Tree[bytes]):
             keys, exact = counted
             label.append("  " + (thousands(keys) if exact else "~" + human_count(keys)),
                          style="bold" if exact else "yellow")
+        source = self._children_source(prefix)
+        branch = source.tree.branch(prefix) if source is not None else None
+        if branch is not None and branch.folded:
+            label.append(f"  +{human_count(branch.folded)} more", style="dim")
         return label
 
     def refresh_counts(self) -> None:

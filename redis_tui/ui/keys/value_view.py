@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from redis_tui.core.display import safe_text
-from redis_tui.core.format import human_bytes
+from redis_tui.core.format import human_bytes, thousands
 from redis_tui.core.keyspace.values import Element, StringValue, hex_dump, hex_line_width
 
 CELL_LIMIT = 160  # characters shown per value cell
@@ -59,6 +59,34 @@ def element_row(kind: str, element: Element) -> tuple[Text, ...]:
     if kind == "stream":
         return Text(safe_text(element.name, 40), style="cyan"), fields_text(element.fields)
     return (value,)
+
+
+def foot_text(window: list[Element], total: int | None, *, loaded: int, at_start: bool, at_end: bool,
+              dropped: bool = False, ends: bool = False) -> Text:
+    """What the value table shows of `total` elements, and how to see the rest:
+    ``1–400 of 50,000,000 · scroll down or press M for more · end: the last`` for a list or
+    a sorted set (positions), ``400 of 10,000,000 entries shown …`` for a stream,
+    ``400 of 10,000,000 loaded …`` for a hash or set (HSCAN / SSCAN order)."""
+    foot = Text(no_wrap=True, overflow="ellipsis")
+    of = f" of {thousands(total)}" if total is not None else ""
+    if ends and window and window[0].index is not None:
+        foot.append(f"{thousands(window[0].index + 1)}–{thousands((window[-1].index or 0) + 1)}", style="bold")
+        foot.append(of, style="dim")
+    elif ends:
+        foot.append(thousands(len(window)), style="bold")
+        foot.append(f"{of} shown", style="dim")
+    else:
+        foot.append(thousands(loaded), style="bold")
+        foot.append(f"{of} loaded", style="dim")
+        if dropped:
+            foot.append(f", the last {thousands(len(window))} shown", style="dim")
+    if not at_end:
+        foot.append(" · scroll down or press M for more", style="dim")
+        if ends:
+            foot.append(" · end: the last", style="dim")
+    if not at_start or dropped:
+        foot.append(" · home: the first", style="dim")
+    return foot
 
 
 def string_head(value: StringValue) -> Text:
