@@ -367,6 +367,12 @@ def test_keys_screen_lists_every_primary_with_nodes_and_slots_and_writes_nothing
             await pilot.press("t")
             await read_to_the_end(pilot, screen)
             assert screen.type == "string" and set(listed(screen)) == ones - {b"user:1:tags"}
+            strings = listed(screen)
+            screen._drop_oldest(40)  # what paging past MAX_LISTED does: the rows left keep their nodes
+            await pilot.pause()
+            assert listed(screen) == strings[40:] and screen.dropped == 40
+            for index, key in enumerate(strings[40:]):
+                assert str(key_list.get_row_at(index)[0]) == ":" + table[key_slot(key)].rpartition(":")[2]
             for key in ("d", "e"):  # not offered without --write (n is the dashboard's next node then)
                 await pilot.press(key)
                 await pilot.pause()
