@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from redis_tui import __version__, config_file
 from redis_tui.config_file import ConfigError
 from redis_tui.core.target import TargetError, scrub
-from redis_tui.settings import Settings, resolve
+from redis_tui.settings import Settings, fleet_of, resolve, resolve_fleet
 
 # Headless commands: name → module. A command module has a docstring (its first line is the
 # description in --help), add_arguments(parser), run(settings, args) -> exit code, and
@@ -42,8 +42,9 @@ class Parser(argparse.ArgumentParser):
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
     """The redis-cli connection flags, shared by every command."""
-    parser.add_argument("url", nargs="?", metavar="URL",
-                        help="redis://[[user]:password@]host[:port][/db], rediss://… (TLS) or unix:///path?db=N")
+    parser.add_argument("url", nargs="*", metavar="URL",
+                        help="redis://[[user]:password@]host[:port][/db], rediss://… (TLS) or unix:///path?db=N; "
+                        "several: a fleet (the dashboard opens on an overview of them; doctor checks each)")
     group = parser.add_argument_group("connection (same letters as redis-cli)")
     group.add_argument("-u", "--url", dest="url_option", metavar="URL", help="server URL (same as the URL argument)")
     group.add_argument("-h", "--host", help="server host (default localhost)")
@@ -62,7 +63,9 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sentinel", action="append", metavar="HOST:PORT",
                        help="ask this Sentinel for the master (repeatable); needs --master")
     group.add_argument("--master", metavar="NAME", help="Sentinel master name")
-    group.add_argument("--profile", metavar="NAME", help="use [profiles.NAME] from the config file")
+    group.add_argument("--profile", metavar="NAME", action="append",
+                       help="use [profiles.NAME] from the config file (repeatable: a fleet of profiles; "
+                       "[fleet] profiles in the config file is the default fleet)")
     group.add_argument("--config", metavar="PATH",
                        help=f"config file (default {config_file.default_path()}; env REDIS_TUI_CONFIG)")
     parser.add_argument("--help", action="help", help="show this help and exit")
@@ -103,14 +106,20 @@ def build_tui_parser() -> Parser:
 def settings_from(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
     """Parsed arguments + environment + config file → Settings (raises ConfigError/TargetError)."""
     env = dict(os.environ if env is None else env)
-    if args.url and args.url_option:
+    urls, profiles = list(args.url or ()), list(args.profile or ())
+    if urls and args.url_option:
         raise TargetError("give the URL once: either as an argument or with -u/--url")
+    urls = urls or ([args.url_option] if args.url_option else [])
     path, required = config_file.locate(args.config, env)
     config = config_file.load(path, required)
     cli: dict[str, Any] = dict(vars(args))
-    cli["url"] = args.url or args.url_option
+    cli.update(urls=urls, profiles=profiles, url=urls[0] if len(urls) == 1 else None,
+               profile=profiles[0] if len(profiles) == 1 else None)
     if getattr(args, "askpass", False):
         cli["password"] = getpass.getpass("Password: ")
+    fleet = fleet_of(cli, env, config)
+    if fleet is not None:
+        return resolve_fleet(cli, env, config, *fleet)
     return resolve(cli, env, config)
 
 
@@ -121,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command(argv[0], argv[1:])
     parser = build_tui_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_intermixed_args(argv)  # URLs may come before and after options
         settings = None if args.demo else settings_from(args)
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui: {describe(exc, parser)}", 2)
@@ -131,6 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo(args)
     for warning in settings.warnings:
         print(warning, file=sys.stderr)
+    if settings.fleet:
+        if args.cluster:
+            return fail("redis-tui: -c/--cluster watches one cluster: not with several targets", 2)
+        from redis_tui.ui.run import run_fleet
+
+        return run_fleet(settings)
     from redis_tui.ui.run import run_dashboard
 
     return run_dashboard(settings, insist=args.cluster, node_only=args.node_only, replicas=args.replicas)
@@ -145,10 +160,13 @@ def run_command(name: str, argv: list[str]) -> int:
     add_connection_options(parser)
     module.add_arguments(parser)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_intermixed_args(argv)
         settings = settings_from(args)
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui {name}: {describe(exc, parser)}", usage_exit)
+    if settings.fleet and not getattr(module, "FLEET", False):
+        return fail(f"redis-tui {name}: one server at a time, got {len(settings.fleet)} "
+                    f"({', '.join(m.name for m in settings.fleet)}); doctor and the dashboard take several", usage_exit)
     for warning in settings.warnings:
         print(warning, file=sys.stderr)
     try:
