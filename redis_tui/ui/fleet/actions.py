@@ -127,7 +127,9 @@ class FleetActions(_AppBase):
         if source is None:
             return
         self._leave_member()
-        source.show(None)
+        shown = source.show(None)
+        if shown is not None:
+            self._emit(shown)
         while not isinstance(self.screen, FleetScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
         self.refresh_bindings()

@@ -24,7 +24,6 @@ from redis_tui.ui.fleet.status import FleetStatus
 from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.node_table import FLEET_COLUMNS, FLEET_PRIORITY, FLEET_SORTS, NodeTable
 from redis_tui.ui.widgets.table import selected_key
-from redis_tui.ui.widgets.text import set_text
 
 
 def note(fleet: FleetRound | None) -> Text:
@@ -76,7 +75,8 @@ class FleetScreen(Screen):
         line = self.query_one("#fleet-note", Static)
         text = note(fleet)
         line.display = bool(text.plain)
-        set_text(line, text)
+        if line.content != text:
+            line.update(text)  # with a relayout: the note may take two lines
 
     def order(self) -> list[str]:
         """The servers' addresses in the order shown."""
@@ -84,7 +84,9 @@ class FleetScreen(Screen):
 
     def _subtitle(self) -> None:
         table = self.query_one(NodeTable)
-        table.border_subtitle = f"sort: {table.sort_label} (s) · enter: open"
+        subtitle = f"sort: {table.sort_label} (s) · enter: open"
+        if table.border_subtitle != subtitle:  # setting it repaints the whole table, even to the same text
+            table.border_subtitle = subtitle
 
     def action_open(self) -> None:
         """Open the dashboard of the server under the cursor."""

@@ -165,8 +165,10 @@ class NodeTable(Table):
         """Hold exactly these rows (diffed by address), in the current sort order, with the columns that fit."""
         self._rows = {row.addr: row for row in rows}
         selected = selected_key(self)
-        rebuilt = self._fit()
-        sync_rows(self, {row.addr: cells(row, self.spec) for row in rows})
+        every = {row.addr: cells(row, self.columns_wanted) for row in rows}  # each cell made once per round
+        rebuilt = self._fit(list(every.values()))
+        shown = [self.columns_wanted.index(column) for column in self.spec]
+        sync_rows(self, {addr: tuple(row[i] for i in shown) for addr, row in every.items()})
         self._apply_order()
         if rebuilt:
             keep_selection(self, selected)
@@ -183,9 +185,9 @@ class NodeTable(Table):
             width -= self.styles.scrollbar_size_vertical
         return width
 
-    def _fit(self) -> bool:
-        """Show the columns that fit now; True if they changed (every row is then added again)."""
-        rows = [cells(row, self.columns_wanted) for row in self._rows.values()]
+    def _fit(self, rows: Sequence[tuple[Text, ...]]) -> bool:
+        """Show the columns that fit now (`rows`: every row's cells of every column wanted); True if they
+        changed (every row is then added again)."""
         wanted = fitting(self.columns_wanted, rows, self._room(), self.cell_padding, self.priority)
         if [c.key for c in wanted] == [c.key for c in self.spec]:
             return False
