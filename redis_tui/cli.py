@@ -22,7 +22,8 @@ from redis_tui.settings import Settings, fleet_of, resolve, resolve_fleet
 
 # Headless commands: name → module. A command module has a docstring (its first line is the
 # description in --help), add_arguments(parser), run(settings, args) -> exit code, and
-# USAGE_EXIT (the exit code for bad arguments; 2 unless the command's contract says otherwise).
+# USAGE_EXIT (the exit code for bad arguments; 2 unless the command's contract says otherwise);
+# FLEET, what it does with several targets (without it, several targets are refused).
 COMMANDS: dict[str, str] = {}
 COMMANDS["doctor"] = "redis_tui.commands.doctor"
 COMMANDS["monitor"] = "redis_tui.commands.monitor"
@@ -40,11 +41,11 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """The redis-cli connection flags, shared by every command."""
+def add_connection_options(parser: argparse.ArgumentParser, several: str = "") -> None:
+    """The redis-cli connection flags, shared by every command; `several`: what several URLs do (none: one)."""
     parser.add_argument("url", nargs="*", metavar="URL",
-                        help="redis://[[user]:password@]host[:port][/db], rediss://… (TLS) or unix:///path?db=N; "
-                        "several: a fleet (the dashboard opens on an overview of them; doctor checks each)")
+                        help="redis://[[user]:password@]host[:port][/db], rediss://… (TLS) or unix:///path?db=N"
+                        + (f"; several: {several}" if several else " (one server)"))
     group = parser.add_argument_group("connection (same letters as redis-cli)")
     group.add_argument("-u", "--url", dest="url_option", metavar="URL", help="server URL (same as the URL argument)")
     group.add_argument("-h", "--host", help="server host (default localhost)")
@@ -81,12 +82,13 @@ def build_tui_parser() -> Parser:
         prog="redis-tui",
         add_help=False,
         description="htop for Redis and Valkey: a live dashboard of memory, clients, keyspace, "
-        "throughput and cache hit ratio.",
+        "throughput and cache hit ratio. Several URLs (or --profile A --profile B): a fleet, opened on an "
+        "overview of every server.",
         epilog=f"headless commands: {commands} (redis-tui COMMAND --help). "
         "Environment: REDIS_URL, REDISCLI_AUTH, REDIS_TUI_PROFILE, REDIS_TUI_INTERVAL, REDIS_TUI_CONFIG.\n"
         + cli_epilog(RedisTuiApp),
     )
-    add_connection_options(parser)
+    add_connection_options(parser, "a fleet, opened on an overview of every server")
     parser.add_argument("--interval", type=config_file.DASHBOARD_KEYS["interval"].arg_type(), metavar="S",
                         help="seconds between polls (default 1)")
     parser.add_argument("--write", action="store_true",
@@ -157,7 +159,7 @@ def run_command(name: str, argv: list[str]) -> int:
     usage_exit = getattr(module, "USAGE_EXIT", 2)
     description = (module.__doc__ or name).strip().splitlines()[0]
     parser = Parser(prog=f"redis-tui {name}", add_help=False, description=description)
-    add_connection_options(parser)
+    add_connection_options(parser, getattr(module, "FLEET", ""))
     module.add_arguments(parser)
     try:
         args = parser.parse_intermixed_args(argv)

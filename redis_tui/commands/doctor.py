@@ -37,7 +37,7 @@ from redis_tui.core.topology import ClusterPoller, Remap
 from redis_tui.settings import Settings
 
 USAGE_EXIT = 3
-FLEET = True  # several targets: each is checked (commands/doctor_fleet.py)
+FLEET = "each is checked, all at once (the worst status is the exit code)"  # commands/doctor_fleet.py
 DEFAULT_TIMEOUT = 10.0
 TIMEOUT = number("seconds, above 0 and at most 3600", above=0, at_most=3600)
 SAMPLE_GAP = 1.0  # seconds between the two samples that let "rising" rules see change

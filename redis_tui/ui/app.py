@@ -66,6 +66,7 @@ class RedisTuiApp(FleetActions, ClusterActions, App[None]):
     """The redis-tui dashboard."""
 
     CSS_PATH = "app.tcss"
+    MEMBER_SCREEN = DashboardScreen  # in a fleet: the dashboard of the server picked on the overview
     COMMANDS = {RedisTuiCommands}
     TITLE = "redis-tui"
     # The order is the footer's priority: when the terminal is narrow, keys drop from the end.
@@ -179,6 +180,8 @@ class RedisTuiApp(FleetActions, ClusterActions, App[None]):
             self._opened_on_problem = False
 
     def on_fleet_updated(self, message: FleetUpdated) -> None:
+        if not self.fleet_current(message.fleet):
+            return  # taken while another server was shown: the next round comes within the interval
         self.fleet = message.fleet
         view = message.fleet.view
         if view is not None:  # a server's dashboard is open: it reads that server's update and findings

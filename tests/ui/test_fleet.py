@@ -127,3 +127,19 @@ async def test_a_fleet_never_shows_its_cluster_actions_or_a_single_server_app_it
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen) and app.fleet is None
         assert "Every server" not in screen_text(app)
+
+
+async def test_a_round_taken_for_the_server_left_is_not_shown_under_the_next_ones_name():
+    from redis_tui.ui.fleet.actions import FleetUpdated
+
+    app, _ = make_fleet_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # cache: 80.5% of 512.0M
+        await wait_until(pilot, lambda: "80.5% of 512.0M" in screen_text(app))
+        stale = app.fleet
+        await pilot.press("n")  # sessions: 98.0% of 1.0G
+        await wait_until(pilot, lambda: "98.0% of 1.0G" in screen_text(app))
+        app.post_message(FleetUpdated(stale))  # a round still queued from before the switch
+        await settle(pilot)
+        assert "98.0% of 1.0G" in screen_text(app) and "sessions" in text_of(app, "StatusBar")

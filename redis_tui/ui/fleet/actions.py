@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import SystemCommand
 from textual.message import Message
+from textual.screen import Screen
 
 from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.diagnose import Diagnoser
 from redis_tui.core.display import safe_text
 from redis_tui.core.fleet.members import Member, member_addr
 from redis_tui.core.fleet.source import FleetRound, FleetSource
-from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.screen import FleetScreen
-from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -60,6 +59,10 @@ class FleetUpdated(Message):
 class FleetActions(_AppBase):
     """Mixed into the app: the overview, a member's dashboard, the next member."""
 
+    # the one-server dashboard, pushed above the overview for a member (given by the app: a screen folder
+    # never imports another's)
+    MEMBER_SCREEN: ClassVar[type[Screen]]
+    _member_screen: Screen | None = None  # the dashboard pushed for the member shown
     _fleet_pool: dict[str, Connections] | None = None  # each member's connections, once one was shown
     _fleet_live = False  # the app was given connections (False: fixed data, nothing is sent)
 
@@ -85,16 +88,19 @@ class FleetActions(_AppBase):
         """The source when the app watches a fleet."""
         return self.source if isinstance(self.source, FleetSource) else None
 
+    def fleet_current(self, fleet: FleetRound) -> bool:
+        """The round was taken for the server shown now (not one left since)."""
+        source = self.fleet_source
+        return source is None or fleet.focus == source.focus
+
     def check_fleet_action(self, action: str) -> bool | None:
         """Whether a fleet action (or a one-server action on the overview) may run; None: not ours to say."""
         source = self.fleet_source
         if source is None:
             return False if action in FLEET_ACTIONS else None
         on_member = source.focus is not None
-        if action == "fleet_overview":
-            return on_member and isinstance(self.screen, DashboardScreen)
-        if action == "next_server":
-            return on_member and isinstance(self.screen, (DashboardScreen, TroubleshootScreen))
+        if action in FLEET_ACTIONS:  # esc: only where the screen has no esc of its own (the dashboard)
+            return on_member and not isinstance(self.screen, FleetScreen)
         if action in ONE_SERVER_ACTIONS:
             return on_member
         if action == "topology":
@@ -107,14 +113,14 @@ class FleetActions(_AppBase):
         member = source.member(addr) if source is not None else None
         if source is None or member is None:
             return
+        self._back_to(self._member_screen)  # from a screen opened over the last member's dashboard
         if source.focus != addr:
             self._leave_member()
             self._become(member)
         shown = source.show(addr)
-        while not isinstance(self.screen, (DashboardScreen, FleetScreen)) and len(self.screen_stack) > 1:
-            self.pop_screen()
         if isinstance(self.screen, FleetScreen):
-            self.push_screen(DashboardScreen())
+            self._member_screen = self.MEMBER_SCREEN()
+            self.push_screen(self._member_screen)
         if shown is not None:
             self._emit(shown)
         self.refresh_bindings()
@@ -126,12 +132,12 @@ class FleetActions(_AppBase):
         source = self.fleet_source
         if source is None:
             return
+        self._back_to(None)
         self._leave_member()
+        self._member_screen = None
         shown = source.show(None)
         if shown is not None:
             self._emit(shown)
-        while not isinstance(self.screen, FleetScreen) and len(self.screen_stack) > 1:
-            self.pop_screen()
         self.refresh_bindings()
 
     def action_next_server(self) -> None:
@@ -163,6 +169,12 @@ class FleetActions(_AppBase):
                                 lambda addr=addr: self.show_member(addr))
 
     # --- internals ---------------------------------------------------------------------
+    def _back_to(self, screen: Screen | None) -> None:
+        """Pop the screens above `screen` (None: above the overview)."""
+        while (self.screen is not screen and not isinstance(self.screen, FleetScreen)
+               and len(self.screen_stack) > 1):
+            self.pop_screen()
+
     def _become(self, member: Member) -> None:
         """The app's one-server state is the member's from now on (nothing of the last one stays on screen)."""
         self.target = member.target
