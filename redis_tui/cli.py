@@ -167,8 +167,9 @@ def run_command(name: str, argv: list[str]) -> int:
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui {name}: {describe(exc, parser)}", usage_exit)
     if settings.fleet and not getattr(module, "FLEET", False):
-        return fail(f"redis-tui {name}: one server at a time, got {len(settings.fleet)} "
-                    f"({', '.join(m.name for m in settings.fleet)}); doctor and the dashboard take several", usage_exit)
+        names = ", ".join(m.name for m in settings.fleet)
+        return fail(f"redis-tui {name}: one server at a time, got {len(settings.fleet)} ({names}): give one URL "
+                    "or --profile (doctor and the dashboard take several)", usage_exit)
     for warning in settings.warnings:
         print(warning, file=sys.stderr)
     try:

@@ -12,7 +12,7 @@ from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 from redis_tui.ui.widgets.node_table import NodeTable
 from tests.ui.fleet_sample import DOWN_ADDR, MEMBERS, fleet_round, make_fleet_app
 from tests.ui.helpers import settle, table_rows, text_of, wait_until
-from tests.ui.keys_data import screen_text
+from tests.ui.keys_data import screen_text, toasts
 
 SECRETS = ("hunter2", "s3cret")
 
@@ -63,6 +63,7 @@ async def test_overview_enter_esc_and_n_move_between_servers():
         await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen)
                          and "sessions redis://monitor:***@10.0.0.5:6379/2" in text_of(app, "StatusBar"))
         await wait_until(pilot, lambda: "98.0% of 1.0G" in screen_text(app))
+        assert any("Dashboard: sessions (esc: every server, n: the next)" in toast for toast in toasts(app))
         no_secret(app)
 
         await pilot.press("n")  # the next server, without going back
