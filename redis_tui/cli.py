@@ -18,11 +18,12 @@ from typing import Any, NoReturn
 from redis_tui import __version__, config_file
 from redis_tui.config_file import ConfigError
 from redis_tui.core.target import TargetError, scrub
-from redis_tui.settings import Settings, resolve
+from redis_tui.settings import Settings, fleet_of, resolve, resolve_fleet
 
 # Headless commands: name → module. A command module has a docstring (its first line is the
 # description in --help), add_arguments(parser), run(settings, args) -> exit code, and
-# USAGE_EXIT (the exit code for bad arguments; 2 unless the command's contract says otherwise).
+# USAGE_EXIT (the exit code for bad arguments; 2 unless the command's contract says otherwise);
+# FLEET, what it does with several targets (without it, several targets are refused).
 COMMANDS: dict[str, str] = {}
 COMMANDS["doctor"] = "redis_tui.commands.doctor"
 COMMANDS["monitor"] = "redis_tui.commands.monitor"
@@ -40,10 +41,11 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """The redis-cli connection flags, shared by every command."""
-    parser.add_argument("url", nargs="?", metavar="URL",
-                        help="redis://[[user]:password@]host[:port][/db], rediss://… (TLS) or unix:///path?db=N")
+def add_connection_options(parser: argparse.ArgumentParser, several: str = "") -> None:
+    """The redis-cli connection flags, shared by every command; `several`: what several URLs do (none: one)."""
+    parser.add_argument("url", nargs="*", metavar="URL",
+                        help="redis://[[user]:password@]host[:port][/db], rediss://… (TLS) or unix:///path?db=N"
+                        + (f"; several: {several}" if several else " (one server)"))
     group = parser.add_argument_group("connection (same letters as redis-cli)")
     group.add_argument("-u", "--url", dest="url_option", metavar="URL", help="server URL (same as the URL argument)")
     group.add_argument("-h", "--host", help="server host (default localhost)")
@@ -62,7 +64,9 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sentinel", action="append", metavar="HOST:PORT",
                        help="ask this Sentinel for the master (repeatable); needs --master")
     group.add_argument("--master", metavar="NAME", help="Sentinel master name")
-    group.add_argument("--profile", metavar="NAME", help="use [profiles.NAME] from the config file")
+    group.add_argument("--profile", metavar="NAME", action="append",
+                       help="use [profiles.NAME] from the config file (repeatable: a fleet of profiles; "
+                       "[fleet] profiles in the config file is the default fleet)")
     group.add_argument("--config", metavar="PATH",
                        help=f"config file (default {config_file.default_path()}; env REDIS_TUI_CONFIG)")
     parser.add_argument("--help", action="help", help="show this help and exit")
@@ -78,12 +82,13 @@ def build_tui_parser() -> Parser:
         prog="redis-tui",
         add_help=False,
         description="htop for Redis and Valkey: a live dashboard of memory, clients, keyspace, "
-        "throughput and cache hit ratio.",
+        "throughput and cache hit ratio. Several URLs (or --profile A --profile B): a fleet, opened on an "
+        "overview of every server.",
         epilog=f"headless commands: {commands} (redis-tui COMMAND --help). "
         "Environment: REDIS_URL, REDISCLI_AUTH, REDIS_TUI_PROFILE, REDIS_TUI_INTERVAL, REDIS_TUI_CONFIG.\n"
         + cli_epilog(RedisTuiApp),
     )
-    add_connection_options(parser)
+    add_connection_options(parser, "a fleet, opened on an overview of every server")
     parser.add_argument("--interval", type=config_file.DASHBOARD_KEYS["interval"].arg_type(), metavar="S",
                         help="seconds between polls (default 1)")
     parser.add_argument("--write", action="store_true",
@@ -103,14 +108,20 @@ def build_tui_parser() -> Parser:
 def settings_from(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
     """Parsed arguments + environment + config file → Settings (raises ConfigError/TargetError)."""
     env = dict(os.environ if env is None else env)
-    if args.url and args.url_option:
+    urls, profiles = list(args.url or ()), list(args.profile or ())
+    if urls and args.url_option:
         raise TargetError("give the URL once: either as an argument or with -u/--url")
+    urls = urls or ([args.url_option] if args.url_option else [])
     path, required = config_file.locate(args.config, env)
     config = config_file.load(path, required)
     cli: dict[str, Any] = dict(vars(args))
-    cli["url"] = args.url or args.url_option
+    cli.update(urls=urls, profiles=profiles, url=urls[0] if len(urls) == 1 else None,
+               profile=profiles[0] if len(profiles) == 1 else None)
     if getattr(args, "askpass", False):
         cli["password"] = getpass.getpass("Password: ")
+    fleet = fleet_of(cli, env, config)
+    if fleet is not None:
+        return resolve_fleet(cli, env, config, *fleet)
     return resolve(cli, env, config)
 
 
@@ -121,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command(argv[0], argv[1:])
     parser = build_tui_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_intermixed_args(argv)  # URLs may come before and after options
         settings = None if args.demo else settings_from(args)
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui: {describe(exc, parser)}", 2)
@@ -131,6 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo(args)
     for warning in settings.warnings:
         print(warning, file=sys.stderr)
+    if settings.fleet:
+        if args.cluster:
+            return fail("redis-tui: -c/--cluster watches one cluster: not with several targets", 2)
+        from redis_tui.ui.run import run_fleet
+
+        return run_fleet(settings)
     from redis_tui.ui.run import run_dashboard
 
     return run_dashboard(settings, insist=args.cluster, node_only=args.node_only, replicas=args.replicas)
@@ -142,13 +159,17 @@ def run_command(name: str, argv: list[str]) -> int:
     usage_exit = getattr(module, "USAGE_EXIT", 2)
     description = (module.__doc__ or name).strip().splitlines()[0]
     parser = Parser(prog=f"redis-tui {name}", add_help=False, description=description)
-    add_connection_options(parser)
+    add_connection_options(parser, getattr(module, "FLEET", ""))
     module.add_arguments(parser)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_intermixed_args(argv)
         settings = settings_from(args)
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui {name}: {describe(exc, parser)}", usage_exit)
+    if settings.fleet and not getattr(module, "FLEET", False):
+        names = ", ".join(m.name for m in settings.fleet)
+        return fail(f"redis-tui {name}: one server at a time, got {len(settings.fleet)} ({names}): give one URL "
+                    "or --profile (doctor and the dashboard take several)", usage_exit)
     for warning in settings.warnings:
         print(warning, file=sys.stderr)
     try:

@@ -7,6 +7,7 @@ Layout (every key optional; config.example.toml documents them all)::
     [profiles.prod]                      # `--profile prod` picks one of these
     url = "rediss://redis.prod:6380/0"
     [thresholds] / [monitor] / [keyspace] / [cluster]  # feature sections: SECTIONS, from the options classes
+    [fleet]                              # profiles = ["a", "b"]: watched together by default
 
 Unknown keys and wrong types are errors: a typo must not silently do nothing.
 """
@@ -25,6 +26,7 @@ import platformdirs
 
 from redis_tui.core import options
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.fleet.options import FleetOptions
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.options import FLAG, Key
@@ -73,6 +75,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "monitor": MonitorOptions.schema(),
     "keyspace": KeyspaceSettings.schema(),
     "cluster": ClusterOptions.schema(),
+    "fleet": FleetOptions.schema(),
 }
 
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}
@@ -158,7 +161,19 @@ def parse(text: str, path: Path) -> ConfigFile:
             known_tables = ", ".join(f"[{s}]" for s in ["profiles", *SECTIONS])
             _fail(text, path, [], name,
                   f"unknown key {name!r} (top-level keys: {', '.join(TOP_LEVEL)}; tables: {known_tables})")
+    _check_fleet(text, path, profiles, sections.get("fleet", {}))
     return ConfigFile(path=path, top=top, profiles=profiles, sections=sections)
+
+
+def _check_fleet(text: str, path: Path, profiles: Mapping[str, Any], fleet: Mapping[str, Any]) -> None:
+    """Every name in ``[fleet] profiles`` is a ``[profiles.NAME]`` of this file, once."""
+    names = list(fleet.get("profiles", ()))
+    for name in names:
+        if name not in profiles:
+            known = ", ".join(sorted(profiles)) or "none defined"
+            _fail(text, path, ["fleet"], "profiles", f"[fleet] profiles: no profile named {name!r} (profiles: {known})")
+        if names.count(name) > 1:
+            _fail(text, path, ["fleet"], "profiles", f"[fleet] profiles: {name!r} is listed twice")
 
 
 def _checked(text: str, path: Path, table: list[str], body: dict[str, Any], schema: dict[str, Key]) -> dict[str, Any]:

@@ -17,13 +17,15 @@ whatever target wins, unless that target's own level gave one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from redis_tui import config_file
 from redis_tui.config_file import ConfigError, ConfigFile
+from redis_tui.core.fleet.members import Member, check_members, member_addr
 from redis_tui.core.options import Key
 from redis_tui.core.target import TLS, Target, TargetError, parse_db, parse_hostport, parse_port, parse_url
 
@@ -52,6 +54,7 @@ class Settings:
     config_path: Path | None = None
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    fleet: tuple[Member, ...] = ()  # several targets (a fleet); `target` is then the first one's
 
     def section(self, name: str) -> Mapping[str, Any]:
         """A feature section of the config file ([thresholds], [monitor]…), {} when absent."""
@@ -205,3 +208,49 @@ def _env_value(name: str, text: str, key: Key) -> Any:
         return key.parse(text)
     except ValueError as exc:
         raise TargetError(f"{name}: {exc}") from None
+
+
+# --- fleets: several targets at once ------------------------------------------------------------------------
+
+ONE_SERVER_FLAGS = (("host", "-h/--host"), ("port", "-p/--port"), ("socket", "-s/--socket"),
+                    ("sentinel", "--sentinel"))
+
+
+def fleet_of(cli: Mapping[str, Any], env: Mapping[str, str],
+             config: ConfigFile) -> tuple[list[str], list[str]] | None:
+    """(profiles, URLs) of a fleet, or None for one target. A fleet is two or more URLs or ``--profile``s on
+    the command line (each of them a member), else the config file's ``[fleet] profiles`` when nothing on the
+    command line or in the environment names one server."""
+    urls, profiles = list(cli.get("urls") or ()), list(cli.get("profiles") or ())
+    if len(urls) >= 2 or len(profiles) >= 2:
+        return profiles, urls
+    names = config.sections.get("fleet", {}).get("profiles")
+    one = (urls or profiles or env.get("REDIS_URL") or env.get("REDIS_TUI_PROFILE")
+           or any(cli.get(key) for key, _ in ONE_SERVER_FLAGS))
+    return (list(names), []) if names and not one else None
+
+
+def resolve_fleet(cli: Mapping[str, Any], env: Mapping[str, str], config: ConfigFile,
+                  profiles: Sequence[str], urls: Sequence[str]) -> Settings:
+    """Settings for a fleet: each profile, then each URL, resolved as one target is (the connection options
+    of the command line, ``REDISCLI_AUTH``, the config file's top level apply to each). The interval, write
+    and history come from the command line, the environment and the top level (not from a profile).
+    Raises `TargetError` for a bad URL (naming it, masked), a flag that names one server, a server twice."""
+    for key, flag in ONE_SERVER_FLAGS:
+        if cli.get(key):
+            raise TargetError(f"{flag} names one server: give a fleet as several URLs or --profile NAMEs")
+    env = {k: v for k, v in env.items() if k not in ("REDIS_URL", "REDIS_TUI_PROFILE")}
+    members: list[Member] = []
+    warnings: list[str] = []
+    for name in profiles:
+        one = resolve({**cli, "url": None, "profile": name}, env, config)
+        members.append(Member(name, one.target))
+        warnings += one.warnings
+    for url in urls:
+        one = resolve({**cli, "url": url, "profile": None}, env, config)
+        members.append(Member(member_addr(one.target), one.target))
+        warnings += one.warnings
+    fleet = check_members(members)
+    base = resolve({**cli, "url": None, "profile": None}, env, config)
+    return dataclasses.replace(base, target=fleet[0].target, fleet=fleet,
+                               warnings=tuple(dict.fromkeys([*base.warnings, *warnings])))

@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor] [cluster]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [cluster] [fleet]    # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -16,6 +16,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
+import redis  # noqa: E402
+
+from redis_tui.cli import build_tui_parser, settings_from  # noqa: E402
 from redis_tui.demo.run import DEMO_CONFIG, start_workload  # noqa: E402
 from redis_tui.demo.server import EmbeddedServer  # noqa: E402
 from redis_tui.settings import resolve  # noqa: E402
@@ -121,7 +124,35 @@ async def cluster_screens() -> None:
             workload.wait(5)
 
 
+async def fleet_screen() -> None:
+    """A fleet: the demo server (with its workload), a Valkey (or second) server near its maxmemory, and a
+    stopped one: the overview."""
+    from redis_tui.demo.server import available_kinds
+    from redis_tui.ui.run import make_fleet_app
+
+    kinds = available_kinds()
+    with EmbeddedServer(config=DEMO_CONFIG) as cache, EmbeddedServer(kinds[-1], {"maxmemory": "3700kb"}) as sessions, \
+            EmbeddedServer() as gone:
+        cache.start(), sessions.start(), gone.start()
+        gone.stop()
+        writer = redis.Redis(port=sessions.port)
+        writer.mset({f"session:{i}": "x" * 200 for i in range(9000)})
+        writer.close()
+        workload = start_workload(cache)
+        try:
+            urls = [cache.url, sessions.url, gone.url]
+            app = make_fleet_app(settings_from(build_tui_parser().parse_intermixed_args(urls)))
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause(15)
+                save(app, "fleet-120x40.svg")
+        finally:
+            workload.terminate()
+            workload.wait(5)
+
+
 async def main(which: set[str]) -> None:
+    if "fleet" in which:
+        await fleet_screen()
     if "cluster" in which:
         await cluster_screens()
     if not which & {"keys", "monitor", "dashboard"}:
@@ -142,4 +173,4 @@ async def main(which: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster"}))
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster", "fleet"}))

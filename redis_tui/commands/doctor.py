@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ from redis_tui.core.topology import ClusterPoller, Remap
 from redis_tui.settings import Settings
 
 USAGE_EXIT = 3
+FLEET = "each is checked, all at once (the worst status is the exit code)"  # commands/doctor_fleet.py
 DEFAULT_TIMEOUT = 10.0
 TIMEOUT = number("seconds, above 0 and at most 3600", above=0, at_most=3600)
 SAMPLE_GAP = 1.0  # seconds between the two samples that let "rising" rules see change
@@ -71,7 +73,8 @@ class Report:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """doctor's own options."""
-    parser.add_argument("--json", action="store_true", help='print {"status", "target", "findings"} as JSON')
+    parser.add_argument("--json", action="store_true", help='print {"status", "target", "findings"} as JSON '
+                        '(several targets: {"status", "targets": [one such object per target]})')
     parser.add_argument("--timeout", type=TIMEOUT.arg_type(), default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"give up after S seconds in total (default {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--checklist", action="store_true", help="also show the production-readiness checklist")
@@ -85,6 +88,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     limits = Thresholds.from_section(settings.section("thresholds"))
     target = settings.target
     remap = remap_of(settings.section("cluster"))
+    if settings.fleet:
+        return run_fleet(settings, args, limits, remap)
     try:
         if args.node_only:
             report = asyncio.run(examine(target, limits, args.timeout))
@@ -98,6 +103,26 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     else:
         emit(render_text(report, args.checklist))
     return STATUSES[report.status]
+
+
+def run_fleet(settings: Settings, args: argparse.Namespace, limits: Thresholds, remap: Remap) -> int:
+    """Examine every target of the fleet at once; print the reports grouped by target; the worst status."""
+    from redis_tui.commands.doctor_fleet import examine_fleet, render_fleet_text
+
+    def one(target: Target) -> Awaitable[Report]:
+        if args.node_only:
+            return examine(target, limits, args.timeout)
+        return examine_any(target, limits, args.timeout, remap, args.cluster)
+
+    def failed(target: Target, error: str) -> Report:
+        return Report("UNKNOWN", target.display(), (), error=error)
+
+    fleet = asyncio.run(examine_fleet(settings.fleet, one, failed))
+    if args.json:
+        emit(json.dumps(fleet.to_dict(args.checklist), indent=2, ensure_ascii=False))
+    else:
+        emit(render_fleet_text(fleet, lambda report: render_text(report, args.checklist)))
+    return STATUSES[fleet.status]
 
 
 async def examine(target: Target, limits: Thresholds, budget: float = DEFAULT_TIMEOUT,

@@ -1,4 +1,5 @@
-"""Several servers seen as one: `Node`, `Topology`, the `Aggregate` over primaries, and `TopologyUpdate`.
+"""Several servers seen as one: `Node`, `Topology`, the `Aggregate` over primaries, `TopologyUpdate`, and the
+`NodeRow` a node table shows (a cluster's nodes, a fleet's servers).
 
 A topology is a kind (standalone, cluster, sentinel, fleet) and its nodes with their roles.
 For a cluster each node carries what ``CLUSTER SHARDS`` / ``CLUSTER NODES`` say about it
@@ -36,6 +37,7 @@ class Node:
     repl_offset: int | None = None
     health: str = ""  # CLUSTER SHARDS: online | failed | loading ("" before 7.0)
     announced: str = ""  # the address the cluster announced, when remapping changed it
+    name: str = ""  # a fleet member's name (its profile, else its address)
 
     @property
     def slot_count(self) -> int:
@@ -182,3 +184,42 @@ class TopologyUpdate:
     def outages(self) -> dict[str, Outage]:
         """Nodes that did not answer, with why."""
         return {a: u for a, u in self.updates.items() if isinstance(u, Outage)}
+
+
+DOWN = "DOWN"
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    """One server of a node table: what the topology says of it and what it answered this round.
+
+    A cluster fills the slot, link, epoch and lag fields (`core.topology.rows`); a fleet the name, server,
+    memory % and hit ratio ones (`core.fleet.rows`). The table shows the columns it is asked for.
+    """
+
+    addr: str
+    role: str
+    shard: int  # rank of its shard (primaries by first slot; a fleet: the order given), for the default order
+    primary: str = ""  # a replica's primary
+    slots: str = ""  # "0-5460" (the first few ranges)
+    slot_count: int = 0
+    flags: str = ""  # the flags worth a look (not myself/master/slave)
+    link: str = ""
+    epoch: int = 0
+    lag: int | None = None  # replication offset behind the primary (replicas)
+    memory: int | None = None
+    ops: float | None = None
+    keys: int | None = None
+    clients: int | None = None
+    status: str = "OK"  # OK | WARNING | CRITICAL | DOWN
+    problem: str = ""  # why it is down (a fleet: else its worst finding's id)
+    hot: frozenset[str] = frozenset()  # measures where this node stands out ("memory", "keys", "ops")
+    name: str = ""  # a fleet member's name
+    server: str = ""  # "Redis 7.2.4" (a fleet)
+    memory_pct: float | None = None  # used memory, % of maxmemory (None: no limit, or no answer)
+    hit_ratio: float | None = None  # keyspace hits / lookups over the last interval (0-1)
+
+    @property
+    def down(self) -> bool:
+        """The node did not answer this round, or the cluster flags it failing."""
+        return self.status == DOWN or "fail" in self.flags.split(",")

@@ -26,7 +26,7 @@ import redis.exceptions as rex
 from redis_tui.core import parse
 from redis_tui.core.clients import client_list_period
 from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_client
-from redis_tui.core.errors import classify, refine
+from redis_tui.core.errors import classify, make_problem, refine
 from redis_tui.core.identity import own_address
 from redis_tui.core.models import ClientListCost, ClientRow, Outage, Problem, SlowEntry, Snapshot, Totals, Update
 from redis_tui.core.probe import PortWatch
@@ -376,3 +376,24 @@ def client_list_stat(info: dict[str, dict[str, str]]) -> tuple[int, int] | None:
 def clamp_interval(seconds: float) -> float:
     """An interval within 0.25-60 s."""
     return min(MAX_INTERVAL, max(MIN_INTERVAL, float(seconds)))
+
+
+def default_budget(interval: float) -> float:
+    """Per-server time budget for one poll of a round over several servers: 80 % of the interval, 0.25-2 s."""
+    return min(2.0, max(0.25, 0.8 * interval))
+
+
+async def poll_within(poller: Poller, budget: float, previous: Update | None, retry_in: float) -> Update:
+    """One `poller.poll()` within `budget` seconds. Past it the connection is dropped and the answer is a
+    ``server-stalled`` `Outage` (counted on from `previous`, retried in `retry_in` s): a stopped server, or
+    one whose socket is still open, never holds up the round of the others."""
+    try:
+        async with asyncio.timeout(budget):
+            return await poller.poll()
+    except TimeoutError:
+        await poller.close()
+        now = poller.clock()
+        since = previous.since if isinstance(previous, Outage) else now
+        attempts = previous.attempts + 1 if isinstance(previous, Outage) else 1
+        problem = make_problem("server-stalled", poller.target, f"no answer within the {budget:g} s budget")
+        return Outage(problem, since, attempts, now + retry_in)

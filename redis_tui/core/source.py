@@ -1,4 +1,5 @@
-"""What the app reads snapshots from: the live `Poller`, or a `FixedSource` of prepared updates.
+"""What the app reads snapshots from: the live `Poller`, or a `FixedSource` of prepared updates; and
+`RoundSource`, what the sources of several servers (a cluster, a fleet) drive: rounds over every node.
 
 The app depends only on the `SnapshotSource` protocol, so tests (and screenshots) can feed
 it fixed data with no server, no clock and no randomness.
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Generic, Protocol, TypeVar
 
 from redis_tui.core.models import Update
+from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.poller import clamp_interval
 
 Item = TypeVar("Item")
@@ -36,6 +38,20 @@ class SnapshotSource(Protocol):
 
     def set_password(self, password: str) -> None:
         """Connect with this password from now on (kept in memory only)."""
+
+
+class RoundSource(Protocol):
+    """Rounds over several servers (`TopologyUpdate`s) with the dashboard's controls: a poller of every
+    node (a cluster's, a fleet's), or a `FixedSource[TopologyUpdate]` of prepared rounds."""
+
+    interval: float
+    paused: bool
+
+    async def run(self, emit: Callable[[TopologyUpdate], None]) -> None: ...
+    def set_interval(self, seconds: float) -> float: ...
+    def set_paused(self, paused: bool) -> None: ...
+    def refresh_now(self) -> None: ...
+    def set_password(self, password: str) -> None: ...
 
 
 class FixedSource(Generic[Item]):

@@ -22,6 +22,7 @@ from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.diagnose import Diagnoser
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.findings import Finding
+from redis_tui.core.fleet.source import FleetRound
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.monitor.options import MonitorOptions
@@ -30,6 +31,8 @@ from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.dashboard.screen import DashboardScreen
+from redis_tui.ui.fleet.actions import FleetActions, FleetUpdated
+from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
@@ -59,16 +62,19 @@ class Updated(Message):
         return isinstance(message, Updated) and type(message.update) is type(self.update)
 
 
-class RedisTuiApp(ClusterActions, App[None]):
+class RedisTuiApp(FleetActions, ClusterActions, App[None]):
     """The redis-tui dashboard."""
 
     CSS_PATH = "app.tcss"
+    MEMBER_SCREEN = DashboardScreen  # in a fleet: the dashboard of the server picked on the overview
     COMMANDS = {RedisTuiCommands}
     TITLE = "redis-tui"
     # The order is the footer's priority: when the terminal is narrow, keys drop from the end.
     # The tooltip is the longer sentence shown in help (?) and when hovering the footer.
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", tooltip="every key of every screen, and the panes"),
+        Binding("escape", "fleet_overview", "Every server", key_display="esc", tooltip="in a fleet: back from a "
+                "server's dashboard to the overview of every server"),
         Binding("t", "troubleshoot", "Troubleshoot",
                 tooltip="findings: what is wrong, the evidence, what to type (esc: back)"),
         Binding("c", "checklist", "Checklist", tooltip="production readiness: password, persistence, maxmemory, "
@@ -91,6 +97,8 @@ class RedisTuiApp(ClusterActions, App[None]):
                 "(after the last: the whole cluster)"),
         Binding("w", "whole_cluster", "Whole cluster", show=False, tooltip="on a cluster: the dashboard shows "
                 "the totals over the primaries again"),
+        Binding("n", "next_server", "Next server", tooltip="in a fleet: the dashboard of the next server (in the "
+                "overview's order)"),
     ]
 
     snapshot: var[Snapshot | None] = var(None, always_update=True)
@@ -100,6 +108,7 @@ class RedisTuiApp(ClusterActions, App[None]):
     findings: var[tuple[Finding, ...]] = var(())
     monitor_since: var[float | None] = var(None)  # when MONITOR started, while it runs
     cluster: var[ClusterRound | None] = var(None)  # on a cluster: the latest round (None on one server)
+    fleet: var[FleetRound | None] = var(None)  # in a fleet: the latest round over every server
 
     def __init__(
         self,
@@ -133,12 +142,15 @@ class RedisTuiApp(ClusterActions, App[None]):
         self._offered_password = False
 
     def on_mount(self) -> None:
-        self.push_screen(DashboardScreen())
+        self.push_screen(FleetScreen() if self.fleet_source is not None else DashboardScreen())
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=8)
         self.run_worker(self.source.run(self._emit), name="source", group="source", exclusive=True)
 
-    def _emit(self, update: Update | ClusterRound) -> None:
+    def _emit(self, update: Update | ClusterRound | FleetRound) -> None:
+        if isinstance(update, FleetRound):  # diagnosed by the source, each server on its own
+            self.post_message(FleetUpdated(update))
+            return
         if isinstance(update, ClusterRound):  # diagnosed by the source, across every node
             self.post_message(Updated(update.view, update.findings, update))
             return
@@ -167,6 +179,14 @@ class RedisTuiApp(ClusterActions, App[None]):
                 self.pop_screen()  # it was opened for us, and the problem is gone
             self._opened_on_problem = False
 
+    def on_fleet_updated(self, message: FleetUpdated) -> None:
+        if not self.fleet_current(message.fleet):
+            return  # taken while another server was shown: the next round comes within the interval
+        self.fleet = message.fleet
+        view = message.fleet.view
+        if view is not None:  # a server's dashboard is open: it reads that server's update and findings
+            self.on_updated(Updated(view, message.fleet.findings.get(message.fleet.focus or "", ())))
+
     # --- actions -------------------------------------------------------------------------
     def action_help(self) -> None:
         """Show the help screen."""
@@ -192,6 +212,9 @@ class RedisTuiApp(ClusterActions, App[None]):
         self.notify("Reconnecting with the password you typed (kept for this session only)", timeout=4)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        fleet = self.check_fleet_action(action)
+        if fleet is not None:
+            return fleet
         if action in CLUSTER_ACTIONS:
             return self.cluster is not None
         if action == "password":  # only offered while the server wants a password
@@ -268,6 +291,9 @@ class RedisTuiApp(ClusterActions, App[None]):
         self.notify(f"Polling every {self.interval:g} s", timeout=2)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        return filter(self.fleet_allows, self._system_commands(screen))
+
+    def _system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Dashboard: pause / resume polling", "Stop or restart polling the server (p)",
                             self.action_pause)
         yield SystemCommand("Dashboard: refresh now", "Poll the server now, or retry the connection (r)",
@@ -293,6 +319,7 @@ class RedisTuiApp(ClusterActions, App[None]):
         yield SystemCommand("Analyze: keyspace report", "Keys and bytes by type and prefix, biggest keys, TTLs (a)",
                             self.action_analyze)
         yield from self.cluster_commands()
+        yield from self.fleet_commands()
         yield SystemCommand("Help: every key", "Keys of every screen and what each pane shows (?)", self.action_help)
         yield SystemCommand("Quit redis-tui", "Leave the app (q)", self.action_quit)
         for command in super().get_system_commands(screen):

@@ -85,6 +85,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     """(title, classes holding the BINDINGS) for the app (with its dashboard) and each screen."""
     from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.dashboard.screen import DashboardScreen
+    from redis_tui.ui.fleet.screen import FleetScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
     from redis_tui.ui.topology.screen import TopologyScreen
@@ -92,7 +93,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
 
     return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
             ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
-            ("Topology (cluster)", (TopologyScreen,))]
+            ("Topology (cluster)", (TopologyScreen,)), ("Fleet overview (several servers)", (FleetScreen,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

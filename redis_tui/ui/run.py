@@ -75,7 +75,7 @@ def run_dashboard(settings: Settings, notices: tuple[str, ...] = (), insist: boo
     return run_guarded(make_app(settings, notices, cluster, replicas), settings.target)
 
 
-def run_guarded(app, target: Target) -> int:
+def run_guarded(app, target: Target, secrets: tuple[str, ...] = ()) -> int:
     """Run `app`; an unhandled exception gives exit code 1 and one line naming the crash report.
 
     Textual restores the terminal either way; what it would print after a crash (a Rich
@@ -96,5 +96,34 @@ def run_guarded(app, target: Target) -> int:
     except Exception as error:  # noqa: BLE001 - failed before or after Textual's own handler could see it
         crashes.append(error)
     if crashes:
-        return report_crash(crashes[0], target.display(), target.secrets)
+        return report_crash(crashes[0], target.display(), (*target.secrets, *secrets))
     return app.return_code or 0
+
+
+def make_fleet_app(settings: Settings, notices: tuple[str, ...] = ()):
+    """The app on a fleet: a `FleetSource` over a `FleetPoller` of every member of `settings.fleet` (each
+    diagnosed as the single server it is); it opens on the overview."""
+    from redis_tui.ui.app import RedisTuiApp
+
+    limits = Thresholds.from_section(settings.section("thresholds"))
+    first = settings.fleet[0].target
+    return RedisTuiApp(fleet_source(settings, limits), target=first, connections=Connections(first),
+                       write=settings.write, notices=notices or settings.warnings, limits=limits,
+                       monitor_options=MonitorOptions.from_section(settings.section("monitor")),
+                       keyspace=KeyspaceSettings.from_section(settings.section("keyspace")))
+
+
+def fleet_source(settings: Settings, limits: Thresholds):
+    """The `FleetSource` over a `FleetPoller` of every member of `settings.fleet`."""
+    from redis_tui.core.diagnosis.diagnose import Diagnoser
+    from redis_tui.core.fleet import FleetPoller, FleetSource
+
+    poller = FleetPoller(settings.fleet, interval=settings.interval, client_list_every=settings.client_list_interval,
+                         config_every=settings.config_interval, history=settings.history)
+    return FleetSource(poller, settings.fleet, lambda target: Diagnoser(target, limits))
+
+
+def run_fleet(settings: Settings, notices: tuple[str, ...] = ()) -> int:
+    """Run the fleet overview until the user quits: 0, or 1 after a crash (every member's password masked)."""
+    secrets = tuple(secret for member in settings.fleet for secret in member.target.secrets)
+    return run_guarded(make_fleet_app(settings, notices), settings.target, secrets)

@@ -23,6 +23,7 @@ from tests.terminal.sweep_data import (
     Traffic,
 )
 from tests.terminal.sweep_places import (
+    FLEET,
     MARKERS,
     PLACES,
     Place,
@@ -339,3 +340,59 @@ class Sweep:
         if ALT_SCREEN_OFF not in raw[raw.rfind(ALT_SCREEN_ON):]:
             self.failures.append(f"[{self.mode}] q: the alternate screen was not left; output ends:\n"
                                  + self.app.tail(600))
+
+
+class FleetSweep(Sweep):
+    """The app on a fleet: the sweep's server and a port nobody listens on. It opens on the overview (a
+    live row and a red one); every key of the overview and every app key that reaches it is pressed there;
+    then enter opens the live server's dashboard, n goes to the next server (the dead one: its panel), n
+    back, esc to the overview; q there exits 0 and restores the terminal."""
+
+    def __init__(self, url: str, dead_url: str, traffic: Traffic) -> None:
+        super().__init__(url, False, 0, traffic, "fleet")
+        self.dead_url = dead_url
+
+    def start(self) -> None:
+        self.app = PtyApp(redis_tui_argv(self.url, self.dead_url), dict(os.environ))
+        self.checked = 0
+        if not self.app.wait_for(lambda text: "─ Servers " in text and "1/2 up" in text, 20):
+            raise AssertionError(f"the fleet overview never showed its servers:\n{self.app.text()}")
+        self.app.settle()
+
+    def home(self) -> None:
+        """Escape out of anything, back to the overview."""
+        for _ in range(10):
+            here = self.where()
+            if here == "fleet":
+                return
+            self.press("escape")
+            self.app.wait_for(lambda text, was=here: self.where() != was, 3)
+            self.healthy(here, "going back to the overview")
+        raise AssertionError(f"could not reach the fleet overview; on screen:\n{self.app.text()}")
+
+    def sweep_fleet(self) -> None:
+        for key in screen_keys(FLEET) + app_keys(FLEET):
+            self.home()
+            self.press(key)
+            self.healthy("fleet", f"key {key!r}")
+        self.home()
+        self.press("home")
+        self.press("enter")
+        port = self.url.rsplit(":", 1)[1].split("/")[0]
+        if not self.app.wait_for(lambda text: self.where() == "dashboard" and f":{port}/0 │" in text, 5):
+            self.failures.append(f"[fleet] enter did not open the live server's dashboard:\n{self.app.text()}")
+        for key in ("n", "n", "escape"):
+            self.press(key)
+            self.healthy(self.where(), f"key {key!r} on a server's dashboard")
+        if not self.app.wait_for(lambda text: self.where() == "fleet", 3):
+            self.failures.append(f"[fleet] esc did not come back to the overview:\n{self.app.text()}")
+
+    def quit(self) -> None:
+        self.home()
+        self.app.write(key_bytes("q"))
+        status = self.app.wait_exit(10)
+        raw = bytes(self.app.raw)
+        if status != 0:
+            self.failures.append(f"[fleet] q: exit status {status}, on screen:\n{self.app.text()}")
+        if ALT_SCREEN_OFF not in raw[raw.rfind(ALT_SCREEN_ON):]:
+            self.failures.append("[fleet] q: the alternate screen was not left; output ends:\n" + self.app.tail(600))

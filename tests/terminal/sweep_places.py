@@ -13,6 +13,7 @@ from redis_tui.core.display import safe_text
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.dashboard.screen import DashboardScreen
+from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
@@ -41,6 +42,8 @@ PLACES = [
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
+# the fleet overview: home of an app given several targets (swept by its own session, FleetSweep)
+FLEET = Place("fleet", FleetScreen, None)
 # what only each place shows, checked in order (overlays first: the screen below stays visible)
 MARKERS = [
     ("palette", "Search for commands"),
@@ -56,6 +59,7 @@ MARKERS = [
     ("analyze", "─ Analyze keyspace"),
     ("troubleshoot", "Findings (f)"),
     ("topology", "─ Nodes "),
+    ("fleet", "─ Servers "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

@@ -21,17 +21,18 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
+from redis_tui.demo.server import free_port
 from tests.terminal.pty_app import key_bytes
-from tests.terminal.sweep import Sweep
+from tests.terminal.sweep import FleetSweep, Sweep
 from tests.terminal.sweep_data import Traffic, fill
-from tests.terminal.sweep_places import PLACES, app_keys, screen_keys, widget_keys
+from tests.terminal.sweep_places import FLEET, PLACES, app_keys, screen_keys, widget_keys
 
 pytestmark = pytest.mark.integration
 
 
 def test_every_key_has_a_terminal_sequence():
     """A new binding the sweep could not type fails here, not silently."""
-    for place in PLACES:
+    for place in [*PLACES, FLEET]:
         for key in screen_keys(place) + widget_keys(place) + app_keys(place):
             assert key_bytes(key)
 
@@ -76,11 +77,34 @@ def run_session(server, mode: str, write: bool, places: tuple[str, ...]) -> tupl
                             f"{sweep.restarts} restarts")
 
 
+def run_fleet_session(server) -> tuple[list[str], str]:
+    """The fleet overview: this server and a port nobody listens on."""
+    r = redis.Redis(port=server.port)
+    fill(r)
+    traffic = Traffic(server.port)
+    traffic.start()
+    sweep = FleetSweep(server.url, f"redis://127.0.0.1:{free_port()}/0", traffic)
+    began = time.monotonic()
+    try:
+        sweep.start()
+        sweep.sweep_fleet()
+        sweep.quit()
+    except AssertionError as exc:
+        sweep.failures.append(f"[fleet] sweep stopped: {exc}")
+    finally:
+        sweep.close()
+        traffic.stop()
+        r.close()
+    return sweep.failures, f"fleet: {sweep.pressed} keys in {time.monotonic() - began:.0f} s, {sweep.restarts} restarts"
+
+
 def test_every_binding_of_every_screen(server_factory):
     servers = [server_factory() for _ in SESSIONS]
-    with ThreadPoolExecutor(len(SESSIONS)) as pool:
+    with ThreadPoolExecutor(len(SESSIONS) + 1) as pool:
+        fleet = pool.submit(run_fleet_session, server_factory())
         results = list(pool.map(lambda args: run_session(*args),
                                 [(server, *session) for server, session in zip(servers, SESSIONS, strict=True)]))
+        results.append(fleet.result())
     failures = [failure for found, _ in results for failure in found]
     print("\n".join(summary for _, summary in results))
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)

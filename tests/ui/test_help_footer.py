@@ -9,6 +9,7 @@ from textual.widgets import Static
 from redis_tui.cli import build_tui_parser
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
+from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
@@ -19,7 +20,7 @@ from tests.ui.sample import healthy
 
 # Listed here, not taken from help.py: a screen help forgot must fail this test.
 SCREENS = (("Dashboard", RedisTuiApp), ("Troubleshooting panel", TroubleshootScreen), ("MONITOR", MonitorScreen),
-           ("Keys", KeysScreen), ("Analyze", AnalyzeScreen))
+           ("Keys", KeysScreen), ("Analyze", AnalyzeScreen), ("Fleet overview (several servers)", FleetScreen))
 ALIASES = {"escape": "esc"}
 
 

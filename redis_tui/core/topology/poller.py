@@ -26,16 +26,11 @@ from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_c
 from redis_tui.core.errors import make_problem
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import PRIMARY, REPLICA, Node, Topology, TopologyUpdate
-from redis_tui.core.poller import MAX_CLIENT_LIST_EVERY, Poller, clamp_interval
+from redis_tui.core.poller import MAX_CLIENT_LIST_EVERY, Poller, clamp_interval, default_budget, poll_within
 from redis_tui.core.target import Target
 from redis_tui.core.topology.aggregate import aggregate
 from redis_tui.core.topology.discover import Remap, read_cluster
 from redis_tui.core.topology.parse import parse_cluster_info
-
-
-def default_budget(interval: float) -> float:
-    """Per-node time budget for one poll: 80 % of the interval, between 0.25 and 2 s."""
-    return min(2.0, max(0.25, 0.8 * interval))
 
 
 class ClusterPoller:
@@ -202,22 +197,15 @@ class ClusterPoller:
                 self._updates[node.addr] = self._unreachable(node)
 
     async def _poll_node(self, addr: str, poller: Poller, ask_cluster: bool) -> tuple[Update, dict[str, str] | None]:
-        try:
-            async with asyncio.timeout(self.budget):
-                update = await poller.poll()
-                cluster_info = None
-                if ask_cluster and isinstance(update, Snapshot):
-                    with contextlib.suppress(Exception):  # the INFO answered; this one is a bonus
-                        cluster_info = parse_cluster_info(await poller.execute("CLUSTER", "INFO"))
-                return update, cluster_info
-        except TimeoutError:
-            await poller.close()
-            previous = self._updates.get(addr)
-            now = self.clock()
-            since = previous.since if isinstance(previous, Outage) else now
-            attempts = previous.attempts + 1 if isinstance(previous, Outage) else 1
-            problem = make_problem("server-stalled", poller.target, f"no answer within the {self.budget:g} s budget")
-            return Outage(problem, since, attempts, now + self.interval), None
+        started = time.monotonic()
+        update = await poll_within(poller, self.budget, self._updates.get(addr), self.interval)
+        cluster_info = None
+        left = self.budget - (time.monotonic() - started)
+        if ask_cluster and isinstance(update, Snapshot) and left > 0:
+            with contextlib.suppress(Exception):  # the INFO answered; this one is a bonus
+                async with asyncio.timeout(left):
+                    cluster_info = parse_cluster_info(await poller.execute("CLUSTER", "INFO"))
+        return update, cluster_info
 
     def _notice_changes(self, addr: str, update: Update, cluster_info: Mapping[str, str] | None) -> None:
         topology = self.topology

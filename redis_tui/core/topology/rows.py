@@ -1,48 +1,17 @@
 """One row per node of a round, in shard order: what the topology screen's node table shows.
 
-Pure: a `TopologyUpdate` and its findings in, `NodeRow`s out. A fleet or a Sentinel group
-gives rows with no slots; the table hides what no row has.
+Pure: a `TopologyUpdate` and its findings in, `NodeRow`s (from the core base) out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from redis_tui.core.findings import Finding, node_status
 from redis_tui.core.models import Outage, Snapshot
-from redis_tui.core.nodes import Node, Spread, TopologyUpdate
+from redis_tui.core.nodes import DOWN, Node, NodeRow, Spread, TopologyUpdate
 
-DOWN = "DOWN"
-
-
-@dataclass(frozen=True)
-class NodeRow:
-    """One node: what the topology says of it and what it answered this round."""
-
-    addr: str
-    role: str
-    shard: int  # rank of its shard (primaries by first slot), for the default order
-    primary: str = ""  # a replica's primary
-    slots: str = ""  # "0-5460" (the first few ranges)
-    slot_count: int = 0
-    flags: str = ""  # the flags worth a look (not myself/master/slave)
-    link: str = ""
-    epoch: int = 0
-    lag: int | None = None  # replication offset behind the primary (replicas)
-    memory: int | None = None
-    ops: float | None = None
-    keys: int | None = None
-    clients: int | None = None
-    status: str = "OK"  # OK | WARNING | CRITICAL | DOWN
-    problem: str = ""  # why it is down
-    hot: frozenset[str] = frozenset()  # measures where this node stands out ("memory", "keys", "ops")
-
-    @property
-    def down(self) -> bool:
-        """The node did not answer this round, or the cluster flags it failing."""
-        return self.status == DOWN or "fail" in self.flags.split(",")
-
+__all__ = ["DOWN", "NodeRow", "node_rows", "shard_order", "slot_text", "stands_out"]  # NodeRow, DOWN: from the base
 
 ROUTINE_FLAGS = frozenset({"myself", "master", "slave", "primary", "replica", "noflags"})
 

@@ -19,7 +19,7 @@ from redis_tui.core.findings import Finding
 from redis_tui.core.models import Snapshot, Update
 from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.rates import Rings
-from redis_tui.core.source import FixedSource
+from redis_tui.core.source import FixedSource, RoundSource
 from redis_tui.core.topology.aggregate import whole_snapshot
 
 
@@ -46,19 +46,6 @@ class ClusterRound:
     def nodes_up(self) -> int:
         """Nodes that answered this round."""
         return sum(1 for u in self.round.updates.values() if isinstance(u, Snapshot))
-
-
-class RoundSource(Protocol):
-    """What `ClusterSource` drives: `ClusterPoller`, or `FixedRounds`."""
-
-    interval: float
-    paused: bool
-
-    async def run(self, emit: Callable[[TopologyUpdate], None]) -> None: ...
-    def set_interval(self, seconds: float) -> float: ...
-    def set_paused(self, paused: bool) -> None: ...
-    def refresh_now(self) -> None: ...
-    def set_password(self, password: str) -> None: ...
 
 
 class RoundDiagnoser(Protocol):
