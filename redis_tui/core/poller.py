@@ -22,7 +22,7 @@ import redis.exceptions as rex
 
 from redis_tui.core import parse
 from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_client
-from redis_tui.core.errors import classify, refine
+from redis_tui.core.errors import classify, make_problem, refine
 from redis_tui.core.identity import own_address
 from redis_tui.core.models import ClientRow, Outage, Problem, SlowEntry, Snapshot, Totals, Update
 from redis_tui.core.probe import PortWatch
@@ -66,7 +66,9 @@ class Poller:
         clock: Callable[[], float] = time.time,
         client_factory: ClientFactory = make_client,
         client_name: str | None = CLIENT_NAME,
+        skip: frozenset[str] = frozenset(),
     ) -> None:
+        """`skip`: periodic commands not to send ("client-list", "config", "slowlog"), e.g. to a Sentinel."""
         self.target = target
         self.interval = clamp_interval(interval)
         self.paused = False
@@ -87,11 +89,12 @@ class Poller:
         self._config: dict[str, str] = {}
         self._slowlog: tuple[SlowEntry, ...] | None = None
         self._slowlog_at: float | None = None
-        self._periodic = (
+        self._periodic: tuple[Periodic, ...] = (
             Periodic("client-list", client_list_every, ("CLIENT LIST",), self._keep_clients),
             Periodic("config", config_every, ("CONFIG", "GET", "*"), self._keep_config),
             Periodic("slowlog", slowlog_every, ("SLOWLOG", "GET", str(SLOWLOG_ENTRIES)), self._keep_slowlog),
         )
+        self._periodic = tuple(task for task in self._periodic if task.name not in skip)
         self._notes: dict[str, Problem] = {}
         self._outage: Outage | None = None
         self._watch = PortWatch(target)
@@ -301,6 +304,30 @@ class Poller:
                 return
             if was_paused and not self.paused:
                 return  # resumed: poll at once
+
+
+def default_budget(interval: float) -> float:
+    """Per-node time budget for one poll of several nodes: 80 % of the interval, between 0.25 and 2 s."""
+    return min(2.0, max(0.25, 0.8 * interval))
+
+
+def stalled(poller: Poller, budget: float, previous: Update | None, retry_in: float) -> Outage:
+    """The `Outage` of a node whose poll outlasted `budget` (``server-stalled``), counted on from `previous`."""
+    now = poller.clock()
+    since = previous.since if isinstance(previous, Outage) else now
+    attempts = previous.attempts + 1 if isinstance(previous, Outage) else 1
+    problem = make_problem("server-stalled", poller.target, f"no answer within the {budget:g} s budget")
+    return Outage(problem, since, attempts, now + retry_in)
+
+
+async def poll_within(poller: Poller, budget: float, previous: Update | None, retry_in: float) -> Update:
+    """`poller.poll()` within `budget` seconds; past it the connection is dropped and the node is `stalled`."""
+    try:
+        async with asyncio.timeout(budget):
+            return await poller.poll()
+    except TimeoutError:
+        await poller.close()
+        return stalled(poller, budget, previous, retry_in)
 
 
 def clamp_interval(seconds: float) -> float:

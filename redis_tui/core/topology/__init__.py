@@ -5,10 +5,11 @@ node → `TopologyUpdate`), ``aggregate`` (totals over primaries), and the pure 
 ``CLUSTER NODES`` / ``CLUSTER SHARDS`` / ``CLUSTER INFO``. Imports only the core base.
 """
 
+from redis_tui.core.poller import default_budget
 from redis_tui.core.topology.aggregate import aggregate
 from redis_tui.core.topology.discover import Remap, cluster_enabled, discover, read_cluster, remap_nodes
 from redis_tui.core.topology.parse import parse_cluster_info, parse_cluster_nodes, parse_cluster_shards
-from redis_tui.core.topology.poller import ClusterPoller, default_budget
+from redis_tui.core.topology.poller import ClusterPoller
 
 __all__ = [
     "ClusterPoller",

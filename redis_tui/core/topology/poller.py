@@ -26,16 +26,11 @@ from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_c
 from redis_tui.core.errors import make_problem
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import PRIMARY, REPLICA, Node, Topology, TopologyUpdate
-from redis_tui.core.poller import Poller, clamp_interval
+from redis_tui.core.poller import Poller, clamp_interval, default_budget, stalled
 from redis_tui.core.target import Target
 from redis_tui.core.topology.aggregate import aggregate
 from redis_tui.core.topology.discover import Remap, read_cluster
 from redis_tui.core.topology.parse import parse_cluster_info
-
-
-def default_budget(interval: float) -> float:
-    """Per-node time budget for one poll: 80 % of the interval, between 0.25 and 2 s."""
-    return min(2.0, max(0.25, 0.8 * interval))
 
 
 class ClusterPoller:
@@ -210,12 +205,7 @@ class ClusterPoller:
                 return update, cluster_info
         except TimeoutError:
             await poller.close()
-            previous = self._updates.get(addr)
-            now = self.clock()
-            since = previous.since if isinstance(previous, Outage) else now
-            attempts = previous.attempts + 1 if isinstance(previous, Outage) else 1
-            problem = make_problem("server-stalled", poller.target, f"no answer within the {self.budget:g} s budget")
-            return Outage(problem, since, attempts, now + self.interval), None
+            return stalled(poller, self.budget, self._updates.get(addr), self.interval), None
 
     def _notice_changes(self, addr: str, update: Update, cluster_info: Mapping[str, str] | None) -> None:
         topology = self.topology
