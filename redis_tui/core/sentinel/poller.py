@@ -32,7 +32,7 @@ from redis_tui.core.poller import Poller, clamp_interval, default_budget, poll_w
 from redis_tui.core.sentinel.events import EventListener
 from redis_tui.core.sentinel.follow import MasterTracker
 from redis_tui.core.sentinel.parse import SHOWN_EVENTS, addr_of, flags_of, master_names, number
-from redis_tui.core.sentinel.reader import GroupReply, read_group
+from redis_tui.core.sentinel.reader import GroupReply, read_group, sentinel_id
 from redis_tui.core.sentinel_state import SentinelEvent, SentinelState, SentinelView
 from redis_tui.core.target import Target
 
@@ -94,6 +94,7 @@ class SentinelPoller:
         self._replies: dict[str, GroupReply] = {}
         self._last_ok: dict[str, float] = {}
         self._rtt: dict[str, float] = {}
+        self._ids: dict[str, str] = {}  # Sentinel → its SENTINEL MYID
         self._events: deque[SentinelEvent] = deque(maxlen=keep_events)
         self._wake = asyncio.Event()
         self._forced = False
@@ -222,6 +223,8 @@ class SentinelPoller:
                 update = await poller.poll()
                 if not isinstance(update, Snapshot):
                     return update, None, 0.0
+                if addr not in self._ids:
+                    self._ids[addr] = await sentinel_id(_Via(poller))
                 reply = await read_group(_Via(poller), self.name)
                 return update, reply, (time.monotonic() - started) * 1000
         except TimeoutError:
@@ -235,10 +238,11 @@ class SentinelPoller:
     async def _learn_sentinels(self, started: float) -> None:
         """Add the Sentinels the others name, and read them at once (within what is left of the budget)."""
         fresh = []
+        known = set(self._ids.values()) - {""}  # a Sentinel we reach by another name ("localhost") is not a new one
         for reply in list(self._replies.values()):
             for record in reply.sentinels:
                 addr = addr_of(record)
-                if addr is not None and addr not in self._sentinels:
+                if addr is not None and addr not in self._sentinels and record.get("runid") not in known:
                     self._add_sentinel(addr)
                     if addr in self._sentinels:
                         fresh.append(addr)

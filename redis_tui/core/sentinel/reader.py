@@ -44,3 +44,12 @@ async def read_group(client: Commands, name: str) -> GroupReply:
     except rex.ResponseError as exc:  # NOQUORUM … (or NOAUTH …): the check failed
         ckquorum, ok = str(exc), False
     return GroupReply(master, replicas, sentinels, ckquorum, ok)
+
+
+async def sentinel_id(client: Commands) -> str:
+    """The Sentinel's own id (``SENTINEL MYID``, 6.2+: the ``runid`` the other Sentinels list it by), "" when it
+    cannot say."""
+    try:
+        return text_of(await client.execute_command("SENTINEL", "MYID"))
+    except rex.ResponseError:
+        return ""
