@@ -82,12 +82,13 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     from redis_tui.ui.dashboard.screen import DashboardScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
+    from redis_tui.ui.replication.screen import ReplicationScreen
     from redis_tui.ui.topology.screen import TopologyScreen
     from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
     return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
             ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
-            ("Topology (cluster)", (TopologyScreen,))]
+            ("Topology (cluster)", (TopologyScreen,)), ("Replication", (ReplicationScreen,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

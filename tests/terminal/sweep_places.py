@@ -17,6 +17,7 @@ from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
+from redis_tui.ui.replication.screen import ReplicationScreen
 from redis_tui.ui.topology.screen import TopologyScreen
 from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
@@ -38,6 +39,7 @@ PLACES = [
     Place("monitor", MonitorScreen, "m"),
     Place("analyze", AnalyzeScreen, "a"),
     Place("topology", TopologyScreen, "o"),
+    Place("replication", ReplicationScreen, "l"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -56,6 +58,7 @@ MARKERS = [
     ("analyze", "─ Analyze keyspace"),
     ("troubleshoot", "Findings (f)"),
     ("topology", "─ Nodes "),
+    ("replication", "─ Replicas "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

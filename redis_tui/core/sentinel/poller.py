@@ -300,7 +300,7 @@ class SentinelPoller:
             snap = self._updates.get(master)
             if isinstance(snap, Snapshot):
                 offset = number(snap.info.get("replication", {}), "master_repl_offset")
-            nodes.append(Node(master, role=PRIMARY, flags=frozenset(flags - {"master"}), repl_offset=offset))
+            nodes.append(Node(master, role=PRIMARY, flags=frozenset(flags - {"master"}), link="", repl_offset=offset))
         replicas: dict[str, Node] = {}
         for reply in replies:
             for record in reply.replicas:
@@ -311,7 +311,7 @@ class SentinelPoller:
                 primary = hostport(host, int(port)) if host and port.isdigit() else master
                 replicas[addr] = Node(addr, role=REPLICA, primary=primary, flags=flags_of(record) - {"slave"},
                                       repl_offset=number(record, "slave-repl-offset"),
-                                      link=record.get("master-link-status", "") or "connected")
+                                      link=record.get("master-link-status", ""))
         nodes.extend(replicas[a] for a in sorted(replicas))
         flagged: dict[str, frozenset[str]] = {}
         for reply in self._replies.values():
@@ -319,7 +319,8 @@ class SentinelPoller:
                 addr = addr_of(record)
                 if addr is not None:
                     flagged[addr] = flagged.get(addr, frozenset()) | (flags_of(record) - {"sentinel"})
-        nodes.extend(Node(a, role=SENTINEL, flags=flagged.get(a, frozenset())) for a in sorted(self._sentinels))
+        nodes.extend(Node(a, role=SENTINEL, flags=flagged.get(a, frozenset()), link="")
+                     for a in sorted(self._sentinels))
         down = master is None or any({"o_down"} & flags_of(r.master) for r in replies)
         seen_from = next((a for a in self._sentinels if a in self._replies), self._configured[0])
         return Topology(kind="sentinel", nodes=tuple(nodes), state="fail" if down else "ok",
