@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 
 import redis
@@ -90,23 +91,25 @@ class SentinelGroup:
             self.sentinels.append(SentinelServer(self.kind, lines, port))
 
     # --- building ------------------------------------------------------------------------
-    def start(self, timeout: float = 20.0) -> SentinelGroup:
-        """Start every member and wait until the group is whole; raises `SentinelError` (and cleans up)."""
+    def start(self, timeout: float = 20.0, linked: bool = False) -> SentinelGroup:
+        """Start every member and wait until the Sentinels see the master and every replica (with `linked`, also
+        until each has its link to every other Sentinel: about a second more, as a Sentinel started before its
+        peers tries them again after its ping period); raises `SentinelError` (and cleans up)."""
         try:
             for server in [*self.data, *self.sentinels]:
                 server.start()
-            self.wait_healthy(timeout)
+            self.wait_healthy(timeout, linked)
         except Exception:
             self.close()
             raise
         return self
 
-    def wait_healthy(self, timeout: float = 20.0) -> None:
-        """Until every running Sentinel sees the master up with every replica and every other Sentinel,
-        and every replica's link is up."""
-        self._wait(self._healthy, time.monotonic() + timeout, "a whole Sentinel group")
+    def wait_healthy(self, timeout: float = 20.0, linked: bool = True) -> None:
+        """Until every running Sentinel sees the master up with every replica and every other Sentinel (`linked`:
+        and holds a link to each), and every replica's link is up."""
+        self._wait(lambda: self._healthy(linked), time.monotonic() + timeout, "a whole Sentinel group")
 
-    def _healthy(self) -> bool:
+    def _healthy(self, linked: bool = True) -> bool:
         master = self.master_addr_by_majority()
         if master is None:
             return False
@@ -117,7 +120,7 @@ class SentinelGroup:
             if int(state.get("num-slaves", 0)) < len(self.data) - 1 or \
                     int(state.get("num-other-sentinels", 0)) < len(self.sentinels) - 1:
                 return False
-            others = command(self.client(sentinel), "SENTINEL", "SENTINELS", self.name)
+            others = command(self.client(sentinel), "SENTINEL", "SENTINELS", self.name) if linked else []
             if any(_fields(other).get("flags") != "sentinel" for other in others):
                 return False  # not yet linked to every other Sentinel (flags disconnected / s_down)
         for server in self.running(self.data):
@@ -230,11 +233,13 @@ class SentinelGroup:
         server.start()
 
     def close(self) -> None:
-        """Stop every member and remove its directory."""
-        for server in [*self.sentinels, *self.data]:
+        """Stop every member (all at once: a Sentinel takes a moment to exit) and remove its directory."""
+        servers = [*self.sentinels, *self.data]
+        for server in servers:
             if server.frozen:
                 server.thaw()
-            server.close()
+        with ThreadPoolExecutor(len(servers)) as pool:
+            list(pool.map(lambda server: server.close(), servers))
 
     def __enter__(self) -> SentinelGroup:
         return self

@@ -74,7 +74,7 @@ def group_round(taken_at: float = NOW, moved: bool = False, sentinel_down: str |
     for i, addr in enumerate(SENTINELS):
         if addr == sentinel_down:
             views.append(SentinelView(addr, False, error="connection refused: nothing is listening on " + addr,
-                                      last_ok=taken_at - 12, configured=i == 0, flags=frozenset({"s_down"})))
+                                      last_ok=NOW - 12, configured=i == 0, flags=frozenset({"s_down"})))
             updates[addr] = None
             continue
         views.append(SentinelView(addr, True, master=master, master_flags=frozenset({"master"}), quorum=2,

@@ -20,6 +20,7 @@ from redis_tui.core.sentinel.parse import about_master, is_master_instance, swit
 from redis_tui.core.sentinel_state import Failover, SentinelEvent
 
 START_KINDS = frozenset({"+sdown", "+odown", "+try-failover"})
+ABORT_KINDS = frozenset({"-failover-abort-not-elected", "-failover-abort-no-good-slave", "+failover-end-for-timeout"})
 STALE_PENDING_S = 60.0  # a +switch-master no majority followed is forgotten after this long
 
 
@@ -33,6 +34,7 @@ class MasterTracker:
         self.odown_open = False
         self.pending: tuple[str, float] | None = None  # (new master, when) from +switch-master, not confirmed
         self._started: float | None = None  # when the current failover episode began
+        self._trying = False  # a +try-failover is under way (Valkey says -sdown in the middle of a manual one)
         self._votes: dict[str, tuple[str, float]] = {}  # sentinel → (master it names, as of when)
 
     def event(self, event: SentinelEvent) -> bool:
@@ -52,11 +54,15 @@ class MasterTracker:
             return False  # about a replica or a Sentinel of the group, or about a master we no longer follow
         if event.kind in START_KINDS and self._started is None:
             self._started = event.at
+        if event.kind == "+try-failover":
+            self._trying = True
+        elif event.kind in ABORT_KINDS:
+            self._trying, self._started = False, None
         if event.kind == "+odown":
             self.odown_open = True
         elif event.kind == "-odown":
             self.odown_open = False
-        if event.kind in ("-sdown", "-odown") and self.pending is None:
+        if event.kind in ("-sdown", "-odown") and self.pending is None and not self._trying:
             self._started = None  # the master is back without a failover: that episode is over
         return event.kind == "+odown"
 
@@ -103,7 +109,7 @@ class MasterTracker:
         took = at - self._started if self._started is not None and self._started <= at else None
         failover = Failover(self.name, old, new, at, took, votes)
         self.failovers.append(failover)
-        self.pending, self._started, self.odown_open = None, None, False
+        self.pending, self._started, self.odown_open, self._trying = None, None, False, False
         return failover
 
     def expire(self, now: float) -> None:
