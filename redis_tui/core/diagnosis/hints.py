@@ -315,12 +315,13 @@ HINTS: dict[str, Entry] = {
         "SENTINEL SENTINELS {name}",
         "Start the Sentinels that are down, on their hosts: systemctl start {sentinel_service} (or {server_binary} "
         "/etc/{kind}/sentinel.conf --sentinel)",
-        "Until then, if the master {master} fails nothing replaces it",
+        "Until then, if the master {master} fails nothing replaces it; it still serves: {cli} ROLE",
     )),
     "sentinel-unreachable": Entry("Sentinel {node} does not answer", (
         "Is it running? redis-cli -h {node_host} -p {node_port}{tls_flag} ping; on its host: systemctl status "
         "{sentinel_service}",
         "How the other Sentinels see it: {sentinel_cli} SENTINEL SENTINELS {name} (flags s_down, disconnected)",
+        "Does the master still hear from it? {cli} CLIENT LIST (each Sentinel holds a sentinel-<id>-cmd connection)",
         "A Sentinel gone for good stays in the others' lists: on each remaining Sentinel, one at a time and 30 s "
         "apart, SENTINEL RESET {name}",
     )),
@@ -334,6 +335,7 @@ HINTS: dict[str, Entry] = {
     )),
     "failover-happened": Entry("Failover: master {name} moved {old} → {new}", (
         "Why did {old} fail? Read its log (on {old_host}), and {sentinel_cli} SENTINEL MASTER {name}",
+        "Check the new master: {cli} ROLE (master, with its replicas and their offsets)",
         "Clients must ask Sentinel where the master is ({sentinel_cli} SENTINEL GET-MASTER-ADDR-BY-NAME {name}), "
         "not connect to {old}",
         "When {old} is back it rejoins as a replica of {new}; to move the master back (a change: only when you mean "
