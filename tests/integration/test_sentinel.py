@@ -77,3 +77,20 @@ def test_doctor_on_a_sentinel_port_checks_every_member(sentinel_group: SentinelG
     assert not [f for f in report["findings"] if f["id"].startswith("sentinel-") or f["severity"] != "info"]
     code, report = run_doctor(capsys, "-h", "127.0.0.1", "-p", port, "--master", "nosuch")
     assert code == 3 and "does not monitor 'nosuch'" in report["error"]
+
+
+def test_the_dashboard_watches_the_group_of_a_sentinel_it_is_pointed_at(sentinel_group: SentinelGroup):
+    from redis_tui.settings import resolve
+    from redis_tui.ui.run import watch_sentinel
+
+    sentinel = sentinel_group.sentinels[2]
+    found = watch_sentinel(resolve({"host": "127.0.0.1", "port": str(sentinel.port)}, {}))
+    assert isinstance(found, tuple)
+    settings, notice = found
+    assert settings.target.sentinel == (("127.0.0.1", sentinel.port),) and settings.target.master == "mymaster"
+    assert notice == f"127.0.0.1:{sentinel.port} is a Sentinel: watching its group 'mymaster'"
+    master = resolve({"host": "127.0.0.1", "port": str(sentinel_group.master.port)}, {})
+    assert watch_sentinel(master) is None  # a data server: not a Sentinel
+    asked = resolve({"host": "127.0.0.1", "port": str(sentinel.port), "master": "other"}, {})
+    assert watch_sentinel(asked) == f"the Sentinel at 127.0.0.1:{sentinel.port} does not monitor 'other' " \
+                                    "(it monitors: mymaster)"
