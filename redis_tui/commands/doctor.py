@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 
 from redis_tui.commands.cluster import NOT_A_CLUSTER, probe_cluster, remap_of
 from redis_tui.commands.output import emit
-from redis_tui.commands.sentinel import choose_group, probe_sentinel
+from redis_tui.commands.sentinel import choose_group, probe_sentinel, unknown_master
 from redis_tui.core.connection import make_client
 from redis_tui.core.diagnosis.checklist import CheckLine, checklist
 from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
@@ -156,7 +156,10 @@ async def examine_any(target: Target, limits: Thresholds, budget: float, remap: 
     step = max(0.1, min(3.0, budget / 3))
     started = time.monotonic()
     if target.sentinel:
-        return await examine_group(target, limits, budget)
+        unknown = await unknown_master(target, step, client_name="redis-tui-doctor")
+        if unknown:
+            return Report("UNKNOWN", target.display(), (), error=unknown)
+        return await examine_group(target, limits, max(0.1, budget - (time.monotonic() - started)))
     is_cluster = await probe_cluster(target, step, client_name="redis-tui-doctor")  # None: examine() says why
     if is_cluster:
         return await examine_cluster(target, limits, budget, remap)

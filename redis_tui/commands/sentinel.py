@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,6 +31,17 @@ async def probe_sentinel(target: Target, timeout: float, client_name: str | None
         return None
     finally:
         await client.aclose()
+
+
+async def unknown_master(target: Target, timeout: float, client_name: str | None = None) -> str | None:
+    """Why the group `target` names cannot be watched: the first Sentinel answers but does not monitor that master;
+    None when it does (or cannot be asked: the app then says what is wrong with it)."""
+    host, port = target.sentinel[0]
+    sentinel = Target(host=host, port=port, tls=target.tls, tls_files=target.tls_files)
+    masters = await probe_sentinel(sentinel, timeout, client_name)
+    if masters is None or target.master in masters:
+        return None
+    return choose_group(dataclasses.replace(sentinel, master=target.master), masters)[1]
 
 
 def choose_group(target: Target, masters: tuple[str, ...]) -> tuple[Target | None, str]:

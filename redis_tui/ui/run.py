@@ -70,9 +70,10 @@ def sentinel_source(settings: Settings, limits: Thresholds):
 def watch_sentinel(settings: Settings) -> tuple[Settings, str] | str | None:
     """The settings of the Sentinel group to watch and a notice: ``--sentinel``, or a target that is a Sentinel;
     None when it is neither; the reason (a str) when it is a Sentinel without the group asked for."""
+    from redis_tui.commands.sentinel import choose_group, probe_sentinel, unknown_master
+
     if settings.target.sentinel:
-        return settings, ""
-    from redis_tui.commands.sentinel import choose_group, probe_sentinel
+        return asyncio.run(unknown_master(settings.target, 2.0)) or (settings, "")
 
     masters = asyncio.run(probe_sentinel(settings.target, 2.0))
     if masters is None:

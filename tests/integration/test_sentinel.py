@@ -77,6 +77,9 @@ def test_doctor_on_a_sentinel_port_checks_every_member(sentinel_group: SentinelG
     assert not [f for f in report["findings"] if f["id"].startswith("sentinel-") or f["severity"] != "info"]
     code, report = run_doctor(capsys, "-h", "127.0.0.1", "-p", port, "--master", "nosuch")
     assert code == 3 and "does not monitor 'nosuch'" in report["error"]
+    code, report = run_doctor(capsys, "--sentinel", f"127.0.0.1:{port}", "--master", "nosuch")
+    assert code == 3 and report["error"] == f"the Sentinel at 127.0.0.1:{port} does not monitor 'nosuch' " \
+                                            "(it monitors: mymaster)"
 
 
 def test_the_dashboard_watches_the_group_of_a_sentinel_it_is_pointed_at(sentinel_group: SentinelGroup):
@@ -94,3 +97,5 @@ def test_the_dashboard_watches_the_group_of_a_sentinel_it_is_pointed_at(sentinel
     asked = resolve({"host": "127.0.0.1", "port": str(sentinel.port), "master": "other"}, {})
     assert watch_sentinel(asked) == f"the Sentinel at 127.0.0.1:{sentinel.port} does not monitor 'other' " \
                                     "(it monitors: mymaster)"
+    named = resolve({"sentinel": [f"127.0.0.1:{sentinel.port}"], "master": "other"}, {})
+    assert watch_sentinel(named) == watch_sentinel(asked)  # --sentinel with a name it does not know: said at start
