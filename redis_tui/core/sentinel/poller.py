@@ -307,9 +307,9 @@ class SentinelPoller:
                 addr = addr_of(record)
                 if addr is None or addr == master or addr in replicas:
                     continue
-                host, port = record.get("master-host", ""), record.get("master-port", "")
-                primary = hostport(host, int(port)) if host and port.isdigit() else master
-                replicas[addr] = Node(addr, role=REPLICA, primary=primary, flags=flags_of(record) - {"slave"},
+                # every replica of the group is the master's (one the Sentinels just told to follow it may still
+                # name its old master, or "?"): its link column says whether it does yet
+                replicas[addr] = Node(addr, role=REPLICA, primary=master, flags=flags_of(record) - {"slave"},
                                       repl_offset=number(record, "slave-repl-offset"),
                                       link=record.get("master-link-status", ""))
         nodes.extend(replicas[a] for a in sorted(replicas))
