@@ -9,9 +9,9 @@ import pytest
 
 from redis_tui.ui.replication.screen import ReplicationScreen
 from redis_tui.ui.topology.screen import TopologyScreen
-from tests.ui.helpers import make_app, settle, table_rows, text_of
+from tests.ui.helpers import settle, table_rows, text_of
 from tests.ui.keys_data import screen_text, toasts
-from tests.ui.sample import NOW, healthy
+from tests.ui.sample import NOW
 from tests.ui.sentinel_sample import NEW, OLD, OTHER, SENTINELS, group_round, make_group_app
 
 SIZES = [(80, 24), (120, 40)]
@@ -71,14 +71,6 @@ async def test_the_replication_screen_lists_each_link_with_its_lag():
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ReplicationScreen)
-    app = make_app(healthy())  # a lone server: its own side
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
-        assert isinstance(app.screen, ReplicationScreen)
-        assert text_of(app, "#replication-masters").startswith("master cache.internal:6379")
-        assert app._exception is None
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
