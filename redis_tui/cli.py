@@ -62,8 +62,11 @@ def add_connection_options(parser: argparse.ArgumentParser, several: str = "") -
     group.add_argument("--key", metavar="FILE", help="private key of the client certificate")
     group.add_argument("--insecure", action="store_true", help="do not verify the server's TLS certificate")
     group.add_argument("--sentinel", action="append", metavar="HOST:PORT",
-                       help="ask this Sentinel for the master (repeatable); needs --master")
-    group.add_argument("--master", metavar="NAME", help="Sentinel master name")
+                       help="watch a Sentinel group through this Sentinel (repeatable; the others are found): its "
+                       "master, replicas and Sentinels; needs --master. A target that is itself a Sentinel "
+                       "(port 26379) is watched the same way")
+    group.add_argument("--master", metavar="NAME", help="Sentinel master name (on a Sentinel's own port: which of "
+                       "its masters; default the first)")
     group.add_argument("--profile", metavar="NAME", action="append",
                        help="use [profiles.NAME] from the config file (repeatable: a fleet of profiles; "
                        "[fleet] profiles in the config file is the default fleet)")

@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor] [cluster] [fleet]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [cluster] [fleet] [sentinel]    # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -150,11 +150,44 @@ async def fleet_screen() -> None:
             workload.wait(5)
 
 
+async def sentinel_screens() -> None:
+    """A local Sentinel group (master, 2 replicas, 3 Sentinels) with the demo workload on its master, right after
+    a SENTINEL FAILOVER: the topology screen (the Sentinels and the failover) and the replication screen."""
+    from redis_tui.demo.sentinel import SentinelGroup
+    from redis_tui.ui.run import watch_sentinel
+
+    with SentinelGroup(config=DEMO_CONFIG).start(linked=True) as group:
+        workload = start_workload(group.master)
+        try:
+            settings = resolve({"sentinel": [group.sentinel_addrs[0]], "master": group.name}, {})
+            found = await asyncio.to_thread(watch_sentinel, settings)
+            assert isinstance(found, tuple)
+            app = make_app(found[0], sentinel=True)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause(10.0)
+                old = group.addr(group.master)
+                await asyncio.to_thread(group.failover)
+                await asyncio.to_thread(group.wait_master, lambda addr: addr != old)
+                await pilot.pause(3.0)
+                app.clear_notifications()
+                await pilot.press("o")
+                await pilot.pause(1.5)
+                save(app, "sentinel-topology-120x40.svg")
+                await pilot.press("escape", "l")
+                await pilot.pause(1.5)
+                save(app, "replication-120x40.svg")
+        finally:
+            workload.terminate()
+            workload.wait(5)
+
+
 async def main(which: set[str]) -> None:
     if "fleet" in which:
         await fleet_screen()
     if "cluster" in which:
         await cluster_screens()
+    if "sentinel" in which:
+        await sentinel_screens()
     if not which & {"keys", "monitor", "dashboard"}:
         return
     with EmbeddedServer(config=DEMO_CONFIG) as server:
@@ -173,4 +206,4 @@ async def main(which: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster", "fleet"}))
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster", "fleet", "sentinel"}))

@@ -87,3 +87,34 @@ def cluster_factory(server_kind: str):
     for made in built:
         made.close()
         assert not any(node.dir.exists() for node in made.nodes)
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def sentinel_group(request: pytest.FixtureRequest):
+    """A whole Sentinel group per server kind (a master, 2 replicas, 3 Sentinels), shared by a module: read it,
+    never break it."""
+    from redis_tui.demo.sentinel import SentinelGroup
+
+    built = SentinelGroup(request.param).start()
+    yield built
+    built.close()
+    assert not any(server.dir.exists() for server in [*built.data, *built.sentinels])
+
+
+@pytest.fixture
+def sentinel_factory(server_kind: str):
+    """Build Sentinel groups of this test's kind that the test may break: ``sentinel_factory(replicas=2, sentinels=3)``
+    (down-after 1 s, failover-timeout 3 s: a SENTINEL FAILOVER takes about a second or two)."""
+    from redis_tui.demo.sentinel import SentinelGroup
+
+    built: list = []
+
+    def start(**options):
+        made = SentinelGroup(server_kind, **options)
+        built.append(made)
+        return made.start()
+
+    yield start
+    for made in built:
+        made.close()
+        assert not any(server.dir.exists() for server in [*made.data, *made.sentinels])

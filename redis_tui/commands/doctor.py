@@ -19,10 +19,11 @@ from redis.asyncio import Redis
 
 from redis_tui.commands.cluster import NOT_A_CLUSTER, probe_cluster, remap_of
 from redis_tui.commands.output import emit
+from redis_tui.commands.sentinel import choose_group, probe_sentinel, unknown_master
 from redis_tui.core.connection import make_client
 from redis_tui.core.diagnosis.checklist import CheckLine, checklist
 from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
-from redis_tui.core.diagnosis.cluster_checklist import cluster_checklist
+from redis_tui.core.diagnosis.cluster_checklist import topology_checklist
 from redis_tui.core.diagnosis.diagnose import diagnose, diagnose_problem
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.display import safe_text
@@ -32,8 +33,9 @@ from redis_tui.core.models import Outage, Snapshot
 from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.options import number
 from redis_tui.core.poller import Poller
+from redis_tui.core.sentinel import SentinelPoller
 from redis_tui.core.target import Target, scrub
-from redis_tui.core.topology import ClusterPoller, Remap
+from redis_tui.core.topology import ClusterPoller, Remap, aggregate
 from redis_tui.settings import Settings
 
 USAGE_EXIT = 3
@@ -174,14 +176,28 @@ async def examine(target: Target, limits: Thresholds, budget: float = DEFAULT_TI
 
 
 async def examine_any(target: Target, limits: Thresholds, budget: float, remap: Remap, insist: bool) -> Report:
-    """A cluster node → `examine_cluster`; anything else → `examine` (or, with `insist`, an UNKNOWN report)."""
+    """A cluster node → `examine_cluster`; a Sentinel (or ``--sentinel``) → `examine_group`; anything else →
+    `examine` (or, with `insist`, an UNKNOWN report)."""
     step = max(0.1, min(3.0, budget / 3))
+    started = time.monotonic()
+    if target.sentinel:
+        unknown = await unknown_master(target, step, client_name="redis-tui-doctor")
+        if unknown:
+            return Report("UNKNOWN", target.display(), (), error=unknown)
+        return await examine_group(target, limits, max(0.1, budget - (time.monotonic() - started)))
     is_cluster = await probe_cluster(target, step, client_name="redis-tui-doctor")  # None: examine() says why
     if is_cluster:
         return await examine_cluster(target, limits, budget, remap)
     if insist and is_cluster is False:
         return Report("UNKNOWN", target.display(), (), error=NOT_A_CLUSTER)
-    return await examine(target, limits, budget)
+    masters = await probe_sentinel(target, step, client_name="redis-tui-doctor") if is_cluster is False else None
+    left = max(0.1, budget - (time.monotonic() - started))
+    if masters is not None:
+        group, why = choose_group(target, masters)
+        if group is None:
+            return Report("UNKNOWN", target.display(), (), error=why)
+        return await examine_group(group, limits, left)
+    return await examine(target, limits, left)
 
 
 async def examine_cluster(target: Target, limits: Thresholds, budget: float = DEFAULT_TIMEOUT,
@@ -210,17 +226,59 @@ async def examine_cluster(target: Target, limits: Thresholds, budget: float = DE
         return await examine(target, limits, max(0.1, budget - (time.monotonic() - started)))
     snaps = [u for u in last.updates.values() if isinstance(u, Snapshot)]
     server = f"{snaps[0].server.label}, cluster of {len(last.topology.nodes)} nodes" if snaps else ""
-    lines = cluster_checklist(last.topology, last.updates, target, limits)
+    lines = topology_checklist(last, target, limits)
     return Report(status_of(findings), target.display(), findings, server, lines,
                   topology=topology_dict(last, findings))
 
 
+async def examine_group(target: Target, limits: Thresholds, budget: float = DEFAULT_TIMEOUT,
+                        gap: float | None = None) -> Report:
+    """Every member of the Sentinel group `target` names, two rounds `gap` apart when the budget allows."""
+    gap = SAMPLE_GAP if gap is None else gap
+    step = max(0.1, min(3.0, budget / 3))
+    poller = SentinelPoller(target, interval=max(gap, 0.25), budget=step, client_name="redis-tui-doctor",
+                            totals=aggregate, listen=False)
+    diagnoser = ClusterDiagnoser(target, limits)
+    started = time.monotonic()
+    last = None
+    findings: tuple[Finding, ...] = ()
+    try:
+        async with asyncio.timeout(budget):
+            last = await poller.poll()
+            findings = diagnoser.update(last)
+            if budget - (time.monotonic() - started) > gap + 2 * step:
+                await asyncio.sleep(gap)
+                last = await poller.poll()
+                findings = diagnoser.update(last)
+    except TimeoutError:
+        pass
+    finally:
+        await poller.close()
+    if last is None:
+        problem = make_problem("connection-timeout", target, f"no Sentinel answered within the {budget:g} s budget")
+        findings = diagnose_problem(problem, target)
+        return Report(status_of(findings), target.display(), findings)
+    state = last.sentinel
+    master = last.snapshot(state.master) if state is not None and state.master else None
+    server = (f"{master.server.label}, Sentinel group {target.master}: master {state.master if state else '?'}"
+              if master is not None else f"Sentinel group {target.master}")
+    return Report(status_of(findings), target.display(), findings, server, topology_checklist(last, target, limits),
+                  topology=topology_dict(last, findings))
+
+
 def topology_dict(update: TopologyUpdate, findings: tuple[Finding, ...]) -> dict[str, Any]:
-    """The JSON ``topology`` object: ``{kind, state, nodes: [{addr, role, primary, slots, status, reachable}]}``."""
+    """The JSON ``topology`` object: ``{kind, state, nodes: [{addr, role, primary, slots, status, reachable}]}``
+    (a Sentinel group adds ``name``, ``master``, ``quorum``, ``sentinels_answering`` and ``failovers``)."""
     topology = update.topology
     nodes = [{"addr": n.addr, "role": n.role, "primary": n.primary, "slots": n.slot_count,
               "status": node_status(findings, n.addr), "reachable": update.reachable(n.addr)} for n in topology.nodes]
-    return {"kind": topology.kind, "state": topology.state, "nodes": nodes}
+    out: dict[str, Any] = {"kind": topology.kind, "state": topology.state, "nodes": nodes}
+    state = update.sentinel
+    if state is not None:
+        out.update(name=state.name, master=state.master, quorum=state.quorum,
+                   sentinels_answering=len(state.reachable),
+                   failovers=[{"old": f.old, "new": f.new, "at": f.at, "took_s": f.took_s} for f in state.failovers])
+    return out
 
 
 def _connected(clients: list[Redis]) -> bool:
@@ -244,13 +302,20 @@ def render_text(report: Report, with_checklist: bool = False) -> str:
     out = [head]
     if report.error:
         out.append(report.error)
-    if report.topology is not None:
+    if report.topology is not None and report.topology["kind"] == "sentinel":
+        topo = report.topology
+        sentinels = sum(1 for n in topo["nodes"] if n["role"] == "sentinel")
+        out.append(f"Sentinel group {topo['name']}: state {topo['state']}, master {topo['master']}, quorum "
+                   f"{topo['quorum']}, {topo['sentinels_answering']}/{sentinels} Sentinels answer")
+    elif report.topology is not None:
         topo = report.topology
         slots = sum(n["slots"] for n in topo["nodes"] if n["role"] == "primary")
         out.append(f"{topo['kind'].capitalize()}: state {topo['state']}, {len(topo['nodes'])} nodes, "
                    f"{slots}/16384 slots served")
-        for node in topo["nodes"]:
-            follows = f" of {node['primary']}" if node["primary"] else f", {node['slots']} slots"
+    if report.topology is not None:
+        for node in report.topology["nodes"]:
+            slots = f", {node['slots']} slots" if report.topology["kind"] != "sentinel" else ""
+            follows = f" of {node['primary']}" if node["primary"] else slots
             down = "" if node["reachable"] else ", unreachable"
             out.append(f"  {node['status']:8} {node['addr']} {node['role']}{follows}{down}")
     for finding in report.findings:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from redis_tui.core.models import Outage, Snapshot, Update
+from redis_tui.core.sentinel_state import SentinelState
 
 SLOTS = 16384
 PRIMARY, REPLICA, SENTINEL = "primary", "replica", "sentinel"
@@ -167,6 +168,7 @@ class TopologyUpdate:
     aggregate: Aggregate = Aggregate()
     round_s: float = 0.0  # how long the round took
     seed: str = ""  # the masked target the user gave
+    sentinel: SentinelState | None = None  # a Sentinel group: what its Sentinels say (kind "sentinel")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "updates", MappingProxyType(dict(self.updates)))

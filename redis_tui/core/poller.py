@@ -74,7 +74,9 @@ class Poller:
         client_factory: ClientFactory = make_client,
         client_name: str | None = CLIENT_NAME,
         client_list_max_every: float = MAX_CLIENT_LIST_EVERY,
+        skip: frozenset[str] = frozenset(),
     ) -> None:
+        """`skip`: periodic commands not to send ("client-list", "config", "slowlog"), e.g. to a Sentinel."""
         self.target = target
         self.interval = clamp_interval(interval)
         self.paused = False
@@ -100,12 +102,13 @@ class Poller:
         self._config: dict[str, str] = {}
         self._slowlog: tuple[SlowEntry, ...] | None = None
         self._slowlog_at: float | None = None
-        self._periodic = (
+        self._periodic: tuple[Periodic, ...] = (
             Periodic("client-list", client_list_every, ("CLIENT LIST",), self._keep_clients),
             Periodic("config", config_every, ("CONFIG", "GET", "*"), self._keep_config),
             Periodic("slowlog", slowlog_every, ("SLOWLOG", "GET", str(SLOWLOG_ENTRIES)), self._keep_slowlog),
         )
         self._client_list_task = self._periodic[0]
+        self._periodic = tuple(task for task in self._periodic if task.name not in skip)
         self._notes: dict[str, Problem] = {}
         self._outage: Outage | None = None
         self._watch = PortWatch(target)
@@ -373,6 +376,15 @@ def client_list_stat(info: dict[str, dict[str, str]]) -> tuple[int, int] | None:
     return parse.to_int(fields.get("calls")), parse.to_int(fields.get("usec"))
 
 
+def stalled(poller: Poller, budget: float, previous: Update | None, retry_in: float) -> Outage:
+    """The `Outage` of a node whose poll outlasted `budget` (``server-stalled``), counted on from `previous`."""
+    now = poller.clock()
+    since = previous.since if isinstance(previous, Outage) else now
+    attempts = previous.attempts + 1 if isinstance(previous, Outage) else 1
+    problem = make_problem("server-stalled", poller.target, f"no answer within the {budget:g} s budget")
+    return Outage(problem, since, attempts, now + retry_in)
+
+
 def clamp_interval(seconds: float) -> float:
     """An interval within 0.25-60 s."""
     return min(MAX_INTERVAL, max(MIN_INTERVAL, float(seconds)))
@@ -392,8 +404,4 @@ async def poll_within(poller: Poller, budget: float, previous: Update | None, re
             return await poller.poll()
     except TimeoutError:
         await poller.close()
-        now = poller.clock()
-        since = previous.since if isinstance(previous, Outage) else now
-        attempts = previous.attempts + 1 if isinstance(previous, Outage) else 1
-        problem = make_problem("server-stalled", poller.target, f"no answer within the {budget:g} s budget")
-        return Outage(problem, since, attempts, now + retry_in)
+        return stalled(poller, budget, previous, retry_in)

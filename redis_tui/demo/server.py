@@ -81,6 +81,8 @@ def free_port() -> int:
 class EmbeddedServer:
     """A server process in a temporary directory; use as a context manager or start()/stop()."""
 
+    ARGS: tuple[str, ...] = ()  # after the config file on the command line (``--sentinel`` for a Sentinel)
+
     def __init__(
         self,
         kind: str | None = None,
@@ -150,7 +152,7 @@ class EmbeddedServer:
         conf = self.dir / "server.conf"
         conf.write_text(self.config_text())
         self.process = subprocess.Popen(
-            [str(self.binary), str(conf)],
+            [str(self.binary), str(conf), *self.ARGS],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

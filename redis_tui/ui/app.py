@@ -38,7 +38,9 @@ from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
 from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
+from redis_tui.ui.replication.screen import ReplicationScreen
 from redis_tui.ui.topology.actions import CLUSTER_ACTIONS, ClusterActions
+from redis_tui.ui.topology.events import SentinelNotices
 from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
 INTERVALS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
@@ -62,7 +64,7 @@ class Updated(Message):
         return isinstance(message, Updated) and type(message.update) is type(self.update)
 
 
-class RedisTuiApp(FleetActions, ClusterActions, App[None]):
+class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
     """The redis-tui dashboard."""
 
     CSS_PATH = "app.tcss"
@@ -99,6 +101,8 @@ class RedisTuiApp(FleetActions, ClusterActions, App[None]):
                 "the totals over the primaries again"),
         Binding("n", "next_server", "Next server", tooltip="in a fleet: the dashboard of the next server (in the "
                 "overview's order)"),
+        Binding("l", "replication", "Replication", tooltip="masters and replicas: state, link, offset, lag in bytes "
+                "and seconds, sync progress, backlog, read-only, serve-stale-data"),
     ]
 
     snapshot: var[Snapshot | None] = var(None, always_update=True)
@@ -161,6 +165,7 @@ class RedisTuiApp(FleetActions, ClusterActions, App[None]):
         update = message.update
         self.findings = message.findings
         self.cluster = message.cluster
+        self.notice_sentinel(message.cluster)  # a Sentinel group's failover: a toast (and on the topology screen)
         if isinstance(update, Outage):
             never_connected = self.snapshot is None
             self.outage = update
@@ -276,6 +281,11 @@ class RedisTuiApp(FleetActions, ClusterActions, App[None]):
         """Open the analyze screen (it starts on a key press: analyze loads the server)."""
         self._show_installed("analyze", lambda: AnalyzeScreen(self.keyspace, self.connections))
 
+    def action_replication(self) -> None:
+        """Open the replication screen (masters, replicas, lag, backlog)."""
+        if not isinstance(self.screen, ReplicationScreen):
+            self.push_screen(ReplicationScreen())
+
     def _show_installed(self, name: str, make: Callable[[], Screen]) -> None:
         if not self.is_screen_installed(name):
             self.install_screen(make(), name)
@@ -318,6 +328,8 @@ class RedisTuiApp(FleetActions, ClusterActions, App[None]):
                             self.action_keys)
         yield SystemCommand("Analyze: keyspace report", "Keys and bytes by type and prefix, biggest keys, TTLs (a)",
                             self.action_analyze)
+        yield SystemCommand("Replication: masters and replicas", "State, link, offset, lag, sync, backlog (l)",
+                            self.action_replication)
         yield from self.cluster_commands()
         yield from self.fleet_commands()
         yield SystemCommand("Help: every key", "Keys of every screen and what each pane shows (?)", self.action_help)

@@ -88,12 +88,14 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     from redis_tui.ui.fleet.screen import FleetScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
+    from redis_tui.ui.replication.screen import ReplicationScreen
     from redis_tui.ui.topology.screen import TopologyScreen
     from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
     return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
             ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
-            ("Topology (cluster)", (TopologyScreen,)), ("Fleet overview (several servers)", (FleetScreen,))]
+            ("Topology (cluster)", (TopologyScreen,)), ("Replication", (ReplicationScreen,)),
+            ("Fleet overview (several servers)", (FleetScreen,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

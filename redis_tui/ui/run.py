@@ -1,9 +1,11 @@
 """Run the dashboard against a live server (the Poller is the snapshot source; on a cluster, a
-`ClusterSource` over the `ClusterPoller`: every node)."""
+`ClusterSource` over the `ClusterPoller`: every node; on a Sentinel group, a `ClusterSource` over the
+`SentinelPoller`: the Sentinels, the master and its replicas)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 
 from redis_tui.core.connection import Connections
@@ -16,13 +18,15 @@ from redis_tui.crash import report_crash
 from redis_tui.settings import Settings
 
 
-def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = False, replicas: bool = False):
-    """The app wired to a live poller for `settings.target` (every node of its cluster with `cluster`),
-    and its connections for the other screens; `replicas`: the MONITOR screen watches replicas too."""
+def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = False, replicas: bool = False,
+             sentinel: bool = False):
+    """The app wired to a live poller for `settings.target` (every node of its cluster with `cluster`, every
+    member of its Sentinel group with `sentinel`), and its connections for the other screens; `replicas`: the
+    MONITOR screen watches replicas too."""
     from redis_tui.ui.app import RedisTuiApp
 
     limits = Thresholds.from_section(settings.section("thresholds"))
-    poller = cluster_source(settings, limits) if cluster else Poller(
+    poller = sentinel_source(settings, limits) if sentinel else cluster_source(settings, limits) if cluster else Poller(
         settings.target,
         interval=settings.interval,
         client_list_every=settings.client_list_interval,
@@ -51,6 +55,36 @@ def cluster_source(settings: Settings, limits: Thresholds):
     return ClusterSource(poller, ClusterDiagnoser(settings.target, limits), history=settings.history)
 
 
+def sentinel_source(settings: Settings, limits: Thresholds):
+    """The `ClusterSource` over a `SentinelPoller` of the group `settings.target` names."""
+    from redis_tui.commands.sentinel import sentinel_poller
+    from redis_tui.core.diagnosis.cluster import ClusterDiagnoser
+    from redis_tui.core.topology import aggregate
+    from redis_tui.core.topology.source import ClusterSource
+
+    poller = sentinel_poller(settings.target, aggregate, interval=settings.interval,
+                             client_list_every=settings.client_list_interval, config_every=settings.config_interval,
+                             history=settings.history)
+    return ClusterSource(poller, ClusterDiagnoser(settings.target, limits), history=settings.history)
+
+
+def watch_sentinel(settings: Settings) -> tuple[Settings, str] | str | None:
+    """The settings of the Sentinel group to watch and a notice: ``--sentinel``, or a target that is a Sentinel;
+    None when it is neither; the reason (a str) when it is a Sentinel without the group asked for."""
+    from redis_tui.commands.sentinel import choose_group, probe_sentinel, unknown_master
+
+    if settings.target.sentinel:
+        return asyncio.run(unknown_master(settings.target, 2.0)) or (settings, "")
+
+    masters = asyncio.run(probe_sentinel(settings.target, 2.0))
+    if masters is None:
+        return None
+    group, notice = choose_group(settings.target, masters)
+    if group is None:
+        return notice
+    return dataclasses.replace(settings, target=group), notice
+
+
 def watch_cluster(settings: Settings, insist: bool = False, node_only: bool = False) -> bool | None:
     """Whether to watch every node of a cluster: the target says ``cluster_enabled:1`` (or `insist`
     and it cannot tell yet); None after printing why `insist` cannot be met (not a cluster)."""
@@ -69,9 +103,17 @@ def run_dashboard(settings: Settings, notices: tuple[str, ...] = (), insist: boo
                   node_only: bool = False, replicas: bool = False) -> int:
     """Run until the user quits: 0, or 1 after a crash (reported by `run_guarded`); 2 when `insist`
     (-c) meets a server that is not a cluster node."""
-    cluster = watch_cluster(settings, insist, node_only)
+    cluster = False if settings.target.sentinel else watch_cluster(settings, insist, node_only)
     if cluster is None:
         return 2
+    group = None if cluster or node_only else watch_sentinel(settings)
+    if isinstance(group, str):
+        print(f"redis-tui: {group}", file=sys.stderr)
+        return 2
+    if group is not None:
+        settings, notice = group
+        notices = (*notices, notice) if notice else notices
+        return run_guarded(make_app(settings, notices, replicas=replicas, sentinel=True), settings.target)
     return run_guarded(make_app(settings, notices, cluster, replicas), settings.target)
 
 

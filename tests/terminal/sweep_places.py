@@ -18,6 +18,7 @@ from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
+from redis_tui.ui.replication.screen import ReplicationScreen
 from redis_tui.ui.topology.screen import TopologyScreen
 from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
@@ -39,6 +40,7 @@ PLACES = [
     Place("monitor", MonitorScreen, "m"),
     Place("analyze", AnalyzeScreen, "a"),
     Place("topology", TopologyScreen, "o"),
+    Place("replication", ReplicationScreen, "l"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -60,6 +62,7 @@ MARKERS = [
     ("troubleshoot", "Findings (f)"),
     ("topology", "─ Nodes "),
     ("fleet", "─ Servers "),
+    ("replication", "─ Replicas "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

@@ -27,6 +27,8 @@ FINDING_IDS = {
     "no-password", "persistence-disabled", "rdb-save-failing", "aof-write-failing", "backup-stale",
     "no-high-availability", "replication-broken", "rejected-connections", "blocked-clients", "low-hit-ratio",
     "slow-commands", "client-output-buffer",
+    "replica-lagging", "replication-backlog-too-small", "sentinel-quorum-lost", "sentinel-unreachable",
+    "sentinel-master-down", "failover-happened",
 }
 TARGETS = [
     Target(host="cache.example.internal", port=6390, password="s3cret-pw"),

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from redis_tui.core.diagnosis.checklist import FAIL, PASS, UNKNOWN, WARN, CheckLine, CheckStatus, checklist
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.models import Snapshot, Update
-from redis_tui.core.nodes import SLOTS, Node, Topology
+from redis_tui.core.nodes import SENTINEL, SLOTS, Node, Topology, TopologyUpdate
 from redis_tui.core.target import Target
 
 PER_NODE = ("password", "persistence", "maxmemory", "monitoring", "backups")
@@ -45,7 +45,8 @@ def node_target(target: Target, addr: str) -> Target:
     host, _, port = addr.rpartition(":")
     if not host or not port.isdigit():
         return target
-    return dataclasses.replace(target, host=host.strip("[]"), port=int(port), socket=None, db=0)
+    return dataclasses.replace(target, host=host.strip("[]"), port=int(port), socket=None, db=0,
+                                   sentinel=(), master=None)
 
 
 def name_nodes(addrs: list[str]) -> str:
@@ -71,6 +72,34 @@ def cluster_checklist(topology: Topology, updates: Mapping[str, Update], target:
     addrs = [n.addr for n in topology.nodes]
     return (_slots(topology), _availability(topology, updates),
             *(_per_node(item, addrs, per_node) for item in PER_NODE))
+
+
+def topology_checklist(update: TopologyUpdate, target: Target = Target(),
+                       limits: Thresholds = Thresholds()) -> tuple[CheckLine, ...]:
+    """The checklist for several nodes: a cluster's (`cluster_checklist`), or a Sentinel group's (high availability
+    from the Sentinels' quorum and the replicas, then every item on the master and each replica)."""
+    topology = update.topology
+    if topology.kind != "sentinel" or update.sentinel is None:
+        return cluster_checklist(topology, update.updates, target, limits)
+    data = [n for n in topology.nodes if n.role != SENTINEL]
+    per_node: dict[str, dict[str, CheckLine]] = {}
+    for node in data:
+        snapshot = update.updates.get(node.addr)
+        if isinstance(snapshot, Snapshot):
+            per_node[node.addr] = {line.id: line for line in checklist(snapshot, node_target(target, node.addr),
+                                                                         limits)}
+    state = update.sentinel
+    replicas = [n for n in topology.replicas if isinstance(update.updates.get(n.addr), Snapshot)]
+    quorum_ok = any(v.ckquorum_ok for v in state.reachable)
+    evidence = (f"{len(replicas)} replica(s) answer; {len(state.reachable)}/{len(state.sentinels)} Sentinels answer, "
+                f"quorum {state.quorum or '?'}: {'reachable' if quorum_ok else 'NOT reachable'}")
+    hint = "" if quorum_ok and replicas else (
+        f"Check: redis-cli -h <sentinel-host> -p 26379 SENTINEL CKQUORUM {state.name}; run at least 3 Sentinels "
+        "on separate hosts and at least one replica")
+    title = "High availability (Sentinel quorum and a replica)"
+    availability = CheckLine("availability", title, PASS if quorum_ok and replicas else FAIL, evidence, hint)
+    addrs = [n.addr for n in data]
+    return (availability, *(_per_node(item, addrs, per_node) for item in PER_NODE))
 
 
 def _slots(topology: Topology) -> CheckLine:

@@ -288,6 +288,59 @@ HINTS: dict[str, Entry] = {
         "redis-cli -h {old_host} -p {old_port}{tls_flag} CLUSTER FAILOVER",
         "Clients must follow MOVED replies (use a cluster-aware client)",
     )),
+    # --- replication -----------------------------------------------------------------------
+    "replica-lagging": Entry("Replica {replica} is {lag} behind its master and falling further behind", (
+        "Compare both ends: {cli} INFO replication (slaveN offset against master_repl_offset), and "
+        "redis-cli -h {replica_host} -p {replica_port}{tls_flag} INFO replication (slave_repl_offset, "
+        "master_last_io_seconds_ago)",
+        "Is the replica busy or starved? redis-cli -h {replica_host} -p {replica_port}{tls_flag} SLOWLOG GET 10 "
+        "and INFO cpu (a slow command on a replica holds up the stream); check the network between the two hosts",
+        "What the master holds for it: {cli} CLIENT LIST TYPE replica (omem); past {cli} CONFIG GET "
+        "client-output-buffer-limit (the replica class) the master drops the replica and a full resync follows",
+        "Make sure the backlog outlasts its delays: {cli} CONFIG GET repl-backlog-size",
+    )),
+    "replication-backlog-too-small": Entry(
+        "{sync_full_in_window} full resync(s) in {window}: the replication backlog ({backlog}) is too small", (
+            "A replica asked to resume (PSYNC) from an offset the backlog no longer held, so it copied the whole "
+            "dataset again: {cli} INFO stats (sync_full, sync_partial_err) and the log ('lack of backlog')",
+            "Make the backlog hold a few minutes of writes (this master writes {write_rate}/s): {cli} CONFIG SET "
+            "repl-backlog-size {suggested} (and {conf_line[repl-backlog-size <bytes>]})",
+            "Find why replicas disconnect: the network, repl-timeout, or the output buffer limit: {cli} CONFIG GET "
+            "client-output-buffer-limit",
+        )),
+    # --- Sentinel ----------------------------------------------------------------------------
+    "sentinel-quorum-lost": Entry("Sentinel cannot reach its quorum for {name}: no failover can happen", (
+        "Ask a Sentinel: {sentinel_cli} SENTINEL CKQUORUM {name}",
+        "Which Sentinels does it see, and how does it flag them (s_down: it cannot reach them): {sentinel_cli} "
+        "SENTINEL SENTINELS {name}",
+        "Start the Sentinels that are down, on their hosts: systemctl start {sentinel_service} (or {server_binary} "
+        "/etc/{kind}/sentinel.conf --sentinel)",
+        "Until then, if the master {master} fails nothing replaces it; it still serves: {cli} ROLE",
+    )),
+    "sentinel-unreachable": Entry("Sentinel {node} does not answer", (
+        "Is it running? redis-cli -h {node_host} -p {node_port}{tls_flag} ping; on its host: systemctl status "
+        "{sentinel_service}",
+        "How the other Sentinels see it: {sentinel_cli} SENTINEL SENTINELS {name} (flags s_down, disconnected)",
+        "Does the master still hear from it? {cli} CLIENT LIST (each Sentinel holds a sentinel-<id>-cmd connection)",
+        "A Sentinel gone for good stays in the others' lists: on each remaining Sentinel, one at a time and 30 s "
+        "apart, SENTINEL RESET {name}",
+    )),
+    "sentinel-master-down": Entry("Master {name} at {master} is down for the Sentinels ({flags})", (
+        "Is it up? redis-cli -h {master_host} -p {master_port}{tls_flag} ping; on its host: systemctl status "
+        "{service}",
+        "What the Sentinels see: {sentinel_cli} SENTINEL MASTER {name} (flags, last-ok-ping-reply, "
+        "down-after-milliseconds)",
+        "With a quorum they promote a replica; follow it: {sentinel_cli} SENTINEL GET-MASTER-ADDR-BY-NAME {name}",
+        LOG,
+    )),
+    "failover-happened": Entry("Failover: master {name} moved {old} → {new}", (
+        "Why did {old} fail? Read its log (on {old_host}), and {sentinel_cli} SENTINEL MASTER {name}",
+        "Check the new master: {cli} ROLE (master, with its replicas and their offsets)",
+        "Clients must ask Sentinel where the master is ({sentinel_cli} SENTINEL GET-MASTER-ADDR-BY-NAME {name}), "
+        "not connect to {old}",
+        "When {old} is back it rejoins as a replica of {new}; to move the master back (a change: only when you mean "
+        "it): {sentinel_cli} SENTINEL FAILOVER {name}",
+    )),
 }
 
 

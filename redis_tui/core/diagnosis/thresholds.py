@@ -44,6 +44,9 @@ class Thresholds(Options):
         32.0, POSITIVE, "client-output-buffer for a client whose output buffer holds this many MB"
     )
     replica_lag_s: float = option(10.0, POSITIVE, "replication-broken when a replica lags behind by this many seconds")
+    replica_lag_mb: float = option(
+        1.0, POSITIVE, "replica-lagging when a replica's offset is this many MB behind its master's and growing"
+    )
     window_s: float = option(60.0, POSITIVE, "the live app measures rising counters over this many seconds")
     cluster_skew_ratio: float = option(
         2.0, POSITIVE, "cluster-skew when a primary's memory, keys or ops/s reach this many times the median"

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from redis_tui.core.findings import Finding, node_status
 from redis_tui.core.models import Outage, Snapshot
-from redis_tui.core.nodes import DOWN, Node, NodeRow, Spread, TopologyUpdate
+from redis_tui.core.nodes import DOWN, SENTINEL, Node, NodeRow, Spread, TopologyUpdate
 
 __all__ = ["DOWN", "NodeRow", "node_rows", "shard_order", "slot_text", "stands_out"]  # NodeRow, DOWN: from the base
 
@@ -63,6 +63,7 @@ def node_rows(update: TopologyUpdate, findings: Iterable[Finding] = (), skew_rat
     for rank, node, primary in shard_order(update):
         answer = update.updates.get(node.addr)
         snap = answer if isinstance(answer, Snapshot) else None
+        data = snap if node.role != SENTINEL else None  # a Sentinel holds no data: no memory or keys to show
         hot: frozenset[str] = frozenset()
         if snap is not None and node.role == "primary":
             values = {"memory": snap.memory.used, "keys": snap.total_keys, "ops": snap.rates.ops or 0.0}
@@ -73,8 +74,8 @@ def node_rows(update: TopologyUpdate, findings: Iterable[Finding] = (), skew_rat
             slots=slot_text(node.slots), slot_count=node.slot_count,
             flags=",".join(sorted(node.flags - ROUTINE_FLAGS)), link=node.link, epoch=node.config_epoch,
             lag=_lag(update, node, primary),
-            memory=snap.memory.used if snap else None, ops=snap.rates.ops if snap else None,
-            keys=snap.total_keys if snap else None, clients=snap.clients.connected if snap else None,
+            memory=data.memory.used if data else None, ops=snap.rates.ops if snap else None,
+            keys=data.total_keys if data else None, clients=snap.clients.connected if snap else None,
             status=DOWN if isinstance(answer, Outage) or answer is None else node_status(findings, node.addr),
             problem=answer.problem.id if isinstance(answer, Outage) else "",
             hot=hot,

@@ -40,7 +40,8 @@ class ClusterRound:
         if self.whole is not None:
             return self.whole
         outages = self.round.outages
-        return outages.get(self.round.topology.seen_from) or next(iter(outages.values()))
+        seen_from = self.round.topology.seen_from
+        return outages.get(seen_from) or next(iter(outages.values()), None) or self.round.updates[seen_from]
 
     @property
     def nodes_up(self) -> int:

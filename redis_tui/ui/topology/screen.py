@@ -2,6 +2,8 @@
 slot ranges and counts, link, flags, replication lag, config epoch, memory/ops/keys/clients and a
 status badge; a down node is a red row. Enter shows that node on the dashboard; on a single
 server the table holds that server alone. Opened from a finding, the node it names is selected.
+On a Sentinel group: the master, its replicas and the Sentinels, and below them the Sentinel pane
+(each Sentinel's view, the failovers seen and the latest events).
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from redis_tui.core.models import Snapshot
 from redis_tui.core.nodes import PRIMARY, REPLICA, SLOTS, Node, Topology, TopologyUpdate
 from redis_tui.core.topology.aggregate import aggregate
 from redis_tui.core.topology.rows import NodeRow, node_rows
+from redis_tui.ui.topology.sentinels import SentinelPane
 from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.host import Host, host
-from redis_tui.ui.widgets.node_table import NodeTable
+from redis_tui.ui.widgets.node_table import CLUSTER_COLUMNS, SENTINEL_COLUMNS, NodeTable
 from redis_tui.ui.widgets.outage import OutageBanner
 from redis_tui.ui.widgets.status import StatusBar
 from redis_tui.ui.widgets.table import selected_key
@@ -56,6 +59,14 @@ def summary(app: Host, width: int | None = None) -> Text:
         parts.append((0, Text(f"  {topology.slots_assigned}/{SLOTS} slots",
                               style="" if not topology.uncovered else "bold red")))
         parts.append((2, Text(f" · {sum(1 for p in topology.primaries if p.slots)} shards")))
+    elif cluster.round.sentinel is not None:
+        state = cluster.round.sentinel
+        parts.append((0, Text(f" sentinel {safe_text(state.name, 24)} ", style="bold white on green"
+                              if topology.state == "ok" else "bold white on red")))
+        parts.append((0, Text(f" · master {safe_text(state.master or '?', 48)}", style="bold")))
+        lost = not state.reachable or any(v.ckquorum_ok is False for v in state.reachable)
+        parts.append((2, Text(f" · quorum {state.quorum or '?'} {'LOST' if lost else 'ok'}",
+                              style="bold red" if lost else "")))
     else:
         parts.append((0, Text(f"{topology.kind}", style="bold")))
     up, total = cluster.nodes_up, len(topology.nodes)
@@ -103,6 +114,7 @@ class TopologyScreen(Screen):
         yield OutageBanner(id="outage")
         yield Static(id="topology-summary")
         yield NodeTable(id="nodes")
+        yield SentinelPane(id="sentinel-pane")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -119,7 +131,12 @@ class TopologyScreen(Screen):
         ratio = app.diagnoser.limits.cluster_skew_ratio
         rows = node_rows(cluster.round, cluster.findings, ratio) if cluster is not None else single_server_rows(app)
         table = self.query_one(NodeTable)
+        state = cluster.round.sentinel if cluster is not None else None
+        table.use_columns(SENTINEL_COLUMNS if state is not None else CLUSTER_COLUMNS)
+        if state is not None:  # a few rows: the table takes what they need, the Sentinel pane the rest
+            table.styles.height, table.styles.max_height = "auto", "60%"
         table.show(rows)
+        self.query_one(SentinelPane).show(state, app.clock())
         table.border_subtitle = f"sort: {table.sort_name} (s) · enter: show node"
         self._fit_summary()
         if self._select is not None and self._select in table.rows:

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
 from redis_tui.core.diagnosis.checklist import FAIL, PASS, UNKNOWN, WARN, CheckLine, checklist
-from redis_tui.core.diagnosis.cluster_checklist import cluster_checklist
+from redis_tui.core.diagnosis.cluster_checklist import topology_checklist
 from redis_tui.core.display import safe_text
 from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
 from redis_tui.ui.widgets.footer import KeyFooter
@@ -237,8 +237,7 @@ class TroubleshootScreen(Screen):
         app = host(self)
         lines = None
         if app.cluster is not None:  # judge the whole cluster, whichever node the dashboard shows
-            update = app.cluster.round
-            lines = cluster_checklist(update.topology, update.updates, app.target, app.diagnoser.limits)
+            lines = topology_checklist(app.cluster.round, app.target, app.diagnoser.limits)
         elif app.snapshot is not None:
             lines = checklist(app.snapshot, app.target, app.diagnoser.limits)
         self.checklist_body.update(render_checklist(lines))

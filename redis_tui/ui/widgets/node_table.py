@@ -89,6 +89,8 @@ COLUMNS: dict[str, Column] = {c.key: c for c in (
 )}
 CLUSTER_COLUMNS = ("status", "addr", "role", "slots", "slot_count", "memory", "ops", "keys", "clients", "lag",
                    "epoch", "link", "flags")
+# a Sentinel group: no slots or epochs; link is a replica's master link as the Sentinels see it
+SENTINEL_COLUMNS = ("status", "addr", "role", "memory", "ops", "keys", "clients", "lag", "link", "flags")
 # the order columns are given up in, last first, when the table is narrower than all of them
 PRIORITY = ("status", "addr", "role", "slots", "flags", "memory", "ops", "lag", "keys", "slot_count", "clients",
             "link", "epoch")
@@ -172,6 +174,13 @@ class NodeTable(Table):
         self._apply_order()
         if rebuilt:
             keep_selection(self, selected)
+
+    def use_columns(self, columns: Sequence[str]) -> None:
+        """Offer these columns (keys of `COLUMNS`) from the next `show` on."""
+        wanted = [COLUMNS[key] for key in columns]
+        if [c.key for c in wanted] != [c.key for c in self.columns_wanted]:
+            self.columns_wanted = wanted
+            self.spec = []  # the next fit sets the columns again
 
     def on_resize(self, event: Resize) -> None:
         self.show(list(self._rows.values()))

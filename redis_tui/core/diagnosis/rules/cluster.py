@@ -38,7 +38,8 @@ class ClusterSituation:
         host, _, port = addr.rpartition(":")
         if not host or not port.isdigit():
             return self.target
-        return dataclasses.replace(self.target, host=host.strip("[]"), port=int(port), socket=None, db=0)
+        return dataclasses.replace(self.target, host=host.strip("[]"), port=int(port), socket=None, db=0,
+                                   sentinel=(), master=None)
 
     def finding(self, finding_id: str, severity: Severity, evidence: Mapping[str, Any], detail: str,
                 node: str = "", values: Mapping[str, Any] | None = None) -> Finding:
