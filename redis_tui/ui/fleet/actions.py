@@ -39,10 +39,11 @@ else:
 
 FLEET_ACTIONS = frozenset({"fleet_overview", "next_server"})
 # actions about one server: off on the overview (open a server first)
-ONE_SERVER_ACTIONS = frozenset({"troubleshoot", "checklist", "monitor", "keys", "analyze"})
+ONE_SERVER_ACTIONS = frozenset({"troubleshoot", "checklist", "monitor", "keys", "analyze", "replication"})
 TOOL_SCREENS = ("monitor", "keys", "analyze")  # installed per server: closed when leaving a member
 # palette entries about one server (left out on the overview)
-ONE_SERVER_COMMANDS = ("Dashboard: sort", "Troubleshoot:", "Connection:", "MONITOR:", "Keys:", "Analyze:", "Cluster:")
+ONE_SERVER_COMMANDS = ("Dashboard: sort", "Troubleshoot:", "Connection:", "MONITOR:", "Keys:", "Analyze:", "Cluster:",
+                       "Replication:")
 
 
 class FleetUpdated(Message):
