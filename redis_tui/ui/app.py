@@ -28,6 +28,7 @@ from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound
+from redis_tui.ui import partial_updates
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.help import HelpScreen
@@ -39,6 +40,7 @@ from redis_tui.ui.topology.actions import CLUSTER_ACTIONS, ClusterActions
 from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
 
 INTERVALS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+partial_updates.install()  # a refreshed region writes its own cells only (bandwidth over ssh)
 
 
 class Updated(Message):
