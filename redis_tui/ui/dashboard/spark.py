@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import Sparkline
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -33,13 +34,20 @@ class Spark(Sparkline):
         self._drawn: tuple | None = None
 
     def plot(self, values: Sequence[float], low: float | None = None, high: float | None = None) -> None:
-        """Show `values` (oldest first); repaint only if a bar or the colours would change."""
+        """Show `values` (oldest first); repaint only the columns whose bar moved (none if no bar did)."""
         values = tuple(values)
         if values != self.values:
             self._newest = len(values) - 1 if self._newest < 0 else self._newest + 1
         self.values, self.low, self.high = values, low, high
-        if self._drawn != self._levels():
+        drawn, levels = self._drawn, self._levels()
+        if drawn == levels:
+            return
+        if drawn is None or len(drawn) != len(levels):
             self.refresh()
+            return
+        changed = [column for column, (old, new) in enumerate(zip(drawn, levels, strict=True)) if old != new]
+        # the newest bucket filling up moves one column; a shift of the buckets moves them all
+        self.refresh(Region(changed[0], 0, changed[-1] - changed[0] + 1, max(1, self.size.height)))
 
     def _levels(self) -> tuple[int | None, ...]:
         """One bar level per column (0 … 8·height-1), None where no sample falls."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
@@ -28,7 +29,7 @@ class Table(DataTable):
             self.refresh()
 
     def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
-        """`DataTable.update_cell`, repainting only the cell's row when no width changes.
+        """`DataTable.update_cell`, repainting only that cell when no width changes.
 
         Textual 8.2.8 repaints the whole table for one cell; a dashboard that changes one
         figure a second would redraw every row every second (pinned version, as above).
@@ -43,7 +44,7 @@ class Table(DataTable):
         self._update_count += 1  # the render caches are keyed by it
         index = self._row_locations.get(row)
         if index is not None:  # present: checked above
-            self.refresh_row(index)
+            self.refresh_coordinate(Coordinate(index, self.get_column_index(column_key)))
 
 
 def build_table(columns: Sequence[tuple[str, str, int | None]], **kwargs) -> Table:

@@ -1,0 +1,84 @@
+"""Bandwidth: a poll repaints only the cells whose figure changed (what the terminal is sent)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+
+from redis_tui.ui.dashboard.figures import changed_spans
+from tests.ui.helpers import make_app, settle, table_rows, text_of
+from tests.ui.sample import MB, NOW
+from tests.ui.test_dashboard import count_refreshes, region_lines, steady
+
+
+def repainted(app, calls) -> dict[str, list]:
+    """Widget → the regions it asked to repaint ([] = the whole widget)."""
+    out: dict[str, list] = {}
+    for widget, regions in calls:
+        if widget.screen is app.screen:
+            out.setdefault(f"{type(widget).__name__}#{widget.id}", []).extend(regions or [None])
+    return out
+
+
+async def test_one_changed_figure_repaints_its_cells_and_no_other_pane(monkeypatch):
+    first = steady()
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        calls = count_refreshes(monkeypatch)
+        app.source.push(replace(first, taken_at=NOW + 1, memory=replace(first.memory, used=415 * MB)))
+        await settle(pilot)
+        assert "used 415.0M" in text_of(app, "#memory-text")
+        regions = repainted(app, calls)
+        assert set(regions) == {"Figures#memory-text", "Meter#memory-meter"}  # the bar's label: 81.1% of 512.0M
+        text = app.screen.query_one("#memory-text")
+        (region,) = regions["Figures#memory-text"]  # one line: "412.0M" → "415.0M", the digits that differ
+        assert region is not None and region.height == 1 and 1 <= region.width <= 3 < text.size.width
+        assert all(r is not None and r.width <= 4 for r in regions["Meter#memory-meter"])
+
+
+async def test_a_sample_in_the_newest_column_repaints_that_column_only(monkeypatch):
+    first = steady()
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        spark = app.screen.query_one("#ops-spark")
+        before = region_lines(app, "#ops-spark")
+        calls = count_refreshes(monkeypatch)
+        ops = first.history.ops[1:] + (1200.0,)  # a dip: the newest bar halves (the scale stays: 0 to the peak)
+        app.source.push(replace(first, taken_at=NOW + 1, history=replace(first.history, ops=ops)))
+        await settle(pilot)
+        (region,) = repainted(app, calls)["Spark#ops-spark"]
+        assert region is not None and region.x == spark.size.width - 1 and region.width == 1
+        after = region_lines(app, "#ops-spark")
+        assert [line[:-1] for line in after] == [line[:-1] for line in before]  # only the last column moved
+        assert after != before
+
+
+async def test_a_changed_table_figure_repaints_its_cell_not_its_row(monkeypatch):
+    first = steady()
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        calls = count_refreshes(monkeypatch)
+        rates = replace(first.rates, commands=(replace(first.rates.commands[0], usec_per_call=2.5),
+                                               *first.rates.commands[1:]))
+        app.source.push(replace(first, taken_at=NOW + 1, rates=rates))
+        await settle(pilot)
+        assert table_rows(app, "#commands")[0][2] == "2.5"
+        table = app.screen.query_one("#commands")
+        (region,) = repainted(app, calls)["Table#commands"]
+        assert region is not None and region.height == 1 and region.width == 8  # the µs/call column
+        assert region.width < table.size.width
+
+
+def test_changed_spans_cover_exactly_what_differs():
+    old = Text("used 412.0M  peak 430.0M\nfrag 1.13")
+    assert changed_spans(old, Text("used 415.0M  peak 430.0M\nfrag 1.13")) == [(0, 7, 8)]
+    assert changed_spans(old, Text("used 1.2G  peak 430.0M\nfrag 1.13")) == [(0, 5, 24)]  # the rest moved
+    styled = Text("used 412.0M  peak 430.0M\nfrag 1.13")
+    styled.stylize("yellow", 30, 34)  # "1.13" turns yellow: same characters, other style
+    assert changed_spans(old, styled) == [(1, 5, 9)]
+    assert changed_spans(old, Text("used 412.0M")) is None  # a line fewer: repaint it all
+    assert changed_spans(old, old.copy()) == []
