@@ -132,6 +132,17 @@ class RedisTuiApp(ClusterActions, App[None]):
         self._offered_panel = False
         self._offered_password = False
 
+    @property
+    def _background_screens(self) -> list[Screen]:
+        # Textual 8.2.8 counts the first opaque screen under the current one as visible even when the
+        # current one is opaque too: under the MONITOR, keys or analyze screen the dashboard kept painting,
+        # and each poll repainted the whole screen on top (MONITOR screen: 54 of 121 KB/s written). An
+        # opaque screen hides what is below it; a translucent one (help, dialogs) still shows it.
+        stack = self._screen_stack
+        if stack and stack[-1].styles.background.a == 1:
+            return []
+        return super()._background_screens
+
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
         for notice in self.notices:
