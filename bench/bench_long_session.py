@@ -143,8 +143,12 @@ def main() -> None:
     run_rates = sorted(rates[1:] or rates)
     print(f"\nRSS after the first minute {first:.1f} MB, at the end {samples[-1][1]:.1f} MB "
           f"(peak {max(m for _, m in samples):.1f}): growth {growth:+.1f} MB over {samples[-1][0] - 1:.1f} min")
+    late = [(t, m) for t, m in after if t >= samples[-1][0] * 2 / 3]
+    late_per_min = slope(late)
     print(f"slope after the first minute {per_min * 1024:+.0f} KB/min -> {per_min * 59:+.1f} MB over the rest of "
           f"an hour   target ≤ 20 MB -> {'MET' if per_min * 59 <= 20 and growth <= 20 else 'MISSED'}")
+    print(f"slope over the last third of the run {late_per_min * 1024:+.0f} KB/min -> "
+          f"{late_per_min * (60 - samples[-1][0]):+.1f} MB more by the end of an hour at that pace")
     print(f"server commands/s: median {run_rates[len(run_rates) // 2]:,.0f}"
           f" (min {run_rates[0]:,.0f}, max {run_rates[-1]:,.0f})")
     if args.screen == "monitor":

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.table import Table
 from rich.text import Text
+from textual.app import App, ComposeResult
 
-from redis_tui.ui.dashboard.figures import changed_spans
+from redis_tui.ui.widgets.figures import Figures, changed_spans
 from tests.ui.helpers import make_app, settle, table_rows, text_of
 from tests.ui.sample import MB, NOW
 from tests.ui.test_dashboard import count_refreshes, region_lines, steady
@@ -82,3 +84,36 @@ def test_changed_spans_cover_exactly_what_differs():
     assert changed_spans(old, styled) == [(1, 5, 9)]
     assert changed_spans(old, Text("used 412.0M")) is None  # a line fewer: repaint it all
     assert changed_spans(old, old.copy()) == []
+
+
+def shares(rows) -> Table:
+    table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+    table.add_column(ratio=1)
+    table.add_column(justify="right")
+    for name, count in rows:
+        table.add_row(name, str(count))
+    return table
+
+
+class FiguresApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Figures(shares([("GET", 120), ("SET", 80)]), id="tops")
+
+
+async def test_figures_of_a_table_repaint_the_count_that_changed(monkeypatch):
+    app = FiguresApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        tops = app.query_one(Figures)
+        tops.update(shares([("GET", 120), ("SET", 80)]))  # the first rendering to compare with
+        await pilot.pause()
+        calls = count_refreshes(monkeypatch)
+        tops.update(shares([("GET", 121), ("SET", 80)]))
+        await pilot.pause()
+        (region,) = repainted(app, calls)["Figures#tops"]
+        assert region is not None and region.y == 0 and region.width == 1  # "120" → "121"
+        lines = ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+        assert lines[0].split() == ["GET", "121"] and lines[1].split() == ["SET", "80"]
+        calls.clear()
+        tops.update(shares([("GET", 121), ("SET", 80)]))  # equal content (a new object): nothing
+        await pilot.pause()
+        assert "Figures#tops" not in repainted(app, calls)

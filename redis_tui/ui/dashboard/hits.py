@@ -9,9 +9,9 @@ from textual.widgets import DataTable
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_rate, percent
 from redis_tui.core.models import Snapshot
-from redis_tui.ui.dashboard.figures import Figures
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
+from redis_tui.ui.widgets.figures import Figures
 from redis_tui.ui.widgets.table import build_figures_table, sync_rows
 from redis_tui.ui.widgets.text import label_value, lines, set_text
 

@@ -8,8 +8,8 @@ from textual.widgets import DataTable
 
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.core.models import Snapshot
-from redis_tui.ui.dashboard.figures import Figures
 from redis_tui.ui.dashboard.pane import Pane
+from redis_tui.ui.widgets.figures import Figures
 from redis_tui.ui.widgets.spread import SpreadLine
 from redis_tui.ui.widgets.table import build_figures_table, sync_rows
 from redis_tui.ui.widgets.text import label_value, set_text

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from redis_tui.core.diagnosis.rules.memory import fragmentation_case
 from redis_tui.core.format import DASH, human_bytes, human_rate, percent, thousands
 from redis_tui.core.models import Snapshot
-from redis_tui.ui.dashboard.figures import Figures
 from redis_tui.ui.dashboard.meter import Meter
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
+from redis_tui.ui.widgets.figures import Figures
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.spread import SpreadLine
 from redis_tui.ui.widgets.text import label_value, lines, set_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from redis_tui.ui.dashboard.figures import changed_spans, refresh_spans
+from redis_tui.ui.widgets.figures import changed_spans, refresh_spans
 
 
 class Meter(Widget):

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 
 from redis_tui.core.format import human_bytes, human_rate
 from redis_tui.core.models import Snapshot
-from redis_tui.ui.dashboard.figures import Figures
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
+from redis_tui.ui.widgets.figures import Figures
 from redis_tui.ui.widgets.spread import SpreadLine
 from redis_tui.ui.widgets.text import label_value, lines, set_text
 
