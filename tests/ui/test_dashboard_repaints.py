@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rich.table import Table
+from rich.table import Table as RichTable
 from rich.text import Text
 from textual.app import App, ComposeResult
 
 from redis_tui.ui.widgets.figures import Figures, changed_spans
+from redis_tui.ui.widgets.table import Table
 from tests.ui.helpers import make_app, settle, table_rows, text_of
 from tests.ui.sample import MB, NOW
 from tests.ui.test_dashboard import count_refreshes, region_lines, steady
@@ -86,8 +87,8 @@ def test_changed_spans_cover_exactly_what_differs():
     assert changed_spans(old, old.copy()) == []
 
 
-def shares(rows) -> Table:
-    table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+def shares(rows) -> RichTable:
+    table = RichTable(box=None, show_header=False, expand=True, padding=(0, 1))
     table.add_column(ratio=1)
     table.add_column(justify="right")
     for name, count in rows:
@@ -117,3 +118,22 @@ async def test_figures_of_a_table_repaint_the_count_that_changed(monkeypatch):
         tops.update(shares([("GET", 121), ("SET", 80)]))  # equal content (a new object): nothing
         await pilot.pause()
         assert "Figures#tops" not in repainted(app, calls)
+
+
+async def test_a_long_session_keeps_the_tables_render_caches_to_their_size(monkeypatch):
+    # Textual keeps 10,000 rendered cells a table, all stale after the next change; ours keep
+    # Table.CELL_CACHE (small here, so a few polls overflow it)
+    monkeypatch.setattr(Table, "CELL_CACHE", 100)
+    monkeypatch.setattr(Table, "LINE_CACHE", 20)
+    first = steady()
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for step in range(1, 21):  # every poll moves every figure of the commands table
+            commands = tuple(replace(c, calls_per_s=c.calls_per_s + step, usec_per_call=1.0 + step / 10)
+                             for c in first.rates.commands)
+            app.source.push(replace(first, taken_at=NOW + step, rates=replace(first.rates, commands=commands)))
+            await pilot.pause()
+        table = app.screen.query_one("#commands")
+        assert table.get_row_at(0)[2].plain == "3.0"  # the last poll is on screen
+        assert len(table._cell_render_cache) <= 100 and len(table._line_cache) <= 20

@@ -13,13 +13,26 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 
 class Table(DataTable):
-    """DataTable whose rendered lines follow its column widths.
+    """DataTable whose rendered lines follow its column widths, with render caches sized to a screen.
 
     Textual 8.2.8 measures new rows on idle but keeps lines it rendered before that with
     the old widths (``_update_dimensions`` does not clear the line caches), so a table
     filled once could show ``db`` for ``db0`` until something else changed. Clearing the
     caches after the measurement fixes it (pinned version; re-check when upgrading).
+
+    Its render caches are keyed by an update counter, so after each change every entry is
+    stale; Textual keeps 10,000 rendered cells and 1,000 rows and lines per table all the
+    same, several MB each that fill over the first minutes of a session. A screenful is enough.
     """
+
+    CELL_CACHE = 1000  # rendered cells (a 40-row screen of 10 columns is 400)
+    LINE_CACHE = 200  # rendered rows and lines (a tall terminal shows ~100)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._cell_render_cache.maxsize = self.CELL_CACHE
+        self._row_render_cache.maxsize = self.LINE_CACHE
+        self._line_cache.maxsize = self.LINE_CACHE
 
     def _update_dimensions(self, new_rows) -> None:
         widths = [column.content_width for column in self.ordered_columns]
