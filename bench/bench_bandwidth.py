@@ -57,7 +57,8 @@ def app_env(app_dir: str | None, env: dict[str, str] | None = None) -> dict[str,
 class Pty:
     """A program on a pseudo-terminal of COLUMNS × ROWS; counts what it writes."""
 
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str] | None = None, cwd: str | None = None,
+                 screen: bool = False) -> None:
         master, slave = os.openpty()
         size = struct.pack("HHHH", ROWS, COLUMNS, 0, 0)
         for fd in (slave, master):
@@ -72,6 +73,12 @@ class Pty:
         self.counted = 0
         self.counting = False
         self.tail = b""
+        self.screen = None  # with `screen`: a VT emulator fed everything, to read what the terminal shows
+        if screen:
+            import pyte  # a test dependency (pip install -e '.[test]')
+
+            self.screen = pyte.Screen(COLUMNS, ROWS)
+            self._stream = pyte.ByteStream(self.screen)
 
     def read(self) -> None:
         try:
@@ -85,6 +92,12 @@ class Pty:
         if self.counting:
             self.counted += len(data)
         self.tail = (self.tail + data)[-100_000:]
+        if self.screen is not None:
+            self._stream.feed(data)
+
+    def text(self) -> str:
+        """The terminal's text (with `screen`), one line per row."""
+        return "\n".join(line.rstrip() for line in self.screen.display) if self.screen is not None else ""
 
     def write(self, data: bytes) -> None:
         with contextlib.suppress(OSError):

@@ -137,3 +137,36 @@ async def test_a_long_session_keeps_the_tables_render_caches_to_their_size(monke
         table = app.screen.query_one("#commands")
         assert table.get_row_at(0)[2].plain == "3.0"  # the last poll is on screen
         assert len(table._cell_render_cache) <= 100 and len(table._line_cache) <= 20
+
+
+async def test_the_dashboard_under_an_opaque_screen_repaints_nothing(monkeypatch):
+    from textual._compositor import LayoutUpdate
+
+    from redis_tui.ui.app import RedisTuiApp
+
+    frames: list = []
+    display = RedisTuiApp._display
+
+    def capture(self, screen, renderable):
+        if renderable is not None:
+            frames.append(renderable)
+        return display(self, screen, renderable)
+
+    first = steady()
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        dashboard = app.screen
+        await pilot.press("m")  # the MONITOR screen: opaque, it hides the dashboard
+        await settle(pilot)
+        assert not dashboard.is_current
+        monkeypatch.setattr(RedisTuiApp, "_display", capture)
+        for step in (1, 2):  # polls that change the dashboard's figures and graphs
+            ops = first.history.ops[step:] + (1200.0,) * step
+            app.source.push(replace(first, taken_at=NOW + step, memory=replace(first.memory, used=(412 + step) * MB),
+                                    history=replace(first.history, ops=ops)))
+            await settle(pilot)
+        assert not [frame for frame in frames if isinstance(frame, LayoutUpdate)]  # no whole-screen repaint
+        await pilot.press("escape")  # back to the dashboard: it shows the last poll
+        await settle(pilot)
+        assert app.screen is dashboard and "used 414.0M" in text_of(app, "#memory-text")
