@@ -30,6 +30,7 @@ Verdict = tuple[bool, str, bytes | None, str]  # passed, command label, key pref
 _HEAD = rb'\n\+[^ \n]* \[(\d+) ([^\]\r\n]*(?:\]:\d+)?)\] "([^"\\\r\n]*)"'
 _FULL_ARG = rb'(?: ("[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*)")?'
 _ESCAPE_LETTERS = set(b"0123456789abcdefABCDEFxnrtab")
+VERDICTS = 10_000  # rows judged and remembered; past it the memory starts afresh (distinct keys rarely repeat)
 
 
 class Sink(Protocol):
@@ -101,7 +102,7 @@ class Feed:
             self._feed_lines(block.split(b"\r\n")[:-1], second)
             return count
         verdicts = self._verdicts
-        if len(verdicts) > 50_000:
+        if len(verdicts) > VERDICTS:
             verdicts.clear()
         decide: dict[Row, bool | None] = {}
         every = True

@@ -1,9 +1,12 @@
 """Aggregates over the MONITOR stream: commands/s, top commands, key prefixes and clients.
 
-Lines are counted into one bucket per second (keyed by (command, prefix, client)), kept
-for a sliding window (default 60 s); a snapshot merges the buckets. Buckets leaving the
-window are folded into totals since the start. Memory stays bounded whatever the traffic:
-past `cap` distinct names, further names count as ``(other)``.
+Lines are counted into one bucket per second — three tables: commands, key prefixes and
+clients, each counted on its own (not their combinations: 50 clients × 1,000 prefixes is
+1,050 names, not 50,000) — kept for a sliding window (default 60 s); a snapshot merges the
+buckets. Buckets leaving the window are folded into totals since the start. Memory stays
+bounded whatever the traffic: past `cap` distinct names in a second's table (`total_cap`
+since the start), further names count as ``(other)``, and a key prefix is kept to its first
+`PREFIX_BYTES` bytes (more than the tables show).
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from redis_tui.core.display import safe_text
 
 OTHER = "(other)"
 NO_KEY = None
+PREFIX_BYTES = 256  # a longer prefix counts by its head (a table row shows at most 80 characters)
 
-BucketKey = tuple[str, bytes | str | None, str]  # (command label, key prefix or NO_KEY/OTHER, client)
 Table = dict[str | bytes, int]  # name → count
 Tables = tuple[Table, Table, Table]  # commands, prefixes, clients
 
@@ -61,7 +64,7 @@ class MonitorStats:
 class Window:
     """Per-second buckets over a sliding window, plus bounded totals since the start."""
 
-    def __init__(self, seconds: int = 60, cap: int = 5000, total_cap: int = 10_000) -> None:
+    def __init__(self, seconds: int = 60, cap: int = 2000, total_cap: int = 10_000) -> None:
         self.seconds = max(1, int(seconds))
         self.cap = cap
         self.total_cap = total_cap
@@ -72,38 +75,33 @@ class Window:
         self.seen = 0
         self.matched = 0
         self._second: int | None = None
-        self._bucket: dict[BucketKey, int] = {}
-        self._buckets: deque[tuple[int, dict[BucketKey, int]]] = deque()
+        self._count = 0  # matched lines in the current second
+        self._bucket: Tables = ({}, {}, {})
+        self._buckets: deque[tuple[int, int, Tables]] = deque()  # (second, lines, tables), oldest first
         self._totals: Tables = ({}, {}, {})
 
     def add(self, second: int, label: str, prefix: bytes | None, client: str, count: int) -> None:
         """Count `count` matched lines of one (command, prefix, client) in `second`."""
         if second != self._second:
             self._advance(second)
-        bucket = self._bucket
-        key: BucketKey = (label, prefix, client)
-        if key not in bucket and len(bucket) >= self.cap:
-            key = (label, OTHER, OTHER)
-        bucket[key] = bucket.get(key, 0) + count
+        commands, prefixes, clients = self._bucket
+        cap = self.cap
+        _count(commands, label, count, cap)
+        if prefix is not None:  # NO_KEY
+            _count(prefixes, prefix[:PREFIX_BYTES], count, cap)
+        _count(clients, client, count, cap)
+        self._count += count
         self.matched += count
 
     def _advance(self, second: int) -> None:
-        if self._second is not None and self._bucket:
-            self._buckets.append((self._second, self._bucket))
-        self._bucket = {}
+        if self._second is not None and self._count:
+            self._buckets.append((self._second, self._count, self._bucket))
+        self._bucket, self._count = ({}, {}, {}), 0
         self._second = second if self._second is None else max(second, self._second)
         while self._buckets and self._buckets[0][0] <= self._second - self.seconds:
-            _, old = self._buckets.popleft()
-            self._fold(old)
-
-    def _fold(self, bucket: dict[BucketKey, int]) -> None:
-        for (label, prefix, client), count in bucket.items():
-            for table, name in zip(self._totals, (label, prefix, client), strict=True):
-                if name is None:  # NO_KEY
-                    continue
-                if name not in table and len(table) >= self.total_cap:
-                    name = OTHER
-                table[name] = table.get(name, 0) + count
+            _, _, old = self._buckets.popleft()
+            for total, table in zip(self._totals, old, strict=True):
+                _merge(total, table, self.total_cap)
 
     def snapshot(self, now: float, top: int = 10) -> MonitorStats:
         """The aggregates as of `now` (seconds since the epoch)."""
@@ -113,15 +111,17 @@ class Window:
         latest = second if self._second is None else self._second
         per_second = [0] * self.seconds
         window: Tables = ({}, {}, {})
-        live = [*self._buckets, (latest, self._bucket)]
-        for at, bucket in live:
+        live = [*self._buckets, (latest, self._count, self._bucket)]
+        for at, lines, bucket in live:
             slot = at - (second - self.seconds + 1)
             if 0 <= slot < self.seconds:
-                per_second[slot] += sum(bucket.values())
-                _merge(window, bucket)
+                per_second[slot] += lines
+                for merged, table in zip(window, bucket, strict=True):
+                    _merge(merged, table)
         totals: Tables = (dict(self._totals[0]), dict(self._totals[1]), dict(self._totals[2]))
-        for _, bucket in live:
-            _merge(totals, bucket)
+        for _, _, bucket in live:
+            for merged, table in zip(totals, bucket, strict=True):
+                _merge(merged, table)
         in_window = sum(per_second)
         return MonitorStats(
             window_s=self.seconds,
@@ -137,14 +137,30 @@ class Window:
             since_start_clients=_top(totals[2], self.matched, top),
         )
 
+    def sizes(self) -> tuple[int, int]:
+        """(names held in the window's buckets, names held in the totals): what the caps bound."""
+        held = sum(len(table) for _, _, bucket in self._buckets for table in bucket)
+        held += sum(len(table) for table in self._bucket)
+        return held, sum(len(table) for table in self._totals)
 
-def _merge(tables: Tables, bucket: dict[BucketKey, int]) -> None:
-    commands, prefixes, clients = tables
-    for (label, prefix, client), count in bucket.items():
-        commands[label] = commands.get(label, 0) + count
-        if prefix is not None:  # NO_KEY
-            prefixes[prefix] = prefixes.get(prefix, 0) + count
-        clients[client] = clients.get(client, 0) + count
+
+def _count(table: Table, name: str | bytes, count: int, cap: int) -> None:
+    if name not in table and len(table) >= cap:
+        name = OTHER
+    table[name] = table.get(name, 0) + count
+
+
+def _merge(into: Table, table: Table, cap: int | None = None) -> None:
+    """Add `table`'s counts into `into` (past `cap` names, new ones count as OTHER)."""
+    get = into.get
+    if cap is None:
+        for name, count in table.items():
+            into[name] = get(name, 0) + count
+        return
+    for name, count in table.items():
+        if name not in into and len(into) >= cap:
+            name = OTHER
+        into[name] = get(name, 0) + count
 
 
 def _top(table: Table, whole: int, top: int) -> tuple[Share, ...]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from redis_tui.core.display import safe_text
 from redis_tui.core.format import human_rate, percent
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
+from redis_tui.ui.widgets.figures import Figures
 from redis_tui.ui.widgets.table import build_figures_table, sync_rows
 from redis_tui.ui.widgets.text import label_value, lines, set_text
 
@@ -24,12 +25,12 @@ class HitsPane(Pane):
     TITLE = "Cache hit ratio"
 
     def compose(self) -> ComposeResult:
-        yield Static(id="hits-text")
+        yield Figures(id="hits-text")
         yield Spark(id="hits-spark", summary_function=min)
         yield build_figures_table(COLUMNS, id="commands")
 
     def show(self, snapshot: Snapshot | None) -> None:
-        text = self.query_one("#hits-text", Static)
+        text = self.query_one("#hits-text", Figures)
         if snapshot is None:
             set_text(text, Text("—", style="dim"))
             return

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from redis_tui.core.format import human_duration, human_rate, percent, thousands
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.dashboard.pane import Pane
+from redis_tui.ui.widgets.figures import Figures
 from redis_tui.ui.widgets.spread import SpreadLine
 from redis_tui.ui.widgets.table import build_figures_table, sync_rows
 from redis_tui.ui.widgets.text import label_value, set_text
@@ -22,12 +23,12 @@ class KeyspacePane(Pane):
     TITLE = "Keyspace"
 
     def compose(self) -> ComposeResult:
-        yield Static(id="keyspace-text")
+        yield Figures(id="keyspace-text")
         yield SpreadLine("keys")
         yield build_figures_table(COLUMNS, id="keyspace")
 
     def show(self, snapshot: Snapshot | None) -> None:
-        text = self.query_one("#keyspace-text", Static)
+        text = self.query_one("#keyspace-text", Figures)
         if snapshot is None:
             set_text(text, Text("—", style="dim"))
             return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from redis_tui.core.diagnosis.rules.memory import fragmentation_case
 from redis_tui.core.format import DASH, human_bytes, human_rate, percent, thousands
@@ -12,6 +11,7 @@ from redis_tui.core.models import Snapshot
 from redis_tui.ui.dashboard.meter import Meter
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
+from redis_tui.ui.widgets.figures import Figures
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.spread import SpreadLine
 from redis_tui.ui.widgets.text import label_value, lines, set_text
@@ -24,24 +24,24 @@ class MemoryPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Meter(id="memory-meter")
-        yield Static(id="memory-text")
+        yield Figures(id="memory-text")
         yield SpreadLine("memory")
         yield Spark(id="memory-spark", summary_function=max)
 
     def show(self, snapshot: Snapshot | None) -> None:
         meter = self.query_one(Meter)
-        text = self.query_one("#memory-text", Static)
+        text = self.query_one("#memory-text", Figures)
         spark = self.query_one(Spark)
         if snapshot is None:
-            meter.ratio, meter.label = None, "waiting for data"
+            meter.show(None, "waiting for data")
             set_text(text, Text("—", style="dim"))
             return
         mem = snapshot.memory
         ratio = mem.limit_ratio
         if ratio is None:
-            meter.ratio, meter.label = None, f"{human_bytes(mem.used)}, no maxmemory limit"
+            meter.show(None, f"{human_bytes(mem.used)}, no maxmemory limit")
         else:
-            meter.ratio, meter.label = ratio, f"{percent(ratio)} of {human_bytes(mem.maxmemory)}"
+            meter.show(ratio, f"{percent(ratio)} of {human_bytes(mem.maxmemory)}")
         frag = mem.fragmentation
         frag_text = Text(DASH if frag is None else f"{frag:.2f}", style="bold")
         if fragmentation_case(mem, host(self).diagnoser.limits):  # the high-fragmentation rule's own test

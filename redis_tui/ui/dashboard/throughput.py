@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from redis_tui.core.format import human_bytes, human_rate
 from redis_tui.core.models import Snapshot
 from redis_tui.ui.dashboard.pane import Pane
 from redis_tui.ui.dashboard.spark import Spark
+from redis_tui.ui.widgets.figures import Figures
 from redis_tui.ui.widgets.spread import SpreadLine
 from redis_tui.ui.widgets.text import label_value, lines, set_text
 
@@ -20,14 +20,14 @@ class ThroughputPane(Pane):
     TITLE = "Throughput"
 
     def compose(self) -> ComposeResult:
-        yield Static(id="throughput-text")
+        yield Figures(id="throughput-text")
         yield SpreadLine("ops")
         yield Spark(id="ops-spark", summary_function=max)
-        yield Static(id="network-text")
+        yield Figures(id="network-text")
 
     def show(self, snapshot: Snapshot | None) -> None:
-        text = self.query_one("#throughput-text", Static)
-        network = self.query_one("#network-text", Static)
+        text = self.query_one("#throughput-text", Figures)
+        network = self.query_one("#network-text", Figures)
         if snapshot is None:
             set_text(text, Text("—", style="dim"))
             set_text(network, "")

@@ -86,15 +86,15 @@ def line_text(line: MonitorLine, label: str, family: str, width: int | None = No
     parts = prefixes[0]
     if width is not None:
         parts = next((p for p in prefixes if sum(map(len, p)) + needed <= width), prefixes[-1])
+    # one span per style (time and db together, the space before the key in the key's): every
+    # change of style costs an escape sequence, and the stream is redrawn several times a second
     out = Text(no_wrap=True, overflow="ellipsis")
-    out.append(parts[0], style="dim")
-    out.append(parts[1], style="dim")
+    out.append(parts[0] + parts[1], style="dim")
     out.append(parts[2], style="bright_black")
     out.append(parts[3], style="cyan")
     out.append(command, style=FAMILY_STYLE.get(family, "bold"))
     for text in head:
-        out.append(" ")
-        out.append(text, style="bold")
+        out.append(" " + text, style="bold")
     for arg in args[1:ARGS_SHOWN]:
         out.append(" ")
         out.append(quote(arg))

@@ -7,18 +7,32 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 
 class Table(DataTable):
-    """DataTable whose rendered lines follow its column widths.
+    """DataTable whose rendered lines follow its column widths, with render caches sized to a screen.
 
     Textual 8.2.8 measures new rows on idle but keeps lines it rendered before that with
     the old widths (``_update_dimensions`` does not clear the line caches), so a table
     filled once could show ``db`` for ``db0`` until something else changed. Clearing the
     caches after the measurement fixes it (pinned version; re-check when upgrading).
+
+    Its render caches are keyed by an update counter, so after each change every entry is
+    stale; Textual keeps 10,000 rendered cells and 1,000 rows and lines per table all the
+    same, several MB each that fill over the first minutes of a session. A screenful is enough.
     """
+
+    CELL_CACHE = 1000  # rendered cells (a 40-row screen of 10 columns is 400)
+    LINE_CACHE = 200  # rendered rows and lines (a tall terminal shows ~100)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._cell_render_cache.maxsize = self.CELL_CACHE
+        self._row_render_cache.maxsize = self.LINE_CACHE
+        self._line_cache.maxsize = self.LINE_CACHE
 
     def _update_dimensions(self, new_rows) -> None:
         widths = [column.content_width for column in self.ordered_columns]
@@ -28,7 +42,7 @@ class Table(DataTable):
             self.refresh()
 
     def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
-        """`DataTable.update_cell`, repainting only the cell's row when no width changes.
+        """`DataTable.update_cell`, repainting only that cell when no width changes.
 
         Textual 8.2.8 repaints the whole table for one cell; a dashboard that changes one
         figure a second would redraw every row every second (pinned version, as above).
@@ -43,7 +57,7 @@ class Table(DataTable):
         self._update_count += 1  # the render caches are keyed by it
         index = self._row_locations.get(row)
         if index is not None:  # present: checked above
-            self.refresh_row(index)
+            self.refresh_coordinate(Coordinate(index, self.get_column_index(column_key)))
 
 
 def build_table(columns: Sequence[tuple[str, str, int | None]], **kwargs) -> Table:
