@@ -13,7 +13,6 @@ each `Poller` are staggered across the members, so they do not all go out in the
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Iterable
@@ -23,7 +22,8 @@ from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_c
 from redis_tui.core.fleet.members import Member
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import PRIMARY, REPLICA, SENTINEL, Node, Topology, TopologyUpdate
-from redis_tui.core.poller import Poller, clamp_interval, default_budget, poll_within
+from redis_tui.core.poller import Poller, default_budget, poll_within
+from redis_tui.core.rounds import Rounds
 from redis_tui.core.target import Target
 
 CLUSTER_FLAG = "cluster"  # the member is a node of a Redis Cluster (its row covers that node alone)
@@ -48,7 +48,7 @@ def member_node(member: Member, update: Update | None, before: Node | None = Non
     return Node(member.addr, role=role, primary=primary, flags=flags, name=member.name)
 
 
-class FleetPoller:
+class FleetPoller(Rounds):
     """Polls every member of a fleet round after round (a `RoundSource`)."""
 
     def __init__(
@@ -66,9 +66,8 @@ class FleetPoller:
         client_name: str | None = CLIENT_NAME,
     ) -> None:
         self.members = tuple(members)
-        self.interval = clamp_interval(interval)
+        super().__init__(interval)
         self.budget = budget or default_budget(self.interval)
-        self.paused = False
         self.clock = clock
         self.last: TopologyUpdate | None = None
         self._client_factory = client_factory
@@ -80,30 +79,12 @@ class FleetPoller:
         self._unstaggered = set(self._pollers)  # members whose rare commands are not yet spread out
         self._updates: dict[str, Update] = {}
         self._nodes: dict[str, Node] = {}
-        self._wake = asyncio.Event()
-        self._forced = False
 
     def _factory(self, target: Target, client_name: str | None) -> Client:
         return self._client_factory(target, connect_timeout=self.budget, reply_timeout=self.budget,
                                     client_name=client_name)
 
     # --- controls -----------------------------------------------------------------------
-    def set_interval(self, seconds: float) -> float:
-        """Change the interval (clamped to 0.25-60 s)."""
-        self.interval = clamp_interval(seconds)
-        self._wake.set()
-        return self.interval
-
-    def set_paused(self, paused: bool) -> None:
-        """Stop or resume polling (a paused fleet sends nothing)."""
-        self.paused = paused
-        self._wake.set()
-
-    def refresh_now(self) -> None:
-        """Poll every member right away."""
-        self._forced = True
-        self._wake.set()
-
     def set_password(self, password: str) -> None:
         """Every member logs in with this password from now on (`set_member_password`: one member)."""
         for addr in self._pollers:
@@ -116,24 +97,6 @@ class FleetPoller:
             poller.set_password(password)
 
     # --- the loop -----------------------------------------------------------------------
-    async def run(self, emit: Callable[[TopologyUpdate], None]) -> None:
-        """Poll round after round until cancelled, calling `emit` after each."""
-        try:
-            while True:
-                started = time.monotonic()
-                if not self.paused or self._forced:
-                    self._forced = False
-                    emit(await self.poll())
-                self._wake.clear()
-                remaining = None if self.paused else started + self.interval - time.monotonic()
-                if remaining is None:
-                    await self._wake.wait()
-                elif remaining > 0:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), remaining)
-        finally:
-            await self.close()
-
     async def poll(self) -> TopologyUpdate:
         """One round over every member; never raises for what a server does, never outlasts the budget."""
         started = time.monotonic()

@@ -16,7 +16,6 @@ follows. A ``+switch-master`` starts a round at once. Sentinels named by the oth
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import time
 from collections import deque
@@ -28,7 +27,8 @@ from redis_tui.core.errors import classify
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import PRIMARY, REPLICA, SENTINEL, Aggregate, Node, Topology, TopologyUpdate
 from redis_tui.core.parse import text_of
-from redis_tui.core.poller import Poller, clamp_interval, default_budget, poll_within, stalled
+from redis_tui.core.poller import Poller, default_budget, poll_within, stalled
+from redis_tui.core.rounds import Rounds, Via
 from redis_tui.core.sentinel.events import EventListener
 from redis_tui.core.sentinel.follow import MasterTracker
 from redis_tui.core.sentinel.parse import SHOWN_EVENTS, addr_of, flags_of, master_names, number
@@ -50,7 +50,7 @@ def hostport(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-class SentinelPoller:
+class SentinelPoller(Rounds):
     """Polls the group of the master `seed.master` through the Sentinels `seed.sentinel` (and those they know)."""
 
     def __init__(
@@ -74,9 +74,8 @@ class SentinelPoller:
             raise ValueError("a Sentinel group needs at least one Sentinel address")
         self.seed = seed
         self.name = seed.master or "mymaster"
-        self.interval = clamp_interval(interval)
+        super().__init__(interval)
         self.budget = budget or default_budget(self.interval)
-        self.paused = False
         self.clock = clock
         self.totals = totals
         self.listen = listen
@@ -96,28 +95,10 @@ class SentinelPoller:
         self._rtt: dict[str, float] = {}
         self._ids: dict[str, str] = {}  # Sentinel → its SENTINEL MYID
         self._events: deque[SentinelEvent] = deque(maxlen=keep_events)
-        self._wake = asyncio.Event()
-        self._forced = False
         for addr in self._configured:
             self._add_sentinel(addr)
 
     # --- controls -----------------------------------------------------------------------
-    def set_interval(self, seconds: float) -> float:
-        """Change the interval (clamped to 0.25-60 s)."""
-        self.interval = clamp_interval(seconds)
-        self._wake.set()
-        return self.interval
-
-    def set_paused(self, paused: bool) -> None:
-        """Stop or resume polling (the event subscriptions stay: they send nothing)."""
-        self.paused = paused
-        self._wake.set()
-
-    def refresh_now(self) -> None:
-        """Poll right away."""
-        self._forced = True
-        self._wake.set()
-
     def set_password(self, password: str) -> None:
         """Connect to the master and replicas with this password from now on (the Sentinels keep theirs)."""
         self.seed = dataclasses.replace(self.seed, password=password)
@@ -125,26 +106,6 @@ class SentinelPoller:
             poller.set_password(password)
 
     # --- the loop -----------------------------------------------------------------------
-    async def run(self, emit: Callable[[TopologyUpdate], None]) -> None:
-        """Poll round after round until cancelled, calling `emit` after each."""
-        try:
-            while True:
-                started = time.monotonic()
-                if not self.paused or self._forced:
-                    self._forced = False
-                    emit(await self.poll())
-                self._wake.clear()
-                if self._forced:
-                    continue
-                remaining = None if self.paused else started + self.interval - time.monotonic()
-                if remaining is None:
-                    await self._wake.wait()
-                elif remaining > 0:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), remaining)
-        finally:
-            await self.close()
-
     async def poll(self) -> TopologyUpdate:
         """One round over every Sentinel and every data node; never raises for what a server does."""
         started = time.monotonic()
@@ -224,8 +185,8 @@ class SentinelPoller:
                 if not isinstance(update, Snapshot):
                     return update, None, 0.0
                 if addr not in self._ids:
-                    self._ids[addr] = await sentinel_id(_Via(poller))
-                reply = await read_group(_Via(poller), self.name)
+                    self._ids[addr] = await sentinel_id(Via(poller))
+                reply = await read_group(Via(poller), self.name)
                 return update, reply, (time.monotonic() - started) * 1000
         except TimeoutError:
             await poller.close()
@@ -386,14 +347,3 @@ class SentinelPoller:
             return self._client_factory(t, connect_timeout=budget, reply_timeout=budget, client_name=client_name)
 
         return Poller(target, interval=self.interval, client_factory=factory, skip=skip, **self._options)
-
-
-class _Via:
-    """A client-like adapter: `execute_command` through a `Poller`'s own connection."""
-
-    def __init__(self, poller: Poller) -> None:
-        self._poller = poller
-
-    async def execute_command(self, *args: str) -> Any:
-        """Send one command on the poller's connection."""
-        return await self._poller.execute(*args)

@@ -26,14 +26,15 @@ from redis_tui.core.connection import CLIENT_NAME, Client, ClientFactory, make_c
 from redis_tui.core.errors import make_problem
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.nodes import PRIMARY, REPLICA, Node, Topology, TopologyUpdate
-from redis_tui.core.poller import MAX_CLIENT_LIST_EVERY, Poller, clamp_interval, default_budget, poll_within
+from redis_tui.core.poller import MAX_CLIENT_LIST_EVERY, Poller, default_budget, poll_within
+from redis_tui.core.rounds import Rounds, Via
 from redis_tui.core.target import Target
 from redis_tui.core.topology.aggregate import aggregate
 from redis_tui.core.topology.discover import Remap, read_cluster
 from redis_tui.core.topology.parse import parse_cluster_info
 
 
-class ClusterPoller:
+class ClusterPoller(Rounds):
     """Polls the nodes behind `seed` (every node of its cluster, or only the seed) round after round."""
 
     def __init__(
@@ -56,13 +57,12 @@ class ClusterPoller:
         client_list_max_every: float = MAX_CLIENT_LIST_EVERY,
     ) -> None:
         self.seed = seed
-        self.interval = clamp_interval(interval)
+        super().__init__(interval)
         self.budget = budget or default_budget(self.interval)
         self.remap = dict(remap or {})
         self.node_only = node_only
         self.topology_every = topology_every
         self.degraded_every = degraded_every
-        self.paused = False
         self.clock = clock
         self.topology: Topology | None = None
         self.last: TopologyUpdate | None = None
@@ -77,21 +77,8 @@ class ClusterPoller:
         self._stale = False
         self._turn = 0
         self._unstaggered: set[Poller] = set()  # pollers whose rare commands are not yet spread out
-        self._wake = asyncio.Event()
-        self._forced = False
 
     # --- controls -----------------------------------------------------------------------
-    def set_interval(self, seconds: float) -> float:
-        """Change the interval (clamped to 0.25-60 s)."""
-        self.interval = clamp_interval(seconds)
-        self._wake.set()
-        return self.interval
-
-    def set_paused(self, paused: bool) -> None:
-        """Stop or resume polling."""
-        self.paused = paused
-        self._wake.set()
-
     def refresh_now(self) -> None:
         """Poll right away (and re-read the topology)."""
         self._forced = self._stale = True
@@ -108,24 +95,6 @@ class ClusterPoller:
         self._stale = True
 
     # --- the loop -----------------------------------------------------------------------
-    async def run(self, emit: Callable[[TopologyUpdate], None]) -> None:
-        """Poll round after round until cancelled, calling `emit` after each."""
-        try:
-            while True:
-                started = time.monotonic()
-                if not self.paused or self._forced:
-                    self._forced = False
-                    emit(await self.poll())
-                self._wake.clear()
-                remaining = None if self.paused else started + self.interval - time.monotonic()
-                if remaining is None:
-                    await self._wake.wait()
-                elif remaining > 0:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), remaining)
-        finally:
-            await self.close()
-
     async def poll(self) -> TopologyUpdate:
         """One round over every node; never raises for what a server does, never outlasts the budgets."""
         started = time.monotonic()
@@ -245,7 +214,7 @@ class ClusterPoller:
         """Read the topology through `poller`'s connection; False when that node could not say."""
         try:
             async with asyncio.timeout(self.budget):
-                topology = await read_cluster(_Via(poller), addr, self.remap, self.clock)
+                topology = await read_cluster(Via(poller), addr, self.remap, self.clock)
         except Exception:  # noqa: BLE001 - a node that cannot answer now: try another
             return False
         if not topology.nodes:
@@ -283,14 +252,3 @@ class ClusterPoller:
         detail = f"the cluster gives no usable address for node {node.node_id}"
         problem = make_problem("connection-error", target, detail)
         return Outage(problem, 0.0, 1, 0.0)
-
-
-class _Via:
-    """A client-like adapter: `execute_command` through a `Poller`'s own connection."""
-
-    def __init__(self, poller: Poller) -> None:
-        self._poller = poller
-
-    async def execute_command(self, *args: str) -> Any:
-        """Send one command on the poller's connection."""
-        return await self._poller.execute(*args)
