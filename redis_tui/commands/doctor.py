@@ -33,6 +33,7 @@ from redis_tui.core.models import Outage, Snapshot
 from redis_tui.core.nodes import TopologyUpdate
 from redis_tui.core.options import number
 from redis_tui.core.poller import Poller
+from redis_tui.core.rounds import Rounds
 from redis_tui.core.sentinel import SentinelPoller
 from redis_tui.core.target import Target, scrub
 from redis_tui.core.topology import ClusterPoller, Remap, aggregate
@@ -199,14 +200,10 @@ async def examine_any(target: Target, limits: Thresholds, budget: float, remap: 
         return await examine_group(group, limits, left)
     return await examine(target, limits, left)
 
-
-async def examine_cluster(target: Target, limits: Thresholds, budget: float = DEFAULT_TIMEOUT,
-                          remap: Remap | None = None, gap: float | None = None) -> Report:
-    """Every node of the cluster, two rounds `gap` apart when the budget allows; never longer than `budget`."""
-    gap = SAMPLE_GAP if gap is None else gap
-    step = max(0.1, min(3.0, budget / 3))
-    poller = ClusterPoller(target, interval=max(gap, 0.25), budget=step, remap=remap, client_name="redis-tui-doctor")
-    diagnoser = ClusterDiagnoser(target, limits)
+async def two_rounds(poller: Rounds, diagnoser: ClusterDiagnoser, budget: float, gap: float,
+                     step: float) -> tuple[TopologyUpdate | None, tuple[Finding, ...]]:
+    """One round of `poller`, and a second `gap` s later when the budget allows (so "rising" rules see two);
+    the last round (None: none finished within `budget`) and its findings. The poller is closed."""
     started = time.monotonic()
     last = None
     findings: tuple[Finding, ...] = ()
@@ -222,6 +219,17 @@ async def examine_cluster(target: Target, limits: Thresholds, budget: float = DE
         pass
     finally:
         await poller.close()
+    return last, findings
+
+
+async def examine_cluster(target: Target, limits: Thresholds, budget: float = DEFAULT_TIMEOUT,
+                          remap: Remap | None = None, gap: float | None = None) -> Report:
+    """Every node of the cluster, two rounds `gap` apart when the budget allows; never longer than `budget`."""
+    gap = SAMPLE_GAP if gap is None else gap
+    step = max(0.1, min(3.0, budget / 3))
+    poller = ClusterPoller(target, interval=max(gap, 0.25), budget=step, remap=remap, client_name="redis-tui-doctor")
+    started = time.monotonic()
+    last, findings = await two_rounds(poller, ClusterDiagnoser(target, limits), budget, gap, step)
     if last is None:
         return await examine(target, limits, max(0.1, budget - (time.monotonic() - started)))
     snaps = [u for u in last.updates.values() if isinstance(u, Snapshot)]
@@ -238,22 +246,7 @@ async def examine_group(target: Target, limits: Thresholds, budget: float = DEFA
     step = max(0.1, min(3.0, budget / 3))
     poller = SentinelPoller(target, interval=max(gap, 0.25), budget=step, client_name="redis-tui-doctor",
                             totals=aggregate, listen=False)
-    diagnoser = ClusterDiagnoser(target, limits)
-    started = time.monotonic()
-    last = None
-    findings: tuple[Finding, ...] = ()
-    try:
-        async with asyncio.timeout(budget):
-            last = await poller.poll()
-            findings = diagnoser.update(last)
-            if budget - (time.monotonic() - started) > gap + 2 * step:
-                await asyncio.sleep(gap)
-                last = await poller.poll()
-                findings = diagnoser.update(last)
-    except TimeoutError:
-        pass
-    finally:
-        await poller.close()
+    last, findings = await two_rounds(poller, ClusterDiagnoser(target, limits), budget, gap, step)
     if last is None:
         problem = make_problem("connection-timeout", target, f"no Sentinel answered within the {budget:g} s budget")
         findings = diagnose_problem(problem, target)
