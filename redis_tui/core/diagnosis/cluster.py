@@ -45,17 +45,21 @@ class ClusterDiagnoser:
         self.target = target
         self.limits = limits
         self._nodes: dict[str, Diagnoser] = {}
-        self._recent: deque[TopologyUpdate] = deque()
+        self._previous: TopologyUpdate | None = None
+        self._moves: deque[tuple[float, Finding]] = deque()  # cluster-failover findings of the window
         self.findings: tuple[Finding, ...] = ()
 
     def update(self, update: TopologyUpdate) -> tuple[Finding, ...]:
         """Findings for this round (also kept in `findings`)."""
-        while self._recent and update.taken_at - self._recent[0].taken_at > self.limits.window_s:
-            self._recent.popleft()
-        before = self._recent[0] if self._recent else None
-        self._recent.append(dataclasses.replace(update, updates={}))  # a baseline for its topology alone
+        # a shard's primary is compared round to round, and each change is kept for the window: one that
+        # fails over and back (A → B → A) within it shows both moves, not neither
+        found: list[Finding] = list(diagnose_cluster(update, self._previous, self.limits, self.target))
+        self._previous = dataclasses.replace(update, updates={})  # a baseline for its topology alone
+        self._moves.extend((update.taken_at, f) for f in found if f.id == "cluster-failover")
+        while self._moves and update.taken_at - self._moves[0][0] > self.limits.window_s:
+            self._moves.popleft()
+        found = [f for f in found if f.id != "cluster-failover"] + [f for _, f in self._moves]
         several = len(update.topology.nodes) > 1 or update.topology.kind == "cluster"
-        found: list[Finding] = list(diagnose_cluster(update, before, self.limits, self.target))
         roles = {n.addr: n.role for n in update.topology.nodes}
         for addr, node_update in update.updates.items():
             if roles.get(addr) == SENTINEL:
