@@ -164,8 +164,8 @@ async def one_trial(cluster: LocalCluster, rounds: Rounds, shard: int, use_cli: 
     victim: Node = primaries[shard % len(primaries)]
     replica = topology.replicas_of(victim)[0]
     survivor = next(p for p in primaries if p is not victim)
-    # cluster-failover compares the oldest round of the diagnosis window with now: a failback (the
-    # shard's previous primary taking over again) only shows once the first failover left the window
+    # each cluster-failover finding stays for the diagnosis window: wait until the move that made the
+    # victim primary has left it, so the finding measured below is this trial's alone
     window = Thresholds().window_s
     await rounds.wait(lambda u: not any(f.id == "cluster-failover" and f.evidence.get("new") == victim.addr
                                         for f in u.findings), time.monotonic(), "the window clear", window + TIMEOUT)
