@@ -35,6 +35,8 @@ from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.actions import FleetActions, FleetUpdated
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.insight.menu import InsightMenu
+from redis_tui.ui.insight.registry import INSIGHTS, insight
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
@@ -105,6 +107,10 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
                 "overview's order)"),
         Binding("l", "replication", "Replication", tooltip="masters and replicas: state, link, offset, lag in bytes "
                 "and seconds, sync progress, backlog, read-only, serve-stale-data"),
+        Binding("i", "insight_menu", "Insight", tooltip="the insight screens: " + ", ".join(
+                f"{entry.title} ({entry.key})" for entry in INSIGHTS)),
+        *(Binding(entry.key, f"insight('{entry.name}')", entry.title, show=False, tooltip=entry.description)
+          for entry in INSIGHTS),
     ]
 
     snapshot: var[Snapshot | None] = var(None, always_update=True)
@@ -299,6 +305,17 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         if not isinstance(self.screen, ReplicationScreen):
             self.push_screen(ReplicationScreen())
 
+    def action_insight_menu(self) -> None:
+        """Open the menu of insight screens."""
+        if not isinstance(self.screen, InsightMenu):
+            self.push_screen(InsightMenu(), lambda name: self.action_insight(name) if name else None)
+
+    def action_insight(self, name: str) -> None:
+        """Open the insight screen called `name` (it reads only while it is open)."""
+        entry = insight(name)
+        if entry is not None:
+            self._show_installed(f"insight-{name}", entry.make)
+
     def _show_installed(self, name: str, make: Callable[[], Screen]) -> None:
         if not self.is_screen_installed(name):
             self.install_screen(make(), name)
@@ -343,6 +360,9 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
                             self.action_analyze)
         yield SystemCommand("Replication: masters and replicas", "State, link, offset, lag, sync, backlog (l)",
                             self.action_replication)
+        for entry in INSIGHTS:
+            yield SystemCommand(f"Insight: {entry.title}", f"{entry.description} ({entry.key})",
+                                lambda name=entry.name: self.action_insight(name))
         yield from self.cluster_commands()
         yield from self.fleet_commands()
         yield SystemCommand("Help: every key", "Keys of every screen and what each pane shows (?)", self.action_help)

@@ -24,6 +24,7 @@ from redis_tui.core.display import safe_text
 from redis_tui.core.fleet.members import Member, member_addr
 from redis_tui.core.fleet.source import FleetRound, FleetSource
 from redis_tui.ui.fleet.screen import FleetScreen
+from redis_tui.ui.insight.registry import INSIGHTS
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -39,11 +40,13 @@ else:
 
 FLEET_ACTIONS = frozenset({"fleet_overview", "next_server"})
 # actions about one server: off on the overview (open a server first)
-ONE_SERVER_ACTIONS = frozenset({"troubleshoot", "checklist", "monitor", "keys", "analyze", "replication"})
-TOOL_SCREENS = ("monitor", "keys", "analyze")  # installed per server: closed when leaving a member
+ONE_SERVER_ACTIONS = frozenset({"troubleshoot", "checklist", "monitor", "keys", "analyze", "replication",
+                                "insight_menu", "insight"})
+# installed per server: closed when leaving a member
+TOOL_SCREENS = ("monitor", "keys", "analyze", *(f"insight-{entry.name}" for entry in INSIGHTS))
 # palette entries about one server (left out on the overview)
-ONE_SERVER_COMMANDS = ("Dashboard: sort", "Troubleshoot:", "Connection:", "MONITOR:", "Keys:", "Analyze:", "Cluster:",
-                       "Replication:")
+ONE_SERVER_COMMANDS = ("Dashboard: sort", "Troubleshoot:", "Connection:", "MONITOR:", "Keys:", "Analyze:", "Insight:",
+                       "Cluster:", "Replication:")
 
 
 class FleetUpdated(Message):
