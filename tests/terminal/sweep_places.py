@@ -54,6 +54,7 @@ MARKERS = [
     ("dialog", "RENAMENX: if the new name"),
     ("dialog", "This name is taken"),
     ("dialog", "Filter the stream and the top tables"),
+    ("dialog", "Insight: which screen?"),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
     ("keys", "─ Namespaces ("),
