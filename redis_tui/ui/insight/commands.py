@@ -37,7 +37,6 @@ from redis_tui.core.nodes import SENTINEL
 from redis_tui.ui.insight.base import InsightScreen
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.table import Table, sync_rows
-from redis_tui.ui.widgets.text import set_text
 
 COLUMNS = (("command", "command", None), ("calls", "calls", 12), ("calls/s", "rate", 9), ("µs/call", "usec", 9),
            ("rejected", "rejected", 9), ("failed", "failed", 9))
@@ -84,9 +83,9 @@ class CommandsScreen(InsightScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    CommandsScreen #commands-table { height: 2fr; min-height: 5; border: round $primary 60%;
+    CommandsScreen #commands-table { height: 1fr; min-height: 5; border: round $primary 60%;
         border-title-style: bold; }
-    CommandsScreen #commands-errors { height: 1fr; min-height: 4; max-height: 12; border: round $primary 60%;
+    CommandsScreen #commands-errors { height: auto; max-height: 10; border: round $primary 60%;
         border-title-style: bold; }
     CommandsScreen #commands-note { height: auto; padding: 0 1; }
     """
@@ -253,7 +252,9 @@ class CommandsScreen(InsightScreen[None]):
             note.append("\n" if note else "")
             note.append(f"Whole cluster: the sum over {nodes} primar{'ies' if nodes != 1 else 'y'} "
                         "(n: one node at a time)", style="dim")
-        set_text(self.query_one("#commands-note", Static), note)
+        box = self.query_one("#commands-note", Static)
+        if box.content != note:
+            box.update(note)
 
     def _show_bar(self) -> None:
         bar = Text(no_wrap=True, overflow="ellipsis")

@@ -41,7 +41,6 @@ from redis_tui.core.models import Snapshot
 from redis_tui.ui.insight.base import InsightScreen, Reading, missing
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.table import Table, sync_rows
-from redis_tui.ui.widgets.text import set_text
 
 BARS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 24  # the last spikes of an event shown
@@ -96,31 +95,30 @@ def client_text(trips: RoundTrips | None, commands: Sequence[CommandLatency]) ->
     if stats is None:
         text.append("not measured yet" if trips is not None else "not measured here (no live reads)", style="dim")
     else:
-        text.append(f"last {ms(stats.last_ms)} · min {ms(stats.min_ms)} · avg {ms(stats.avg_ms)} · "
-                    f"p99 {ms(stats.p99_ms)} · max {ms(stats.max_ms)}")
-        text.append(f" (last {stats.samples} ping{'s' if stats.samples != 1 else ''})", style="dim")
+        text.append(f"{stats.last_ms:.2f} ms · min {stats.min_ms:.2f} · avg {stats.avg_ms:.2f} · "
+                    f"p99 {stats.p99_ms:.2f} · max {stats.max_ms:.2f}")
+        text.append(f" (last {stats.samples})", style="dim")
     ping = next((c for c in commands if c.name == "ping"), None)
     calls = sum(c.calls_per_s or 0.0 for c in commands)
     busy = sum((c.calls_per_s or 0.0) * (c.usec_per_call or 0.0) for c in commands)
     text.append("\nserver time ", style="bold")
     per_call = busy / calls if calls > 0 else None
-    text.append(f"{micro(per_call)} µs per call on average" if per_call is not None else "no calls this interval")
+    text.append(f"{micro(per_call)} µs/call avg" if per_call is not None else "no calls this interval")
     if ping is not None and ping.usec_per_call is not None:
-        text.append(f" · PING itself {micro(ping.usec_per_call)} µs")
+        text.append(f", PING {micro(ping.usec_per_call)} µs")
     if stats is not None:
-        text.append(" — the rest of the round trip is network and client", style="dim")
+        text.append(" · the rest of a round trip is network + client", style="dim")
     return text
 
 
 def event_line(event: LatencyEvent, history: Sequence[tuple[int, int]] | None) -> Text:
     """One latency-monitor event: its latest and worst spike, when, and its recent spikes as bars."""
     line = Text()
-    line.append(f"{safe_text(event.name, 28):<22}", style="bold")
-    line.append(f" latest {event.latest_ms} ms · max {event.max_ms} ms · at "
-                f"{time.strftime('%H:%M:%S', time.localtime(event.at))} ")
+    line.append(f"{safe_text(event.name, 24):<16}", style="bold")
+    line.append(f" {event.latest_ms} ms, max {event.max_ms} ms, at "
+                f"{time.strftime('%H:%M:%S', time.localtime(event.at))}  ")
     if history:
         line.append(spark([v for _, v in history]), style="yellow")
-        line.append(f" {len(history)} spike{'s' if len(history) != 1 else ''}", style="dim")
     return line
 
 
@@ -177,6 +175,12 @@ def _refused(reading: Reading[LatencyReading], value: LatencyReading) -> list[Te
     return lines
 
 
+def _update(widget: Static, text: Text) -> None:
+    """Replace an auto-height Static's content (it relayouts: its height follows the lines), when it changed."""
+    if widget.content != text:
+        widget.update(text)
+
+
 class LatencyScreen(InsightScreen[LatencyReading]):
     """Latency: the client's round trip, the server's latency monitor, per-command percentiles."""
 
@@ -198,7 +202,7 @@ class LatencyScreen(InsightScreen[LatencyReading]):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.trips: dict[str, RoundTrips] = {}
-        self._pushed: dict[str, float] = {}  # node → `at` of the last reading whose PING was kept
+        self._pushed: dict[str, Reading[LatencyReading]] = {}  # node → the last reading whose PING was kept
         self._previous: LatencyReading | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -235,8 +239,8 @@ class LatencyScreen(InsightScreen[LatencyReading]):
     def show(self, readings: Mapping[str, Reading[LatencyReading]]) -> None:
         for reading in readings.values():
             if reading.value is not None and reading.value.rtt_ms is not None \
-                    and self._pushed.get(reading.node) != reading.at:
-                self._pushed[reading.node] = reading.at
+                    and self._pushed.get(reading.node) is not reading:
+                self._pushed[reading.node] = reading
                 self.trips.setdefault(reading.node, RoundTrips()).push(reading.value.rtt_ms)
         self.refresh_view()
 
@@ -263,10 +267,10 @@ class LatencyScreen(InsightScreen[LatencyReading]):
             rows = command_latencies(snapshot.info, snapshot.commands, snapshot.rates.commands,
                                      rated=snapshot.rates.interval_s > 0 and bool(snapshot.rates.commands))
         live = self.connections is not None
-        set_text(self.query_one("#latency-client", Static),
-                 client_text(self.trips.setdefault(node, RoundTrips()) if live else self.trips.get(node), rows))
+        _update(self.query_one("#latency-client", Static),
+                client_text(self.trips.setdefault(node, RoundTrips()) if live else self.trips.get(node), rows))
         config = snapshot.config if snapshot is not None else {}
-        set_text(self.query_one("#latency-monitor", Static), monitor_text(reading, config))
+        _update(self.query_one("#latency-monitor", Static), monitor_text(reading, config))
         table = self.query_one("#latency-commands", Table)
         table.border_subtitle = self._percentile_note(snapshot)
         sync_rows(table, {row.name: command_cells(row) for row in rows}, order=[row.name for row in rows])
