@@ -183,35 +183,74 @@ def monitor_off(reading: LatencyReading | None, config: Mapping[str, str]) -> bo
 
 
 async def read_latency(client: Commands, target: Target, previous: LatencyReading | None = None) -> LatencyReading:
-    """One read: LATENCY LATEST, a timed PING, LATENCY HISTORY of each event that spiked since `previous`,
-    LATENCY DOCTOR when the events changed, CONFIG GET latency-monitor-threshold. A refused command
-    (NOPERM, unknown) is kept in `problems` and the rest still read; a lost connection raises."""
+    """One read, in at most three round trips: a timed PING alone; then LATENCY LATEST and CONFIG GET
+    latency-monitor-threshold (and LATENCY DOCTOR on the first read) together; then, only when the events
+    changed since `previous`, LATENCY HISTORY of each new spike and DOCTOR again. A refused command (NOPERM,
+    unknown) is kept in `problems` and the rest still read; a lost connection raises."""
     problems: dict[str, Problem] = {}
-
-    async def ask(name: str, *args: object) -> object:
-        try:
-            return await client.execute_command(*args)
-        except rex.ResponseError as exc:  # NOPERM, unknown command: the rest still works
-            problems[name] = classify(exc, target, connected=True)
-            return None
-
-    events = parse_latest(await ask("LATENCY LATEST", "LATENCY", "LATEST"))
     started = time.perf_counter()
-    pong = await ask("PING", "PING")
-    rtt = (time.perf_counter() - started) * 1000 if "PING" not in problems and pong is not None else None
-    before = {e.name: e.at for e in previous.events} if previous is not None else {}
+    pong = await _batch(client, target, problems, [("PING", ("PING",))])
+    rtt = (time.perf_counter() - started) * 1000 if pong[0] is not None else None
+    first: list[tuple[str, tuple[object, ...]]] = [
+        ("LATENCY LATEST", ("LATENCY", "LATEST")),
+        ("CONFIG GET", ("CONFIG", "GET", "latency-monitor-threshold")),
+    ]
+    if previous is None:
+        first.append(("LATENCY DOCTOR", ("LATENCY", "DOCTOR")))
+    replies = await _batch(client, target, problems, first)
+    events = parse_latest(replies[0])
+    threshold = to_int(parse_config_reply(replies[1]).get("latency-monitor-threshold"), None)
+    doctor = text_of(replies[2]) if previous is None and replies[2] is not None else None
     histories: dict[str, tuple[tuple[int, int], ...]] = {}
+    before = {e.name: e.at for e in previous.events} if previous is not None else {}
+    wanted = []
     for event in events:
         if previous is not None and before.get(event.name) == event.at and event.name in previous.histories:
             histories[event.name] = previous.histories[event.name]
-            continue
-        reply = await ask("LATENCY HISTORY", "LATENCY", "HISTORY", event.name)
-        if reply is not None:
-            histories[event.name] = parse_history(reply)
-    doctor = previous.doctor if previous is not None else None
-    if previous is None or previous.key() != tuple((e.name, e.at) for e in events) or doctor is None:
-        reply = await ask("LATENCY DOCTOR", "LATENCY", "DOCTOR")
-        doctor = text_of(reply) if reply is not None else None
-    config = await ask("CONFIG GET", "CONFIG", "GET", "latency-monitor-threshold")
-    threshold = to_int(parse_config_reply(config).get("latency-monitor-threshold"), None) if config else None
+        else:
+            wanted.append(event.name)
+    changed = previous is not None and (previous.key() != tuple((e.name, e.at) for e in events)
+                                        or previous.doctor is None)
+    second: list[tuple[str, tuple[object, ...]]] = [("LATENCY HISTORY", ("LATENCY", "HISTORY", name))
+                                                    for name in wanted]
+    if changed:
+        second.append(("LATENCY DOCTOR", ("LATENCY", "DOCTOR")))
+    if previous is not None and not changed:
+        doctor = previous.doctor
+    if second:
+        replies = await _batch(client, target, problems, second)
+        for name, reply in zip(wanted, replies, strict=False):
+            if reply is not None:
+                histories[name] = parse_history(reply)
+        if changed:
+            doctor = text_of(replies[-1]) if replies[-1] is not None else None
     return LatencyReading(events, histories, doctor, threshold, rtt, problems)
+
+
+async def _batch(client: Commands, target: Target, problems: dict[str, Problem],
+                 commands: Sequence[tuple[str, tuple[object, ...]]]) -> list[object]:
+    """Send `commands` in one round trip (a pipeline when the client has one); a command the server refuses
+    gives None and a `problems` entry under its name, a lost connection raises."""
+    pipeline = getattr(client, "pipeline", None)
+    if pipeline is not None and len(commands) > 1:
+        pipe = pipeline(transaction=False)
+        for _, args in commands:
+            pipe.execute_command(*args)
+        replies = list(await pipe.execute(raise_on_error=False))
+    else:
+        replies = []
+        for _, args in commands:
+            try:
+                replies.append(await client.execute_command(*args))
+            except rex.ResponseError as exc:
+                replies.append(exc)
+    out: list[object] = []
+    for (name, _), reply in zip(commands, replies, strict=False):
+        if isinstance(reply, rex.ResponseError):  # NOPERM, unknown command: the rest still works
+            problems.setdefault(name, classify(reply, target, connected=True))
+            out.append(None)
+        elif isinstance(reply, BaseException):
+            raise reply
+        else:
+            out.append(reply)
+    return out

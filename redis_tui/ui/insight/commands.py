@@ -116,12 +116,14 @@ class CommandsScreen(InsightScreen[None]):
         self.watch(self.app, "snapshot", lambda _value: self.refresh_view(), init=False)
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # Textual calls this, then the base's handler: the latest poll is in the first paint
         self.refresh_view()
-        self.query_one("#commands-table").focus()
 
-    def _start(self) -> None:  # nothing to read: the app's polls hold it all
+    def _start(self) -> None:  # after the first paint on each opening; nothing to read: the app's polls hold it all
         self._show_bar()
+        if self.polled() and self.first_data_s is None and self.opened_at:
+            self.first_data_s = time.monotonic() - self.opened_at
+        self.query_one("#commands-table").focus()
 
     def action_read_now(self) -> None:
         """Show the latest poll now."""
@@ -210,8 +212,8 @@ class CommandsScreen(InsightScreen[None]):
 
     def refresh_view(self) -> None:
         """Render the latest poll: the scope's commands (filtered, sorted) and errors."""
-        if not self.is_attached:
-            return
+        if not self.is_attached or not self.query("#commands-table"):
+            return  # not composed yet
         polled = self.polled()
         self._track_errors(polled)
         if not self.is_current:
@@ -233,8 +235,6 @@ class CommandsScreen(InsightScreen[None]):
                   order=[row.prefix for row in errors])
         self._show_note(snaps, errors, len(nodes))
         self._show_bar()
-        if snaps and self.first_data_s is None and self.opened_at:
-            self.first_data_s = time.monotonic() - self.opened_at
 
     def _show_note(self, snaps: list[Snapshot], errors: tuple[ErrorRow, ...], nodes: int) -> None:
         note = Text()

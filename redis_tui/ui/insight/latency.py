@@ -204,6 +204,7 @@ class LatencyScreen(InsightScreen[LatencyReading]):
         self.trips: dict[str, RoundTrips] = {}
         self._pushed: dict[str, Reading[LatencyReading]] = {}  # node → the last reading whose PING was kept
         self._previous: LatencyReading | None = None
+        self._early = False  # the first read of this opening started before the first paint
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="latency-client")
@@ -221,8 +222,24 @@ class LatencyScreen(InsightScreen[LatencyReading]):
         self.watch(self.app, "snapshot", lambda _value: self.refresh_view(), init=False)
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        self.refresh_view()
+        # Textual calls this, then the base's handler (which schedules `_start` after the first paint): the
+        # first read starts now, so its round trips overlap the screen's first paint
+        if self.nodes():
+            self.targets()  # settles the node shown (the dashboard's)
+        self._early = self.connections is not None and self._timer is None
+        if self._early:
+            self.action_read_now()
+        self.refresh_view()  # what the app's snapshot holds is in the first paint
+
+    def _start(self) -> None:  # after the first paint on each opening
+        if self._early:  # the first read is under way: only the timer to start
+            self._early = False
+            if self._timer is None and self.is_current:
+                self._timer = self.set_interval(self.EVERY, self.action_read_now)
+            self._show_bar()
+        else:
+            super()._start()
+            self.refresh_view()
         self.query_one("#latency-commands").focus()
 
     async def read(self, client: Commands) -> LatencyReading:
@@ -255,8 +272,8 @@ class LatencyScreen(InsightScreen[LatencyReading]):
 
     def refresh_view(self) -> None:
         """Render the readings and the app's latest snapshot (what is known; never raises on a gap)."""
-        if not self.is_attached or not self.is_current:
-            return
+        if not self.is_attached or not self.is_current or not self.query("#latency-commands"):
+            return  # hidden, or not composed yet (a read that finished before the first paint)
         if self.nodes():
             self.targets()  # settles which node is shown
         snapshot = self.node_snapshot()
@@ -274,8 +291,6 @@ class LatencyScreen(InsightScreen[LatencyReading]):
         table = self.query_one("#latency-commands", Table)
         table.border_subtitle = self._percentile_note(snapshot)
         sync_rows(table, {row.name: command_cells(row) for row in rows}, order=[row.name for row in rows])
-        if snapshot is not None and rows and self.first_data_s is None and self.opened_at:
-            self.first_data_s = time.monotonic() - self.opened_at
 
     @staticmethod
     def _percentile_note(snapshot: Snapshot | None) -> str:
