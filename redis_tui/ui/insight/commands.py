@@ -74,6 +74,9 @@ class CommandsScreen(InsightScreen[None]):
     COST = "no command of its own: from the dashboard's INFO polls"
 
     BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="close the filter, or back to where you came from"),
+        Binding("r", "read_now", "Read now", tooltip="show the dashboard's latest poll now (the screen follows "
+                "every poll by itself)"),
         Binding("s", "sort", "Sort", tooltip="sort the commands by the next column (calls/s, time, µs/call, calls, "
                 "failed, rejected, name)"),
         Binding("slash", "filter", "Filter", key_display="/", tooltip="show only commands whose name holds a text "
