@@ -8,7 +8,9 @@ import contextlib
 
 import redis
 
-from redis_tui.core.insight.latency import ENABLE
+from redis_tui.core.connection import make_client
+from redis_tui.core.diagnosis.permissions import RECIPE_RULES
+from redis_tui.core.insight.latency import ENABLE, read_latency
 from redis_tui.settings import resolve
 from redis_tui.ui.run import make_app
 from tests.ui.helpers import table_rows, text_of, wait_until
@@ -62,6 +64,11 @@ async def test_latency_and_errors_made_for_real(server_factory):
 
 async def test_a_user_without_latency_sees_the_rest(server):
     r = redis.Redis(port=server.port)
+    r.execute_command("ACL", "SETUSER", "tui", *[">pw" if rule == ">CHANGE-ME" else rule for rule in RECIPE_RULES])
+    recipe = make_client(resolve({"url": f"redis://tui:pw@127.0.0.1:{server.port}/0"}, {}).target)
+    reading = await read_latency(recipe, resolve({"url": server.url}, {}).target)
+    assert reading.problems == {} and reading.doctor and reading.rtt_ms is not None  # the README's recipe: all
+    await recipe.aclose()
     r.execute_command("ACL", "SETUSER", "watcher", "on", ">pw", "~*", "+@all", "-latency")
     app = make_app(resolve({"url": f"redis://watcher:pw@127.0.0.1:{server.port}/0", "interval": 0.25}, {}))
     async with app.run_test(size=(120, 40)) as pilot:

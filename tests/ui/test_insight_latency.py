@@ -1,5 +1,5 @@
-"""The latency (L) and commands-and-errors (E) screens on fixed data: snapshots at 80x24 and 120x40, hostile
-server text escaped, Redis 6 without latencystats, and a cluster summed or shown one node at a time.
+"""The latency (L) and commands-and-errors (E) screens on fixed data: snapshots at 80x24 and 120x40 (with hostile
+server text, escaped), Redis 6 without latencystats, and a cluster summed or shown one node at a time.
 
 Regenerate after an intended visual change: pytest tests/ui/test_insight_latency.py --snapshot-update
 """
@@ -13,12 +13,13 @@ import pytest
 from redis_tui.core.insight.latency import LatencyEvent, LatencyReading
 from redis_tui.core.models import CommandStat, Server, Snapshot
 from redis_tui.ui.insight.base import Reading
+from redis_tui.ui.insight.latency import LatencyScreen
 from tests.ui.cluster_sample import PRIMARIES, REPLICAS, make_cluster_app
 from tests.ui.helpers import make_app, settle, table_rows, text_of, wait_until
 from tests.ui.sample import NOW, healthy
 
 SIZES = [(80, 24), (120, 40)]
-DOCTOR = ("Dave, I have observed latency spikes in this Redis instance.\n\n"
+DOCTOR = ("Dave, I have observed latency spikes in this \x1b[2J[red]Redis[/] \u202einstance.\n\n"
           "1. command: 3 latency spikes (average 180ms, mean deviation 20ms, period 12.00 sec). "
           "Worst all time event 210ms.\n\nI have a few advices for you:\n\n"
           "- Check your Slow Log to understand what are the commands you are running which are too slow.\n")
@@ -60,6 +61,8 @@ async def _latency(pilot) -> None:
         screen.show_readings({"": Reading("", LatencyReading(rtt_ms=rtt), at=NOW)})
     screen.show_readings({"": monitor_reading()})
     await settle(pilot)
+    monitor = text_of(pilot.app, "#latency-monitor")  # DOCTOR's text escaped, never markup or a control
+    assert "\\x1b[2J[red]Redis[/] \\u202einstance" in monitor and "\x1b" not in monitor
 
 
 async def _commands(pilot) -> None:
@@ -79,24 +82,11 @@ def test_commands_screen(snap_compare, size):
     assert snap_compare(make_app(latency_snapshot()), terminal_size=size, run_before=_commands)
 
 
-async def test_hostile_text_is_escaped_and_redis_6_says_what_is_missing():
+def test_redis_6_says_what_is_missing():
     old = replace(latency_snapshot(), info={}, server=Server(kind="redis", version="6.0.16"))
-    app = make_app(old)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.snapshot is not None)
-        await pilot.press("L")
-        await settle(pilot)
-        assert "no INFO latencystats" in app.screen.query_one("#latency-commands").border_subtitle
-        get = next(row for row in table_rows(app, "#latency-commands") if row[0] == "get")
-        assert get[3] == "1.9" and get[4:] == ["—", "—", "—"]  # µs/call from commandstats, no percentiles
-        app.screen.show_readings({"": monitor_reading("\x1b[2J[red]boom[/] \u202eevil\nline two")})
-        await settle(pilot)
-        monitor = text_of(app, "#latency-monitor")
-        assert "\\x1b[2J[red]boom[/]" in monitor and "\u202e" not in monitor and "line two" in monitor
-        await pilot.press("escape", "E")
-        await settle(pilot)
-        assert "No INFO errorstats" in text_of(app, "#commands-note")
-        assert app.is_running
+    assert "Redis 6.0.16: no INFO latencystats" in LatencyScreen._percentile_note(old)
+    assert "since the server started" in LatencyScreen._percentile_note(latency_snapshot())
+    assert LatencyScreen._percentile_note(None) == "waiting for the first poll"
 
 
 async def test_commands_sum_the_cluster_and_show_one_node_on_n():

@@ -183,14 +183,11 @@ def monitor_off(reading: LatencyReading | None, config: Mapping[str, str]) -> bo
 
 
 async def read_latency(client: Commands, target: Target, previous: LatencyReading | None = None) -> LatencyReading:
-    """One read, in at most three round trips: a timed PING alone; then LATENCY LATEST and CONFIG GET
-    latency-monitor-threshold (and LATENCY DOCTOR on the first read) together; then, only when the events
-    changed since `previous`, LATENCY HISTORY of each new spike and DOCTOR again. A refused command (NOPERM,
-    unknown) is kept in `problems` and the rest still read; a lost connection raises."""
+    """One read, in at most three round trips: LATENCY LATEST and CONFIG GET latency-monitor-threshold (and
+    LATENCY DOCTOR on the first read) together; then a timed PING alone, on the connection now open; then,
+    only when the events changed since `previous`, LATENCY HISTORY of each new spike and DOCTOR again. A
+    refused command (NOPERM, unknown) is kept in `problems` and the rest still read; a lost connection raises."""
     problems: dict[str, Problem] = {}
-    started = time.perf_counter()
-    pong = await _batch(client, target, problems, [("PING", ("PING",))])
-    rtt = (time.perf_counter() - started) * 1000 if pong[0] is not None else None
     first: list[tuple[str, tuple[object, ...]]] = [
         ("LATENCY LATEST", ("LATENCY", "LATEST")),
         ("CONFIG GET", ("CONFIG", "GET", "latency-monitor-threshold")),
@@ -201,6 +198,9 @@ async def read_latency(client: Commands, target: Target, previous: LatencyReadin
     events = parse_latest(replies[0])
     threshold = to_int(parse_config_reply(replies[1]).get("latency-monitor-threshold"), None)
     doctor = text_of(replies[2]) if previous is None and replies[2] is not None else None
+    started = time.perf_counter()
+    pong = await _batch(client, target, problems, [("PING", ("PING",))])
+    rtt = (time.perf_counter() - started) * 1000 if pong[0] is not None else None
     histories: dict[str, tuple[tuple[int, int], ...]] = {}
     before = {e.name: e.at for e in previous.events} if previous is not None else {}
     wanted = []
