@@ -253,18 +253,25 @@ class CommandsScreen(InsightScreen[None]):
             note.append("No error reply since the server started.", style="dim")
         if host(self).cluster is not None and self.scope is None:
             note.append("\n" if note else "")
-            note.append(f"Whole cluster: the sum over {nodes} primar{'ies' if nodes != 1 else 'y'} "
-                        "(n: one node at a time)", style="dim")
+            if self._is_cluster():
+                note.append(f"Whole cluster: the sum over {nodes} primar{'ies' if nodes != 1 else 'y'} "
+                            "(n: one node at a time)", style="dim")
+            else:
+                note.append("The master's figures (n: each server of the group by itself)", style="dim")
         box = self.query_one("#commands-note", Static)
         if box.content != note:
             box.update(note)
+
+    def _is_cluster(self) -> bool:
+        cluster = host(self).cluster
+        return cluster is not None and cluster.round.topology.kind == "cluster"
 
     def _show_bar(self) -> None:
         bar = Text(no_wrap=True, overflow="ellipsis")
         bar.append(self.TITLE, style="bold")
         bar.append(f" · {self.COST}", style="dim")
         if host(self).cluster is not None:
-            where = safe_text(self.scope, 60) if self.scope else "whole cluster"
+            where = safe_text(self.scope, 60) if self.scope else "whole cluster" if self._is_cluster() else "master"
             bar.append(f" · {where} (n: next)")
         snapshot = self.snapshot()
         if snapshot is not None:

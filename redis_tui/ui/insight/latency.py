@@ -187,8 +187,7 @@ class LatencyScreen(InsightScreen[LatencyReading]):
     NAME = "latency"
     TITLE = "Latency"
     EVERY = 1.0
-    COST = "PING, LATENCY LATEST, HISTORY of new spikes, DOCTOR when they change, CONFIG GET 1 key: every 1 s " \
-           "while open"
+    COST = "LATENCY LATEST + CONFIG GET 1 key, PING (HISTORY and DOCTOR on a new spike): every 1 s while open"
 
     DEFAULT_CSS = """
     LatencyScreen #latency-client { height: auto; padding: 0 1; }
