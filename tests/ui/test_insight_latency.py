@@ -85,7 +85,7 @@ def test_commands_screen(snap_compare, size):
 def test_redis_6_says_what_is_missing():
     old = replace(latency_snapshot(), info={}, server=Server(kind="redis", version="6.0.16"))
     assert "Redis 6.0.16: no INFO latencystats" in LatencyScreen._percentile_note(old)
-    assert "since the server started" in LatencyScreen._percentile_note(latency_snapshot())
+    assert "since start (latencystats)" in LatencyScreen._percentile_note(latency_snapshot())
     assert LatencyScreen._percentile_note(None) == "waiting for the first poll"
 
 

@@ -296,8 +296,7 @@ class LatencyScreen(InsightScreen[LatencyReading]):
         if snapshot is None:
             return "waiting for the first poll"
         if percentiles_from(snapshot.info) is None:
-            return (f"{snapshot.server.label}: no INFO latencystats (Redis 7+ / Valkey) — no percentiles; "
-                    "µs/call from commandstats")
+            return f"{snapshot.server.label}: no INFO latencystats (Redis 7+): µs/call only"
         if snapshot.config.get("latency-tracking") == "no":
             return "percentiles off: CONFIG SET latency-tracking yes"
-        return "percentiles since the server started (latencystats) · calls/s, time: last poll"
+        return "percentiles: since start (latencystats) · calls/s, time: last poll"
