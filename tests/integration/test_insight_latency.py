@@ -16,6 +16,16 @@ from redis_tui.ui.run import make_app
 from tests.ui.helpers import table_rows, text_of, wait_until
 
 
+class OneByOne:
+    """A real client seen through `execute_command` alone (no pipeline), as a `Commands` adapter is."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    async def execute_command(self, *args):
+        return await self.client.execute_command(*args)
+
+
 def _row(app, selector: str, name: str) -> list[str] | None:
     return next((row for row in table_rows(app, selector) if row[0] == name), None)
 
@@ -70,6 +80,13 @@ async def test_a_user_without_latency_sees_the_rest(server):
     assert reading.problems == {} and reading.doctor and reading.rtt_ms is not None  # the README's recipe: all
     await recipe.aclose()
     r.execute_command("ACL", "SETUSER", "watcher", "on", ">pw", "~*", "+@all", "-latency")
+    watcher = make_client(resolve({"url": f"redis://watcher:pw@127.0.0.1:{server.port}/0"}, {}).target)
+    for client in (watcher, OneByOne(watcher)):  # in pipelines, and one command at a time
+        reading = await read_latency(client, resolve({"url": server.url}, {}).target)
+        assert set(reading.problems) == {"LATENCY LATEST", "LATENCY DOCTOR"}
+        assert {p.id for p in reading.problems.values()} == {"permission-denied"}
+        assert reading.rtt_ms is not None and reading.threshold_ms is not None  # PING, CONFIG GET: allowed
+    await watcher.aclose()
     app = make_app(resolve({"url": f"redis://watcher:pw@127.0.0.1:{server.port}/0", "interval": 0.25}, {}))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.snapshot is not None)
