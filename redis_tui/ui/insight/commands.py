@@ -238,6 +238,8 @@ class CommandsScreen(InsightScreen[None]):
                   order=[row.prefix for row in errors])
         self._show_note(snaps, errors, len(nodes))
         self._show_bar()
+        if snaps and self.first_data_s is None and self.opened_at:  # opened before the app's first poll
+            self.first_data_s = time.monotonic() - self.opened_at
 
     def _show_note(self, snaps: list[Snapshot], errors: tuple[ErrorRow, ...], nodes: int) -> None:
         note = Text()
