@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor] [cluster] [fleet] [sentinel]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [insight] [cluster] [fleet] [sentinel]    # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -9,6 +9,7 @@ what it shows (real data, so each run differs a little).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -96,6 +97,27 @@ async def monitor_screen(server: EmbeddedServer) -> None:
         save(app, "monitor-120x40.svg")
         await pilot.press("s")
         await pilot.pause(0.5)
+
+
+async def insight_screens(server: EmbeddedServer) -> None:
+    """The latency screen (a Lua busy loop makes a latency spike) and the commands and errors screen."""
+    admin = redis.Redis(port=server.port)
+    admin.config_set("latency-monitor-threshold", 20)
+    admin.set("screenshot:string", "v")
+    for _ in range(3):
+        admin.eval("local i = 0 while i < 4000000 do i = i + 1 end return i", 0)  # a spike of some 50 ms
+        with contextlib.suppress(redis.ResponseError):
+            admin.lpush("screenshot:string", "x")  # WRONGTYPE, for errorstats
+        time.sleep(1.1)
+    app = make_app(resolve({"url": server.url}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(3.0)
+        await pilot.press("L")
+        await pilot.pause(3.0)
+        save(app, "latency-120x40.svg")
+        await pilot.press("escape", "E")
+        await pilot.pause(2.5)
+        save(app, "commands-120x40.svg")
 
 
 async def _shown(pilot, detail) -> None:
@@ -188,7 +210,7 @@ async def main(which: set[str]) -> None:
         await cluster_screens()
     if "sentinel" in which:
         await sentinel_screens()
-    if not which & {"keys", "monitor", "dashboard"}:
+    if not which & {"keys", "monitor", "dashboard", "insight"}:
         return
     with EmbeddedServer(config=DEMO_CONFIG) as server:
         workload = start_workload(server)
@@ -197,6 +219,8 @@ async def main(which: set[str]) -> None:
                 await keys_screens(server)
             if "monitor" in which:
                 await monitor_screen(server)
+            if "insight" in which:
+                await insight_screens(server)
             if "dashboard" in which:
                 await dashboard(server, (120, 40), "dashboard-120x40.svg")
                 await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)
@@ -206,4 +230,5 @@ async def main(which: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster", "fleet", "sentinel"}))
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "insight", "cluster", "fleet",
+                                                   "sentinel"}))

@@ -50,6 +50,7 @@ EXTRA = {
              ("tab", "move between the tree, the key list and the value table"),
              ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),
              ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)")),
+    "Commands and errors (E)": (("enter (filter)", "apply the filter; esc closes it"),),
 }
 
 PANES = (
@@ -86,6 +87,8 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.dashboard.screen import DashboardScreen
     from redis_tui.ui.fleet.screen import FleetScreen
+    from redis_tui.ui.insight.commands import CommandsScreen
+    from redis_tui.ui.insight.latency import LatencyScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
     from redis_tui.ui.replication.screen import ReplicationScreen
@@ -95,6 +98,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
             ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
             ("Topology (cluster)", (TopologyScreen,)), ("Replication", (ReplicationScreen,)),
+            ("Latency (L)", (LatencyScreen,)), ("Commands and errors (E)", (CommandsScreen,)),
             ("Fleet overview (several servers)", (FleetScreen,))]
 
 

@@ -15,6 +15,8 @@ from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.insight.commands import CommandsScreen
+from redis_tui.ui.insight.latency import LatencyScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
@@ -41,6 +43,8 @@ PLACES = [
     Place("analyze", AnalyzeScreen, "a"),
     Place("topology", TopologyScreen, "o"),
     Place("replication", ReplicationScreen, "l"),
+    Place("latency", LatencyScreen, "L"),
+    Place("commands", CommandsScreen, "E"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -64,6 +68,8 @@ MARKERS = [
     ("topology", "─ Nodes "),
     ("fleet", "─ Servers "),
     ("replication", "─ Replicas "),
+    ("latency", "─ Latency monitor "),
+    ("commands", "─ Errors (errorstats) "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

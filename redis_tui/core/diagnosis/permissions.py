@@ -18,6 +18,9 @@ NEEDED: dict[str, str] = {
     "client|list": "the Clients pane, client-output-buffer, Sentinel detection and the MONITOR output-buffer guard",
     "config|get": "the production checklist, no-password, persistence-disabled and backup-stale",
     "slowlog|get": "the slow-commands finding",
+    "latency|latest": "the latency screen's latency monitor (L)",
+    "latency|history": "the latency screen's chart of each latency event (L)",
+    "latency|doctor": "the latency screen's LATENCY DOCTOR text (L)",
     "monitor": "the MONITOR screen and `redis-tui monitor`",
     "command": "MONITOR's key prefixes for commands whose first key is not the first argument",
     "scan": "the keyspace browser and `redis-tui analyze`",
@@ -34,6 +37,7 @@ SOURCE_COMMAND = {"client-list": "client|list", "config": "config|get", "slowlog
 MONITORING_RULES = (
     "+ping", "+info", "+client|setname", "+client|list", "+client|info", "+client|id", "+config|get",
     "+slowlog|get", "+slowlog|len", "+latency|latest", "+dbsize", "+select", "+command", "+monitor",
+    "+latency|history", "+latency|doctor",  # the latency screen (L)
 )
 # the keyspace browser and analyze: key names, sizes and (to view them) values; still no writes
 BROWSING_RULES = (

@@ -23,7 +23,24 @@ class Insight:
     findings: frozenset[str] = frozenset()  # finding ids whose details are on this screen
 
 
-INSIGHTS: tuple[Insight, ...] = ()
+def _latency() -> Screen:
+    from redis_tui.ui.insight.latency import LatencyScreen
+
+    return LatencyScreen()
+
+
+def _commands() -> Screen:
+    from redis_tui.ui.insight.commands import CommandsScreen
+
+    return CommandsScreen()
+
+
+INSIGHTS: tuple[Insight, ...] = (
+    Insight("latency", "L", "Latency", "PING round trip, the latency monitor (LATEST, HISTORY, DOCTOR), "
+            "p50/p99/p99.9 per command", _latency, frozenset({"server-stalled"})),
+    Insight("commands", "E", "Commands and errors", "every command's calls, calls/s, µs/call, rejected, failed "
+            "(sortable, filterable), and error replies by prefix", _commands),
+)
 """Every insight screen, in the order of the `i` menu."""
 
 
