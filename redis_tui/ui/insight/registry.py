@@ -23,7 +23,25 @@ class Insight:
     findings: frozenset[str] = frozenset()  # finding ids whose details are on this screen
 
 
-INSIGHTS: tuple[Insight, ...] = ()
+def _slowlog() -> Screen:
+    from redis_tui.ui.insight.slowlog import SlowlogScreen
+
+    return SlowlogScreen()
+
+
+def _persistence() -> Screen:
+    from redis_tui.ui.insight.persistence import PersistenceScreen
+
+    return PersistenceScreen()
+
+
+INSIGHTS: tuple[Insight, ...] = (
+    Insight("slowlog", "S", "Slow log", "SLOWLOG entries live, grouped by command shape with their share of slow "
+            "time; SLOWLOG RESET with --write", _slowlog, frozenset({"slow-commands"})),
+    Insight("persistence", "B", "Persistence", "RDB and AOF: last save, changes since, fork time, rewrite, "
+            "save rules; BGSAVE with --write, followed to its end", _persistence,
+            frozenset({"persistence-disabled", "rdb-save-failing", "aof-write-failing", "backup-stale"})),
+)
 """Every insight screen, in the order of the `i` menu."""
 
 
