@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor] [cluster] [fleet] [sentinel]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [insight] [cluster] [fleet] [sentinel]    # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -181,6 +181,27 @@ async def sentinel_screens() -> None:
             workload.wait(5)
 
 
+async def insight_screens(server: EmbeddedServer) -> None:
+    """The slow log (the workload's commands logged from 30 µs for a few seconds) and the persistence screen
+    after a BGSAVE sent from it (--write)."""
+    r = redis.Redis(port=server.port)
+    r.config_set("slowlog-log-slower-than", 30)
+    app = make_app(resolve({"url": server.url, "write": True}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(2.0)
+        await pilot.press("S")
+        await pilot.pause(6.0)
+        save(app, "slowlog-120x40.svg")
+        r.config_set("slowlog-log-slower-than", 10000)
+        await pilot.press("escape", "B")
+        await pilot.pause(1.0)
+        await pilot.press("b")
+        await pilot.pause(0.3)
+        await pilot.press("y")
+        await pilot.pause(3.0)
+        save(app, "persistence-120x40.svg")
+
+
 async def main(which: set[str]) -> None:
     if "fleet" in which:
         await fleet_screen()
@@ -188,7 +209,7 @@ async def main(which: set[str]) -> None:
         await cluster_screens()
     if "sentinel" in which:
         await sentinel_screens()
-    if not which & {"keys", "monitor", "dashboard"}:
+    if not which & {"keys", "monitor", "dashboard", "insight"}:
         return
     with EmbeddedServer(config=DEMO_CONFIG) as server:
         workload = start_workload(server)
@@ -197,6 +218,8 @@ async def main(which: set[str]) -> None:
                 await keys_screens(server)
             if "monitor" in which:
                 await monitor_screen(server)
+            if "insight" in which:
+                await insight_screens(server)
             if "dashboard" in which:
                 await dashboard(server, (120, 40), "dashboard-120x40.svg")
                 await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)
@@ -206,4 +229,4 @@ async def main(which: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster", "fleet", "sentinel"}))
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "insight", "cluster", "fleet", "sentinel"}))

@@ -15,6 +15,8 @@ from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.insight.persistence import PersistenceScreen
+from redis_tui.ui.insight.slowlog import SlowlogScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
@@ -41,6 +43,8 @@ PLACES = [
     Place("analyze", AnalyzeScreen, "a"),
     Place("topology", TopologyScreen, "o"),
     Place("replication", ReplicationScreen, "l"),
+    Place("slowlog", SlowlogScreen, "S"),
+    Place("persistence", PersistenceScreen, "B"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -54,6 +58,8 @@ MARKERS = [
     ("dialog", "RENAMENX: if the new name"),
     ("dialog", "This name is taken"),
     ("dialog", "Filter the stream and the top tables"),
+    ("dialog", "Empty the slow log on"),
+    ("dialog", "Save a snapshot now on"),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
     ("keys", "─ Namespaces ("),
@@ -63,6 +69,8 @@ MARKERS = [
     ("topology", "─ Nodes "),
     ("fleet", "─ Servers "),
     ("replication", "─ Replicas "),
+    ("slowlog", "─ Shapes "),
+    ("persistence", "─ RDB snapshots "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

@@ -54,6 +54,7 @@ async def test_slow_commands_reset_bgsave_and_aof_rewrite(server_factory):
         assert table_rows(app, "#slowlog-entries")[0][3] == "DEBUG SLEEP 0.02"
         assert selected_key(table) == held and table.cursor_row == 2  # the cursor stayed on its entry
 
+        r.config_set("slowlog-log-slower-than", 5000)  # read with the slow log, not the 30 s config poll
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmWrite))
         assert "SLOWLOG RESET" in str(app.screen.query_one(".dialog-note").render())
@@ -61,6 +62,7 @@ async def test_slow_commands_reset_bgsave_and_aof_rewrite(server_factory):
         await wait_until(pilot, lambda: table.row_count == 0 and "The slow log is empty" in text_of(
             app, "#slowlog-head"))
         assert r.slowlog_len() == 0
+        assert "logs commands slower than 5.0 ms" in text_of(app, "#slowlog-head")
 
         await pilot.press("escape", "B")
         await wait_until(pilot, lambda: isinstance(app.screen, PersistenceScreen)

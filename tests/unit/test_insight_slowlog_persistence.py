@@ -107,3 +107,18 @@ def test_a_bgsave_followed_to_its_end():
     same_second = persistence_from({"rdb_last_save_time": "900", "rdb_saves": "5", "rdb_last_bgsave_status": "ok"},
                                    {}, {}, 1000.5)
     assert bgsave_state(fresh, same_second)[1] == OK  # the counter moved
+
+
+def test_the_config_files_slowlog_count_reaches_the_screen(tmp_path):
+    from redis_tui.config_file import ConfigError, parse
+    from redis_tui.settings import resolve
+    from redis_tui.ui.insight.slowlog import SlowlogScreen
+    from redis_tui.ui.run import make_app
+
+    path = tmp_path / "config.toml"
+    with pytest.raises(ConfigError, match=":2:"):
+        parse("[slowlog]\ncount = 0\n", path)
+    app = make_app(resolve({}, {}, parse("[slowlog]\ncount = 16\n", path)))
+    assert app.sections["slowlog"] == {"count": 16}
+    screen = SlowlogScreen(options=SlowlogOptions.from_section(app.sections["slowlog"]))
+    assert screen.count == 16 and screen.COST.startswith("SLOWLOG GET 16 ")

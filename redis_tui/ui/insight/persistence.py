@@ -143,7 +143,7 @@ class PersistenceScreen(InsightScreen[Raw]):
     NAME = "persistence"
     TITLE = "Persistence and backups"
     EVERY = 1.0
-    COST = "INFO persistence + INFO stats + TIME every 1 s while open (0.25 s while a BGSAVE runs)"
+    COST = "INFO persistence, INFO stats, TIME every 1 s while open"
 
     DEFAULT_CSS = """
     PersistenceScreen #persistence-op { height: auto; padding: 0 1; }
@@ -153,7 +153,7 @@ class PersistenceScreen(InsightScreen[Raw]):
     """
 
     BINDINGS = [
-        Binding("b", "bgsave", "BGSAVE", tooltip="BGSAVE: an RDB snapshot now, followed to its end (with --write "
+        Binding("b", "bgsave", "BGSAVE", tooltip="an RDB snapshot now (BGSAVE), followed to its end (with --write "
                 "only, after a confirmation; on a cluster: the node shown)"),
     ]
 
@@ -232,7 +232,8 @@ class PersistenceScreen(InsightScreen[Raw]):
             return
         self.watching = None
         if result == OK:
-            self.outcome = Text(f"BGSAVE done: ok, saved at {when(state.rdb.last_save, state.now)}", style="bold green")
+            saved = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(state.rdb.last_save or state.now))
+            self.outcome = Text(f"BGSAVE done: ok, saved at {saved} (the new last save)", style="bold green")
             self.notify("BGSAVE done: the RDB snapshot is on disk.", timeout=5, markup=False)
         else:
             self.outcome = Text("BGSAVE failed: rdb_last_bgsave_status err (see the server's log; disk space and "

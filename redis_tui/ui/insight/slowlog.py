@@ -9,6 +9,7 @@ own connections' entries are left out (and counted).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -32,7 +33,7 @@ from redis_tui.core.insight.slowlog import (
     shapes,
 )
 from redis_tui.core.models import SlowEntry
-from redis_tui.core.parse import parse_slowlog
+from redis_tui.core.parse import parse_config_reply, parse_slowlog
 from redis_tui.ui.insight.base import InsightScreen, Reading, missing
 from redis_tui.ui.insight.confirm_write import ConfirmWrite
 from redis_tui.ui.widgets.host import host
@@ -48,6 +49,11 @@ def when(at: int, now: float) -> str:
     if time.strftime("%Y%m%d", stamp) == time.strftime("%Y%m%d", time.localtime(now)):
         return time.strftime("%H:%M:%S", stamp)
     return time.strftime("%m-%d %H:%M", stamp)
+
+
+def share(ratio: float) -> str:
+    """``73 %``; ``<1 %`` for a sliver."""
+    return "<1 %" if 0 < ratio < 0.005 else f"{ratio * 100:.0f} %"
 
 
 def duration_style(us: int) -> str:
@@ -93,6 +99,7 @@ class SlowlogScreen(InsightScreen[tuple[SlowEntry, ...]]):
         super().__init__(connections)
         self.options = options
         self._cluster_columns: bool | None = None
+        self._live_config: dict[str, str] = {}  # CONFIG GET slowlog-* with the last read
 
     @property
     def count(self) -> int:
@@ -104,7 +111,7 @@ class SlowlogScreen(InsightScreen[tuple[SlowEntry, ...]]):
 
     @property
     def COST(self) -> str:  # type: ignore[override]  # the bar's cost line follows the configured count
-        return f"SLOWLOG GET {self.count} every {self.EVERY:g} s while open"
+        return f"SLOWLOG GET {self.count} + CONFIG GET slowlog-* every {self.EVERY:g} s while open"
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="slowlog-head")
@@ -128,7 +135,12 @@ class SlowlogScreen(InsightScreen[tuple[SlowEntry, ...]]):
             self.show_readings({"": Reading("", value=snapshot.slowlog, at=snapshot.slowlog_at or snapshot.taken_at)})
 
     async def read(self, client: Commands) -> tuple[SlowEntry, ...]:
-        return parse_slowlog(await client.execute_command("SLOWLOG", "GET", self.count))
+        entries = parse_slowlog(await client.execute_command("SLOWLOG", "GET", self.count))
+        # what the server logs now (the dashboard's CONFIG GET * is up to 30 s old); one pattern: Redis 6 too.
+        # Refused (NOPERM): the dashboard's poll will do.
+        with contextlib.suppress(Exception):
+            self._live_config = parse_config_reply(await client.execute_command("CONFIG", "GET", "slowlog-*"))
+        return entries
 
     def show(self, readings: Mapping[str, Reading[tuple[SlowEntry, ...]]]) -> None:
         cluster = list(readings) != [""]
@@ -162,7 +174,7 @@ class SlowlogScreen(InsightScreen[tuple[SlowEntry, ...]]):
 
     def _threshold(self) -> str:
         snapshot = self.snapshot()
-        config = snapshot.config if snapshot is not None else {}
+        config = self._live_config or (snapshot.config if snapshot is not None else {})
         slower, length = config.get("slowlog-log-slower-than"), config.get("slowlog-max-len")
         if slower is None and length is None:
             return ""
@@ -179,7 +191,7 @@ class SlowlogScreen(InsightScreen[tuple[SlowEntry, ...]]):
         table = self.query_one("#slowlog-shapes", Table)
         cells = {g.shape: [Text(g.shape), Text(str(g.count), justify="right"),
                            Text(duration(g.total_us), justify="right"), Text(duration(g.max_us), justify="right"),
-                           Text(f"{g.share * 100:.0f} %", justify="right")] for g in groups}
+                           Text(share(g.share), justify="right")] for g in groups}
         sync_rows(table, cells, order=[g.shape for g in groups])
         shown = min(max(1, len(groups)), 8 if self.app.size.height >= 34 else 4)
         table.styles.height = shown + 3  # the header and the border: the entries get the rest
