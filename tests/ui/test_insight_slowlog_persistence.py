@@ -72,3 +72,30 @@ def test_slowlog_screen(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_persistence_screen(snap_compare, size):
     assert snap_compare(make_app(insight_server()), terminal_size=size, press=["B"], run_before=settle)
+
+
+async def test_on_a_cluster_every_nodes_slow_log_is_merged_with_a_node_column():
+    from redis_tui.core.models import SlowEntry
+    from redis_tui.ui.insight.base import Reading
+    from tests.ui.cluster_sample import PRIMARIES, make_cluster_app
+    from tests.ui.sample import NOW
+
+    app, _ = make_cluster_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SlowlogScreen) and screen.FAN_OUT
+        at = int(NOW)
+        screen.show_readings({
+            PRIMARIES[0]: Reading(PRIMARIES[0], value=(SlowEntry(9, at - 1, 30_000, (b"KEYS", b"*")),
+                                                       SlowEntry(8, at - 20, 12_000, (b"GET", b"a:1")))),
+            PRIMARIES[1]: Reading(PRIMARIES[1], value=(SlowEntry(9, at - 5, 20_000, (b"GET", b"a:2")),)),
+        })
+        await settle(pilot)
+        rows = table_rows(app, "#slowlog-entries")
+        assert [r[0] for r in rows] == [f"{PRIMARIES[0]} #9", f"{PRIMARIES[1]} #9", f"{PRIMARIES[0]} #8"]
+        assert "node #id" in screen_text(app)
+        assert "GET a:* is 52 % of slow time (2 of 3 entries)" in text_of(app, "#slowlog-head")
+        assert table_rows(app, "#slowlog-shapes")[0][:2] == ["GET a:*", "2"]
