@@ -99,11 +99,9 @@ async def test_without_slowlog_permission_or_write(server):
                          and "NOPERM" in text_of(app, "#slowlog-head"))
         head = text_of(app, "#slowlog-head")
         assert "add +slowlog|get to its ACL" in head and "pw" not in head.replace("NOPERM", "")
-        await pilot.press("escape", "B")
-        await wait_until(pilot, lambda: isinstance(app.screen, PersistenceScreen)
-                         and "last save" in text_of(app, "#persistence-rdb"))
         saves = r.info("persistence")["rdb_saves"]
-        await pilot.press("b")  # read-only: refused, nothing sent
+        await pilot.press("escape", "B", "b")  # read-only: refused, nothing sent
+        assert isinstance(app.screen, PersistenceScreen)
         await pilot.pause()
         assert any("start redis-tui with --write" in t for t in toasts(app))
         assert not isinstance(app.screen, ConfirmWrite) and r.info("persistence")["rdb_saves"] == saves

@@ -99,6 +99,8 @@ def rdb_fork(p: Persistence) -> str:
     """The latest fork's duration: ``1.2 ms``."""
     if p.fork_us is None:
         return DASH
+    if p.fork_us == 0:
+        return "no fork yet"
     return f"{p.fork_us / 1000:.1f} ms" if p.fork_us >= 1000 else f"{p.fork_us} µs"
 
 
