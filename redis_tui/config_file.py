@@ -27,6 +27,7 @@ import platformdirs
 from redis_tui.core import options
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.fleet.options import FleetOptions
+from redis_tui.core.insight.slowlog import SlowlogOptions
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.options import FLAG, Key
@@ -76,6 +77,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "keyspace": KeyspaceSettings.schema(),
     "cluster": ClusterOptions.schema(),
     "fleet": FleetOptions.schema(),
+    "slowlog": SlowlogOptions.schema(),
 }
 
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -135,6 +136,7 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         monitor_options: MonitorOptions = MonitorOptions(),
         keyspace: KeyspaceSettings = KeyspaceSettings(),
         monitor_replicas: bool = False,
+        sections: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         super().__init__()
         self.source = source
@@ -148,6 +150,7 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         self.monitor_options = monitor_options
         self.monitor_replicas = monitor_replicas  # --replicas: on a cluster, MONITOR the replicas too
         self.keyspace = keyspace
+        self.sections = sections or {}  # the config file's feature tables ([slowlog]…), checked: insight screens
         self.connections = connections  # None: nothing but the source talks to a server
         self._opened_on_problem = False
         self._offered_panel = False

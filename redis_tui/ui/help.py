@@ -51,6 +51,10 @@ EXTRA = {
              ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),
              ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)")),
     "Commands and errors (E)": (("enter (filter)", "apply the filter; esc closes it"),),
+    "Slow log (S)": (("↑ ↓ pgup pgdn", "move in the entries; new ones come in above and the cursor stays on its "
+                      "entry"),),
+    "Persistence and backups (B)": (("(reads)", "every second while open; every 0.25 s while a BGSAVE sent from "
+                                     "here runs, until it is done (ok or err, and the new last save)"),),
 }
 
 PANES = (
@@ -87,8 +91,11 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.dashboard.screen import DashboardScreen
     from redis_tui.ui.fleet.screen import FleetScreen
+    from redis_tui.ui.insight.base import InsightScreen
     from redis_tui.ui.insight.commands import CommandsScreen
     from redis_tui.ui.insight.latency import LatencyScreen
+    from redis_tui.ui.insight.persistence import PersistenceScreen
+    from redis_tui.ui.insight.slowlog import SlowlogScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
     from redis_tui.ui.replication.screen import ReplicationScreen
@@ -98,8 +105,11 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
             ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
             ("Topology (cluster)", (TopologyScreen,)), ("Replication", (ReplicationScreen,)),
-            ("Latency (L)", (LatencyScreen,)), ("Commands and errors (E)", (CommandsScreen,)),
-            ("Fleet overview (several servers)", (FleetScreen,))]
+            ("Latency (L)", (InsightScreen, LatencyScreen)),
+            ("Commands and errors (E)", (InsightScreen, CommandsScreen)),
+            ("Fleet overview (several servers)", (FleetScreen,)),
+            ("Slow log (S)", (InsightScreen, SlowlogScreen)),
+            ("Persistence and backups (B)", (InsightScreen, PersistenceScreen))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -39,7 +39,7 @@ def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = 
                        limits=limits,
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
                        keyspace=KeyspaceSettings.from_section(settings.section("keyspace")),
-                       monitor_replicas=replicas)
+                       monitor_replicas=replicas, sections=settings.sections)
 
 
 def cluster_source(settings: Settings, limits: Thresholds):
@@ -152,7 +152,8 @@ def make_fleet_app(settings: Settings, notices: tuple[str, ...] = ()):
     return RedisTuiApp(fleet_source(settings, limits), target=first, connections=Connections(first),
                        write=settings.write, notices=notices or settings.warnings, limits=limits,
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
-                       keyspace=KeyspaceSettings.from_section(settings.section("keyspace")))
+                       keyspace=KeyspaceSettings.from_section(settings.section("keyspace")),
+                       sections=settings.sections)
 
 
 def fleet_source(settings: Settings, limits: Thresholds):

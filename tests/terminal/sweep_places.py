@@ -17,6 +17,8 @@ from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.insight.commands import CommandsScreen
 from redis_tui.ui.insight.latency import LatencyScreen
+from redis_tui.ui.insight.persistence import PersistenceScreen
+from redis_tui.ui.insight.slowlog import SlowlogScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
@@ -45,6 +47,8 @@ PLACES = [
     Place("replication", ReplicationScreen, "l"),
     Place("latency", LatencyScreen, "L"),
     Place("commands", CommandsScreen, "E"),
+    Place("slowlog", SlowlogScreen, "S"),
+    Place("persistence", PersistenceScreen, "B"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -59,6 +63,8 @@ MARKERS = [
     ("dialog", "This name is taken"),
     ("dialog", "Filter the stream and the top tables"),
     ("dialog", "Insight: which screen?"),
+    ("dialog", "Empty the slow log on"),
+    ("dialog", "Save a snapshot now on"),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
     ("keys", "─ Namespaces ("),
@@ -70,6 +76,8 @@ MARKERS = [
     ("replication", "─ Replicas "),
     ("latency", "─ Latency monitor "),
     ("commands", "─ Errors (errorstats) "),
+    ("slowlog", "─ Shapes "),
+    ("persistence", "─ RDB snapshots "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

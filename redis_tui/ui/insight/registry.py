@@ -35,11 +35,28 @@ def _commands() -> Screen:
     return CommandsScreen()
 
 
+def _slowlog() -> Screen:
+    from redis_tui.ui.insight.slowlog import SlowlogScreen
+
+    return SlowlogScreen()
+
+
+def _persistence() -> Screen:
+    from redis_tui.ui.insight.persistence import PersistenceScreen
+
+    return PersistenceScreen()
+
+
 INSIGHTS: tuple[Insight, ...] = (
     Insight("latency", "L", "Latency", "PING round trip, the latency monitor (LATEST, HISTORY, DOCTOR), "
             "p50/p99/p99.9 per command", _latency, frozenset({"server-stalled"})),
     Insight("commands", "E", "Commands and errors", "every command's calls, calls/s, µs/call, rejected, failed "
             "(sortable, filterable), and error replies by prefix", _commands),
+    Insight("slowlog", "S", "Slow log", "SLOWLOG entries live, grouped by command shape with their share of slow "
+            "time; SLOWLOG RESET with --write", _slowlog, frozenset({"slow-commands"})),
+    Insight("persistence", "B", "Persistence", "RDB and AOF: last save, changes since, fork time, rewrite, "
+            "save rules; BGSAVE with --write, followed to its end", _persistence,
+            frozenset({"persistence-disabled", "rdb-save-failing", "aof-write-failing", "backup-stale"})),
 )
 """Every insight screen, in the order of the `i` menu."""
 
