@@ -23,7 +23,33 @@ class Insight:
     findings: frozenset[str] = frozenset()  # finding ids whose details are on this screen
 
 
-INSIGHTS: tuple[Insight, ...] = ()
+def _memory() -> Screen:
+    from redis_tui.ui.insight.memory import MemoryScreen
+
+    return MemoryScreen()
+
+
+def _config() -> Screen:
+    from redis_tui.ui.insight.config import ConfigScreen
+
+    return ConfigScreen()
+
+
+def _pubsub() -> Screen:
+    from redis_tui.ui.insight.pubsub import PubSubScreen
+
+    return PubSubScreen()
+
+
+INSIGHTS: tuple[Insight, ...] = (
+    Insight("memory", "M", "Memory", "where used memory went (MEMORY STATS), MEMORY DOCTOR, the clients holding most",
+            _memory, frozenset({"memory-pressure", "high-fragmentation", "evictions", "no-maxmemory",
+                                "oom-rejecting-writes"})),
+    Insight("config", "C", "Config", "every parameter (CONFIG GET *), filtered, changes highlighted, secrets masked; "
+            "CONFIG SET with --write", _config),
+    Insight("pubsub", "U", "Pub/Sub", "channels, patterns and shard channels with subscribers; slow subscribers' "
+            "output buffers", _pubsub, frozenset({"client-output-buffer"})),
+)
 """Every insight screen, in the order of the `i` menu."""
 
 
