@@ -50,6 +50,9 @@ EXTRA = {
              ("tab", "move between the tree, the key list and the value table"),
              ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),
              ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)")),
+    "Config (C)": (("↑ ↓ pgup pgdn", "move in the parameters; a changed value is highlighted with its time and the "
+                                      "value before"),
+                   ("enter (filter box)", "apply the filter and go back to the table (empty: every parameter)")),
 }
 
 PANES = (
@@ -86,6 +89,9 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.dashboard.screen import DashboardScreen
     from redis_tui.ui.fleet.screen import FleetScreen
+    from redis_tui.ui.insight.config import ConfigScreen
+    from redis_tui.ui.insight.memory import MemoryScreen
+    from redis_tui.ui.insight.pubsub import PubSubScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
     from redis_tui.ui.replication.screen import ReplicationScreen
@@ -95,7 +101,8 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
             ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
             ("Topology (cluster)", (TopologyScreen,)), ("Replication", (ReplicationScreen,)),
-            ("Fleet overview (several servers)", (FleetScreen,))]
+            ("Fleet overview (several servers)", (FleetScreen,)),
+            ("Memory (M)", (MemoryScreen,)), ("Config (C)", (ConfigScreen,)), ("Pub/Sub (U)", (PubSubScreen,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

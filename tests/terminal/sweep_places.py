@@ -15,6 +15,9 @@ from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.insight.config import ConfigScreen
+from redis_tui.ui.insight.memory import MemoryScreen
+from redis_tui.ui.insight.pubsub import PubSubScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
@@ -41,6 +44,9 @@ PLACES = [
     Place("analyze", AnalyzeScreen, "a"),
     Place("topology", TopologyScreen, "o"),
     Place("replication", ReplicationScreen, "l"),
+    Place("memory", MemoryScreen, "M"),
+    Place("config", ConfigScreen, "C"),
+    Place("pubsub", PubSubScreen, "U"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -54,8 +60,13 @@ MARKERS = [
     ("dialog", "RENAMENX: if the new name"),
     ("dialog", "This name is taken"),
     ("dialog", "Filter the stream and the top tables"),
+    ("dialog", "The server applies it at once"),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
+    ("config-filter", "filter: part of a name or value"),
+    ("memory", "MEMORY STATS + MEMORY DOCTOR every"),
+    ("config", "CONFIG GET * every"),
+    ("pubsub", "PUBSUB CHANNELS (first"),
     ("keys", "─ Namespaces ("),
     ("monitor", "─ Stream "),
     ("analyze", "─ Analyze keyspace"),

@@ -124,6 +124,18 @@ class ConfigScreen(InsightScreen[dict[str, str]]):
         box.update(lines(*rows))
 
     # --- filter ----------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        """In the filter box: close it and show every parameter; else back to where you came from."""
+        box = self.query_one("#config-filter", Input)
+        if box.display and box.has_focus:
+            box.value = ""
+            self.filter_text = ""
+            box.display = False
+            self._fill(self.node or "")
+            self.query_one("#config-table", DataTable).focus()
+            return
+        super().action_back()
+
     def action_filter(self) -> None:
         """Open the filter box."""
         box = self.query_one("#config-filter", Input)
