@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from textual.widgets import Static
 
 from redis_tui.core.events import CONFIG_CHANGE, Event, EventLog
 from redis_tui.core.insight.config import parse_config
@@ -52,7 +53,7 @@ def at(value) -> dict[str, Reading]:
     return {"": Reading("", value=value, took_s=0.002, at=NOW)}
 
 
-def opener(screen, *readings, events: EventLog | None = None):
+def opener(screen, *readings, events: EventLog | None = None, press: tuple[str, ...] = (), check=None):
     async def run_before(pilot) -> None:
         if events is not None:
             pilot.app.events = events
@@ -61,6 +62,11 @@ def opener(screen, *readings, events: EventLog | None = None):
         for reading in readings:
             screen.show_readings(reading)
         await settle(pilot)
+        if press:
+            await pilot.press(*press)
+            await settle(pilot)
+            if check is not None:
+                check(screen)
 
     return run_before
 
@@ -83,8 +89,15 @@ def test_config_screen(snap_compare, size):
     events = EventLog()
     events.add(Event(NOW - 5, CONFIG_CHANGE, "maxmemory 512mb → 256mb", payload={"name": "maxmemory"}))
     readings = (at(first), {"": Reading("", value=later, at=NOW)})
+    screen = ConfigScreen()
+    # without --write, enter on a parameter only says that editing needs it (no dialog, nothing sent)
     assert snap_compare(make_app(with_subscribers()), terminal_size=size,
-                        run_before=opener(ConfigScreen(), *readings, events=events))
+                        run_before=opener(screen, *readings, events=events, press=("down", "enter"), check=read_only))
+
+
+def read_only(screen: ConfigScreen) -> None:
+    assert screen.app.screen is screen  # no dialog
+    assert "--write" in str(screen.query_one("#config-note", Static).content)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
