@@ -19,7 +19,7 @@ from redis_tui.ui.insight.base import Reading
 from redis_tui.ui.insight.config import ConfigScreen
 from redis_tui.ui.insight.memory import MemoryScreen
 from redis_tui.ui.insight.pubsub import PubSubScreen
-from tests.ui.helpers import make_app, settle
+from tests.ui.helpers import make_app, settle, table_rows
 from tests.ui.sample import MB, NOW, healthy
 
 SIZES = [(80, 24), (120, 40)]
@@ -53,12 +53,16 @@ def at(value) -> dict[str, Reading]:
     return {"": Reading("", value=value, took_s=0.002, at=NOW)}
 
 
-def opener(screen, *readings, events: EventLog | None = None, press: tuple[str, ...] = (), check=None):
+def opener(screen, *readings, events: EventLog | None = None, press: tuple[str, ...] = (), check=None, before=None):
     async def run_before(pilot) -> None:
         if events is not None:
             pilot.app.events = events
+        while pilot.app.snapshot is None:
+            await pilot.pause(0.01)
         await pilot.app.push_screen(screen)
         await settle(pilot)
+        if before is not None:
+            before(screen)
         for reading in readings:
             screen.show_readings(reading)
         await settle(pilot)
@@ -92,7 +96,15 @@ def test_config_screen(snap_compare, size):
     screen = ConfigScreen()
     # without --write, enter on a parameter only says that editing needs it (no dialog, nothing sent)
     assert snap_compare(make_app(with_subscribers()), terminal_size=size,
-                        run_before=opener(screen, *readings, events=events, press=("down", "enter"), check=read_only))
+                        run_before=opener(screen, *readings, events=events, press=("down", "enter"), check=read_only,
+                                          before=polled))
+
+
+def polled(screen: ConfigScreen) -> None:
+    """No connection (fixed data, a replay): before any reading, the parameters the dashboard polled."""
+    rows = {row[0]: row[1] for row in table_rows(screen.app, "#config-table")}
+    assert rows == {"maxmemory": "536870912", "maxmemory-policy": "allkeys-lru", "client-output-buffer-limit":
+                    "pubsub 32mb 8mb 60"}
 
 
 def read_only(screen: ConfigScreen) -> None:
@@ -106,3 +118,4 @@ def test_pubsub_screen(snap_compare, size):
                              Channel(b"orders{7}", 1, shard=True)), patterns=2)
     assert snap_compare(make_app(with_subscribers()), terminal_size=size,
                         run_before=opener(PubSubScreen(), at(reading)))
+

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static
 from redis_tui.core.connection import Commands
 from redis_tui.core.display import safe_text
 from redis_tui.core.events import CONFIG_CHANGE
-from redis_tui.core.insight.config import ConfigWatch, filtered, read_config, refuse_set, set_config
+from redis_tui.core.insight.config import ConfigWatch, filtered, mask, read_config, refuse_set, set_config
 from redis_tui.ui.insight.base import InsightScreen, Reading, missing
 from redis_tui.ui.insight.config_dialog import ConfigSetDialog
 from redis_tui.ui.widgets.host import host
@@ -69,6 +69,14 @@ class ConfigScreen(InsightScreen[dict[str, str]]):
     def on_mount(self) -> None:
         self.query_one("#config-table", DataTable).focus()
         self._show_events()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        snapshot = self.snapshot()
+        if self.connections is None and snapshot is not None and not self.readings:
+            # no connection (a replay): the parameters the dashboard polled
+            self.values = {name: mask(name, value) for name, value in sorted(snapshot.config.items())}
+            self._fill("")
 
     async def read(self, client: Commands) -> dict[str, str]:
         return await read_config(client)
