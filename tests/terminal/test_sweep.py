@@ -42,7 +42,7 @@ def test_every_key_has_a_terminal_sequence():
 # carry three): each is one app on its own server. Every read-only session sweeps the
 # dashboard first (that is where it learns which app keys open a screen).
 SESSIONS = [
-    ("read-only", False, ("dashboard", "troubleshoot", "analyze", "help", "palette", "memory", "config", "pubsub")),
+    ("read-only", False, ("dashboard", "troubleshoot", "analyze", "help", "palette")),
     ("read-only", False, ("dashboard", "keys", "monitor")),
     ("--write", True, tuple(place.name for place in PLACES)),
 ]
