@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor] [cluster] [fleet] [sentinel]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [memconf] [cluster] [fleet] [sentinel]  # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -98,6 +98,43 @@ async def monitor_screen(server: EmbeddedServer) -> None:
         await pilot.pause(0.5)
 
 
+async def memconf_screens(server: EmbeddedServer) -> None:
+    """The memory, config and Pub/Sub screens on the demo server, with subscribers (one of them stalled: it
+    never reads, so what is published to it piles up in its output buffer) and a config change."""
+    import socket
+
+    r = redis.Redis(port=server.port)
+    listeners = [r.pubsub() for _ in range(3)]
+    listeners[0].subscribe("events:orders", "events:users")
+    listeners[1].psubscribe("events:*")
+    listeners[2].execute_command("SSUBSCRIBE", "inventory{eu}")
+    stalled = socket.create_connection(("127.0.0.1", server.port))
+    stalled.sendall(b"CLIENT SETNAME report-exporter\r\nSUBSCRIBE events:orders\r\n")
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    app = make_app(resolve({"url": server.url, "client_list_interval": 1.0}, {}))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(3.0)
+            for _ in range(48):
+                r.publish("events:orders", b"x" * 256 * 1024)
+            await pilot.press("M")
+            await pilot.pause(3.0)
+            save(app, "memory-120x40.svg")
+            await pilot.press("escape", "C")
+            await pilot.pause(1.0)
+            r.config_set("maxmemory-samples", 10)
+            await pilot.press("r", "slash", *"maxmemory", "enter")
+            await pilot.pause(1.0)
+            save(app, "config-120x40.svg")
+            await pilot.press("escape", "U")
+            await pilot.pause(3.0)
+            save(app, "pubsub-120x40.svg")
+    finally:
+        stalled.close()
+        for listener in listeners:
+            listener.close()
+
+
 async def _shown(pilot, detail) -> None:
     await pilot.pause(0.3)
     while detail.info is None:
@@ -188,7 +225,7 @@ async def main(which: set[str]) -> None:
         await cluster_screens()
     if "sentinel" in which:
         await sentinel_screens()
-    if not which & {"keys", "monitor", "dashboard"}:
+    if not which & {"keys", "monitor", "dashboard", "memconf"}:
         return
     with EmbeddedServer(config=DEMO_CONFIG) as server:
         workload = start_workload(server)
@@ -197,6 +234,8 @@ async def main(which: set[str]) -> None:
                 await keys_screens(server)
             if "monitor" in which:
                 await monitor_screen(server)
+            if "memconf" in which:
+                await memconf_screens(server)
             if "dashboard" in which:
                 await dashboard(server, (120, 40), "dashboard-120x40.svg")
                 await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)
@@ -206,4 +245,5 @@ async def main(which: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster", "fleet", "sentinel"}))
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "memconf", "cluster", "fleet",
+                                                 "sentinel"}))

@@ -26,6 +26,8 @@ from redis_tui.ui.widgets.table import build_table, selected_key, sync_rows
 from redis_tui.ui.widgets.text import lines
 
 EVENTS_SHOWN = 4
+NAME_WIDTH = 30
+CHANGED_WIDTH = 26  # "14:02:11 was " and the value before, cut
 
 
 def clock(at: float) -> str:
@@ -61,8 +63,10 @@ class ConfigScreen(InsightScreen[dict[str, str]]):
 
     def compose_body(self) -> ComposeResult:
         yield Input(id="config-filter", placeholder="filter: part of a name or value (enter: apply, empty: all)")
-        yield build_table([("parameter", "name", None), ("value", "value", None), ("changed", "changed", None)],
-                          id="config-table")
+        # fixed widths: a long value (client-output-buffer-limit, save) must not push "changed" off screen
+        value_width = max(16, min(60, self.app.size.width - NAME_WIDTH - CHANGED_WIDTH - 8))
+        yield build_table([("parameter", "name", NAME_WIDTH), ("value", "value", value_width),
+                           ("changed (since first read)", "changed", CHANGED_WIDTH)], id="config-table")
         yield Static(id="config-note")
         yield Static(id="config-events")
 
@@ -107,9 +111,10 @@ class ConfigScreen(InsightScreen[dict[str, str]]):
             cell = Text(safe_text(value, 120), style=style, no_wrap=True, overflow="ellipsis")
             since = ""
             if change is not None:
-                was = "(absent)" if change.first is None else safe_text(change.first, 40) or '""'
+                was = "(absent)" if change.first is None else safe_text(change.first, 12) or '""'
                 since = f"{clock(change.at)} was {was}"
-            rows[name] = [Text(safe_text(name, 60), style=style), cell, Text(since, style=style)]
+            rows[name] = [Text(safe_text(name, 60), style=style, no_wrap=True, overflow="ellipsis"), cell,
+                          Text(since, style=style, no_wrap=True, overflow="ellipsis")]
         sync_rows(self.query_one("#config-table", DataTable), rows, order=list(rows))
 
     def _show_events(self) -> None:

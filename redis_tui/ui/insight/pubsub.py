@@ -45,7 +45,7 @@ class PubSubScreen(InsightScreen[PubSubReading]):
     TITLE = "Pub/Sub"
     EVERY = 2.0
     FAN_OUT = True
-    COST = f"PUBSUB CHANNELS (first {CHANNEL_CAP}) + NUMSUB + NUMPAT + SHARDCHANNELS + SHARDNUMSUB every 2 s while open"
+    COST = f"PUBSUB CHANNELS (first {CHANNEL_CAP}) + NUMSUB + NUMPAT (+ SHARD… on 7+) every 2 s while open"
 
     DEFAULT_CSS = """
     #pubsub-head { height: auto; padding: 0 1; }
