@@ -147,3 +147,45 @@ async def test_memory_pubsub_and_config_screens_show_the_server_and_what_the_acl
         stalled.close()
         for listener in listeners:
             listener.close()
+
+
+async def test_on_a_cluster_pubsub_reads_every_node_and_memory_one_at_a_time():
+    """Classic subscribers on every primary are summed over their nodes; a shard channel is on its slot's node;
+    the memory screen names the node it shows and n moves on. One server kind: the code path is the same."""
+    from redis.cluster import RedisCluster
+
+    from redis_tui.demo.cluster import LocalCluster
+    from tests.conftest import KINDS
+
+    cluster = LocalCluster(KINDS[0], primaries=3, replicas=0).start()
+    listeners = []
+    try:
+        for node in cluster.primaries:
+            listener = redis.Redis(port=node.port).pubsub()
+            listener.subscribe("news")
+            listeners.append(listener)
+        owner = RedisCluster(host="127.0.0.1", port=cluster.primaries[0].port).get_node_from_key("orders{1}")
+        listener = redis.Redis(port=owner.port).pubsub()
+        listener.execute_command("SSUBSCRIBE", "orders{1}")
+        listeners.append(listener)
+        app = make_app(resolve({"url": cluster.seed_url, "interval": 0.25}, {}), cluster=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app.cluster is not None and len(app.cluster.round.updates) >= 3)
+            await open_screen(pilot, "U", PubSubScreen)
+            await wait_until(pilot, lambda: len(table_rows(app, "#pubsub-channels")) == 2)
+            rows = {(row[0], row[1]): (row[2], row[3]) for row in table_rows(app, "#pubsub-channels")}
+            assert rows[("news", "classic")][0] == "3" and len(rows[("news", "classic")][1].split(", ")) == 3
+            assert rows[("orders{1}", "shard")] == ("1", f"127.0.0.1:{owner.port}")
+            assert "every node" in text_of(app, "#pubsub-bar") and "broadcast" in text_of(app, "#pubsub-head")
+            await pilot.press("escape")
+            screen = await open_screen(pilot, "M", MemoryScreen)
+            await wait_until(pilot, lambda: "dataset" in text_of(app, "#memory-parts"))
+            first = screen.node
+            assert first and f"node {first}" in text_of(app, "#memory-bar")
+            await pilot.press("n")
+            await wait_until(pilot, lambda: screen.node != first and set(screen.readings) == {screen.node})
+            assert f"node {screen.node}" in text_of(app, "#memory-bar") and app.is_running
+    finally:
+        for listener in listeners:
+            listener.close()
+        cluster.close()
