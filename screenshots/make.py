@@ -120,6 +120,64 @@ async def insight_screens(server: EmbeddedServer) -> None:
         save(app, "commands-120x40.svg")
 
 
+async def slowlog_screens(server: EmbeddedServer) -> None:
+    """The slow log (the workload's commands logged from 30 µs for a few seconds) and the persistence screen
+    after a BGSAVE sent from it (--write)."""
+    r = redis.Redis(port=server.port)
+    r.config_set("slowlog-log-slower-than", 30)
+    app = make_app(resolve({"url": server.url, "write": True}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(2.0)
+        await pilot.press("S")
+        await pilot.pause(6.0)
+        save(app, "slowlog-120x40.svg")
+        r.config_set("slowlog-log-slower-than", 10000)
+        await pilot.press("escape", "B")
+        await pilot.pause(1.0)
+        await pilot.press("b")
+        await pilot.pause(0.3)
+        await pilot.press("y")
+        await pilot.pause(3.0)
+        save(app, "persistence-120x40.svg")
+
+
+async def memconf_screens(server: EmbeddedServer) -> None:
+    """The memory, config and Pub/Sub screens on the demo server, with subscribers (one of them stalled: it
+    never reads, so what is published to it piles up in its output buffer) and a config change."""
+    import socket
+
+    r = redis.Redis(port=server.port)
+    listeners = [r.pubsub() for _ in range(3)]
+    listeners[0].subscribe("events:orders", "events:users")
+    listeners[1].psubscribe("events:*")
+    listeners[2].execute_command("SSUBSCRIBE", "inventory{eu}")
+    stalled = socket.create_connection(("127.0.0.1", server.port))
+    stalled.sendall(b"CLIENT SETNAME report-exporter\r\nSUBSCRIBE events:orders\r\n")
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    app = make_app(resolve({"url": server.url, "client_list_interval": 1.0}, {}))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(3.0)
+            for _ in range(48):
+                r.publish("events:orders", b"x" * 256 * 1024)
+            await pilot.press("M")
+            await pilot.pause(3.0)
+            save(app, "memory-120x40.svg")
+            await pilot.press("escape", "C")
+            await pilot.pause(1.0)
+            r.config_set("maxmemory-samples", 10)
+            await pilot.press("r", "slash", *"maxmemory", "enter")
+            await pilot.pause(1.0)
+            save(app, "config-120x40.svg")
+            await pilot.press("escape", "U")
+            await pilot.pause(3.0)
+            save(app, "pubsub-120x40.svg")
+    finally:
+        stalled.close()
+        for listener in listeners:
+            listener.close()
+
+
 async def _shown(pilot, detail) -> None:
     await pilot.pause(0.3)
     while detail.info is None:
@@ -221,6 +279,8 @@ async def main(which: set[str]) -> None:
                 await monitor_screen(server)
             if "insight" in which:
                 await insight_screens(server)
+                await slowlog_screens(server)
+                await memconf_screens(server)
             if "dashboard" in which:
                 await dashboard(server, (120, 40), "dashboard-120x40.svg")
                 await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)

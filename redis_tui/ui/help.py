@@ -55,6 +55,9 @@ EXTRA = {
                       "entry"),),
     "Persistence and backups (B)": (("(reads)", "every second while open; every 0.25 s while a BGSAVE sent from "
                                      "here runs, until it is done (ok or err, and the new last save)"),),
+    "Config (C)": (("↑ ↓ pgup pgdn", "move in the parameters; a changed value is highlighted with its time and the "
+                                      "value before"),
+                   ("enter (filter box)", "apply the filter and go back to the table (empty: every parameter)")),
 }
 
 PANES = (
@@ -93,8 +96,11 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     from redis_tui.ui.fleet.screen import FleetScreen
     from redis_tui.ui.insight.base import InsightScreen
     from redis_tui.ui.insight.commands import CommandsScreen
+    from redis_tui.ui.insight.config import ConfigScreen
     from redis_tui.ui.insight.latency import LatencyScreen
+    from redis_tui.ui.insight.memory import MemoryScreen
     from redis_tui.ui.insight.persistence import PersistenceScreen
+    from redis_tui.ui.insight.pubsub import PubSubScreen
     from redis_tui.ui.insight.slowlog import SlowlogScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
@@ -107,9 +113,11 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
             ("Topology (cluster)", (TopologyScreen,)), ("Replication", (ReplicationScreen,)),
             ("Latency (L)", (InsightScreen, LatencyScreen)),
             ("Commands and errors (E)", (InsightScreen, CommandsScreen)),
-            ("Fleet overview (several servers)", (FleetScreen,)),
             ("Slow log (S)", (InsightScreen, SlowlogScreen)),
-            ("Persistence and backups (B)", (InsightScreen, PersistenceScreen))]
+            ("Persistence and backups (B)", (InsightScreen, PersistenceScreen)),
+            ("Memory (M)", (InsightScreen, MemoryScreen)), ("Config (C)", (InsightScreen, ConfigScreen)),
+            ("Pub/Sub (U)", (InsightScreen, PubSubScreen)),
+            ("Fleet overview (several servers)", (FleetScreen,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

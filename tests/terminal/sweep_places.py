@@ -16,8 +16,11 @@ from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.insight.commands import CommandsScreen
+from redis_tui.ui.insight.config import ConfigScreen
 from redis_tui.ui.insight.latency import LatencyScreen
+from redis_tui.ui.insight.memory import MemoryScreen
 from redis_tui.ui.insight.persistence import PersistenceScreen
+from redis_tui.ui.insight.pubsub import PubSubScreen
 from redis_tui.ui.insight.slowlog import SlowlogScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
@@ -49,6 +52,9 @@ PLACES = [
     Place("commands", CommandsScreen, "E"),
     Place("slowlog", SlowlogScreen, "S"),
     Place("persistence", PersistenceScreen, "B"),
+    Place("memory", MemoryScreen, "M"),
+    Place("config", ConfigScreen, "C"),
+    Place("pubsub", PubSubScreen, "U"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -65,8 +71,13 @@ MARKERS = [
     ("dialog", "Insight: which screen?"),
     ("dialog", "Empty the slow log on"),
     ("dialog", "Save a snapshot now on"),
+    ("dialog", "The server applies it at once"),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
+    ("config-filter", "filter: part of a name or value"),
+    ("memory", "MEMORY STATS + MEMORY DOCTOR every"),
+    ("config", "CONFIG GET * every"),
+    ("pubsub", "PUBSUB CHANNELS (first"),
     ("keys", "─ Namespaces ("),
     ("monitor", "─ Stream "),
     ("analyze", "─ Analyze keyspace"),

@@ -47,6 +47,24 @@ def _persistence() -> Screen:
     return PersistenceScreen()
 
 
+def _memory() -> Screen:
+    from redis_tui.ui.insight.memory import MemoryScreen
+
+    return MemoryScreen()
+
+
+def _config() -> Screen:
+    from redis_tui.ui.insight.config import ConfigScreen
+
+    return ConfigScreen()
+
+
+def _pubsub() -> Screen:
+    from redis_tui.ui.insight.pubsub import PubSubScreen
+
+    return PubSubScreen()
+
+
 INSIGHTS: tuple[Insight, ...] = (
     Insight("latency", "L", "Latency", "PING round trip, the latency monitor (LATEST, HISTORY, DOCTOR), "
             "p50/p99/p99.9 per command", _latency, frozenset({"server-stalled"})),
@@ -57,6 +75,13 @@ INSIGHTS: tuple[Insight, ...] = (
     Insight("persistence", "B", "Persistence", "RDB and AOF: last save, changes since, fork time, rewrite, "
             "save rules; BGSAVE with --write, followed to its end", _persistence,
             frozenset({"persistence-disabled", "rdb-save-failing", "aof-write-failing", "backup-stale"})),
+    Insight("memory", "M", "Memory", "where used memory went (MEMORY STATS), MEMORY DOCTOR, the clients holding most",
+            _memory, frozenset({"memory-pressure", "high-fragmentation", "evictions", "no-maxmemory",
+                                "oom-rejecting-writes"})),
+    Insight("config", "C", "Config", "every parameter (CONFIG GET *), filtered, changes highlighted, secrets masked; "
+            "CONFIG SET with --write", _config),
+    Insight("pubsub", "U", "Pub/Sub", "channels, patterns and shard channels with subscribers; slow subscribers' "
+            "output buffers", _pubsub, frozenset({"client-output-buffer"})),
 )
 """Every insight screen, in the order of the `i` menu."""
 
