@@ -11,16 +11,27 @@ import pytest
 import redis
 from textual.widgets import Input
 
+from redis_tui.demo.server import EmbeddedServer
 from redis_tui.settings import resolve
 from redis_tui.ui.dashboard.client_kill import KillDialog
 from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.db_switch import DatabaseDialog
 from redis_tui.ui.run import make_app
 from redis_tui.ui.widgets.virtual_table import VirtualTable
+from tests.conftest import BASE_CONFIG, KINDS
 from tests.ui.helpers import text_of, wait_until
 from tests.ui.keys_data import listed, open_keys, screen_text, toast_shown
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def one_server():
+    """One server (the first kind present: CLIENT KILL ID and SELECT are the same on both), shared by the
+    two tests (the kill test writes nothing; the switch test flushes first)."""
+    server = EmbeddedServer(KINDS[0], dict(BASE_CONFIG)).start()
+    yield server
+    server.close()
 
 
 def live_app(url: str, write: bool):
@@ -45,13 +56,13 @@ async def select(pilot, pane: ClientsPane, name: str) -> None:
     await pilot.pause()
 
 
-async def test_kill_asks_names_the_client_and_closes_its_connection(server):
-    r = redis.Redis(port=server.port)
-    victim = socket.create_connection(("127.0.0.1", server.port))
+async def test_kill_asks_names_the_client_and_closes_its_connection(one_server):
+    r = redis.Redis(port=one_server.port)
+    victim = socket.create_connection(("127.0.0.1", one_server.port))
     victim.sendall(b"CLIENT SETNAME victim[red]\r\n")
     assert victim.recv(16).startswith(b"+OK")
     victim_id = next(c["id"] for c in r.client_list() if c["name"] == "victim[red]")
-    app = live_app(server.url, write=True)
+    app = live_app(one_server.url, write=True)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = app.screen.query_one(ClientsPane)
         await select(pilot, pane, "victim[red]")
@@ -92,13 +103,13 @@ async def test_kill_asks_names_the_client_and_closes_its_connection(server):
     victim.close()
 
 
-async def test_switching_database_changes_keys_and_status(server):
-    r = redis.Redis(port=server.port)
+async def test_switching_database_changes_keys_and_status(one_server):
+    r = redis.Redis(port=one_server.port)
     r.flushall()
     r.set(b"zero:a", b"1")
-    r3 = redis.Redis(port=server.port, db=3)
+    r3 = redis.Redis(port=one_server.port, db=3)
     r3.mset({b"three:a": b"1", b"three:b": b"2"})
-    app = live_app(server.url, write=False)
+    app = live_app(one_server.url, write=False)
     async with app.run_test(size=(120, 40)) as pilot:
         keys = await open_keys(pilot)
         await wait_until(pilot, lambda: listed(keys) == [b"zero:a"])

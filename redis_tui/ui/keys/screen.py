@@ -65,13 +65,13 @@ class KeysScreen(ClusterKeys, ToolScreen):
         Binding("t", "cycle_type", "Type"),
         Binding("M", "more", "More"),
         Binding("y", "copy", "Copy name"),
-        Binding("Y", "copy_value", "Copy value"),
-        Binding("x", "export", "Export"),
         Binding("R", "refresh_key", "Reload key"),
         Binding("d", "delete", "Delete"),
         Binding("e", "expire", "TTL"),
         Binding("n", "rename", "Rename"),
         Binding("escape,k", "back", "Dashboard"),
+        Binding("Y", "copy_value", "Copy value", show=False),
+        Binding("x", "export", "Export", show=False),
     ]
 
     def __init__(self, settings: KeyspaceSettings = KeyspaceSettings(), connections: Connections | None = None, *,
