@@ -36,6 +36,10 @@ DETAILS = {
     ("Keys", "delete"): "delete the key (with --write only; asks first)",
     ("Keys", "expire"): "set or remove the key's TTL (with --write only; asks first)",
     ("Keys", "rename"): "rename the key (with --write only; asks first; on a cluster both names need one hash tag)",
+    ("Keys", "copy_value"): "copy a value: the selected element (value table focused) or the string value; text only "
+                            "(binary as redis-cli's escaped form), cut at 64K characters (the toast says so)",
+    ("Keys", "export"): "write the listed keys (key, type, ttl), or the open collection's elements read so far (value "
+                        "table focused), to a JSON-lines file; asks for the path, never overwrites without asking",
     ("Analyze", "start_stop"): "start the analysis (it loads the server: batch and pause_ms in [keyspace]); "
                                "again stops it",
     ("Analyze", "stop_or_back"): "stop (the partial report stays), or back to the dashboard",
@@ -45,11 +49,16 @@ DETAILS = {
 EXTRA = {
     "Dashboard": (("tab", "move focus between tables"),
                   ("↑ ↓ pgup pgdn home end", "move in the clients table (it draws only the rows on screen)"),
-                  ("enter (clients, grouped)", "list the clients of that group (g: back to the groups)")),
+                  ("enter (clients, grouped)", "list the clients of that group (g: back to the groups)"),
+                  ("K (clients table)", "close the selected client's connection: CLIENT KILL ID (with --write only; "
+                                        "asks first, naming the client; redis-tui's own connections warned; on a "
+                                        "cluster sent to the client's node)")),
     "Keys": (("↑ ↓ / pgup pgdn", "move in the key list; the selected key's detail and value show on the right"),
              ("tab", "move between the tree, the key list and the value table"),
              ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),
-             ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)")),
+             ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)"),
+             ("f (values)", "find inside the open hash, set or sorted set: HSCAN / SSCAN / ZSCAN MATCH glob, paged; "
+                            "the foot says how many matched so far (empty glob: every element)")),
 }
 
 PANES = (

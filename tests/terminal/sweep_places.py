@@ -12,10 +12,11 @@ from textual.command import CommandPalette
 from redis_tui.core.display import safe_text
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
+from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
-from redis_tui.ui.keys.detail import RowList
+from redis_tui.ui.keys.detail import RowList, ValueList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.replication.screen import ReplicationScreen
@@ -54,6 +55,10 @@ MARKERS = [
     ("dialog", "RENAMENX: if the new name"),
     ("dialog", "This name is taken"),
     ("dialog", "Filter the stream and the top tables"),
+    ("dialog", "Close this client's connection"),
+    ("dialog", "Switch to another database"),
+    ("dialog", "Search inside this key"),
+    ("dialog", "(JSON lines)"),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
     ("keys", "─ Namespaces ("),
@@ -84,7 +89,7 @@ def _bindings(cls: type, own: bool = False) -> dict[str, str]:
 
 def _widget_classes() -> list[type]:
     """redis-tui's own widgets that bring bindings (pressed on every screen)."""
-    return [RowList]
+    return [RowList, ValueList, ClientsPane]
 
 
 def _typable(keys: dict[str, str]) -> list[str]:

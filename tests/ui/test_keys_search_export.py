@@ -1,4 +1,4 @@
-"""Keys screen additions against a real server: search inside a collection (`/` in the value table:
+"""Keys screen additions against a real server: search inside a collection (`f` in the value table:
 HSCAN MATCH), `end` on a long list, copy a value (`Y`: the app's clipboard), export the listed keys
 or the open collection as JSON lines (`x`), with a hostile key name and a binary value."""
 
@@ -76,7 +76,7 @@ async def test_search_end_copy_and_export(one_server, tmp_path):
         # search inside a 10k-field hash: exactly the matching fields, the count said
         detail = await show_key(pilot, screen, b"big")
         screen.query_one("#value-table").focus()
-        await pilot.press("slash")
+        await pilot.press("f")
         await wait_until(pilot, lambda: isinstance(app.screen, SearchDialog))
         app.screen.query_one(Input).value = "f:12*"
         await pilot.press("enter")

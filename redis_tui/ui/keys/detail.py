@@ -67,7 +67,7 @@ class ValueList(RowList):
     first / last page is read when the window does not hold it)."""
 
     BINDINGS = [Binding("home", "first", "First", show=False), Binding("end", "last", "Last", show=False),
-                Binding("slash", "search", "Search values", key_display="/", show=False)]
+                Binding("f", "search", "Find in value", show=False)]
 
     def action_search(self) -> None:
         """Search inside the open hash, set or sorted set (SCAN MATCH)."""

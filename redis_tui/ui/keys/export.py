@@ -103,7 +103,7 @@ def ask_collection(app: App[Any], key: bytes, kind: str, window: Sequence[Elemen
     note = (f"One line per element of this {kind}{more}. Values longer than the viewer's limit are cut (\"cut\": "
             "true, with their size); values that are not UTF-8 are written escaped like redis-cli, with a _b64 "
             "field.")
-    dialog = ExportDialog(f"Export {thousands(len(elements))} elements of {safe_text(key, 60)}",
+    dialog = ExportDialog(f"Export {thousands(len(elements))} elements of {safe_text(key, 60)} (JSON lines)",
                           default_path(key, clock), note)
     app.push_screen(dialog, lambda path: write_collection(app, path, kind, elements) if path is not None else None)
 

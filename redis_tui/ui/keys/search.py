@@ -1,8 +1,9 @@
-"""`/` in the value table: search inside the open hash, set or sorted set (HSCAN / SSCAN / ZSCAN
-MATCH glob). The matches page in the value table like the key's elements (scroll down or `M`
-for more, duplicates SCAN returns dropped); the head says the glob and how many matched so far;
-an empty glob (or `*`) shows every element again. Lists and streams have no SCAN: a toast says so.
-On a cluster the scan goes to the key's node (the detail pane's client is that node's).
+"""`f` in the value table (find; `/` stays the key list's glob): search inside the open hash, set
+or sorted set (HSCAN / SSCAN / ZSCAN MATCH glob). The matches page in the value table like the
+key's elements (scroll down or `M` for more, duplicates SCAN returns dropped); the foot says the
+glob and how many matched so far; an empty glob (or `*`) shows every element again.
+Lists and streams have no SCAN: a toast says so. On a cluster the scan goes to the key's node
+(the detail pane's client is that node's).
 """
 
 from __future__ import annotations
@@ -108,5 +109,5 @@ def search_foot(detail: KeyDetail) -> Text | None:
     foot.append(f", {thousands(getattr(reader, 'calls', 0))} calls)", style="dim")
     foot.append(" · the whole key was scanned" if reader.done else " · scroll down or press M for more",
                 style="dim")
-    foot.append(" · / again: another glob (empty: every element)", style="dim")
+    foot.append(" · f again: another glob (empty: every element)", style="dim")
     return foot
