@@ -345,6 +345,8 @@ class ClientsPane(Pane):
             self.app.notify(WRITE_HINT, severity="warning", timeout=6, markup=False)
             return
         node, client = entry
+        if not node and app.cluster is not None and app.cluster.focus is not None:
+            node = app.cluster.focus  # the dashboard shows one node: its clients are that node's
         dialog = KillDialog(node, client, is_own(client, own_addresses(app)))
 
         def answered(ok: bool | None) -> None:
