@@ -25,10 +25,9 @@ from tests.ui.keys_data import listed, open_keys, screen_text, toast_shown
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def one_server():
-    """One server (the first kind present: CLIENT KILL ID and SELECT are the same on both), shared by the
-    two tests (the kill test writes nothing; the switch test flushes first)."""
+    """One server (the first kind present: CLIENT KILL ID and SELECT are the same on both)."""
     server = EmbeddedServer(KINDS[0], dict(BASE_CONFIG)).start()
     yield server
     server.close()
@@ -56,14 +55,19 @@ async def select(pilot, pane: ClientsPane, name: str) -> None:
     await pilot.pause()
 
 
-async def test_kill_asks_names_the_client_and_closes_its_connection(one_server):
+async def test_kill_a_client_then_switch_database(one_server):
+    """One app session walks both (an app start costs more than either)."""
     r = redis.Redis(port=one_server.port)
+    r.set(b"zero:a", b"1")
+    r3 = redis.Redis(port=one_server.port, db=3)
+    r3.mset({b"three:a": b"1", b"three:b": b"2"})
     victim = socket.create_connection(("127.0.0.1", one_server.port))
     victim.sendall(b"CLIENT SETNAME victim[red]\r\n")
     assert victim.recv(16).startswith(b"+OK")
     victim_id = next(c["id"] for c in r.client_list() if c["name"] == "victim[red]")
     app = live_app(one_server.url, write=True)
     async with app.run_test(size=(120, 40)) as pilot:
+        # --- K: CLIENT KILL ID, refused without --write, asked first, our own connections warned ---
         pane = app.screen.query_one(ClientsPane)
         await select(pilot, pane, "victim[red]")
 
@@ -99,18 +103,8 @@ async def test_kill_asks_names_the_client_and_closes_its_connection(one_server):
         assert "redis-tui's own connections" in screen_text(app)
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, KillDialog))
-        assert app.is_running
-    victim.close()
 
-
-async def test_switching_database_changes_keys_and_status(one_server):
-    r = redis.Redis(port=one_server.port)
-    r.flushall()
-    r.set(b"zero:a", b"1")
-    r3 = redis.Redis(port=one_server.port, db=3)
-    r3.mset({b"three:a": b"1", b"three:b": b"2"})
-    app = live_app(one_server.url, write=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+        # --- d: switch database; the keys screen scans the new one, the status line names it ---
         keys = await open_keys(pilot)
         await wait_until(pilot, lambda: listed(keys) == [b"zero:a"])
         await pilot.press("escape")
@@ -133,3 +127,4 @@ async def test_switching_database_changes_keys_and_status(one_server):
         await wait_until(pilot, lambda: sorted(listed(keys)) == [b"three:a", b"three:b"])
         assert r.get(b"zero:a") == b"1" and r3.dbsize() == 2  # nothing written
         assert app.is_running
+    victim.close()
