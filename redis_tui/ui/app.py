@@ -32,6 +32,7 @@ from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui import partial_updates
 from redis_tui.ui.analyze.screen import AnalyzeScreen
+from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.db_switch import CLUSTER_NOTE, DatabaseDialog
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.actions import FleetActions, FleetUpdated
@@ -109,6 +110,9 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
                 "overview's order)"),
         Binding("l", "replication", "Replication", tooltip="masters and replicas: state, link, offset, lag in bytes "
                 "and seconds, sync progress, backlog, read-only, serve-stale-data"),
+        Binding("K", "kill_client", "Kill client", show=False, tooltip="close the connection of the client "
+                "selected in the clients table: CLIENT KILL ID (--write only; asks first, naming the client; on a "
+                "cluster sent to the client's node)"),
         Binding("d", "switch_db", "Database", show=False, tooltip="switch to another database (a list of those "
                 "with keys and a number; SELECT on our connections, not a write; not on a cluster)"),
         Binding("i", "insight_menu", "Insight", tooltip="the insight screens: " + ", ".join(
@@ -245,7 +249,7 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
             return fleet
         if action in CLUSTER_ACTIONS:
             return self.cluster is not None
-        if action == "switch_db":  # from the dashboard only (other screens use d for their own keys)
+        if action in ("switch_db", "kill_client"):  # from the dashboard only (other screens have their own d)
             return isinstance(self.screen, DashboardScreen)
         if action == "password":  # only offered while the server wants a password
             return self.outage is not None and self.outage.problem.id in AUTH_PROBLEMS
@@ -256,6 +260,10 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         dashboard still shows an outage, retry now, so the status line catches up at once."""
         if self.outage is not None and not self.paused:
             self.source.refresh_now()
+
+    def action_kill_client(self) -> None:
+        """Close the connection of the client selected in the clients table (--write only, asked first)."""
+        self.screen.query_one(ClientsPane).action_kill_client()
 
     def action_switch_db(self) -> None:
         """Ask which database to look at (not on a cluster: it has one)."""

@@ -49,10 +49,7 @@ DETAILS = {
 EXTRA = {
     "Dashboard": (("tab", "move focus between tables"),
                   ("↑ ↓ pgup pgdn home end", "move in the clients table (it draws only the rows on screen)"),
-                  ("enter (clients, grouped)", "list the clients of that group (g: back to the groups)"),
-                  ("K (clients table)", "close the selected client's connection: CLIENT KILL ID (with --write only; "
-                                        "asks first, naming the client; redis-tui's own connections warned; on a "
-                                        "cluster sent to the client's node)")),
+                  ("enter (clients, grouped)", "list the clients of that group (g: back to the groups)")),
     "Keys": (("↑ ↓ / pgup pgdn", "move in the key list; the selected key's detail and value show on the right"),
              ("tab", "move between the tree, the key list and the value table"),
              ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),

@@ -12,7 +12,6 @@ from textual.command import CommandPalette
 from redis_tui.core.display import safe_text
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
-from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
@@ -89,7 +88,7 @@ def _bindings(cls: type, own: bool = False) -> dict[str, str]:
 
 def _widget_classes() -> list[type]:
     """redis-tui's own widgets that bring bindings (pressed on every screen)."""
-    return [RowList, ValueList, ClientsPane]
+    return [RowList, ValueList]
 
 
 def _typable(keys: dict[str, str]) -> list[str]:

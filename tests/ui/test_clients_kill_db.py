@@ -51,7 +51,6 @@ async def select(pilot, pane: ClientsPane, name: str) -> None:
     table = pane.query_one(VirtualTable)
     await wait_until(pilot, lambda: row_of(table, name) is not None)
     table.move_cursor(row=row_of(table, name) or 0)
-    table.focus()
     await pilot.pause()
 
 

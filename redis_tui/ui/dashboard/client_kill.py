@@ -1,4 +1,5 @@
-"""`K` on the clients table: close the selected client's connection with ``CLIENT KILL ID``.
+"""`K` on the dashboard (the app's binding; the clients table's cursor picks the client): close
+that client's connection with ``CLIENT KILL ID``.
 
 Only with --write (without it a toast says how to allow it), and only after a dialog that names
 the client: id, address, name, age and last command, every server string escaped. redis-tui's own

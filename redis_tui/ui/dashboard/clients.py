@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from redis_tui.core.clients import (
@@ -54,9 +53,6 @@ class ClientsPane(Pane):
     """INFO clients summary and the CLIENT LIST table (polled rarely: it walks every connection)."""
 
     TITLE = "Clients"
-    BINDINGS = [Binding("K", "kill_client", "Kill client", show=False,
-                        tooltip="close the selected client's connection: CLIENT KILL ID (with --write only; asks "
-                        "first, naming the client; on a cluster sent to the client's node)")]
     DEFAULT_CSS = """
     ClientsPane #clients-list { height: 1; }
     """
