@@ -155,6 +155,12 @@ class Connections:
         self._retired.extend(self._cached.values())
         self._cached.clear()
 
+    def use_db(self, db: int) -> None:
+        """Clients handed out from now on SELECT database `db` (the old ones still close)."""
+        self.target = dataclasses.replace(self.target, db=db)
+        self._retired.extend(self._cached.values())
+        self._cached.clear()
+
     async def aclose(self) -> None:
         """Close every cached client (a dead connection is closed enough)."""
         clients = [*self._retired, *self._cached.values()]

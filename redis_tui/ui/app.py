@@ -27,11 +27,14 @@ from redis_tui.core.fleet.source import FleetRound
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.parse import to_int
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui import partial_updates
 from redis_tui.ui.analyze.screen import AnalyzeScreen
+from redis_tui.ui.dashboard.clients import ClientsPane
+from redis_tui.ui.dashboard.db_switch import CLUSTER_NOTE, DatabaseDialog
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.actions import FleetActions, FleetUpdated
 from redis_tui.ui.fleet.screen import FleetScreen
@@ -108,6 +111,11 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
                 "overview's order)"),
         Binding("l", "replication", "Replication", tooltip="masters and replicas: state, link, offset, lag in bytes "
                 "and seconds, sync progress, backlog, read-only, serve-stale-data"),
+        Binding("K", "kill_client", "Kill client", show=False, tooltip="close the connection of the client "
+                "selected in the clients table: CLIENT KILL ID (--write only; asks first, naming the client; on a "
+                "cluster sent to the client's node)"),
+        Binding("d", "switch_db", "Database", show=False, tooltip="switch to another database (a list of those "
+                "with keys and a number; SELECT on our connections, not a write; not on a cluster)"),
         Binding("i", "insight_menu", "Insight", tooltip="the insight screens: " + ", ".join(
                 f"{entry.title} ({entry.key})" for entry in INSIGHTS)),
         *(Binding(entry.key, f"insight('{entry.name}')", entry.title, show=False, tooltip=entry.description)
@@ -244,6 +252,8 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
             return fleet
         if action in CLUSTER_ACTIONS:
             return self.cluster is not None
+        if action in ("switch_db", "kill_client"):  # from the dashboard only (other screens have their own d)
+            return isinstance(self.screen, DashboardScreen)
         if action == "password":  # only offered while the server wants a password
             return self.outage is not None and self.outage.problem.id in AUTH_PROBLEMS
         return True
@@ -253,6 +263,33 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         dashboard still shows an outage, retry now, so the status line catches up at once."""
         if self.outage is not None and not self.paused:
             self.source.refresh_now()
+
+    def action_kill_client(self) -> None:
+        """Close the connection of the client selected in the clients table (--write only, asked first)."""
+        self.screen.query_one(ClientsPane).action_kill_client()
+
+    def action_switch_db(self) -> None:
+        """Ask which database to look at (not on a cluster: it has one)."""
+        if self.cluster is not None or (self.snapshot is not None and self.snapshot.server.mode == "cluster"):
+            self.notify(CLUSTER_NOTE, timeout=5)
+        elif not isinstance(self.screen, DatabaseDialog):
+            snapshot = self.snapshot
+            keyspace = snapshot.keyspace if snapshot is not None else ()
+            count = to_int(snapshot.config.get("databases"), None) if snapshot is not None else None
+            self.push_screen(DatabaseDialog(self.target.db, keyspace, count), self._use_db)
+
+    def _use_db(self, db: int | None) -> None:
+        if db is None or db == self.target.db:
+            return
+        self.target = dataclasses.replace(self.target, db=db)
+        self.target_label = self.target.display()
+        if self.connections is not None:
+            self.connections.use_db(db)
+        if self.is_screen_installed("keys"):
+            keys = self.get_screen("keys")
+            if isinstance(keys, KeysScreen):
+                keys.reconnect()
+        self.notify(f"Now looking at db{db}", timeout=3)
 
     def action_pause(self) -> None:
         """Pause or resume polling."""
@@ -348,6 +385,9 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
                                 screen.action_sort_clients)
             yield SystemCommand("Dashboard: group clients", "Clients by name, host, user, flag, idle time (g)",
                                 screen.action_group_clients)
+        if isinstance(screen, DashboardScreen):
+            yield SystemCommand("Dashboard: switch database", "Look at another database: keys, analyze (d)",
+                                self.action_switch_db)
         yield SystemCommand("Troubleshoot: findings", "What is wrong, the evidence, what to type (t)",
                             self.action_troubleshoot)
         yield SystemCommand("Troubleshoot: production checklist",

@@ -36,6 +36,10 @@ DETAILS = {
     ("Keys", "delete"): "delete the key (with --write only; asks first)",
     ("Keys", "expire"): "set or remove the key's TTL (with --write only; asks first)",
     ("Keys", "rename"): "rename the key (with --write only; asks first; on a cluster both names need one hash tag)",
+    ("Keys", "copy_value"): "copy a value: the selected element (value table focused) or the string value; text only "
+                            "(binary as redis-cli's escaped form), cut at 64K characters (the toast says so)",
+    ("Keys", "export"): "write the listed keys (key, type, ttl), or the open collection's elements read so far (value "
+                        "table focused), to a JSON-lines file; asks for the path, never overwrites without asking",
     ("Analyze", "start_stop"): "start the analysis (it loads the server: batch and pause_ms in [keyspace]); "
                                "again stops it",
     ("Analyze", "stop_or_back"): "stop (the partial report stays), or back to the dashboard",
@@ -49,7 +53,9 @@ EXTRA = {
     "Keys": (("↑ ↓ / pgup pgdn", "move in the key list; the selected key's detail and value show on the right"),
              ("tab", "move between the tree, the key list and the value table"),
              ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),
-             ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)")),
+             ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)"),
+             ("f (values)", "find inside the open hash, set or sorted set: HSCAN / SSCAN / ZSCAN MATCH glob, paged; "
+                            "the foot says how many matched so far (empty glob: every element)")),
     "Commands and errors (E)": (("enter (filter)", "apply the filter; esc closes it"),),
     "Slow log (S)": (("↑ ↓ pgup pgdn", "move in the entries; new ones come in above and the cursor stays on its "
                       "entry"),),

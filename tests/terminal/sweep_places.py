@@ -22,7 +22,7 @@ from redis_tui.ui.insight.memory import MemoryScreen
 from redis_tui.ui.insight.persistence import PersistenceScreen
 from redis_tui.ui.insight.pubsub import PubSubScreen
 from redis_tui.ui.insight.slowlog import SlowlogScreen
-from redis_tui.ui.keys.detail import RowList
+from redis_tui.ui.keys.detail import RowList, ValueList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.replication.screen import ReplicationScreen
@@ -72,6 +72,10 @@ MARKERS = [
     ("dialog", "Empty the slow log on"),
     ("dialog", "Save a snapshot now on"),
     ("dialog", "The server applies it at once"),
+    ("dialog", "Close this client's connection"),
+    ("dialog", "Switch to another database"),
+    ("dialog", "Search inside this key"),
+    ("dialog", "(JSON lines)"),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
     ("config-filter", "filter: part of a name or value"),
@@ -110,7 +114,7 @@ def _bindings(cls: type, own: bool = False) -> dict[str, str]:
 
 def _widget_classes() -> list[type]:
     """redis-tui's own widgets that bring bindings (pressed on every screen)."""
-    return [RowList]
+    return [RowList, ValueList]
 
 
 def _typable(keys: dict[str, str]) -> list[str]:
