@@ -45,8 +45,17 @@ def test_every_key_has_a_terminal_sequence():
 SESSIONS = [
     ("read-only", False, ("dashboard", "troubleshoot", "analyze", "help", "palette")),
     ("read-only", False, ("dashboard", "keys", "monitor")),
-    ("--write", True, tuple(place.name for place in PLACES)),
+    ("read-only", False, ("dashboard", "topology", "replication", "latency", "commands", "memory", "pubsub",
+                          "hotkeys", "events")),
+    # the screens with --write actions (their dialogs are confirmed on throwaway data)
+    ("--write", True, ("dashboard", "keys", "slowlog", "persistence", "config")),
 ]
+
+
+def test_every_place_is_swept():
+    """A new screen must be given to a session (else its keys would never be pressed)."""
+    swept = {name for _mode, _write, places in SESSIONS for name in places}
+    assert {place.name for place in PLACES} <= swept
 
 
 def run_session(server, mode: str, write: bool, places: tuple[str, ...]) -> tuple[list[str], str]:
