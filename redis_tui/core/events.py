@@ -197,7 +197,7 @@ class EventWatch:
             events = []
             if state.outage is None:
                 problem = update.problem
-                events.append(_event(update.since, CONNECTION_LOST, f"connection lost: {problem.summary}", node,
+                events.append(_event(update.since, CONNECTION_LOST, problem.summary, node,
                                      "critical", problem=problem.id, error=safe_text(problem.summary, 200),
                                      since=update.since))
             state.outage = update
@@ -208,8 +208,8 @@ class EventWatch:
         if state.outage is not None:
             down = max(0.0, update.taken_at - state.outage.since)
             events.append(_event(update.taken_at, CONNECTION_RESTORED,
-                                 f"connection restored after {human_duration(down)} "
-                                 f"(was: {state.outage.problem.summary})", node, "info",
+                                 f"back after {human_duration(down)} (was: {state.outage.problem.summary})", node,
+                                 "info",
                                  problem=state.outage.problem.id, down_s=round(down, 3)))
             state.outage = None
         run_id, role = _run_id(update), _role_of(update)
@@ -259,7 +259,7 @@ class EventWatch:
             if key in self._failovers:
                 continue
             took = f", took {failover.took_s:.1f} s" if failover.took_s is not None else ""
-            events.append(_event(failover.at, FAILOVER, f"failover: master {failover.name} {failover.old} → "
+            events.append(_event(failover.at, FAILOVER, f"master {failover.name} {failover.old} → "
                                  f"{failover.new}{took}", failover.new, "warning", name=failover.name,
                                  old=failover.old, new=failover.new, took_s=failover.took_s))
         self._failovers = seen  # the tracker keeps the last few: one that left its list never comes back
@@ -268,7 +268,7 @@ class EventWatch:
 
 def _cluster_failover(at: float, finding: Finding, node: str) -> Event:
     old, new = str(finding.evidence.get("old", "?")), str(finding.evidence.get("new", node))
-    return _event(at, FAILOVER, f"failover: primary {old} → {new} ({finding.evidence.get('slots', '?')} slots)",
+    return _event(at, FAILOVER, f"primary {old} → {new} ({finding.evidence.get('slots', '?')} slots)",
                   node, "warning", old=old, new=new, slots=finding.evidence.get("slots"))
 
 
@@ -314,7 +314,7 @@ def _role_change(was: tuple[str, str], role: tuple[str, str], now: Snapshot, nod
     fields = {"old_role": old, "new_role": new, "old_master": old_master, "new_master": new_master}
     if old == "replica" and new == "master" and promotion_is_failover:
         who = node or "this server"
-        return [_event(now.taken_at, FAILOVER, f"failover: {who} (replica of {old_master or '?'}) is now master",
+        return [_event(now.taken_at, FAILOVER, f"{who} (replica of {old_master or '?'}) is now master",
                        node, "warning", old=old_master, new=node, **fields)]
     return [_event(now.taken_at, ROLE_CHANGE, f"role {_words(old, old_master)} → {_words(new, new_master)}",
                    node, "warning", **fields)]

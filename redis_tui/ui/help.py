@@ -50,6 +50,7 @@ EXTRA = {
              ("tab", "move between the tree, the key list and the value table"),
              ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),
              ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)")),
+    "Events": (("↑ ↓ pgup pgdn home end", "move in the list (newest first; new events arrive at the top)"),),
 }
 
 PANES = (
@@ -60,6 +61,8 @@ PANES = (
     ("Throughput", "commands per second and network traffic"),
     ("Clients", "connected / blocked / maxclients and every client of CLIENT LIST (refreshed every few seconds, "
                 "more rarely when it is expensive), sortable, or grouped by name, host, user, flag, idle time"),
+    ("Newest event", "the line above the keys: the last change seen since start (a finding opened or cleared, a "
+                     "restart, a failover, a config change, a lost connection); e lists every one"),
 )
 
 
@@ -85,6 +88,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     """(title, classes holding the BINDINGS) for the app (with its dashboard) and each screen."""
     from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.dashboard.screen import DashboardScreen
+    from redis_tui.ui.events.screen import EventsScreen
     from redis_tui.ui.fleet.screen import FleetScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
@@ -95,7 +99,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
             ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
             ("Topology (cluster)", (TopologyScreen,)), ("Replication", (ReplicationScreen,)),
-            ("Fleet overview (several servers)", (FleetScreen,))]
+            ("Events", (EventsScreen,)), ("Fleet overview (several servers)", (FleetScreen,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -83,11 +83,11 @@ def test_restart_across_an_outage_and_the_connection_events():
     lost = watch.observe("", outage(2.0), [finding("connection-refused", CRITICAL)])
     assert kinds(lost) == [CONNECTION_LOST]  # the connection finding is this event, not a finding event
     assert lost[0].severity == "critical" and lost[0].payload["problem"] == "connection-refused"
-    assert lost[0].at == 2.0 and "Connection refused" in lost[0].summary
+    assert lost[0].at == 2.0 and lost[0].summary == "Connection refused"
     assert watch.observe("", outage(2.0), [finding("connection-refused", CRITICAL)]) == []  # the same outage
     back = watch.observe("", snap(14.5, RUN_B, uptime=3), [finding("no-password", INFO)])
     assert kinds(back) == [CONNECTION_RESTORED, RESTART]  # no-password stayed open through the outage
-    assert back[0].payload["down_s"] == 12.5 and "after 12s" in back[0].summary
+    assert back[0].payload["down_s"] == 12.5 and back[0].summary == "back after 12s (was: Connection refused)"
     assert back[1].severity == "warning"
     assert back[1].payload == {"old_run_id": RUN_A, "new_run_id": RUN_B, "uptime_s": 3}
     assert back[1].summary == "restarted: run_id aaaaaaaa → bbbbbbbb, up 3s"
@@ -155,7 +155,7 @@ def test_cluster_round_events_carry_their_node_and_a_shard_failover_is_one_event
         (CONNECTION_LOST, A), (ROLE_CHANGE, B), (FINDING_OPENED, B), (FAILOVER, B), (FINDING_OPENED, "")]
     failover = events[3]
     assert failover.payload == {"old": A, "new": B, "slots": 8192}
-    assert failover.summary == f"failover: primary {A} → {B} (8192 slots)"
+    assert failover.summary == f"primary {A} → {B} (8192 slots)"
 
 
 def test_sentinel_failover_once_with_its_duration():
@@ -164,7 +164,7 @@ def test_sentinel_failover_once_with_its_duration():
     update = TopologyUpdate(101.0, Topology("sentinel", (Node(B),)), {B: snap(101.0)}, sentinel=state)
     events = watch.observe_round(update, [])
     assert kinds(events) == [FAILOVER]
-    assert events[0].summary == f"failover: master mymaster {A} → {B}, took 3.1 s"
+    assert events[0].summary == f"master mymaster {A} → {B}, took 3.1 s"
     assert events[0].payload["took_s"] == 3.14 and events[0].node == B and events[0].at == 100.0
     assert watch.observe_round(update, []) == []  # each failover once
 
@@ -181,3 +181,19 @@ def test_at_least_and_the_log_keeps_the_newest():
     log = EventLog(limit=2)
     log.extend([Event(float(i), FINDING_OPENED, str(i)) for i in range(3)])
     assert [e.summary for e in log] == ["1", "2"] and log.total == 3 and log.newest.summary == "2"
+
+
+def test_alert_options_alert_on_opened_or_worse_at_the_floor():
+    import pytest
+
+    from redis_tui.core.alerts import AlertOptions
+
+    watch, alerts = EventWatch(), AlertOptions()
+    opened = watch.observe("", snap(1.0), [finding("memory-pressure", WARNING), finding("rdb-save-failing", CRITICAL)])
+    assert [alerts.alerting(e) for e in opened] == [False, True]
+    worse = watch.observe("", snap(2.0), [finding("memory-pressure", CRITICAL), finding("rdb-save-failing", CRITICAL)])
+    better = watch.observe("", snap(3.0), [finding("memory-pressure", WARNING)])
+    assert [alerts.alerting(e) for e in worse] == [True]
+    assert not any(AlertOptions(min_severity="info").alerting(e) for e in better)  # better, cleared: never
+    with pytest.raises(ValueError, match="min_severity must be"):
+        AlertOptions.from_section({"min_severity": "loud"})

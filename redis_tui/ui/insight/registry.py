@@ -23,7 +23,16 @@ class Insight:
     findings: frozenset[str] = frozenset()  # finding ids whose details are on this screen
 
 
-INSIGHTS: tuple[Insight, ...] = ()
+def _events() -> Screen:
+    from redis_tui.ui.events.screen import EventsScreen
+
+    return EventsScreen()
+
+
+INSIGHTS: tuple[Insight, ...] = (
+    Insight("events", "e", "Events", "what happened while you were away: findings opened and cleared, restarts, "
+            "failovers, config changes, lost connections, newest first", _events),
+)
 """Every insight screen, in the order of the `i` menu."""
 
 
