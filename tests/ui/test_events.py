@@ -11,6 +11,7 @@ from redis_tui.core.events import Event
 from redis_tui.core.source import FixedSource
 from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.events.screen import EventsScreen, PayloadDialog
+from tests.conftest import KINDS
 from tests.diag_builders import snapshot
 from tests.ui.helpers import TARGET, make_app, plain, settle, table_rows, text_of, wait_until
 from tests.ui.sample import NOW, healthy, refused
@@ -117,3 +118,67 @@ def test_events_screen_snapshot(snap_compare, size):
         await settle(pilot)
 
     assert snap_compare(make_app(healthy()), terminal_size=size, run_before=open_events)
+
+
+async def test_live_events_of_an_incident(server_factory, server_kind):
+    """A real server through an incident made on purpose: a config change, a restart (the connection lost and
+    regained), memory filled to OOM. The events screen lists them in order, the dashboard's line shows the
+    newest, the new critical finding rings the bell and shows a notification, and the app stays alive.
+
+    One server kind: the events come from what every kind answers alike (INFO run_id, CONFIG GET, the
+    findings), and the test budget is short."""
+    if server_kind != KINDS[0]:
+        pytest.skip(f"events are read alike from every kind; run on {KINDS[0]}")
+    import contextlib
+    import dataclasses
+
+    import redis
+
+    from redis_tui.settings import resolve
+    from redis_tui.ui.run import make_app as make_live_app
+
+    server = server_factory({"maxmemory": "3mb", "maxmemory-policy": "noeviction"})
+    r = redis.Redis(port=server.port)
+    settings = resolve({"url": server.url, "interval": 0.25}, {})
+    app = make_live_app(dataclasses.replace(settings, config_interval=0.25))  # CONFIG GET * at each poll
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+
+    def kinds() -> list[str]:
+        return [e.kind for e in app.events]
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.snapshot is not None and app.snapshot.config)
+        r.config_set("maxmemory", "4mb")
+        await wait_until(pilot, lambda: "config-change" in kinds())
+        assert "maxmemory 3mb → 4mb" in text_of(app, "#event-line")
+
+        server.stop()
+        await wait_until(pilot, lambda: "connection-lost" in kinds())
+        server.start()  # a new process: a new run_id, and maxmemory back to 3mb
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "restart" in kinds())
+
+        with contextlib.suppress(redis.exceptions.OutOfMemoryError):
+            for i in range(10_000):
+                r.set(f"fill:{i}", "x" * 1000)
+        await wait_until(pilot, lambda: any(e.payload.get("id") == "memory-pressure" and e.severity == "critical"
+                                            for e in app.events))
+        await wait_until(pilot, lambda: bells and any("memory-pressure" in t for t in toasts(app)))
+        newest = app.latest_event
+        assert newest is not None and newest.summary[:20] in text_of(app, "#event-line")
+
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
+        await settle(pilot)
+        listed = [row[1] for row in reversed(table_rows(app, "#events-table"))]  # oldest first
+        story = ["config-change", "connection-lost", "connection-restored", "restart", "finding-opened"]
+        at = 0
+        for kind in listed:  # the incident's events, in this order (others may come between)
+            if at < len(story) and kind == story[at]:
+                at += 1
+        assert at == len(story), listed
+        assert "maxmemory 4mb → 3mb" in " ".join(e.summary for e in app.events)  # the restart reverted it
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, EventsScreen))
+        assert app.is_running
