@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from redis_tui.core.display import safe_text
 from redis_tui.core.findings import SEVERITIES as MOST_SEVERE_FIRST
 from redis_tui.core.findings import Finding
 from redis_tui.core.format import human_bytes, human_duration
@@ -49,7 +48,10 @@ SEVERITIES = ("info", "warning", "critical")
 class Event:
     """One change: when (wall clock), what kind, on which node ("" for the only server), how bad, a one-line
     summary for people, and a JSON-able payload for scripts (a finding's id/severity/title/evidence, a config
-    parameter's old and new value, a restart's old and new run_id...)."""
+    parameter's old and new value, a restart's old and new run_id...).
+
+    Server text in the summary and the payload (config values, error messages) is kept as received, bounded
+    in length: show it through `core.display.safe_text`."""
 
     at: float
     kind: str
@@ -198,7 +200,7 @@ class EventWatch:
             if state.outage is None:
                 problem = update.problem
                 events.append(_event(update.since, CONNECTION_LOST, problem.summary, node,
-                                     "critical", problem=problem.id, error=safe_text(problem.summary, 200),
+                                     "critical", problem=problem.id, error=_cut(problem.summary, 200),
                                      since=update.since))
             state.outage = update
             connection = {update.problem.id, "connection-error"}
@@ -273,11 +275,16 @@ def _cluster_failover(at: float, finding: Finding, node: str) -> Event:
 
 
 def _event(at: float, kind: str, summary: str, node: str, level: str, **payload: Any) -> Event:
-    return Event(at, kind, safe_text(summary, 300), node, level, MappingProxyType(payload))
+    return Event(at, kind, _cut(summary, 300), node, level, MappingProxyType(payload))
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters (server text stays as received: whoever shows it escapes it, once)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _title(finding: Finding) -> str:
-    return safe_text(finding.title, 200)
+    return _cut(finding.title, 200)
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
@@ -334,9 +341,8 @@ def _config(old: Mapping[str, str], now: Snapshot, node: str) -> list[Event]:
         if was == value:
             continue
         shown = [_shown(name, v) for v in (was, value)]
-        events.append(_event(now.taken_at, CONFIG_CHANGE, f"{safe_text(name, 60)} {shown[0]} → {shown[1]}", node,
-                             "info", parameter=name, old=safe_text(was, VALUE_LIMIT),
-                             new=safe_text(value, VALUE_LIMIT)))
+        events.append(_event(now.taken_at, CONFIG_CHANGE, f"{_cut(name, 60)} {shown[0]} → {shown[1]}", node,
+                             "info", parameter=name, old=_cut(was, VALUE_LIMIT), new=_cut(value, VALUE_LIMIT)))
     return events
 
 
@@ -351,4 +357,4 @@ def _shown(name: str, value: str) -> str:
             if number % (1 << shift) == 0:
                 return f"{number >> shift}{unit}"
         return human_bytes(number)
-    return safe_text(value, VALUE_LIMIT) if value != "" else '""'
+    return _cut(value, VALUE_LIMIT) if value != "" else '""'

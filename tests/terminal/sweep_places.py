@@ -13,6 +13,7 @@ from redis_tui.core.display import safe_text
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.dashboard.screen import DashboardScreen
+from redis_tui.ui.events.screen import EventsScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.keys.detail import RowList
@@ -41,6 +42,7 @@ PLACES = [
     Place("analyze", AnalyzeScreen, "a"),
     Place("topology", TopologyScreen, "o"),
     Place("replication", ReplicationScreen, "l"),
+    Place("events", EventsScreen, "e"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -54,6 +56,7 @@ MARKERS = [
     ("dialog", "RENAMENX: if the new name"),
     ("dialog", "This name is taken"),
     ("dialog", "Filter the stream and the top tables"),
+    ("dialog", '"payload": {'),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
     ("keys", "─ Namespaces ("),
@@ -63,6 +66,7 @@ MARKERS = [
     ("topology", "─ Nodes "),
     ("fleet", "─ Servers "),
     ("replication", "─ Replicas "),
+    ("events", "Events · "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

@@ -197,3 +197,13 @@ def test_alert_options_alert_on_opened_or_worse_at_the_floor():
     assert not any(AlertOptions(min_severity="info").alerting(e) for e in better)  # better, cleared: never
     with pytest.raises(ValueError, match="min_severity must be"):
         AlertOptions.from_section({"min_severity": "loud"})
+
+
+def test_server_text_is_kept_as_received_and_escaped_once_when_shown():
+    from redis_tui.core.display import safe_text
+
+    watch = EventWatch()
+    watch.observe("", snap(1.0, config={"notify-keyspace-events": ""}), [])
+    [event] = watch.observe("", snap(2.0, config={"notify-keyspace-events": "\x1b[2J[red]KEA"}), [])
+    assert event.summary == 'notify-keyspace-events "" → \x1b[2J[red]KEA'
+    assert safe_text(event.summary).endswith("\\x1b[2J[red]KEA")  # escaped once, on screen
