@@ -160,9 +160,10 @@ class EventWatch:
         self._nodes: dict[str, _Node] = {}
         self._failovers: set[FailoverKey] = set()
 
-    def observe(self, node: str, update: Update, findings: Sequence[Finding]) -> list[Event]:
-        """The events of this update of `node` ("" for a single server) with its findings, oldest first."""
-        return self._observe(node, update, findings, promotion_is_failover=True)
+    def observe(self, node: str, update: Update, findings: Sequence[Finding], at: float | None = None) -> list[Event]:
+        """The events of this update of `node` ("" for a single server) with its findings, oldest first. `at`:
+        when, for an `Outage` (which says only since when the server is down: its default)."""
+        return self._observe(node, update, findings, promotion_is_failover=True, at=at)
 
     def observe_round(self, update: TopologyUpdate,
                       findings: Sequence[Finding] | Mapping[str, Sequence[Finding]]) -> list[Event]:
@@ -172,13 +173,15 @@ class EventWatch:
         events: list[Event] = []
         if isinstance(findings, Mapping):  # a fleet
             for addr, answer in update.updates.items():
-                events += self._observe(addr, answer, findings.get(addr, ()), promotion_is_failover=True)
+                events += self._observe(addr, answer, findings.get(addr, ()), promotion_is_failover=True,
+                                        at=update.taken_at)
             return events
         by_node: dict[str, list[Finding]] = {}
         for finding in findings:
             by_node.setdefault(finding.node if finding.node in update.updates else "", []).append(finding)
         for addr, answer in update.updates.items():
-            events += self._observe(addr, answer, by_node.pop(addr, ()), promotion_is_failover=False)
+            events += self._observe(addr, answer, by_node.pop(addr, ()), promotion_is_failover=False,
+                                    at=update.taken_at)
         events += self._findings(self._node(""), "", update.taken_at, by_node.pop("", ()), clear=True)
         return events + self._sentinel_failovers(update)
 
@@ -193,7 +196,7 @@ class EventWatch:
         return self._nodes.setdefault(node, _Node())
 
     def _observe(self, node: str, update: Update, findings: Sequence[Finding], *,
-                 promotion_is_failover: bool) -> list[Event]:
+                 promotion_is_failover: bool, at: float | None = None) -> list[Event]:
         state = self._node(node)
         if isinstance(update, Outage):
             events = []
@@ -205,7 +208,7 @@ class EventWatch:
             state.outage = update
             connection = {update.problem.id, "connection-error"}
             kept = [f for f in findings if f.id not in connection]
-            return events + self._findings(state, node, update.since, kept, clear=False)
+            return events + self._findings(state, node, update.since if at is None else at, kept, clear=False)
         events = []
         if state.outage is not None:
             down = max(0.0, update.taken_at - state.outage.since)

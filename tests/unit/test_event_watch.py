@@ -149,11 +149,13 @@ def test_cluster_round_events_carry_their_node_and_a_shard_failover_is_one_event
                                 [finding("memory-pressure", CRITICAL, node=A)])
     assert [(e.kind, e.node) for e in first] == [(FINDING_OPENED, A)]
     promoted = [finding("memory-pressure", CRITICAL, node=A), finding("cluster-down", CRITICAL),
+                finding("cluster-node-failing", CRITICAL, node=A),
                 Finding("cluster-failover", WARNING, "t", {"old": A, "new": B, "slots": 8192}, node=B)]
-    events = watch.observe_round(cluster_round(2.0, {B: (0, 8191)}, {A: outage(2.0), B: snap(2.0)}), promoted)
-    assert [(e.kind, e.node) for e in events] == [
-        (CONNECTION_LOST, A), (ROLE_CHANGE, B), (FINDING_OPENED, B), (FAILOVER, B), (FINDING_OPENED, "")]
-    failover = events[3]
+    events = watch.observe_round(cluster_round(2.0, {B: (0, 8191)}, {A: outage(1.5), B: snap(2.0)}), promoted)
+    assert [(e.kind, e.node, e.at) for e in events] == [
+        (CONNECTION_LOST, A, 1.5), (FINDING_OPENED, A, 2.0), (ROLE_CHANGE, B, 2.0), (FINDING_OPENED, B, 2.0),
+        (FAILOVER, B, 2.0), (FINDING_OPENED, "", 2.0)]  # memory-pressure on A: open still (A is unreachable)
+    failover = events[4]
     assert failover.payload == {"old": A, "new": B, "slots": 8192}
     assert failover.summary == f"primary {A} → {B} (8192 slots)"
 
