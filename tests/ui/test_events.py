@@ -182,3 +182,11 @@ async def test_live_events_of_an_incident(server_factory, server_kind):
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, EventsScreen))
         assert app.is_running
+
+
+def test_payload_text_shows_hostile_text_as_json_escapes():
+    from redis_tui.ui.events.screen import payload_text
+
+    shown = payload_text(Event(NOW, "config-change", "a\u202eb [red]x[/] \x1b[2J", payload={"v": "\x07"})).plain
+    assert '"summary": "a\\u202eb [red]x[/] \\u001b[2J"' in shown and '"v": "\\u0007"' in shown
+    assert all(c.isprintable() or c == "\n" for c in shown)

@@ -72,15 +72,21 @@ def event_line(event: Event, now: float) -> Text:
 
 
 def payload_text(event: Event) -> Text:
-    """The event as indented JSON, plain text (server strings in it are never read as markup)."""
-    raw = json.dumps(event.to_json(), indent=2, ensure_ascii=False, default=str, sort_keys=False)
-    return Text("\n".join(safe_text(line, 400) for line in raw.splitlines()), no_wrap=False)
+    """The event as indented JSON, plain text (never read as markup). JSON escapes control characters itself;
+    the other unprintable ones (bidi controls…) are written ``\\u202e`` as JSON would."""
+    raw = json.dumps(event.to_json(), indent=2, ensure_ascii=False, default=str)
+    shown = "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in raw[:20_000])
+    return Text(shown, no_wrap=False)
 
 
 class PayloadDialog(Dialog[None]):
     """One event in full: its JSON (what `record` stores and an alert command receives)."""
 
     box_id = "event-payload"
+    DEFAULT_CSS = """
+    PayloadDialog #event-payload { width: 90%; max-width: 110; height: auto; max-height: 90%; }
+    PayloadDialog #event-json { height: auto; max-height: 30; overflow-y: auto; }
+    """
     BINDINGS = [Binding("escape,enter,q", "cancel", "Close")]
 
     def __init__(self, event: Event, now: float) -> None:
@@ -99,8 +105,6 @@ class EventsScreen(ToolScreen):
     DEFAULT_CSS = """
     EventsScreen #events-table { height: 1fr; }
     EventsScreen #events-empty { height: auto; padding: 1 2; color: $text-muted; }
-    #event-payload { width: 90%; max-width: 110; height: auto; max-height: 90%; }
-    #event-payload #event-json { height: auto; max-height: 30; overflow-y: auto; }
     """
     BINDINGS = [
         Binding("f", "cycle_filter", "Filter", tooltip="show all events, or only: critical, warning or worse, "
