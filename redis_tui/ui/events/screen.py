@@ -124,9 +124,13 @@ class EventsScreen(ToolScreen):
         yield Table(id="events-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "event_count", lambda _count: self.refresh_events(), init=False)
+        self.watch(self.app, "event_count", self._on_count, init=False)
         self.refresh_events()
         self.query_one(Table).focus()
+
+    def _on_count(self, _count: int) -> None:
+        if self.is_current:  # kept installed when left: it catches up when shown again
+            self.refresh_events()
 
     def on_screen_resume(self) -> None:
         self.refresh_events()
