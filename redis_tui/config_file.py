@@ -6,7 +6,7 @@ Layout (every key optional; config.example.toml documents them all)::
     interval = 1.0
     [profiles.prod]                      # `--profile prod` picks one of these
     url = "rediss://redis.prod:6380/0"
-    [thresholds] / [monitor] / [keyspace] / [cluster]  # feature sections: SECTIONS, from the options classes
+    [thresholds] / [monitor] / [keyspace] / [cluster] / [alerts]  # feature sections: SECTIONS, from the options classes
     [fleet]                              # profiles = ["a", "b"]: watched together by default
 
 Unknown keys and wrong types are errors: a typo must not silently do nothing.
@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 import platformdirs
 
 from redis_tui.core import options
+from redis_tui.core.alerts import AlertOptions
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.fleet.options import FleetOptions
 from redis_tui.core.insight.slowlog import SlowlogOptions
@@ -78,6 +79,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "cluster": ClusterOptions.schema(),
     "fleet": FleetOptions.schema(),
     "slowlog": SlowlogOptions.schema(),
+    "alerts": AlertOptions.schema(),
 }
 
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}

@@ -19,9 +19,11 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from redis_tui.core.alerts import AlertOptions
 from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.diagnose import Diagnoser
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.events import Event
 from redis_tui.core.findings import Finding
 from redis_tui.core.fleet.source import FleetRound
 from redis_tui.core.keyspace.settings import KeyspaceSettings
@@ -36,6 +38,7 @@ from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.dashboard.clients import ClientsPane
 from redis_tui.ui.dashboard.db_switch import CLUSTER_NOTE, DatabaseDialog
 from redis_tui.ui.dashboard.screen import DashboardScreen
+from redis_tui.ui.events.keeper import EventKeeper
 from redis_tui.ui.fleet.actions import FleetActions, FleetUpdated
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
@@ -72,7 +75,7 @@ class Updated(Message):
         return isinstance(message, Updated) and type(message.update) is type(self.update)
 
 
-class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
+class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, App[None]):
     """The redis-tui dashboard."""
 
     CSS_PATH = "app.tcss"
@@ -130,6 +133,8 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
     monitor_since: var[float | None] = var(None)  # when MONITOR started, while it runs
     cluster: var[ClusterRound | None] = var(None)  # on a cluster: the latest round (None on one server)
     fleet: var[FleetRound | None] = var(None)  # in a fleet: the latest round over every server
+    latest_event: var[Event | None] = var(None)  # the newest event since the first poll (the dashboard's line)
+    event_count: var[int] = var(0)  # events seen so far (the events screen follows it)
 
     def __init__(
         self,
@@ -145,6 +150,7 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         keyspace: KeyspaceSettings = KeyspaceSettings(),
         monitor_replicas: bool = False,
         sections: Mapping[str, Mapping[str, Any]] | None = None,
+        alerts: AlertOptions = AlertOptions(),
     ) -> None:
         super().__init__()
         self.source = source
@@ -163,6 +169,7 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         self._opened_on_problem = False
         self._offered_panel = False
         self._offered_password = False
+        self.init_events(alerts, clock)  # app.events: the timeline of every update (ui/events/keeper.py)
 
     @property
     def _background_screens(self) -> list[Screen]:
@@ -183,13 +190,18 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
 
     def _emit(self, update: Update | ClusterRound | FleetRound) -> None:
         if isinstance(update, FleetRound):  # diagnosed by the source, each server on its own
+            self.keep_events(update)
             self.post_message(FleetUpdated(update))
             return
         if isinstance(update, ClusterRound):  # diagnosed by the source, across every node
+            self.keep_events(update)
             self.post_message(Updated(update.view, update.findings, update))
             return
-        # diagnose every update, even one the screen will skip: "rising" rules need each baseline
-        self.post_message(Updated(update, self.diagnoser.update(update)))
+        # diagnose every update, even one the screen will skip: "rising" rules need each baseline (and the
+        # events each change)
+        findings = self.diagnoser.update(update)
+        self.keep_events(update, findings)
+        self.post_message(Updated(update, findings))
 
     def on_updated(self, message: Updated) -> None:
         update = message.update
@@ -247,6 +259,8 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         self.notify("Reconnecting with the password you typed (kept for this session only)", timeout=4)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "insight" and parameters == ("events",):
+            return True  # the timeline of every server, also on a fleet's overview
         fleet = self.check_fleet_action(action)
         if fleet is not None:
             return fleet

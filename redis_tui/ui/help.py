@@ -64,6 +64,7 @@ EXTRA = {
     "Config (C)": (("↑ ↓ pgup pgdn", "move in the parameters; a changed value is highlighted with its time and the "
                                       "value before"),
                    ("enter (filter box)", "apply the filter and go back to the table (empty: every parameter)")),
+    "Events": (("↑ ↓ pgup pgdn home end", "move in the list (newest first; new events arrive at the top)"),),
 }
 
 PANES = (
@@ -74,6 +75,8 @@ PANES = (
     ("Throughput", "commands per second and network traffic"),
     ("Clients", "connected / blocked / maxclients and every client of CLIENT LIST (refreshed every few seconds, "
                 "more rarely when it is expensive), sortable, or grouped by name, host, user, flag, idle time"),
+    ("Newest event", "the line above the keys: the last change seen since start (a finding opened or cleared, a "
+                     "restart, a failover, a config change, a lost connection); e lists every one"),
 )
 
 
@@ -99,6 +102,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     """(title, classes holding the BINDINGS) for the app (with its dashboard) and each screen."""
     from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.dashboard.screen import DashboardScreen
+    from redis_tui.ui.events.screen import EventsScreen
     from redis_tui.ui.fleet.screen import FleetScreen
     from redis_tui.ui.insight.base import InsightScreen
     from redis_tui.ui.insight.commands import CommandsScreen
@@ -123,7 +127,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
             ("Persistence and backups (B)", (InsightScreen, PersistenceScreen)),
             ("Memory (M)", (InsightScreen, MemoryScreen)), ("Config (C)", (InsightScreen, ConfigScreen)),
             ("Pub/Sub (U)", (InsightScreen, PubSubScreen)),
-            ("Fleet overview (several servers)", (FleetScreen,))]
+            ("Events", (EventsScreen,)), ("Fleet overview (several servers)", (FleetScreen,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

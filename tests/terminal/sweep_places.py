@@ -13,6 +13,7 @@ from redis_tui.core.display import safe_text
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.dashboard.screen import DashboardScreen
+from redis_tui.ui.events.screen import EventsScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.insight.commands import CommandsScreen
@@ -55,6 +56,7 @@ PLACES = [
     Place("memory", MemoryScreen, "M"),
     Place("config", ConfigScreen, "C"),
     Place("pubsub", PubSubScreen, "U"),
+    Place("events", EventsScreen, "e"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -76,6 +78,7 @@ MARKERS = [
     ("dialog", "Switch to another database"),
     ("dialog", "Search inside this key"),
     ("dialog", "(JSON lines)"),
+    ("dialog", '"payload": {'),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
     ("config-filter", "filter: part of a name or value"),
@@ -93,6 +96,7 @@ MARKERS = [
     ("commands", "─ Errors (errorstats) "),
     ("slowlog", "─ Shapes "),
     ("persistence", "─ RDB snapshots "),
+    ("events", "Events · "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

@@ -65,6 +65,12 @@ def _pubsub() -> Screen:
     return PubSubScreen()
 
 
+def _events() -> Screen:
+    from redis_tui.ui.events.screen import EventsScreen
+
+    return EventsScreen()
+
+
 INSIGHTS: tuple[Insight, ...] = (
     Insight("latency", "L", "Latency", "PING round trip, the latency monitor (LATEST, HISTORY, DOCTOR), "
             "p50/p99/p99.9 per command", _latency, frozenset({"server-stalled"})),
@@ -82,6 +88,8 @@ INSIGHTS: tuple[Insight, ...] = (
             "CONFIG SET with --write", _config),
     Insight("pubsub", "U", "Pub/Sub", "channels, patterns and shard channels with subscribers; slow subscribers' "
             "output buffers", _pubsub, frozenset({"client-output-buffer"})),
+    Insight("events", "e", "Events", "what happened while you were away: findings opened and cleared, restarts, "
+            "failovers, config changes, lost connections, newest first", _events),
 )
 """Every insight screen, in the order of the `i` menu."""
 
