@@ -23,7 +23,16 @@ class Insight:
     findings: frozenset[str] = frozenset()  # finding ids whose details are on this screen
 
 
-INSIGHTS: tuple[Insight, ...] = ()
+def _hotkeys() -> Screen:
+    from redis_tui.ui.insight.hotkeys import HotKeysScreen
+
+    return HotKeysScreen()
+
+
+INSIGHTS: tuple[Insight, ...] = (
+    Insight("hotkeys", "H", "Hot keys", "the keys used most: OBJECT FREQ with an LFU policy, else a MONITOR sample",
+            _hotkeys),
+)
 """Every insight screen, in the order of the `i` menu."""
 
 
