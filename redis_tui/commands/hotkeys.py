@@ -72,7 +72,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             print(f"redis-tui analyze: {NOT_A_CLUSTER}", file=sys.stderr)
             return USAGE_EXIT
         result = asyncio.run(find(settings.target, bool(cluster), batch=batch, pause=pause, top=top, seconds=seconds,
-                                  scripts=not args.no_scripts, announce=not args.json, parallel=args.parallel or 1,
+                                  scripts=not args.no_scripts, announce=True, parallel=args.parallel or 1,
                                   remap=remap_of(settings.section("cluster"))))
     except HotkeysFailed as failed:
         print(f"redis-tui analyze: {failed}", file=sys.stderr)

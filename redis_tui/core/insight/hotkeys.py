@@ -142,7 +142,7 @@ class TopN:
         else:
             self._names.discard(heapq.heappushpop(self._heap, entry)[2])
 
-    def keys(self, node: str = "") -> tuple[HotKey, ...]:
+    def hot(self, node: str = "") -> tuple[HotKey, ...]:
         """The list, hottest first (first found first among equals)."""
         return tuple(HotKey(key, count, kind, node) for count, _, key, kind in sorted(self._heap, reverse=True))
 
@@ -257,7 +257,7 @@ class LfuScan:
         if self.parallel > 1:  # the first call alone: it finds out which way scripts run here
             self._variants[:] = self._variants[:1] if await self._probe() else self._variants
         done = await asyncio.gather(*(self._slice(index, started, on_progress) for index in range(self.parallel)))
-        return HotKeys(LFU, time.monotonic() - started, self.best.keys(self.node), self.progress.keys,
+        return HotKeys(LFU, time.monotonic() - started, self.best.hot(self.node), self.progress.keys,
                        (self.node,) if self.node else (), complete=all(done))
 
     async def _probe(self) -> bool:

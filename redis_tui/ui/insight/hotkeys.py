@@ -61,6 +61,12 @@ class HotKeysScreen(InsightScreen[NodeInfo]):
     COST = "INFO memory + DBSIZE every 10 s while open; s starts the scan"
     FAN_OUT = True
 
+    DEFAULT_CSS = """
+    HotKeysScreen #hotkeys-body { height: 1fr; border: round $primary 60%; padding: 0 1; }
+    HotKeysScreen #hotkeys-intro { color: $text-muted; }
+    HotKeysScreen #hotkeys-state { margin: 1 0 0 0; }
+    """
+
     BINDINGS = [Binding("s", "start_stop", "Start/stop", tooltip="find the hot keys (s again: stop early)")]
 
     def __init__(self, connections: Connections | None = None, seconds: float = SECONDS) -> None:
@@ -275,7 +281,8 @@ class HotKeysScreen(InsightScreen[NodeInfo]):
                 out.append(f" · {len(result.nodes)} primaries, lists merged", style="dim")
             if not result.complete:
                 out.append(" · stopped early: the list covers what was read", style="yellow")
-            out.append(" · s: again", style="dim")
+            if self.connections is not None:
+                out.append(" · s: again", style="dim")
         set_text(self.query_one("#hotkeys-state", Static), out)
 
     def _columns(self, method: str) -> None:
