@@ -86,6 +86,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.dashboard.screen import DashboardScreen
     from redis_tui.ui.fleet.screen import FleetScreen
+    from redis_tui.ui.insight.hotkeys import HotKeysScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
     from redis_tui.ui.replication.screen import ReplicationScreen
@@ -94,6 +95,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
 
     return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
             ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
+            ("Hot keys", (HotKeysScreen,)),
             ("Topology (cluster)", (TopologyScreen,)), ("Replication", (ReplicationScreen,)),
             ("Fleet overview (several servers)", (FleetScreen,))]
 

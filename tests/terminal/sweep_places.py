@@ -15,6 +15,7 @@ from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.dashboard.screen import DashboardScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
+from redis_tui.ui.insight.hotkeys import HotKeysScreen
 from redis_tui.ui.keys.detail import RowList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
@@ -41,6 +42,7 @@ PLACES = [
     Place("analyze", AnalyzeScreen, "a"),
     Place("topology", TopologyScreen, "o"),
     Place("replication", ReplicationScreen, "l"),
+    Place("hotkeys", HotKeysScreen, "H"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -63,6 +65,7 @@ MARKERS = [
     ("topology", "─ Nodes "),
     ("fleet", "─ Servers "),
     ("replication", "─ Replicas "),
+    ("hotkeys", "─ Hot keys "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

@@ -67,7 +67,11 @@ class HotKeysScreen(InsightScreen[NodeInfo]):
     HotKeysScreen #hotkeys-state { margin: 1 0 0 0; }
     """
 
-    BINDINGS = [Binding("s", "start_stop", "Start/stop", tooltip="find the hot keys (s again: stop early)")]
+    BINDINGS = [
+        Binding("s", "start_stop", "Start/stop", tooltip="find the hot keys: an LFU scan or a MONITOR sample, its cost "
+                "shown first (s again: stop early, keeping what was found)"),
+        Binding("escape", "back", "Stop / back", tooltip="stop a run (what it found stays), or back"),
+    ]
 
     def __init__(self, connections: Connections | None = None, seconds: float = SECONDS) -> None:
         super().__init__(connections)
