@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from redis_tui import cli
+from redis_tui.core.diagnosis.permissions import RECIPE_RULES
 from redis_tui.demo.server import EmbeddedServer, available_kinds
 
 pytestmark = pytest.mark.integration
@@ -42,6 +43,7 @@ def lfu_server(request: pytest.FixtureRequest) -> Iterator[EmbeddedServer]:
     r = redis.Redis(port=server.port)
     make_hot(r)
     r.execute_command("ACL", "SETUSER", "nofreq", "on", ">pw", "~*", "+@all", "-object")
+    r.execute_command("ACL", "SETUSER", "recipe", *[">pw" if rule == ">CHANGE-ME" else rule for rule in RECIPE_RULES])
     yield server
     server.close()
 
@@ -68,6 +70,13 @@ def test_lfu_json_and_text(lfu_server, capsys):
     lines = [line for line in out.splitlines() if line.startswith("hot key found")]
     assert lines[0] == f"hot key found with counter: {freqs[0]}\tkeyname: \"hot:string\""
     assert '"hot:hash"' in lines[1] and '"hot:list"' in lines[2]
+
+
+def test_the_readme_acl_recipe_is_enough(lfu_server, capsys):
+    code, out, err = run_cli(capsys, "analyze", f"redis://recipe:pw@127.0.0.1:{lfu_server.port}/0", "--hotkeys",
+                             "--json")
+    assert code == 0, err
+    assert json.loads(out)["hotkeys"][0] == {"key": '"hot:string"', "freq": 95, "type": "string"}
 
 
 def test_lfu_refused_object(lfu_server, capsys):

@@ -16,8 +16,8 @@ from redis_tui.core.monitor.commands import CommandTable
 
 def test_top_n_keeps_the_highest_first_found_among_equals_and_each_key_once():
     top = TopN(3)
-    assert top.threshold == -1
-    for key, count in [(b"a", 5), (b"b", 5), (b"c", 5), (b"d", 5), (b"e", 9), (b"a", 5), (b"f", 1)]:
+    assert top.threshold == 0
+    for key, count in [(b"z", 0), (b"a", 5), (b"b", 5), (b"c", 5), (b"d", 5), (b"e", 9), (b"a", 5), (b"f", 1)]:
         top.offer(key, count, "string")
     assert [(h.key, h.count) for h in top.hot()] == [(b"e", 9), (b"a", 5), (b"b", 5)]
     assert top.threshold == 5  # a key must now beat 5

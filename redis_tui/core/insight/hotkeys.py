@@ -54,7 +54,7 @@ for i = 1, #keys do
 end
 return {res[1], #keys, out}
 """
-# ARGV: cursor, COUNT, the count a key must beat (-1: every key). Reply: next cursor, keys
+# ARGV: cursor, COUNT, the count a key must beat. Reply: next cursor, keys
 # scanned, then key, freq, type of each key that beat it. OBJECT FREQ and TYPE do not touch the
 # key (no LFU/LRU update); a key deleted between SCAN and OBJECT FREQ answers nil and is left out.
 LFU_SHA = hashlib.sha1(LFU_SCRIPT.encode()).hexdigest()
@@ -127,8 +127,9 @@ class TopN:
 
     @property
     def threshold(self) -> int:
-        """The count a key must beat to get in (-1 while the list is not full)."""
-        return self._heap[0][0] if len(self._heap) >= self.size else -1
+        """The count a key must beat to get in (0 while the list is not full: like redis-cli, a key whose
+        counter has decayed to 0 is not listed)."""
+        return self._heap[0][0] if len(self._heap) >= self.size else 0
 
     def offer(self, key: bytes, count: int, kind: str = "") -> None:
         """Consider one key."""
