@@ -21,8 +21,8 @@ import contextlib
 import hashlib
 import heapq
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import redis.exceptions as rex
@@ -168,11 +168,6 @@ class HitCounter:
         if len(counts) > self.cap:
             self._prune()
 
-    def add_many(self, keys: Iterable[tuple[bytes | None, int]]) -> None:
-        """`add` for each (key, count)."""
-        for key, count in keys:
-            self.add(key, count)
-
     def _prune(self) -> None:
         keep = heapq.nlargest(self.cap // 2, self.counts.items(), key=lambda item: item[1])
         self.counts = dict(keep)
@@ -222,7 +217,6 @@ class ScanProgress:
     fraction: float = 0.0
     elapsed_s: float = 0.0
     method: str = "script"  # "script" (one read-only script call per batch) or "pipeline"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class LfuScan:

@@ -167,6 +167,11 @@ class HotKeysScreen(InsightScreen[NodeInfo]):
         elif self.connections is not None and self.planned() is not None:
             self.start()
 
+    def on_screen_suspend(self) -> None:
+        """Hidden (another screen on top): a run stops, keeping what it found — nothing runs unseen
+        (Textual calls the base's handler too: it stops the periodic reads)."""
+        self.stop()
+
     def action_back(self) -> None:
         """Stop a run (keeping what it found), or go back."""
         if self.state == "running":
