@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from redis_tui.core.connection import Connections
 from redis_tui.core.insight.hotkeys import LFU, MONITOR, HotKey, HotKeys
 from redis_tui.demo.server import EmbeddedServer, available_kinds
 from redis_tui.settings import resolve
@@ -18,9 +19,6 @@ from tests.integration.test_hotkeys import LFU_CONFIG, make_hot
 from tests.ui.helpers import make_app as fixed_app
 from tests.ui.helpers import settle, table_rows, text_of, wait_until
 from tests.ui.sample import healthy
-
-SIZES = [(80, 24), (120, 40)]
-IDS = ["80x24", "120x40"]
 
 
 @pytest.fixture(scope="module", params=available_kinds())
@@ -50,17 +48,14 @@ async def test_h_then_s_lists_the_hot_keys(lfu_server):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HotKeysScreen) and app.is_running
-
-
-async def test_a_user_without_object_is_told_the_rule(lfu_server):
-    app = make_app(resolve({"url": f"redis://nofreq:pw@127.0.0.1:{lfu_server.port}/0", "interval": 0.25}, {}))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.snapshot is not None)
-        await pilot.press("H")
+        # the same screen for a user without OBJECT: the rule to add, and the app goes on
+        refused = Connections(resolve({"url": f"redis://nofreq:pw@127.0.0.1:{lfu_server.port}/0"}, {}).target)
+        await app.push_screen(HotKeysScreen(refused))
         await wait_until(pilot, lambda: "LFU" in text_of(app, "#hotkeys-intro"))
         await pilot.press("s")
         await wait_until(pilot, lambda: "NOPERM" in text_of(app, "#hotkeys-state"))
         assert "+object|freq" in text_of(app, "#hotkeys-state") and app.is_running
+        await refused.aclose()
 
 
 HOSTILE = b"\x1b[2J[red]evil[/red]\xff"
@@ -75,8 +70,8 @@ def fixed(method: str) -> tuple[NodeInfo, HotKeys]:
     return NodeInfo("allkeys-lru", 52_000), HotKeys(MONITOR, 10.0, tuple(keys), 48_210)
 
 
-@pytest.mark.parametrize("method", [LFU, MONITOR])
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size,method", [((80, 24), LFU), ((120, 40), LFU), ((120, 40), MONITOR)],
+                         ids=["80x24-lfu", "120x40-lfu", "120x40-monitor"])
 def test_snapshot(snap_compare, size, method):
     async def run_before(pilot) -> None:
         await settle(pilot)
