@@ -125,14 +125,14 @@ class HotKeysScreen(InsightScreen[NodeInfo]):
         out = Text()
         infos = {addr: r.value for addr, r in self.readings.items() if r.value is not None}
         keys = sum(info.keys for info in infos.values())
-        where = f" on each of {len(infos)} primaries at once" if len(infos) > 1 else ""
+        where = f", on {len(infos)} primaries at once" if len(infos) > 1 else ""
         method = self.planned()
         if method == LFU:
             policy = next(iter(infos.values())).policy
             estimate = human_duration(max(0.1, keys * US_PER_KEY / 1e6))
             out.append(f"maxmemory-policy {safe_text(policy, 40)}: the server counts accesses per key (LFU). ",
                        style="bold")
-            out.append(f"s reads OBJECT FREQ of every key ({thousands(keys)}){where}: SCAN COUNT {BATCH} and one "
+            out.append(f"s reads OBJECT FREQ of every key ({thousands(keys)}{where}): SCAN COUNT {BATCH} and one "
                        f"read-only script call per batch, about {US_PER_KEY:g} µs of server time per key (~{estimate} "
                        "in all); other clients wait up to a few ms per batch. Top "
                        f"{TOP}, like redis-cli --hotkeys.")
@@ -140,7 +140,8 @@ class HotKeysScreen(InsightScreen[NodeInfo]):
             policies = sorted({safe_text(info.policy, 40) or "unknown" for info in infos.values()})
             out.append(f"maxmemory-policy {', '.join(policies)}: no access counters (OBJECT FREQ needs an LFU "
                        "policy). ", style="bold")
-            out.append(f"s samples MONITOR for {self.seconds:g} s{where} and counts the first key of each "
+            out.append(f"s samples MONITOR for {self.seconds:g} s{where + ',' if where else ''} and counts the first "
+                       "key of each "
                        "command. Cost: the server copies every command to this client while it runs (a busy "
                        "server can lose up to half its throughput), stopped at once if its output buffer grows. "
                        "For counters instead: CONFIG SET maxmemory-policy allkeys-lfu.")
