@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor] [cluster] [fleet] [sentinel]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [hotkeys] [cluster] [fleet] [sentinel]    # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -98,6 +98,20 @@ async def monitor_screen(server: EmbeddedServer) -> None:
         await pilot.pause(0.5)
 
 
+async def hotkeys_screen(server: EmbeddedServer) -> None:
+    """The hot keys screen after a 10 s MONITOR sample of the demo workload (its policy is allkeys-lru)."""
+    app = make_app(resolve({"url": server.url}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(2.0)
+        await pilot.press("H")
+        await pilot.pause(1.0)
+        await pilot.press("s")
+        while app.screen.state != "done":
+            await pilot.pause(0.2)
+        await pilot.pause(0.3)
+        save(app, "hotkeys-120x40.svg")
+
+
 async def _shown(pilot, detail) -> None:
     await pilot.pause(0.3)
     while detail.info is None:
@@ -188,7 +202,7 @@ async def main(which: set[str]) -> None:
         await cluster_screens()
     if "sentinel" in which:
         await sentinel_screens()
-    if not which & {"keys", "monitor", "dashboard"}:
+    if not which & {"keys", "monitor", "dashboard", "hotkeys"}:
         return
     with EmbeddedServer(config=DEMO_CONFIG) as server:
         workload = start_workload(server)
@@ -197,6 +211,8 @@ async def main(which: set[str]) -> None:
                 await keys_screens(server)
             if "monitor" in which:
                 await monitor_screen(server)
+            if "hotkeys" in which:
+                await hotkeys_screen(server)
             if "dashboard" in which:
                 await dashboard(server, (120, 40), "dashboard-120x40.svg")
                 await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)
@@ -206,4 +222,5 @@ async def main(which: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster", "fleet", "sentinel"}))
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "hotkeys", "cluster", "fleet",
+                                                  "sentinel"}))

@@ -58,7 +58,7 @@ class HotKeysScreen(InsightScreen[NodeInfo]):
     NAME = "hotkeys"
     TITLE = "Hot keys"
     EVERY = 10.0
-    COST = "INFO memory + DBSIZE every 10 s while open; s starts the scan"
+    COST = "INFO memory + DBSIZE every 10 s while open; s finds the hot keys"
     FAN_OUT = True
 
     DEFAULT_CSS = """
@@ -153,7 +153,9 @@ class HotKeysScreen(InsightScreen[NodeInfo]):
             if line is not None:
                 out.append("\n")
                 out.append_text(line)
-        set_text(self.query_one("#hotkeys-intro", Static), out)
+        intro = self.query_one("#hotkeys-intro", Static)
+        if intro.content != out:
+            intro.update(out)  # with a relayout: its height follows the text
 
     # --- the run ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
