@@ -12,7 +12,7 @@ anywhere (each tool keeps the first keys it meets, in its own SCAN order). Last,
 opening the hot keys screen (H) to its first data on screen (target <= 300 ms), in the app run
 headless.
 
-Usage: python bench/bench_hotkeys.py [--keys N] [--kind redis|valkey] [--runs N] [--reads N]
+Usage: python bench/bench_hotkeys.py [--keys N] [--kind redis|valkey] [--runs N] [--reads N] [--tui-args '…']
 Run from the repository root. Needs redis-cli on PATH.
 """
 
@@ -119,6 +119,7 @@ def main() -> int:
     parser.add_argument("--kind", default="redis", choices=["redis", "valkey"])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reads", type=int, default=300_000, help="skewed GETs that make keys hot")
+    parser.add_argument("--tui-args", default="", help="more flags for redis-tui, e.g. '--batch 2000 --parallel 2'")
     args = parser.parse_args()
 
     server = EmbeddedServer(args.kind, CONFIG).start()
@@ -129,7 +130,8 @@ def main() -> int:
         version = r.info("server").get("redis_version")
         print(f"{args.kind} {version}: {r.dbsize():,} keys, {args.reads:,} skewed GETs "
               f"({time.perf_counter() - started:.1f} s to build)")
-        ours = [sys.executable, "-m", "redis_tui", "analyze", "-p", str(server.port), "--hotkeys", "--json"]
+        ours = [sys.executable, "-m", "redis_tui", "analyze", "-p", str(server.port), "--hotkeys", "--json",
+                *args.tui_args.split()]
         theirs = ["redis-cli", "-p", str(server.port), "--hotkeys"]
         tui_times, cli_times = [], []
         tui_out = cli_out = ""
@@ -139,8 +141,8 @@ def main() -> int:
             elapsed, cli_out = timed(theirs)
             cli_times.append(elapsed)
         tui_median, cli_median = statistics.median(tui_times), statistics.median(cli_times)
-        print(f"redis-tui analyze --hotkeys --json: min {min(tui_times):.2f} s, median {tui_median:.2f} s "
-              f"({args.runs} runs, whole process)")
+        print(f"redis-tui analyze --hotkeys --json {args.tui_args}: min {min(tui_times):.2f} s, "
+              f"median {tui_median:.2f} s ({args.runs} runs, whole process)")
         print(f"redis-cli --hotkeys:                min {min(cli_times):.2f} s, median {cli_median:.2f} s")
         print(f"ratio (redis-cli / redis-tui, medians): {cli_median / tui_median:.1f}x (target >= 3x)")
         same, detail = same_top(tui_top(tui_out), cli_top(cli_out))
