@@ -10,8 +10,8 @@ sorted sets and streams written by a Lua loop, then in the same run:
    TYPE + MEMORY USAGE + PTTL calls of that run (INFO commandstats, reset just before);
    targets: peak RSS <= 150 MB, time <= 1.5x the floor. SCAN's own server time is printed
    too, and the ratio against floor + SCAN: SCAN alone costs the server about as much as
-   the floor (more on Redis 7.0), so no client that walks the keyspace with SCAN can come
-   within 1.5x of the floor alone — the printed ratios say how far each way. On a machine
+   the floor (1.1-1.3x on Redis 7.0 here), so no client that walks the keyspace with SCAN
+   can come within 1.5x of the floor alone — the printed ratios say how far each way. On a machine
    whose cores are busy with other work the wall time says more about them than about
    analyze, so an estimate for two idle cores is printed too: the larger of the server's
    time in the scripts and the client's CPU (the two overlap), against each floor;
