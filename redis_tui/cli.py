@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {}
 COMMANDS["doctor"] = "redis_tui.commands.doctor"
 COMMANDS["monitor"] = "redis_tui.commands.monitor"
 COMMANDS["analyze"] = "redis_tui.commands.analyze"
+COMMANDS["record"] = "redis_tui.commands.record"
+COMMANDS["export"] = "redis_tui.commands.export"
 
 
 class UsageError(Exception):

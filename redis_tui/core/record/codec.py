@@ -1,0 +1,195 @@
+"""A `Snapshot` or `Outage` as a small JSON document, and documents as compressed keyframes and deltas.
+
+A document holds what cannot be recomputed: every INFO field, the CONFIG GET values the poller kept
+(secrets already replaced by ``(set)``), the client list, the slow log, notes and their times. The
+rest of a `Snapshot` (server, memory, clients, keyspace, command stats) is parsed again from INFO on
+read, exactly as the poller does; rates come from the previous snapshot; history from the stored
+series.
+
+Storage: a keyframe is the whole document, zlib-compressed. A delta holds only what differs from its
+keyframe (changed INFO fields, changed config values, a new client list…), compressed with the
+keyframe's own bytes as zlib's preset dictionary, so field names and unchanged digits cost next to
+nothing. Decoding any snapshot needs its keyframe and itself (`bench/bench_record.py` measured this
+against zlib and lzma of whole documents: see README "Record and replay").
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+from redis_tui.core import parse
+from redis_tui.core.models import ClientListCost, ClientRow, Outage, Problem, SlowEntry, Snapshot, Update
+
+Doc = dict[str, Any]
+LEVEL = 6
+_SIMPLE = ("client_list", "client_list_at", "client_list_cost", "slowlog", "slowlog_at", "notes", "own_addr")
+
+
+class CodecError(ValueError):
+    """A stored blob that cannot be decoded (a damaged or foreign file)."""
+
+
+# --- Update ↔ document ---------------------------------------------------------------------------
+def to_doc(update: Update) -> Doc:
+    """The JSON-able document of one update (secrets are not in a Snapshot: the poller masks them)."""
+    if isinstance(update, Outage):
+        p = update.problem
+        return {"outage": {"id": p.id, "summary": p.summary, "detail": p.detail, "source": p.source,
+                           "cause": p.cause, "evidence": [list(e) for e in p.evidence]},
+                "since": update.since, "attempts": update.attempts, "retry_at": update.retry_at}
+    s = update
+    cost = s.client_list_cost
+    return {
+        "t": s.taken_at,
+        "info": {section: dict(fields) for section, fields in s.info.items()},
+        "config": dict(s.config),
+        "client_list": None if s.client_list is None else [list(row) for row in s.client_list],
+        "client_list_at": s.client_list_at,
+        "client_list_cost": None if cost is None else [cost.every_s, cost.floor_s, cost.server_s, cost.reply_s,
+                                                       cost.parse_s, cost.clients],
+        "slowlog": None if s.slowlog is None else [
+            [e.id, e.at, e.duration_us, [a.decode("latin-1") for a in e.args], e.client_addr, e.client_name]
+            for e in s.slowlog],
+        "slowlog_at": s.slowlog_at,
+        "notes": [_problem_doc(n) for n in s.notes],
+        "own_addr": s.own_addr,
+    }
+
+
+def _problem_doc(p: Problem) -> Doc:
+    return {"id": p.id, "summary": p.summary, "detail": p.detail, "source": p.source, "cause": p.cause,
+            "evidence": [list(e) for e in p.evidence]}
+
+
+def _problem(d: Mapping[str, Any]) -> Problem:
+    return Problem(str(d["id"]), str(d.get("summary", "")), str(d.get("detail", "")), str(d.get("source", "")),
+                   str(d.get("cause", "")), tuple((str(k), v) for k, v in d.get("evidence", ())))
+
+
+def from_doc(doc: Mapping[str, Any], taken_at: float | None = None) -> Update:
+    """The update a document holds (a Snapshot without rates, totals or history: `Recording` adds them)."""
+    try:
+        if "outage" in doc:
+            return Outage(_problem(doc["outage"]), float(doc["since"]), int(doc["attempts"]), float(doc["retry_at"]))
+        info = {str(k): {str(f): str(v) for f, v in fields.items()} for k, fields in doc["info"].items()}
+        config = {str(k): str(v) for k, v in doc.get("config", {}).items()}
+        rows = doc.get("client_list")
+        cost = doc.get("client_list_cost")
+        slow = doc.get("slowlog")
+        return Snapshot(
+            taken_at=float(doc["t"] if taken_at is None else taken_at),
+            server=parse.server_from(info),
+            memory=parse.memory_from(info, config),
+            clients=parse.clients_from(info, config),
+            keyspace=parse.keyspace_from(info),
+            commands=parse.commands_from(info),
+            client_list=None if rows is None else tuple(ClientRow(*row) for row in rows),
+            client_list_at=doc.get("client_list_at"),
+            client_list_cost=None if cost is None else ClientListCost(*cost),
+            config=config,
+            info=info,
+            notes=tuple(_problem(n) for n in doc.get("notes", ())),
+            own_addr=doc.get("own_addr"),
+            slowlog=None if slow is None else tuple(
+                SlowEntry(int(e[0]), int(e[1]), int(e[2]), tuple(a.encode("latin-1") for a in e[3]), str(e[4]),
+                          str(e[5])) for e in slow),
+            slowlog_at=doc.get("slowlog_at"),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise CodecError(f"a recorded snapshot cannot be read: {exc}") from exc
+
+
+# --- keyframes and deltas -------------------------------------------------------------------------
+def diff(base: Doc, doc: Doc) -> Doc:
+    """What `doc` changes from `base`: ``{"t", "info": {section: {field: value}}, "gone": [[section, field]],
+    "config": {…changed}, "config_gone": […], and each other part that differs}``."""
+    out: Doc = {"t": doc["t"]}
+    info: dict[str, dict[str, str]] = {}
+    gone: list[list[str]] = []
+    base_info = base["info"]
+    for section, fields in doc["info"].items():
+        old = base_info.get(section, {})
+        changed = {f: v for f, v in fields.items() if old.get(f) != v}
+        if changed:
+            info[section] = changed
+        gone.extend([section, f] for f in old if f not in fields)
+    gone.extend([section, ""] for section in base_info if section not in doc["info"])
+    if info:
+        out["info"] = info
+    if gone:
+        out["gone"] = gone
+    config, old_config = doc["config"], base["config"]
+    changed_config = {k: v for k, v in config.items() if old_config.get(k) != v}
+    if changed_config:
+        out["config"] = changed_config
+    dropped = [k for k in old_config if k not in config]
+    if dropped:
+        out["config_gone"] = dropped
+    for name in _SIMPLE:
+        if doc.get(name) != base.get(name):
+            out[name] = doc.get(name)
+    return out
+
+
+def patch(base: Doc, delta: Mapping[str, Any]) -> Doc:
+    """The document `diff(base, doc)` came from."""
+    info = {section: dict(fields) for section, fields in base["info"].items()}
+    for section, field in delta.get("gone", ()):
+        if field:
+            info.get(section, {}).pop(field, None)
+        else:
+            info.pop(section, None)
+    for section, fields in delta.get("info", {}).items():
+        info.setdefault(section, {}).update(fields)
+    config = dict(base["config"])
+    for name in delta.get("config_gone", ()):
+        config.pop(name, None)
+    config.update(delta.get("config", {}))
+    doc = {**base, "t": delta["t"], "info": info, "config": config}
+    for name in _SIMPLE:
+        if name in delta:
+            doc[name] = delta[name]
+    return doc
+
+
+def dumps(doc: Mapping[str, Any]) -> bytes:
+    """A document as compact UTF-8 JSON."""
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def dictionary_of(doc: Mapping[str, Any]) -> bytes:
+    """The preset dictionary a keyframe gives its deltas: its INFO and config as JSON (zlib uses 32 KB)."""
+    return dumps({"info": doc.get("info", {}), "config": doc.get("config", {})})[-32768:]
+
+
+def encode_key(doc: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """(the compressed keyframe, the dictionary its deltas are compressed with)."""
+    return zlib.compress(dumps(doc), LEVEL), dictionary_of(doc)
+
+
+def encode_delta(delta: Mapping[str, Any], dictionary: bytes) -> bytes:
+    """A delta compressed with its keyframe's plain bytes as the preset dictionary."""
+    packer = zlib.compressobj(LEVEL, zdict=dictionary)
+    return packer.compress(dumps(delta)) + packer.flush()
+
+
+def decode_key(blob: bytes) -> tuple[Doc, bytes]:
+    """(the keyframe's document, the dictionary of its deltas)."""
+    try:
+        doc = json.loads(zlib.decompress(blob))
+        return doc, dictionary_of(doc)
+    except (zlib.error, ValueError) as exc:
+        raise CodecError(f"a recorded keyframe cannot be read: {exc}") from exc
+
+
+def decode_delta(blob: bytes, dictionary: bytes) -> Doc:
+    """The delta `encode_delta` wrote."""
+    try:
+        unpacker = zlib.decompressobj(zdict=dictionary)
+        result: Doc = json.loads(unpacker.decompress(blob) + unpacker.flush())
+        return result
+    except (zlib.error, ValueError) as exc:
+        raise CodecError(f"a recorded snapshot cannot be read: {exc}") from exc

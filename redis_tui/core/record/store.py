@@ -1,0 +1,195 @@
+"""The recording file: one SQLite database (WAL) of snapshots and events, written one interval at a time.
+
+Tables: ``header`` (key → JSON value: format version, redis-tui version, masked targets, interval,
+started), ``snapshots`` (time, node, kind: keyframe/delta/outage, the keyframe it refers to, a few
+figures for the timeline — used memory, ops/s, hit ratio — and the compressed blob), ``events`` (time,
+kind, node, severity, summary, payload JSON).
+
+Safety: WAL with ``synchronous=NORMAL`` and one transaction per interval: a ``kill -9`` or a power cut
+loses at most the interval being written, and SQLite never leaves a corrupt file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from redis_tui import __version__
+from redis_tui.core.events import Event
+from redis_tui.core.models import Outage, Update
+from redis_tui.core.record import codec
+from redis_tui.core.target import scrub
+
+FORMAT_VERSION = 1
+KEYFRAME_EVERY = 60  # snapshots per node between keyframes (and at most this many seconds apart)
+KEY, DELTA, OUTAGE = 0, 1, 2
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS header (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY, t REAL NOT NULL, node TEXT NOT NULL, kind INTEGER NOT NULL,
+    base INTEGER NOT NULL, used_memory INTEGER, ops REAL, hit_ratio REAL, net_in REAL, net_out REAL,
+    blob BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS snapshots_node_t ON snapshots (node, t);
+CREATE INDEX IF NOT EXISTS snapshots_t ON snapshots (t);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL, node TEXT NOT NULL, severity TEXT NOT NULL,
+    summary TEXT NOT NULL, payload TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_t ON events (t);
+"""
+
+
+class RecordingError(Exception):
+    """A file that cannot be recorded to or read (missing, not a recording, a newer format, damaged)."""
+
+
+def check_header(conn: sqlite3.Connection, path: Path) -> dict[str, Any]:
+    """The header of the recording `conn` opened; RecordingError when it is none or a newer format."""
+    try:
+        rows = conn.execute("SELECT key, value FROM header").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise RecordingError(f"{path}: not a redis-tui recording ({exc})") from exc
+    header = {key: json.loads(value) for key, value in rows}
+    version = header.get("format")
+    if not isinstance(version, int):
+        raise RecordingError(f"{path}: not a redis-tui recording (no format version in its header)")
+    if version > FORMAT_VERSION:
+        raise RecordingError(f"{path}: recorded in format {version} by redis-tui {header.get('redis_tui', '?')}; "
+                             f"this redis-tui ({__version__}) reads format {FORMAT_VERSION} and older: upgrade it")
+    return header
+
+
+class RecordingWriter:
+    """Appends snapshots and events to a recording; `commit()` once per interval."""
+
+    def __init__(self, path: str | Path, targets: Iterable[str], interval: float,
+                 keyframe_every: int = KEYFRAME_EVERY, secrets: Iterable[str] = ()) -> None:
+        """Create `path` (or append to the recording already there). `targets` are shown masked; every one of
+        `secrets` is checked absent from them."""
+        self.path = Path(path)
+        self.keyframe_every = keyframe_every
+        self._secrets = tuple(s for s in secrets if s)
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            if not existed:
+                self.conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before the first table
+            self.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise RecordingError(f"{self.path}: cannot record here: {exc}") from exc
+        self._nodes: list[str] = []
+        if existed:
+            self._nodes = list(check_header(self.conn, self.path).get("nodes", []))
+        masked = [self._clean(t) for t in targets]
+        header = {"redis_tui": __version__, "targets": masked, "interval": interval,
+                  "keyframe_every": keyframe_every}
+        if not existed:
+            header.update(format=FORMAT_VERSION, started=time.time())
+        self.conn.execute("BEGIN")
+        self.conn.executemany("INSERT OR REPLACE INTO header VALUES (?, ?)",
+                              [(k, json.dumps(v)) for k, v in header.items()])
+        self.conn.execute("COMMIT")
+        self._bases: dict[str, tuple[int, float, codec.Doc, bytes, int]] = {}  # node → (id, t, doc, dict, count)
+        self._open = False
+
+    def _clean(self, text: str) -> str:
+        return scrub(text, self._secrets) if self._secrets else text
+
+    def _begin(self) -> None:
+        if not self._open:
+            self.conn.execute("BEGIN")
+            self._open = True
+
+    def add(self, node: str, update: Update, at: float | None = None) -> None:
+        """Store one node's update (a keyframe, a delta from the node's keyframe, or an outage); `at`: when an
+        outage was seen (default now; a snapshot carries its own time)."""
+        self._begin()
+        if node not in self._nodes:
+            self._nodes.append(node)
+            self.conn.execute("INSERT OR REPLACE INTO header VALUES ('nodes', ?)", (json.dumps(self._nodes),))
+        if isinstance(update, Outage):
+            self._bases.pop(node, None)  # the next snapshot starts a new keyframe
+            blob = zlib.compress(codec.dumps(self._scrub_doc(codec.to_doc(update))))
+            self.conn.execute("INSERT INTO snapshots (t, node, kind, base, blob) VALUES (?, ?, ?, 0, ?)",
+                              (time.time() if at is None else at, node, OUTAGE, blob))
+            return
+        doc = self._scrub_doc(codec.to_doc(update))
+        figures = (update.memory.used, update.rates.ops, update.rates.hit_ratio, update.rates.net_in,
+                   update.rates.net_out)
+        base = self._bases.get(node)
+        if base is None or base[4] >= self.keyframe_every or update.taken_at - base[1] >= self.keyframe_every:
+            blob, dictionary = codec.encode_key(doc)
+            cur = self.conn.execute(
+                "INSERT INTO snapshots (t, node, kind, base, used_memory, ops, hit_ratio, net_in, net_out, blob) "
+                "VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", (update.taken_at, node, KEY, *figures, blob))
+            row = int(cur.lastrowid or 0)
+            self.conn.execute("UPDATE snapshots SET base = ? WHERE id = ?", (row, row))
+            self._bases[node] = (row, update.taken_at, doc, dictionary, 1)
+            return
+        row, at, key_doc, dictionary, count = base
+        blob = codec.encode_delta(codec.diff(key_doc, doc), dictionary)
+        self.conn.execute("INSERT INTO snapshots (t, node, kind, base, used_memory, ops, hit_ratio, net_in, "
+                          "net_out, blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (update.taken_at, node, DELTA, row, *figures, blob))
+        self._bases[node] = (row, at, key_doc, dictionary, count + 1)
+
+    def _scrub_doc(self, doc: codec.Doc) -> codec.Doc:
+        """The document with any of the target's secrets masked (they should never be there: a last guard)."""
+        if not self._secrets:
+            return doc
+        text = codec.dumps(doc).decode()
+        if not any(secret in text for secret in self._secrets):
+            return doc
+        loaded: codec.Doc = json.loads(scrub(text, self._secrets))
+        return loaded
+
+    def add_event(self, event: Event) -> None:
+        """Store one event."""
+        self._begin()
+        payload = self._clean(json.dumps(dict(event.payload), ensure_ascii=False, default=str))
+        self.conn.execute("INSERT INTO events (t, kind, node, severity, summary, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                          (event.at, event.kind, event.node, event.severity, self._clean(event.summary), payload))
+
+    def commit(self) -> None:
+        """End the interval's transaction (what is committed survives a kill -9 or a power cut)."""
+        if self._open:
+            self.conn.execute("COMMIT")
+            self._open = False
+
+    def prune(self, before: float, pages: int = 2000) -> int:
+        """Drop snapshots and events older than `before` (keeping, per node, the keyframe the first snapshot
+        kept refers to), then give back up to `pages` free pages to the file system; the rows dropped."""
+        self.commit()
+        self._begin()
+        dropped = 0
+        nodes = [r[0] for r in self.conn.execute("SELECT DISTINCT node FROM snapshots")]
+        for node in nodes:
+            first = self.conn.execute("SELECT base, id FROM snapshots WHERE node = ? AND t >= ? ORDER BY t LIMIT 1",
+                                      (node, before)).fetchone()
+            if first is None:
+                cur = self.conn.execute("DELETE FROM snapshots WHERE node = ? AND t < ?", (node, before))
+                self._bases.pop(node, None)
+            else:
+                keep = first[0] or first[1]
+                cur = self.conn.execute("DELETE FROM snapshots WHERE node = ? AND id < ?", (node, keep))
+            dropped += cur.rowcount
+        dropped += self.conn.execute("DELETE FROM events WHERE t < ?", (before,)).rowcount
+        self.commit()
+        self.conn.execute(f"PRAGMA incremental_vacuum({int(pages)})")
+        return dropped
+
+    def close(self) -> None:
+        """Commit what is pending and close the file (the WAL is folded back into it)."""
+        try:
+            self.commit()
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.conn.close()
+
