@@ -73,7 +73,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     secrets = tuple(s for t in targets for s in t.secrets)
     shown = [t.display() for t in targets]
     try:
-        writer = RecordingWriter(args.out, shown, settings.interval, secrets=secrets)
+        writer = RecordingWriter(args.out, shown, settings.interval, secrets=secrets,
+                                 thresholds=settings.section("thresholds"))
     except RecordingError as exc:
         print(f"redis-tui record: {scrub(str(exc), secrets)}", file=sys.stderr)
         return USAGE_EXIT

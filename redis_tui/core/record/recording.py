@@ -3,7 +3,7 @@
     rec = Recording.open("redis.rec")
     rec.start, rec.end, rec.nodes            # wall-clock bounds; "" is the only server of a one-server file
     rec.at(t)                                # {node: Snapshot | Outage} as it was at t (rates, history rebuilt)
-    for node, update in rec.between(a, b):  # in time order, rates from the update before
+    for t, node, update in rec.between(a, b):  # in time order, rates from the update before
     rec.events(a, b)                         # [Event]
     rec.overview(200)                        # [Bucket(t, used_memory, ops, outage)] for a timeline
 
@@ -160,9 +160,10 @@ class Recording:
         return [float(r[0]) for r in rows]
 
     # --- windows --------------------------------------------------------------------------------
-    def between(self, a: float, b: float, nodes: Iterable[str] | None = None) -> Iterator[tuple[str, Update]]:
-        """Every (node, update) with a time in [a, b], oldest first; snapshots carry rates from the one before
-        (the one just before `a` too), totals and history accumulated from `a`."""
+    def between(self, a: float, b: float, nodes: Iterable[str] | None = None
+                ) -> Iterator[tuple[float, str, Update]]:
+        """Every (time, node, update) with a time in [a, b], oldest first (an outage's time is when it was seen);
+        snapshots carry rates from the one before (the one just before `a` too) and totals counted from `a`."""
         wanted = None if nodes is None else set(nodes)
         previous: dict[str, Snapshot | None] = {}
         totals: dict[str, Totals] = {}
@@ -183,7 +184,7 @@ class Recording:
                 previous[row_node] = update
             else:
                 previous[row_node] = None
-            yield row_node, update
+            yield row[1], row_node, update
 
     def _rows(self, a: float, b: float) -> Iterator[tuple[str, tuple[Any, ...]]]:
         cursor = self.conn.execute("SELECT node, id, t, kind, base, blob FROM snapshots WHERE t BETWEEN ? AND ? "

@@ -15,7 +15,7 @@ import json
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +68,10 @@ class RecordingWriter:
     """Appends snapshots and events to a recording; `commit()` once per interval."""
 
     def __init__(self, path: str | Path, targets: Iterable[str], interval: float,
-                 keyframe_every: int = KEYFRAME_EVERY, secrets: Iterable[str] = ()) -> None:
+                 keyframe_every: int = KEYFRAME_EVERY, secrets: Iterable[str] = (),
+                 thresholds: Mapping[str, Any] | None = None) -> None:
         """Create `path` (or append to the recording already there). `targets` are shown masked; every one of
-        `secrets` is checked absent from them."""
+        `secrets` is checked absent from them; `thresholds`: the [thresholds] the recorder diagnosed with."""
         self.path = Path(path)
         self.keyframe_every = keyframe_every
         self._secrets = tuple(s for s in secrets if s)
@@ -89,7 +90,7 @@ class RecordingWriter:
             self._nodes = list(check_header(self.conn, self.path).get("nodes", []))
         masked = [self._clean(t) for t in targets]
         header = {"redis_tui": __version__, "targets": masked, "interval": interval,
-                  "keyframe_every": keyframe_every}
+                  "keyframe_every": keyframe_every, "thresholds": dict(thresholds or {})}
         if not existed:
             header.update(format=FORMAT_VERSION, started=time.time())
         self.conn.execute("BEGIN")

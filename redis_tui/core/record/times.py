@@ -17,10 +17,10 @@ class TimeError(ValueError):
     """A time or duration that cannot be read (the message says what is accepted)."""
 
 
-def parse_duration(text: str) -> float:
-    """Seconds in ``7d``, ``12h``, ``90m``, ``30s`` or a plain number of seconds (above 0)."""
+def parse_duration(text: str, zero: bool = False) -> float:
+    """Seconds in ``7d``, ``12h``, ``90m``, ``30s`` or a plain number of seconds (above 0, or 0 with `zero`)."""
     match = _DURATION.match(text)
-    if not match or float(match.group(1)) <= 0:
+    if not match or float(match.group(1)) <= 0 and not zero:
         raise TimeError(f"{text!r} is not a duration: give a number with s, m, h, d or w (7d, 12h, 90m)")
     return float(match.group(1)) * UNITS[match.group(2) or "s"]
 
@@ -29,7 +29,7 @@ def parse_time(text: str, end: float, today: dt.date | None = None) -> float:
     """Wall-clock seconds for `text`; relative forms count back from `end` (the recording's last snapshot)."""
     text = text.strip()
     if text.startswith("-"):
-        return end - parse_duration(text[1:])
+        return end - parse_duration(text[1:], zero=True)
     if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text):
         parts = [int(p) for p in text.split(":")]
         day = today or dt.date.today()
