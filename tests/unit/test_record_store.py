@@ -178,8 +178,8 @@ def test_alerts_are_filtered_suppressed_and_bounded():
     assert not runner.offer(opened("memory-pressure"))  # the same within repeat_s
     assert runner.offer(opened("memory-pressure", node="10.0.0.2:6379"))  # another node
     assert not runner.offer(Event(1.0, "restart", "restart"))  # not a finding event
-    assert not runner.offer(opened("evictions", severity="warning", kind="finding-changed", previous="critical"))
-    assert runner.offer(opened("evictions", kind="finding-changed", previous="warning"))  # worse: queued
+    assert not runner.offer(opened("evictions", severity="warning", kind="finding-changed", old_severity="critical"))
+    assert runner.offer(opened("evictions", kind="finding-changed", old_severity="warning"))  # worse: queued
     assert runner.dropped == 1 and runner.suppressed == 1  # the queue holds 2: the oldest went
     now[0] = 61.0
     assert runner.offer(opened("memory-pressure"))

@@ -38,9 +38,7 @@ def finding_id(event: Event) -> str:
 def worsened(event: Event) -> bool:
     """A finding-changed event that raised the severity (one without the previous severity counts as worse)."""
     payload = event.payload
-    before = payload.get("previous") or payload.get("old") or payload.get("from") or payload.get("was")
-    if isinstance(before, dict):
-        before = before.get("severity")
+    before = payload.get("old_severity")
     return before is None or RANK.get(event.severity, 0) > RANK.get(str(before), 0)
 
 
