@@ -27,7 +27,7 @@ import redis
 
 from redis_tui import cli
 from redis_tui.core.models import Outage, Snapshot
-from redis_tui.core.record import Recording
+from redis_tui.core.record import Recording, RecordingError
 from redis_tui.demo.server import EmbeddedServer, available_kinds
 
 pytestmark = pytest.mark.integration
@@ -69,8 +69,11 @@ def has_alert(path: Path, kind: str, finding_prefix: str) -> bool:
 
 
 def has_event(path: Path, kind: str) -> bool:
-    with Recording.open(path) as rec:  # read while the recorder writes (WAL)
-        return bool(rec.events(kinds=[kind]))
+    try:
+        with Recording.open(path) as rec:  # read while the recorder writes (WAL)
+            return bool(rec.events(kinds=[kind]))
+    except RecordingError:  # created, its tables not yet
+        return False
 
 
 def fill_until_oom(client: redis.Redis) -> None:
@@ -209,3 +212,27 @@ def test_export_csv_and_jsonl_match_the_recording(incident, capsys, tmp_path):
     assert peak > 0.9 * 3 * 1024 * 1024  # the fill is in it
     code, out = run_cli(capsys, "export", str(incident.path), "--events", "--format", "jsonl")
     assert "restart" in [json.loads(line)["kind"] for line in out.splitlines()]
+
+
+def test_a_recorder_of_a_server_that_is_down_records_the_outage_and_stops_cleanly_on_sigterm(tmp_path):
+    from redis_tui.demo.server import free_port
+
+    path = tmp_path / "down.rec"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REDIS")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)
+    recorder = subprocess.Popen([sys.executable, "-m", "redis_tui", "record", f"redis://127.0.0.1:{free_port()}/0",
+                                 "--out", str(path), "--interval", "0.25"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, text=True)
+    try:
+        wait_for(lambda: path.exists() and has_event(path, "connection-lost"))
+        recorder.send_signal(signal.SIGTERM)
+        out, err = recorder.communicate(timeout=10)
+    finally:
+        if recorder.poll() is None:
+            recorder.kill()
+    assert recorder.returncode == 0, err
+    assert f"to {path}" in out and out.rstrip().endswith("stopped, file closed")
+    assert not path.with_name("down.rec-wal").exists()  # the WAL was folded back into the file
+    with Recording.open(path) as rec:
+        assert isinstance(rec.at(rec.end)[""], Outage)
+        assert [e.kind for e in rec.events()][0] == "connection-lost"
