@@ -203,3 +203,21 @@ def test_the_alert_command_gets_the_event_on_stdin_and_in_its_environment(tmp_pa
     event_line, env_line = out.read_text().splitlines()
     assert json.loads(event_line)["payload"]["id"] == "memory-pressure"
     assert env_line == "finding-opened|memory-pressure|critical|n:1|redis://:***@h:1/0"
+
+
+def test_the_overview_of_a_long_recording_reads_the_minutes(tmp_path):
+    path = tmp_path / "r.rec"
+    writer = RecordingWriter(path, ["redis://h:6379/0"], 1.0)
+    for i in range(12):  # two hours, a snapshot every ten minutes; down at the seventh
+        t = 1_000_000.0 + 600 * i
+        if i == 7:
+            writer.add("", Outage(Problem("connection-refused", "refused"), t, 1, t + 1), at=t)
+        else:
+            made = dataclasses.replace(step(i), taken_at=t)
+            writer.add("", dataclasses.replace(made, rates=dataclasses.replace(made.rates, ops=100.0 * i)))
+        writer.commit()
+    writer.close()
+    with Recording.open(path) as rec:
+        buckets = rec.overview(4)  # 27.5 minutes each: from the per-minute table
+        assert [b.outage for b in buckets] == [False, False, True, False]
+        assert buckets[0].ops == pytest.approx(100.0) and buckets[-1].used_memory == step(11).memory.used

@@ -183,9 +183,15 @@ def diff(base: Doc, doc: Doc) -> Doc:
     return out
 
 
-def patch(base: Doc, delta: Mapping[str, Any]) -> Doc:
-    """The document `diff(base, doc)` came from (`base` is not changed)."""
-    info = {section: dict(fields) for section, fields in base["info"].items()}
+def copy(doc: Doc) -> Doc:
+    """A copy of `doc` that `apply` may change (INFO sections and config copied; the rest is replaced whole)."""
+    return {**doc, "info": {section: dict(fields) for section, fields in doc["info"].items()},
+            "config": dict(doc["config"])}
+
+
+def apply(doc: Doc, delta: Mapping[str, Any]) -> Doc:
+    """Change `doc` in place into the document `diff(doc, new)` came from; returns it."""
+    info = doc["info"]
     for section, field in delta.get("gone", ()):
         if field:
             info.get(section, {}).pop(field, None)
@@ -195,15 +201,20 @@ def patch(base: Doc, delta: Mapping[str, Any]) -> Doc:
         target = info.setdefault(section, {})
         for name, change in fields.items():
             target[name] = apply_change(target[name], change) if name in target else str(change)
-    config = dict(base["config"])
+    config = doc["config"]
     for name in delta.get("config_gone", ()):
         config.pop(name, None)
     config.update(delta.get("config", {}))
-    doc = {**base, "t": delta["t"], "info": info, "config": config}
+    doc["t"] = delta["t"]
     for name in _SIMPLE:
         if name in delta:
             doc[name] = delta[name]
     return doc
+
+
+def patch(base: Doc, delta: Mapping[str, Any]) -> Doc:
+    """The document `diff(base, doc)` came from (`base` is not changed)."""
+    return apply(copy(base), delta)
 
 
 def dumps(doc: Mapping[str, Any]) -> bytes:

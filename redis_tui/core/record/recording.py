@@ -225,16 +225,25 @@ class Recording:
         return Event(at=row[0], kind=row[1], node=row[2], severity=row[3], summary=row[4], payload=json.loads(row[5]))
 
     def overview(self, buckets: int = 200, a: float | None = None, b: float | None = None) -> list[Bucket]:
-        """The recording (or [a, b]) in `buckets` columns: peak memory and mean ops/s summed over the nodes."""
+        """The recording (or [a, b]) in `buckets` columns: peak memory and mean ops/s summed over the nodes,
+        and whether a node was down. Columns a minute wide or more read the per-minute table (a day is 1,440
+        rows a node), narrower ones the snapshots."""
         a = self.start if a is None else a
         b = self.end if b is None else b
         if a is None or b is None:
             return []
-        width = max((b - a) / max(buckets, 1), 1e-9)
-        rows = self.conn.execute(
-            "SELECT MIN(CAST((t - ?) / ? AS INTEGER), ?) AS k, node, MAX(used_memory), AVG(ops), MAX(kind = ?) "
-            "FROM snapshots WHERE t BETWEEN ? AND ? GROUP BY k, node ORDER BY k",
-            (a, width, buckets - 1, OUTAGE, a, b)).fetchall()
+        buckets = max(buckets, 1)
+        width = max((b - a) / buckets, 1e-9)
+        if width >= 60:
+            rows = self.conn.execute(
+                "SELECT MAX(MIN(CAST((minute * 60 - ?) / ? AS INTEGER), ?), 0) AS k, node, MAX(used_memory), "
+                "SUM(ops_sum) * 1.0 / MAX(SUM(ops_n), 1), MAX(outage) FROM minutes WHERE minute BETWEEN ? AND ? "
+                "GROUP BY k, node ORDER BY k", (a, width, buckets - 1, int(a // 60), int(b // 60))).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT MIN(CAST((t - ?) / ? AS INTEGER), ?) AS k, node, MAX(used_memory), AVG(ops), MAX(kind = ?) "
+                "FROM snapshots WHERE t BETWEEN ? AND ? GROUP BY k, node ORDER BY k",
+                (a, width, buckets - 1, OUTAGE, a, b)).fetchall()
         merged: dict[int, list[Any]] = {}
         for k, _node, memory, ops, outage in rows:
             slot = merged.setdefault(k, [0, 0.0, False])
@@ -269,9 +278,10 @@ class Recording:
             doc, start, previous = key, base, b""
         rows = self.conn.execute("SELECT id, blob FROM snapshots WHERE node = ? AND id > ? AND id < ? AND kind = ? "
                                  "ORDER BY id", (node, start, row_id, DELTA)).fetchall()
+        doc = codec.copy(doc)  # the cached documents stay as they are: from_doc keeps their dicts
         for _, earlier in [*rows, (row_id, blob)]:
             delta, previous = codec.decode_delta(earlier, dictionary, previous)
-            doc = codec.patch(doc, delta)
+            codec.apply(doc, delta)
         self._last[node] = (row_id, base, doc, previous)
         return doc
 

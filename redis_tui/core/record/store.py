@@ -4,7 +4,8 @@ Tables: ``header`` (key → JSON value: format version, redis-tui version, maske
 interval, thresholds, started), ``snapshots`` (time, node, kind: keyframe/delta/outage, the keyframe it
 refers to, a few integer figures for the timeline — used memory, ops/s, hit ratio in 1/10,000, network
 in/out — and the compressed blob; rows go in time order, one index on time), ``events`` (time, kind,
-node, severity, summary, payload JSON).
+node, severity, summary, payload JSON), ``minutes`` (per node and minute: peak memory, ops/s summed and
+counted, any outage — what a timeline of a whole day reads).
 
 Safety: WAL with ``synchronous=NORMAL`` and one transaction per interval: a ``kill -9`` or a power cut
 loses at most the interval being written, and SQLite never leaves a corrupt file.
@@ -41,6 +42,14 @@ CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL, node TEXT NOT NULL, severity TEXT NOT NULL,
     summary TEXT NOT NULL, payload TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_t ON events (t);
+CREATE TABLE IF NOT EXISTS minutes (
+    node TEXT NOT NULL, minute INTEGER NOT NULL, used_memory INTEGER NOT NULL, ops_sum INTEGER NOT NULL,
+    ops_n INTEGER NOT NULL, outage INTEGER NOT NULL, PRIMARY KEY (node, minute)) WITHOUT ROWID;
+"""
+MINUTE_UPSERT = """
+INSERT INTO minutes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (node, minute) DO UPDATE SET
+    used_memory = MAX(used_memory, excluded.used_memory), ops_sum = ops_sum + excluded.ops_sum,
+    ops_n = ops_n + excluded.ops_n, outage = MAX(outage, excluded.outage)
 """
 
 
@@ -136,11 +145,16 @@ class RecordingWriter:
         if isinstance(update, Outage):
             self._bases.pop(node, None)  # the next snapshot starts a new keyframe
             blob = zlib.compress(codec.dumps(self._scrub_doc(codec.to_doc(update))))
+            seen = time.time() if at is None else at
             self.conn.execute("INSERT INTO snapshots (t, node, kind, base, blob) VALUES (?, ?, ?, 0, ?)",
-                              (time.time() if at is None else at, node, OUTAGE, blob))
+                              (seen, node, OUTAGE, blob))
+            self.conn.execute(MINUTE_UPSERT, (node, int(seen // 60), 0, 0, 0, 1))
             return
         doc = self._scrub_doc(codec.to_doc(update))
         figures = timeline_figures(update)
+        ops = figures[1]
+        self.conn.execute(MINUTE_UPSERT, (node, int(update.taken_at // 60), figures[0], ops or 0,
+                                          0 if ops is None else 1, 0))
         base = self._bases.get(node)
         if base is None or base[4] >= self.keyframe_every or update.taken_at - base[1] >= self.keyframe_every:
             blob, dictionary = codec.encode_key(doc)
@@ -198,6 +212,7 @@ class RecordingWriter:
                 cur = self.conn.execute("DELETE FROM snapshots WHERE node = ? AND id < ?", (node, keep))
             dropped += cur.rowcount
         dropped += self.conn.execute("DELETE FROM events WHERE t < ?", (before,)).rowcount
+        self.conn.execute("DELETE FROM minutes WHERE minute < ?", (int(before // 60),))
         self.commit()
         self.conn.execute(f"PRAGMA incremental_vacuum({int(pages)})")
         return dropped
