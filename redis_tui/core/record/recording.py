@@ -126,9 +126,9 @@ class Recording:
                                      (node, t)).fetchall()
             if not rows:
                 continue
+            before = self._decode(node, rows[1]) if len(rows) > 1 else None  # first: the next one is one delta on
             update = self._decode(node, rows[0])
             if isinstance(update, Snapshot):
-                before = self._decode(node, rows[1]) if len(rows) > 1 else None
                 update = with_rates(update, before if isinstance(before, Snapshot) else None)
                 if history:
                     update = dataclasses.replace(update, history=self.history(node, rows[0][1], history))
