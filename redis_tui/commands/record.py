@@ -52,6 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alert-repeat", type=SECONDS.arg_type(), default=DEFAULT_REPEAT_S, metavar="S",
                         help=f"do not run CMD again for the same finding, node and kind within S seconds "
                         f"(default {DEFAULT_REPEAT_S:g})")
+    parser.add_argument("--alert-level", choices=("info", "warning", "critical"), default="warning",
+                        help="the least severe finding that runs CMD (default warning: info findings, such as "
+                        "no-password on a loopback-only server, are often intended)")
     parser.add_argument("--alert-timeout", type=SECONDS.arg_type(), default=DEFAULT_TIMEOUT_S, metavar="S",
                         help=f"kill CMD after S seconds (default {DEFAULT_TIMEOUT_S:g})")
     parser.add_argument("--duration", type=SECONDS.arg_type(), metavar="S", help="stop after S seconds "
@@ -82,7 +85,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
           f"{Path(args.out).resolve()}" + (f", keeping {args.retention}" if retention else ""), flush=True)
     alerts = None
     if args.on_alert:
-        alerts = AlertRunner(args.on_alert, ", ".join(shown), repeat_s=args.alert_repeat, timeout_s=args.alert_timeout)
+        alerts = AlertRunner(args.on_alert, ", ".join(shown), repeat_s=args.alert_repeat, timeout_s=args.alert_timeout,
+                             level=args.alert_level)
     try:
         asyncio.run(Recorder(settings, writer, alerts, retention, args).run(args.duration))
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback with a password in it

@@ -167,8 +167,10 @@ def test_times_and_durations():
         parse_duration("0")
 
 
-def opened(fid: str, node: str = "", severity: str = "critical", kind: str = "finding-opened", **payload) -> Event:
-    return Event(1.0, kind, f"{fid} {kind}", node, severity, {"id": fid, **payload})
+def opened(fid: str, node: str = "", severity: str = "critical", kind: str = "finding-opened", was: str = "",
+           **payload) -> Event:
+    """A finding event as EventWatch makes it (a cleared one is info; `was`: its finding's severity)."""
+    return Event(1.0, kind, f"{fid} {kind}", node, severity, {"id": fid, "severity": was or severity, **payload})
 
 
 def test_alerts_are_filtered_suppressed_and_bounded():
@@ -176,11 +178,14 @@ def test_alerts_are_filtered_suppressed_and_bounded():
     runner = AlertRunner("true", "redis://h:6379/0", repeat_s=60, queue=2, clock=lambda: now[0], log=io.StringIO())
     assert runner.offer(opened("memory-pressure"))
     assert not runner.offer(opened("memory-pressure"))  # the same within repeat_s
+    assert not runner.offer(opened("no-password", severity="info"))  # info: below the default level
+    assert not runner.offer(opened("no-password", severity="info", kind="finding-cleared"))
+    assert runner.offer(opened("evictions", severity="info", kind="finding-cleared", was="warning"))
     assert runner.offer(opened("memory-pressure", node="10.0.0.2:6379"))  # another node
     assert not runner.offer(Event(1.0, "restart", "restart"))  # not a finding event
     assert not runner.offer(opened("evictions", severity="warning", kind="finding-changed", old_severity="critical"))
     assert runner.offer(opened("evictions", kind="finding-changed", old_severity="warning"))  # worse: queued
-    assert runner.dropped == 1 and runner.suppressed == 1  # the queue holds 2: the oldest went
+    assert runner.dropped == 2 and runner.suppressed == 1  # the queue holds 2: the oldest went
     now[0] = 61.0
     assert runner.offer(opened("memory-pressure"))
 

@@ -1,4 +1,5 @@
-"""`record --on-alert CMD`: run a shell command when a finding opens, worsens or clears.
+"""`record --on-alert CMD`: run a shell command when a finding opens, worsens or clears (a warning or a critical
+one by default: `level`; info findings are often intended, and each opens when the recorder starts).
 
 CMD gets the event as JSON on stdin (`Event.to_json`) and ``REDIS_TUI_EVENT`` (the kind),
 ``REDIS_TUI_FINDING``, ``REDIS_TUI_SEVERITY``, ``REDIS_TUI_NODE`` and ``REDIS_TUI_TARGET`` (masked) in its
@@ -42,19 +43,26 @@ def worsened(event: Event) -> bool:
     return before is None or RANK.get(event.severity, 0) > RANK.get(str(before), 0)
 
 
-def wanted(event: Event) -> bool:
-    """True for the events that run the alert command: a finding opened, worsened or cleared."""
-    return event.kind in (ev.FINDING_OPENED, ev.FINDING_CLEARED) or (event.kind == ev.FINDING_CHANGED
-                                                                     and worsened(event))
+def finding_severity(event: Event) -> str:
+    """The severity of the finding an event is about (a cleared event is itself info: its finding's is kept)."""
+    return str(event.payload.get("severity") or event.severity)
+
+
+def wanted(event: Event, level: str = "warning") -> bool:
+    """True for the events that run the alert command: a finding of at least `level` opened, worsened or cleared."""
+    if event.kind not in ALERT_KINDS or RANK.get(finding_severity(event), 0) < RANK.get(level, 1):
+        return False
+    return event.kind != ev.FINDING_CHANGED or worsened(event)
 
 
 class AlertRunner:
     """Runs the alert command for each wanted event, one at a time (`run()` is the worker; `offer()` queues)."""
 
     def __init__(self, command: str, target: str, repeat_s: float = DEFAULT_REPEAT_S,
-                 timeout_s: float = DEFAULT_TIMEOUT_S, queue: int = QUEUE,
+                 timeout_s: float = DEFAULT_TIMEOUT_S, queue: int = QUEUE, level: str = "warning",
                  clock: Callable[[], float] = time.monotonic, log: TextIO | None = None) -> None:
         self.command = command
+        self.level = level  # the least severe finding that alerts
         self.target = target
         self.repeat_s = repeat_s
         self.timeout_s = timeout_s
@@ -71,7 +79,7 @@ class AlertRunner:
 
     def offer(self, event: Event) -> bool:
         """Queue `event` if it is an alert and not a repeat; True when queued."""
-        if not wanted(event):
+        if not wanted(event, self.level):
             return False
         key = (finding_id(event), event.node, event.kind)
         now = self.clock()
