@@ -237,3 +237,27 @@ def test_a_recorder_of_a_server_that_is_down_records_the_outage_and_stops_cleanl
     with Recording.open(path) as rec:
         assert isinstance(rec.at(rec.end)[""], Outage)
         assert [e.kind for e in rec.events()][0] == "connection-lost"
+
+
+def test_a_fleet_is_recorded_into_one_file_node_by_node(tmp_path, capsys):
+    from redis_tui.demo.server import free_port
+
+    kind = available_kinds()[0]
+    servers = [EmbeddedServer(kind).start() for _ in range(2)]
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    path = tmp_path / "fleet.rec"
+    try:
+        code = cli.main(["record", servers[0].url, servers[1].url, dead, "--out", str(path), "--interval", "0.25",
+                         "--duration", "1.2"])
+    finally:
+        for server in servers:
+            server.close()
+    assert code == 0
+    addrs = [f"127.0.0.1:{s.port}" for s in servers] + [dead.split("//")[1].split("/")[0]]
+    with Recording.open(path) as rec:
+        assert sorted(rec.nodes) == sorted(addrs) and len(rec.targets) == 3
+        moment = rec.at(rec.end)
+        assert [type(moment[a]).__name__ for a in addrs] == ["Snapshot", "Snapshot", "Outage"]
+        assert [e.node for e in rec.events(kinds=["connection-lost"])] == [addrs[2]]
+    code, out = run_cli(capsys, "export", str(path), "--format", "jsonl", "--node", addrs[2])
+    assert {json.loads(line)["status"] for line in out.splitlines()} == {"connection-refused"}
