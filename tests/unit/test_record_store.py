@@ -200,10 +200,11 @@ def test_an_alert_command_that_hangs_is_killed_and_one_that_fails_is_logged():
     assert "killed after 0.3 s" in said and "exited 3" in said and "boom" in said
 
 
-def test_the_alert_command_gets_the_event_on_stdin_and_in_its_environment(tmp_path):
+def test_the_alert_command_gets_the_event_on_stdin_and_in_its_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDISCLI_AUTH", "hunter22")
     out = tmp_path / "got"
     runner = AlertRunner(f'cat > {out}; echo "$REDIS_TUI_EVENT|$REDIS_TUI_FINDING|$REDIS_TUI_SEVERITY|'
-                         f'$REDIS_TUI_NODE|$REDIS_TUI_TARGET" >> {out}', "redis://:***@h:1/0")
+                         f'$REDIS_TUI_NODE|$REDIS_TUI_TARGET$REDISCLI_AUTH" >> {out}', "redis://:***@h:1/0")
     assert asyncio.run(runner.send(opened("memory-pressure", node="n:1")))
     event_line, env_line = out.read_text().splitlines()
     assert json.loads(event_line)["payload"]["id"] == "memory-pressure"

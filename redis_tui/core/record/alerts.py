@@ -3,9 +3,10 @@ one by default: `level`; info findings are often intended, and each opens when t
 
 CMD gets the event as JSON on stdin (`Event.to_json`) and ``REDIS_TUI_EVENT`` (the kind),
 ``REDIS_TUI_FINDING``, ``REDIS_TUI_SEVERITY``, ``REDIS_TUI_NODE`` and ``REDIS_TUI_TARGET`` (masked) in its
-environment. Bounded: one run at a time from a bounded queue (the oldest waiting alert is dropped, and
-counted, when it is full), each run killed after a timeout, and the same (finding, node, kind) not sent
-again within `repeat_s` seconds. A failing command is logged to stderr; it never stops the recorder.
+environment (not ``REDISCLI_AUTH`` or ``REDIS_URL``: they may hold the password). Bounded: one run at a time
+from a bounded queue (the oldest waiting alert is dropped, and counted, when it is full), each run killed
+after a timeout, and the same (finding, node, kind) not sent again within `repeat_s` seconds. A failing
+command is logged to stderr; it never stops the recorder.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ ALERT_KINDS = (ev.FINDING_OPENED, ev.FINDING_CHANGED, ev.FINDING_CLEARED)
 DEFAULT_REPEAT_S = 300.0
 DEFAULT_TIMEOUT_S = 30.0
 QUEUE = 100
+PRIVATE = ("REDISCLI_AUTH", "REDIS_URL")  # may hold the password: not passed on to the alert command
 
 
 def finding_id(event: Event) -> str:
@@ -121,7 +123,8 @@ class AlertRunner:
 
     async def send(self, event: Event) -> bool:
         """Run the command once for `event`; True when it exited 0 within the timeout."""
-        env = {**os.environ, "REDIS_TUI_EVENT": event.kind, "REDIS_TUI_FINDING": finding_id(event),
+        inherited = {k: v for k, v in os.environ.items() if k not in PRIVATE and not k.startswith("REDIS_TUI_")}
+        env = {**inherited, "REDIS_TUI_EVENT": event.kind, "REDIS_TUI_FINDING": finding_id(event),
                "REDIS_TUI_SEVERITY": event.severity, "REDIS_TUI_NODE": event.node, "REDIS_TUI_TARGET": self.target}
         data = (json.dumps(event.to_json(), ensure_ascii=False, default=str) + "\n").encode()
         try:
