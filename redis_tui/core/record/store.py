@@ -105,10 +105,10 @@ class RecordingWriter:
         try:
             if existed:  # never add tables to a file that is not ours
                 self._nodes = list(check_header(self.conn, self.path).get("nodes", []))
+            if not existed:
+                self.conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before WAL and the first table, or never
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            if not existed:
-                self.conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before the first table
             self.conn.executescript(SCHEMA)
         except (sqlite3.Error, RecordingError) as exc:
             self.conn.close()
@@ -214,7 +214,7 @@ class RecordingWriter:
         dropped += self.conn.execute("DELETE FROM events WHERE t < ?", (before,)).rowcount
         self.conn.execute("DELETE FROM minutes WHERE minute < ?", (int(before // 60),))
         self.commit()
-        self.conn.execute(f"PRAGMA incremental_vacuum({int(pages)})")
+        self.conn.executescript(f"PRAGMA incremental_vacuum({int(pages)});")  # stepped to the end (execute: 1 page)
         return dropped
 
     def close(self) -> None:
