@@ -11,6 +11,7 @@ import argparse
 import getpass
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -23,11 +24,15 @@ from redis_tui.settings import Settings, fleet_of, resolve, resolve_fleet
 # Headless commands: name → module. A command module has a docstring (its first line is the
 # description in --help), add_arguments(parser), run(settings, args) -> exit code, and
 # USAGE_EXIT (the exit code for bad arguments; 2 unless the command's contract says otherwise);
-# FLEET, what it does with several targets (without it, several targets are refused).
+# FLEET, what it does with several targets (without it, several targets are refused); CONNECTS = False for a
+# command that reads a file and no server (it gets no connection options and settings None).
 COMMANDS: dict[str, str] = {}
+RELATIVE_TIME = re.compile(r"-\d+(\.\d+)?[smhdw]")  # -2h, -15m: a time before the end of a recording
 COMMANDS["doctor"] = "redis_tui.commands.doctor"
 COMMANDS["monitor"] = "redis_tui.commands.monitor"
 COMMANDS["analyze"] = "redis_tui.commands.analyze"
+COMMANDS["record"] = "redis_tui.commands.record"
+COMMANDS["export"] = "redis_tui.commands.export"
 
 
 class UsageError(Exception):
@@ -162,13 +167,23 @@ def run_command(name: str, argv: list[str]) -> int:
     usage_exit = getattr(module, "USAGE_EXIT", 2)
     description = (module.__doc__ or name).strip().splitlines()[0]
     parser = Parser(prog=f"redis-tui {name}", add_help=False, description=description)
-    add_connection_options(parser, getattr(module, "FLEET", ""))
+    connects = getattr(module, "CONNECTS", True)  # False: a command on a file (export): no connection options
+    if connects:
+        add_connection_options(parser, getattr(module, "FLEET", ""))
+    else:
+        parser.add_argument("--help", action="help", help="show this help and exit")
     module.add_arguments(parser)
+    # a relative time (--at -2h, --between -2h -1h) is a value, not an option: a leading space tells argparse
+    argv = [f" {arg}" if RELATIVE_TIME.fullmatch(arg) else arg for arg in argv]
     try:
         args = parser.parse_intermixed_args(argv)
+        if not connects:
+            return int(module.run(None, args))
         settings = settings_from(args)
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui {name}: {describe(exc, parser)}", usage_exit)
+    except KeyboardInterrupt:
+        return 130
     if settings.fleet and not getattr(module, "FLEET", False):
         names = ", ".join(m.name for m in settings.fleet)
         return fail(f"redis-tui {name}: one server at a time, got {len(settings.fleet)} ({names}): give one URL "

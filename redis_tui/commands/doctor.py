@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -84,11 +85,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-c", "--cluster", action="store_true",
                         help="the target must be a cluster node (error if not); check every node of the cluster")
     parser.add_argument("--node-only", action="store_true", help="on a cluster, check only the node given")
+    from redis_tui.core.record.times import TIME_HELP
+
+    replay = parser.add_argument_group("replay (a recording made by redis-tui record; no server is contacted)")
+    replay.add_argument("--replay", metavar="FILE", help="evaluate the rules on a recording instead of a live server")
+    replay.add_argument("--at", metavar="TIME",
+                        help=f"the moment to evaluate (default: the recording's end); {TIME_HELP}")
+    replay.add_argument("--between", nargs=2, metavar=("A", "B"), help="report every finding open at some time "
+                        "in [A, B], with when it opened and cleared (from the recorded events)")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Examine the target once, print the report, return the exit code."""
     limits = Thresholds.from_section(settings.section("thresholds"))
+    if args.replay or args.at or args.between:
+        if not args.replay:
+            print("redis-tui doctor: --at and --between go with --replay FILE", file=sys.stderr)
+            return USAGE_EXIT
+        if args.at and args.between:
+            print("redis-tui doctor: --at or --between, not both", file=sys.stderr)
+            return USAGE_EXIT
+        from redis_tui.commands.doctor_replay import run_replay
+
+        return run_replay(args, limits, settings.section("thresholds"))
     target = settings.target
     remap = remap_of(settings.section("cluster"))
     if settings.fleet:
