@@ -30,7 +30,8 @@ def later(snapshot, step: int):
     commands = (replace(snapshot.rates.commands[0], usec_per_call=1.9 + step / 10), *snapshot.rates.commands[1:])
     return replace(
         snapshot, taken_at=NOW + step,
-        memory=replace(snapshot.memory, used=snapshot.memory.used + step * 3 * MB),
+        # (memory stays under the memory-pressure threshold: a finding would add its event line and a toast)
+        memory=replace(snapshot.memory, used=snapshot.memory.used + step * MB),
         rates=replace(snapshot.rates, ops=2401.0 + 37 * step, commands=commands),
         keyspace=(replace(snapshot.keyspace[0], keys=182_340 + step), *snapshot.keyspace[1:]),
         history=replace(history, ops=history.ops[1:] + (2300.0 + 250 * (step % 3),),

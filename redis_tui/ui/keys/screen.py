@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from redis.asyncio import Redis
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -51,6 +51,7 @@ MAX_LISTED = 10_000  # key names kept in the list (~1 KB a row): paging through 
 LIST_SLACK = 5_000  # the list may grow this much past MAX_LISTED before its oldest rows go
 TYPE_CYCLE = (None, "string", "hash", "list", "set", "zset", "stream")
 WRITE_ACTIONS = ("delete", "expire", "rename")
+READ_ONLY_KEYS = {"d": "d (delete the key)", "e": "e (set its TTL)", "n": "n (rename it)"}  # the keys of WRITE_ACTIONS
 assert set(TYPE_CYCLE[1:]) == set(TYPES)
 
 
@@ -342,6 +343,17 @@ class KeysScreen(ClusterKeys, ToolScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Write actions exist only with --write."""
         return self.write or action not in WRITE_ACTIONS
+
+    def on_key(self, event: events.Key) -> None:
+        """Without --write, d, e and n here say so: they would otherwise reach the app's keys of the same letters
+        (e: the events screen, d: another database) — a surprise for a user who meant to delete or set a TTL.
+        On a cluster n stays the app's next node."""
+        if self.write or event.key not in READ_ONLY_KEYS or (event.key == "n" and host(self).cluster is not None):
+            return
+        event.stop()
+        event.prevent_default()
+        self.notify(f"Read-only: {READ_ONLY_KEYS[event.key]} needs --write (start redis-tui with --write)",
+                    severity="warning", timeout=4)
 
     def action_refresh_key(self) -> None:
         """Inspect the selected key again (TTL, memory, value from the start)."""
