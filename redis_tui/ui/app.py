@@ -26,6 +26,7 @@ from redis_tui.core.fleet.source import FleetRound
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.record.player import Player
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound
@@ -41,6 +42,7 @@ from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
 from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
+from redis_tui.ui.replay.actions import REPLAY_BINDINGS, ReplayActions
 from redis_tui.ui.replication.screen import ReplicationScreen
 from redis_tui.ui.topology.actions import CLUSTER_ACTIONS, ClusterActions
 from redis_tui.ui.topology.events import SentinelNotices
@@ -68,7 +70,7 @@ class Updated(Message):
         return isinstance(message, Updated) and type(message.update) is type(self.update)
 
 
-class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
+class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, App[None]):
     """The redis-tui dashboard."""
 
     CSS_PATH = "app.tcss"
@@ -78,6 +80,7 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
     # The order is the footer's priority: when the terminal is narrow, keys drop from the end.
     # The tooltip is the longer sentence shown in help (?) and when hovering the footer.
     BINDINGS = [
+        *REPLAY_BINDINGS,  # first: in a replay the footer shows them first (elsewhere they are off)
         Binding("question_mark", "help", "Help", key_display="?", tooltip="every key of every screen, and the panes"),
         Binding("escape", "fleet_overview", "Every server", key_display="esc", tooltip="in a fleet: back from a "
                 "server's dashboard to the overview of every server"),
@@ -135,8 +138,14 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         monitor_options: MonitorOptions = MonitorOptions(),
         keyspace: KeyspaceSettings = KeyspaceSettings(),
         monitor_replicas: bool = False,
+        replay: Player | None = None,
     ) -> None:
         super().__init__()
+        self.replay = replay  # --replay: the source is a recording played back
+        if replay is not None:
+            clock = lambda: replay.position  # noqa: E731 - "now" is the moment replayed
+            replay.warm = self._warm_rules
+            replay.moved = self._replay_moved
         self.source = source
         self.target = target
         self.target_label = target.display()
@@ -236,6 +245,9 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         self.notify("Reconnecting with the password you typed (kept for this session only)", timeout=4)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        replay = self.check_replay_action(action)
+        if replay is not None:
+            return replay
         fleet = self.check_fleet_action(action)
         if fleet is not None:
             return fleet
@@ -252,7 +264,10 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
             self.source.refresh_now()
 
     def action_pause(self) -> None:
-        """Pause or resume polling."""
+        """Pause or resume polling (in a replay: play or stop)."""
+        if self.replay is not None:
+            self.action_replay_play()
+            return
         self.paused = not self.paused
         self.source.set_paused(self.paused)
         self.notify("Polling paused: press p to resume" if self.paused else "Polling resumed", timeout=2)
@@ -284,6 +299,8 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
 
     def action_monitor(self) -> None:
         """Open the MONITOR screen (it keeps its stream while you look elsewhere)."""
+        if self.live_only("monitor"):
+            return
         if not self.is_screen_installed("monitor"):
             target = self.connections.target if self.connections is not None else None
             self.install_screen(MonitorScreen(self.monitor_options, target, clock=self.clock,
@@ -293,11 +310,15 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
 
     def action_keys(self) -> None:
         """Open the keys screen (it keeps its list and tree while you look elsewhere)."""
+        if self.live_only("keys"):
+            return
         self._show_installed("keys", lambda: KeysScreen(self.keyspace, self.connections, write=self.write,
                                                         clock=self.clock))
 
     def action_analyze(self) -> None:
         """Open the analyze screen (it starts on a key press: analyze loads the server)."""
+        if self.live_only("analyze"):
+            return
         self._show_installed("analyze", lambda: AnalyzeScreen(self.keyspace, self.connections))
 
     def action_replication(self) -> None:
@@ -315,6 +336,16 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         entry = insight(name)
         if entry is not None:
             self._show_installed(f"insight-{name}", entry.make)
+
+    def _warm_rules(self, updates: list[Update]) -> None:
+        """A replay jumped: the rules start again on the window before the new position."""
+        self.diagnoser = Diagnoser(self.target, self.diagnoser.limits)
+        for update in updates:
+            self.diagnoser.update(update)
+
+    def _replay_moved(self) -> None:
+        for timeline in self.screen.query("Timeline"):
+            timeline.refresh()
 
     def _show_installed(self, name: str, make: Callable[[], Screen]) -> None:
         if not self.is_screen_installed(name):
@@ -334,6 +365,7 @@ class RedisTuiApp(FleetActions, ClusterActions, SentinelNotices, App[None]):
         return filter(self.fleet_allows, self._system_commands(screen))
 
     def _system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from self.replay_commands()
         yield SystemCommand("Dashboard: pause / resume polling", "Stop or restart polling the server (p)",
                             self.action_pause)
         yield SystemCommand("Dashboard: refresh now", "Poll the server now, or retry the connection (r)",

@@ -41,6 +41,11 @@ class DashboardScreen(Screen):
             yield KeyspacePane(id="keyspace-pane")
             yield ThroughputPane(id="throughput")
             yield ClientsPane(id="clients-pane")
+        replay = getattr(self.app, "replay", None)
+        if replay is not None:
+            from redis_tui.ui.replay.timeline import Timeline
+
+            yield Timeline(replay, id="timeline")
         yield KeyFooter()
 
     def on_mount(self) -> None:
