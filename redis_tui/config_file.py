@@ -6,7 +6,7 @@ Layout (every key optional; config.example.toml documents them all)::
     interval = 1.0
     [profiles.prod]                      # `--profile prod` picks one of these
     url = "rediss://redis.prod:6380/0"
-    [thresholds] / [monitor] / [keyspace] / [cluster]  # feature sections: SECTIONS, from the options classes
+    [thresholds] / [monitor] / [keyspace] / [cluster] / [alerts]  # feature sections: SECTIONS, from the options classes
     [fleet]                              # profiles = ["a", "b"]: watched together by default
 
 Unknown keys and wrong types are errors: a typo must not silently do nothing.
@@ -25,8 +25,10 @@ from typing import Any, NoReturn
 import platformdirs
 
 from redis_tui.core import options
+from redis_tui.core.alerts import AlertOptions
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.fleet.options import FleetOptions
+from redis_tui.core.insight.slowlog import SlowlogOptions
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.options import FLAG, Key
@@ -76,6 +78,8 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "keyspace": KeyspaceSettings.schema(),
     "cluster": ClusterOptions.schema(),
     "fleet": FleetOptions.schema(),
+    "slowlog": SlowlogOptions.schema(),
+    "alerts": AlertOptions.schema(),
 }
 
 TOP_LEVEL = {**TARGET_KEYS, **DASHBOARD_KEYS}

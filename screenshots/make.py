@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor] [cluster] [fleet] [sentinel]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [insight] [cluster] [fleet] [sentinel]    # default: all
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -9,6 +9,7 @@ what it shows (real data, so each run differs a little).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -96,6 +97,85 @@ async def monitor_screen(server: EmbeddedServer) -> None:
         save(app, "monitor-120x40.svg")
         await pilot.press("s")
         await pilot.pause(0.5)
+
+
+async def insight_screens(server: EmbeddedServer) -> None:
+    """The latency screen (a Lua busy loop makes a latency spike) and the commands and errors screen."""
+    admin = redis.Redis(port=server.port)
+    admin.config_set("latency-monitor-threshold", 20)
+    admin.set("screenshot:string", "v")
+    for _ in range(3):
+        admin.eval("local i = 0 while i < 4000000 do i = i + 1 end return i", 0)  # a spike of some 50 ms
+        with contextlib.suppress(redis.ResponseError):
+            admin.lpush("screenshot:string", "x")  # WRONGTYPE, for errorstats
+        time.sleep(1.1)
+    app = make_app(resolve({"url": server.url}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(3.0)
+        await pilot.press("L")
+        await pilot.pause(3.0)
+        save(app, "latency-120x40.svg")
+        await pilot.press("escape", "E")
+        await pilot.pause(2.5)
+        save(app, "commands-120x40.svg")
+
+
+async def slowlog_screens(server: EmbeddedServer) -> None:
+    """The slow log (the workload's commands logged from 30 µs for a few seconds) and the persistence screen
+    after a BGSAVE sent from it (--write)."""
+    r = redis.Redis(port=server.port)
+    r.config_set("slowlog-log-slower-than", 30)
+    app = make_app(resolve({"url": server.url, "write": True}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(2.0)
+        await pilot.press("S")
+        await pilot.pause(6.0)
+        save(app, "slowlog-120x40.svg")
+        r.config_set("slowlog-log-slower-than", 10000)
+        await pilot.press("escape", "B")
+        await pilot.pause(1.0)
+        await pilot.press("b")
+        await pilot.pause(0.3)
+        await pilot.press("y")
+        await pilot.pause(3.0)
+        save(app, "persistence-120x40.svg")
+
+
+async def memconf_screens(server: EmbeddedServer) -> None:
+    """The memory, config and Pub/Sub screens on the demo server, with subscribers (one of them stalled: it
+    never reads, so what is published to it piles up in its output buffer) and a config change."""
+    import socket
+
+    r = redis.Redis(port=server.port)
+    listeners = [r.pubsub() for _ in range(3)]
+    listeners[0].subscribe("events:orders", "events:users")
+    listeners[1].psubscribe("events:*")
+    listeners[2].execute_command("SSUBSCRIBE", "inventory{eu}")
+    stalled = socket.create_connection(("127.0.0.1", server.port))
+    stalled.sendall(b"CLIENT SETNAME report-exporter\r\nSUBSCRIBE events:orders\r\n")
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    app = make_app(resolve({"url": server.url, "client_list_interval": 1.0}, {}))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(3.0)
+            for _ in range(48):
+                r.publish("events:orders", b"x" * 256 * 1024)
+            await pilot.press("M")
+            await pilot.pause(3.0)
+            save(app, "memory-120x40.svg")
+            await pilot.press("escape", "C")
+            await pilot.pause(1.0)
+            r.config_set("maxmemory-samples", 10)
+            await pilot.press("r", "slash", *"maxmemory", "enter")
+            await pilot.pause(1.0)
+            save(app, "config-120x40.svg")
+            await pilot.press("escape", "U")
+            await pilot.pause(3.0)
+            save(app, "pubsub-120x40.svg")
+    finally:
+        stalled.close()
+        for listener in listeners:
+            listener.close()
 
 
 async def _shown(pilot, detail) -> None:
@@ -188,7 +268,7 @@ async def main(which: set[str]) -> None:
         await cluster_screens()
     if "sentinel" in which:
         await sentinel_screens()
-    if not which & {"keys", "monitor", "dashboard"}:
+    if not which & {"keys", "monitor", "dashboard", "insight"}:
         return
     with EmbeddedServer(config=DEMO_CONFIG) as server:
         workload = start_workload(server)
@@ -197,6 +277,10 @@ async def main(which: set[str]) -> None:
                 await keys_screens(server)
             if "monitor" in which:
                 await monitor_screen(server)
+            if "insight" in which:
+                await insight_screens(server)
+                await slowlog_screens(server)
+                await memconf_screens(server)
             if "dashboard" in which:
                 await dashboard(server, (120, 40), "dashboard-120x40.svg")
                 await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)
@@ -206,4 +290,5 @@ async def main(which: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "cluster", "fleet", "sentinel"}))
+    asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "insight", "cluster", "fleet",
+                                                   "sentinel"}))

@@ -38,13 +38,11 @@ def hermetic_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     time.tzset()
 
 
-@pytest.fixture
-def server_factory(server_kind: str):
-    """Start servers of this test's kind: ``server_factory(config={...}, unix_socket=False)``."""
+def _servers(default_kind: str):
     started: list[EmbeddedServer] = []
 
     def start(config: dict[str, str] | None = None, unix_socket: bool = False, kind: str | None = None):
-        server = EmbeddedServer(kind or server_kind, {**BASE_CONFIG, **(config or {})}, unix_socket=unix_socket)
+        server = EmbeddedServer(kind or default_kind, {**BASE_CONFIG, **(config or {})}, unix_socket=unix_socket)
         started.append(server)
         return server.start()
 
@@ -52,6 +50,19 @@ def server_factory(server_kind: str):
     for server in started:
         server.close()
         assert not server.dir.exists()
+
+
+@pytest.fixture
+def server_factory(server_kind: str):
+    """Start servers of this test's kind: ``server_factory(config={...}, unix_socket=False)``."""
+    yield from _servers(server_kind)
+
+
+@pytest.fixture
+def mixed_server_factory():
+    """Start servers of any kind, once per test (not once per kind): ``mixed_server_factory(kind=KINDS[i])``.
+    For a test that covers every kind itself, e.g. with several servers of different kinds side by side."""
+    yield from _servers(KINDS[0])
 
 
 @pytest.fixture

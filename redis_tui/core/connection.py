@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 import ssl
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -32,6 +33,14 @@ REPLY_TIMEOUT = 5.0
 _RAW_COMMANDS = ("INFO", "CLIENT LIST", "CLIENT INFO", "CONFIG GET", "SLOWLOG GET", "MEMORY USAGE")
 
 
+# No CLIENT SETINFO on connect: Redis before 7.2 answers it with an error, so every connection of ours would
+# count in the server's errorstats (and in the errors/s the dashboard shows). redis-py 8 takes driver_info=None
+# for that; older releases lib_name=None and lib_version=None (deprecated in 8).
+NO_SETINFO: dict[str, Any] = (
+    {"driver_info": None} if "driver_info" in inspect.signature(aioredis.Redis.__init__).parameters
+    else {"lib_name": None, "lib_version": None})
+
+
 def client_options(
     target: Target,
     *,
@@ -48,6 +57,7 @@ def client_options(
         "socket_timeout": reply_timeout,
         "retry": Retry(NoBackoff(), 0),
         "client_name": client_name,
+        **NO_SETINFO,
         "decode_responses": False,
         "protocol": 2,
     }
@@ -142,6 +152,12 @@ class Connections:
     def use_password(self, password: str) -> None:
         """Clients handed out from now on log in with `password` (the old ones still close)."""
         self.target = dataclasses.replace(self.target, password=password)
+        self._retired.extend(self._cached.values())
+        self._cached.clear()
+
+    def use_db(self, db: int) -> None:
+        """Clients handed out from now on SELECT database `db` (the old ones still close)."""
+        self.target = dataclasses.replace(self.target, db=db)
         self._retired.extend(self._cached.values())
         self._cached.clear()
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -18,21 +19,27 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from redis_tui.core.alerts import AlertOptions
 from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.diagnose import Diagnoser
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.events import Event
 from redis_tui.core.findings import Finding
 from redis_tui.core.fleet.source import FleetRound
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.monitor.options import MonitorOptions
+from redis_tui.core.parse import to_int
 from redis_tui.core.record.player import Player
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui import partial_updates
 from redis_tui.ui.analyze.screen import AnalyzeScreen
+from redis_tui.ui.dashboard.clients import ClientsPane
+from redis_tui.ui.dashboard.db_switch import CLUSTER_NOTE, DatabaseDialog
 from redis_tui.ui.dashboard.screen import DashboardScreen
+from redis_tui.ui.events.keeper import EventKeeper
 from redis_tui.ui.fleet.actions import FleetActions, FleetUpdated
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
@@ -70,7 +77,7 @@ class Updated(Message):
         return isinstance(message, Updated) and type(message.update) is type(self.update)
 
 
-class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, App[None]):
+class RedisTuiApp(ReplayActions, EventKeeper, FleetActions, ClusterActions, SentinelNotices, App[None]):
     """The redis-tui dashboard."""
 
     CSS_PATH = "app.tcss"
@@ -110,6 +117,11 @@ class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, 
                 "overview's order)"),
         Binding("l", "replication", "Replication", tooltip="masters and replicas: state, link, offset, lag in bytes "
                 "and seconds, sync progress, backlog, read-only, serve-stale-data"),
+        Binding("K", "kill_client", "Kill client", show=False, tooltip="close the connection of the client "
+                "selected in the clients table: CLIENT KILL ID (--write only; asks first, naming the client; on a "
+                "cluster sent to the client's node)"),
+        Binding("d", "switch_db", "Database", show=False, tooltip="switch to another database (a list of those "
+                "with keys and a number; SELECT on our connections, not a write; not on a cluster)"),
         Binding("i", "insight_menu", "Insight", tooltip="the insight screens: " + ", ".join(
                 f"{entry.title} ({entry.key})" for entry in INSIGHTS)),
         *(Binding(entry.key, f"insight('{entry.name}')", entry.title, show=False, tooltip=entry.description)
@@ -124,6 +136,8 @@ class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, 
     monitor_since: var[float | None] = var(None)  # when MONITOR started, while it runs
     cluster: var[ClusterRound | None] = var(None)  # on a cluster: the latest round (None on one server)
     fleet: var[FleetRound | None] = var(None)  # in a fleet: the latest round over every server
+    latest_event: var[Event | None] = var(None)  # the newest event since the first poll (the dashboard's line)
+    event_count: var[int] = var(0)  # events seen so far (the events screen follows it)
 
     def __init__(
         self,
@@ -138,6 +152,8 @@ class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, 
         monitor_options: MonitorOptions = MonitorOptions(),
         keyspace: KeyspaceSettings = KeyspaceSettings(),
         monitor_replicas: bool = False,
+        sections: Mapping[str, Mapping[str, Any]] | None = None,
+        alerts: AlertOptions = AlertOptions(),
         replay: Player | None = None,
     ) -> None:
         super().__init__()
@@ -157,10 +173,12 @@ class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, 
         self.monitor_options = monitor_options
         self.monitor_replicas = monitor_replicas  # --replicas: on a cluster, MONITOR the replicas too
         self.keyspace = keyspace
+        self.sections = sections or {}  # the config file's feature tables ([slowlog]…), checked: insight screens
         self.connections = connections  # None: nothing but the source talks to a server
         self._opened_on_problem = False
         self._offered_panel = False
         self._offered_password = False
+        self.init_events(alerts, clock)  # app.events: the timeline of every update (ui/events/keeper.py)
 
     @property
     def _background_screens(self) -> list[Screen]:
@@ -181,13 +199,18 @@ class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, 
 
     def _emit(self, update: Update | ClusterRound | FleetRound) -> None:
         if isinstance(update, FleetRound):  # diagnosed by the source, each server on its own
+            self.keep_events(update)
             self.post_message(FleetUpdated(update))
             return
         if isinstance(update, ClusterRound):  # diagnosed by the source, across every node
+            self.keep_events(update)
             self.post_message(Updated(update.view, update.findings, update))
             return
-        # diagnose every update, even one the screen will skip: "rising" rules need each baseline
-        self.post_message(Updated(update, self.diagnoser.update(update)))
+        # diagnose every update, even one the screen will skip: "rising" rules need each baseline (and the
+        # events each change)
+        findings = self.diagnoser.update(update)
+        self.keep_events(update, findings)
+        self.post_message(Updated(update, findings))
 
     def on_updated(self, message: Updated) -> None:
         update = message.update
@@ -248,11 +271,15 @@ class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, 
         replay = self.check_replay_action(action)
         if replay is not None:
             return replay
+        if action == "insight" and parameters == ("events",):
+            return True  # the timeline of every server, also on a fleet's overview
         fleet = self.check_fleet_action(action)
         if fleet is not None:
             return fleet
         if action in CLUSTER_ACTIONS:
             return self.cluster is not None
+        if action in ("switch_db", "kill_client"):  # from the dashboard only (other screens have their own d)
+            return isinstance(self.screen, DashboardScreen)
         if action == "password":  # only offered while the server wants a password
             return self.outage is not None and self.outage.problem.id in AUTH_PROBLEMS
         return True
@@ -262,6 +289,33 @@ class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, 
         dashboard still shows an outage, retry now, so the status line catches up at once."""
         if self.outage is not None and not self.paused:
             self.source.refresh_now()
+
+    def action_kill_client(self) -> None:
+        """Close the connection of the client selected in the clients table (--write only, asked first)."""
+        self.screen.query_one(ClientsPane).action_kill_client()
+
+    def action_switch_db(self) -> None:
+        """Ask which database to look at (not on a cluster: it has one)."""
+        if self.cluster is not None or (self.snapshot is not None and self.snapshot.server.mode == "cluster"):
+            self.notify(CLUSTER_NOTE, timeout=5)
+        elif not isinstance(self.screen, DatabaseDialog):
+            snapshot = self.snapshot
+            keyspace = snapshot.keyspace if snapshot is not None else ()
+            count = to_int(snapshot.config.get("databases"), None) if snapshot is not None else None
+            self.push_screen(DatabaseDialog(self.target.db, keyspace, count), self._use_db)
+
+    def _use_db(self, db: int | None) -> None:
+        if db is None or db == self.target.db:
+            return
+        self.target = dataclasses.replace(self.target, db=db)
+        self.target_label = self.target.display()
+        if self.connections is not None:
+            self.connections.use_db(db)
+        if self.is_screen_installed("keys"):
+            keys = self.get_screen("keys")
+            if isinstance(keys, KeysScreen):
+                keys.reconnect()
+        self.notify(f"Now looking at db{db}", timeout=3)
 
     def action_pause(self) -> None:
         """Pause or resume polling (in a replay: play or stop)."""
@@ -346,6 +400,7 @@ class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, 
     def _replay_moved(self) -> None:
         for timeline in self.screen.query("Timeline"):
             timeline.refresh()
+        self.replay_events()
 
     def _show_installed(self, name: str, make: Callable[[], Screen]) -> None:
         if not self.is_screen_installed(name):
@@ -377,6 +432,9 @@ class RedisTuiApp(ReplayActions, FleetActions, ClusterActions, SentinelNotices, 
                                 screen.action_sort_clients)
             yield SystemCommand("Dashboard: group clients", "Clients by name, host, user, flag, idle time (g)",
                                 screen.action_group_clients)
+        if isinstance(screen, DashboardScreen):
+            yield SystemCommand("Dashboard: switch database", "Look at another database: keys, analyze (d)",
+                                self.action_switch_db)
         yield SystemCommand("Troubleshoot: findings", "What is wrong, the evidence, what to type (t)",
                             self.action_troubleshoot)
         yield SystemCommand("Troubleshoot: production checklist",

@@ -36,6 +36,10 @@ DETAILS = {
     ("Keys", "delete"): "delete the key (with --write only; asks first)",
     ("Keys", "expire"): "set or remove the key's TTL (with --write only; asks first)",
     ("Keys", "rename"): "rename the key (with --write only; asks first; on a cluster both names need one hash tag)",
+    ("Keys", "copy_value"): "copy a value: the selected element (value table focused) or the string value; text only "
+                            "(binary as redis-cli's escaped form), cut at 64K characters (the toast says so)",
+    ("Keys", "export"): "write the listed keys (key, type, ttl), or the open collection's elements read so far (value "
+                        "table focused), to a JSON-lines file; asks for the path, never overwrites without asking",
     ("Analyze", "start_stop"): "start the analysis (it loads the server: batch and pause_ms in [keyspace]); "
                                "again stops it",
     ("Analyze", "stop_or_back"): "stop (the partial report stays), or back to the dashboard",
@@ -49,7 +53,18 @@ EXTRA = {
     "Keys": (("↑ ↓ / pgup pgdn", "move in the key list; the selected key's detail and value show on the right"),
              ("tab", "move between the tree, the key list and the value table"),
              ("enter (tree)", "list only the keys under that prefix (space opens a branch)"),
-             ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)")),
+             ("home / end (values)", "a list's, sorted set's or stream's first / last element (read in one command)"),
+             ("f (values)", "find inside the open hash, set or sorted set: HSCAN / SSCAN / ZSCAN MATCH glob, paged; "
+                            "the foot says how many matched so far (empty glob: every element)")),
+    "Commands and errors (E)": (("enter (filter)", "apply the filter; esc closes it"),),
+    "Slow log (S)": (("↑ ↓ pgup pgdn", "move in the entries; new ones come in above and the cursor stays on its "
+                      "entry"),),
+    "Persistence and backups (B)": (("(reads)", "every second while open; every 0.25 s while a BGSAVE sent from "
+                                     "here runs, until it is done (ok or err, and the new last save)"),),
+    "Config (C)": (("↑ ↓ pgup pgdn", "move in the parameters; a changed value is highlighted with its time and the "
+                                      "value before"),
+                   ("enter (filter box)", "apply the filter and go back to the table (empty: every parameter)")),
+    "Events": (("↑ ↓ pgup pgdn home end", "move in the list (newest first; new events arrive at the top)"),),
 }
 
 PANES = (
@@ -60,6 +75,8 @@ PANES = (
     ("Throughput", "commands per second and network traffic"),
     ("Clients", "connected / blocked / maxclients and every client of CLIENT LIST (refreshed every few seconds, "
                 "more rarely when it is expensive), sortable, or grouped by name, host, user, flag, idle time"),
+    ("Newest event", "the line above the keys: the last change seen since start (a finding opened or cleared, a "
+                     "restart, a failover, a config change, a lost connection); e lists every one"),
 )
 
 
@@ -85,7 +102,16 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     """(title, classes holding the BINDINGS) for the app (with its dashboard) and each screen."""
     from redis_tui.ui.analyze.screen import AnalyzeScreen
     from redis_tui.ui.dashboard.screen import DashboardScreen
+    from redis_tui.ui.events.screen import EventsScreen
     from redis_tui.ui.fleet.screen import FleetScreen
+    from redis_tui.ui.insight.base import InsightScreen
+    from redis_tui.ui.insight.commands import CommandsScreen
+    from redis_tui.ui.insight.config import ConfigScreen
+    from redis_tui.ui.insight.latency import LatencyScreen
+    from redis_tui.ui.insight.memory import MemoryScreen
+    from redis_tui.ui.insight.persistence import PersistenceScreen
+    from redis_tui.ui.insight.pubsub import PubSubScreen
+    from redis_tui.ui.insight.slowlog import SlowlogScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
     from redis_tui.ui.replay.actions import ReplayKeys
@@ -96,7 +122,14 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     return [("Dashboard", (app_class, DashboardScreen)), ("Troubleshooting panel", (TroubleshootScreen,)),
             ("MONITOR", (MonitorScreen,)), ("Keys", (KeysScreen,)), ("Analyze", (AnalyzeScreen,)),
             ("Topology (cluster)", (TopologyScreen,)), ("Replication", (ReplicationScreen,)),
-            ("Fleet overview (several servers)", (FleetScreen,)), ("Replay (--replay FILE)", (ReplayKeys,))]
+            ("Latency (L)", (InsightScreen, LatencyScreen)),
+            ("Commands and errors (E)", (InsightScreen, CommandsScreen)),
+            ("Slow log (S)", (InsightScreen, SlowlogScreen)),
+            ("Persistence and backups (B)", (InsightScreen, PersistenceScreen)),
+            ("Memory (M)", (InsightScreen, MemoryScreen)), ("Config (C)", (InsightScreen, ConfigScreen)),
+            ("Pub/Sub (U)", (InsightScreen, PubSubScreen)),
+            ("Events", (EventsScreen,)), ("Fleet overview (several servers)", (FleetScreen,)),
+            ("Replay (--replay FILE)", (ReplayKeys,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import sys
 
+from redis_tui.core.alerts import AlertOptions
 from redis_tui.core.connection import Connections
 from redis_tui.core.diagnosis.thresholds import Thresholds
 from redis_tui.core.keyspace.settings import KeyspaceSettings
@@ -39,7 +40,8 @@ def make_app(settings: Settings, notices: tuple[str, ...] = (), cluster: bool = 
                        limits=limits,
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
                        keyspace=KeyspaceSettings.from_section(settings.section("keyspace")),
-                       monitor_replicas=replicas)
+                       monitor_replicas=replicas, sections=settings.sections,
+                       alerts=AlertOptions.from_section(settings.section("alerts")))
 
 
 def cluster_source(settings: Settings, limits: Thresholds):
@@ -152,7 +154,8 @@ def make_fleet_app(settings: Settings, notices: tuple[str, ...] = ()):
     return RedisTuiApp(fleet_source(settings, limits), target=first, connections=Connections(first),
                        write=settings.write, notices=notices or settings.warnings, limits=limits,
                        monitor_options=MonitorOptions.from_section(settings.section("monitor")),
-                       keyspace=KeyspaceSettings.from_section(settings.section("keyspace")))
+                       keyspace=KeyspaceSettings.from_section(settings.section("keyspace")),
+                       sections=settings.sections, alerts=AlertOptions.from_section(settings.section("alerts")))
 
 
 def fleet_source(settings: Settings, limits: Thresholds):

@@ -13,9 +13,17 @@ from redis_tui.core.display import safe_text
 from redis_tui.ui.analyze.screen import AnalyzeScreen
 from redis_tui.ui.app import RedisTuiApp
 from redis_tui.ui.dashboard.screen import DashboardScreen
+from redis_tui.ui.events.screen import EventsScreen
 from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
-from redis_tui.ui.keys.detail import RowList
+from redis_tui.ui.insight.commands import CommandsScreen
+from redis_tui.ui.insight.config import ConfigScreen
+from redis_tui.ui.insight.latency import LatencyScreen
+from redis_tui.ui.insight.memory import MemoryScreen
+from redis_tui.ui.insight.persistence import PersistenceScreen
+from redis_tui.ui.insight.pubsub import PubSubScreen
+from redis_tui.ui.insight.slowlog import SlowlogScreen
+from redis_tui.ui.keys.detail import RowList, ValueList
 from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.replication.screen import ReplicationScreen
@@ -41,6 +49,14 @@ PLACES = [
     Place("analyze", AnalyzeScreen, "a"),
     Place("topology", TopologyScreen, "o"),
     Place("replication", ReplicationScreen, "l"),
+    Place("latency", LatencyScreen, "L"),
+    Place("commands", CommandsScreen, "E"),
+    Place("slowlog", SlowlogScreen, "S"),
+    Place("persistence", PersistenceScreen, "B"),
+    Place("memory", MemoryScreen, "M"),
+    Place("config", ConfigScreen, "C"),
+    Place("pubsub", PubSubScreen, "U"),
+    Place("events", EventsScreen, "e"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -54,8 +70,21 @@ MARKERS = [
     ("dialog", "RENAMENX: if the new name"),
     ("dialog", "This name is taken"),
     ("dialog", "Filter the stream and the top tables"),
+    ("dialog", "Insight: which screen?"),
+    ("dialog", "Empty the slow log on"),
+    ("dialog", "Save a snapshot now on"),
+    ("dialog", "The server applies it at once"),
+    ("dialog", "Close this client's connection"),
+    ("dialog", "Switch to another database"),
+    ("dialog", "Search inside this key"),
+    ("dialog", "(JSON lines)"),
+    ("dialog", '"payload": {'),
     ("help", "╭─ Help ─"),
     ("glob", "SCAN MATCH glob"),
+    ("config-filter", "filter: part of a name or value"),
+    ("memory", "MEMORY STATS + MEMORY DOCTOR every"),
+    ("config", "CONFIG GET * every"),
+    ("pubsub", "PUBSUB CHANNELS (first"),
     ("keys", "─ Namespaces ("),
     ("monitor", "─ Stream "),
     ("analyze", "─ Analyze keyspace"),
@@ -63,6 +92,11 @@ MARKERS = [
     ("topology", "─ Nodes "),
     ("fleet", "─ Servers "),
     ("replication", "─ Replicas "),
+    ("latency", "─ Latency monitor "),
+    ("commands", "─ Errors (errorstats) "),
+    ("slowlog", "─ Shapes "),
+    ("persistence", "─ RDB snapshots "),
+    ("events", "Events · "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}
@@ -84,7 +118,7 @@ def _bindings(cls: type, own: bool = False) -> dict[str, str]:
 
 def _widget_classes() -> list[type]:
     """redis-tui's own widgets that bring bindings (pressed on every screen)."""
-    return [RowList]
+    return [RowList, ValueList]
 
 
 def _typable(keys: dict[str, str]) -> list[str]:

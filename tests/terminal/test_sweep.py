@@ -21,13 +21,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from redis_tui.demo.server import free_port
+from redis_tui.demo.server import available_kinds, free_port
 from tests.terminal.pty_app import key_bytes
 from tests.terminal.sweep import FleetSweep, Sweep
 from tests.terminal.sweep_data import Traffic, fill
 from tests.terminal.sweep_places import FLEET, PLACES, app_keys, screen_keys, widget_keys
 
 pytestmark = pytest.mark.integration
+KINDS = available_kinds()
 
 
 def test_every_key_has_a_terminal_sequence():
@@ -44,8 +45,17 @@ def test_every_key_has_a_terminal_sequence():
 SESSIONS = [
     ("read-only", False, ("dashboard", "troubleshoot", "analyze", "help", "palette")),
     ("read-only", False, ("dashboard", "keys", "monitor")),
-    ("--write", True, tuple(place.name for place in PLACES)),
+    ("read-only", False, ("dashboard", "topology", "replication", "latency", "commands", "memory", "pubsub",
+                          "hotkeys", "events")),
+    # the screens with --write actions (their dialogs are confirmed on throwaway data)
+    ("--write", True, ("dashboard", "keys", "slowlog", "persistence", "config")),
 ]
+
+
+def test_every_place_is_swept():
+    """A new screen must be given to a session (else its keys would never be pressed)."""
+    swept = {name for _mode, _write, places in SESSIONS for name in places}
+    assert {place.name for place in PLACES} <= swept
 
 
 def run_session(server, mode: str, write: bool, places: tuple[str, ...]) -> tuple[list[str], str]:
@@ -73,7 +83,7 @@ def run_session(server, mode: str, write: bool, places: tuple[str, ...]) -> tupl
         traffic.stop()
         r.close()
     took = time.monotonic() - began
-    return sweep.failures, (f"{mode} {', '.join(places)}: {sweep.pressed} keys in {took:.0f} s, "
+    return sweep.failures, (f"{mode} on {server.kind} {', '.join(places)}: {sweep.pressed} keys in {took:.0f} s, "
                             f"{sweep.restarts} restarts")
 
 
@@ -98,10 +108,11 @@ def run_fleet_session(server) -> tuple[list[str], str]:
     return sweep.failures, f"fleet: {sweep.pressed} keys in {time.monotonic() - began:.0f} s, {sweep.restarts} restarts"
 
 
-def test_every_binding_of_every_screen(server_factory):
-    servers = [server_factory() for _ in SESSIONS]
+def test_every_binding_of_every_screen(mixed_server_factory):
+    # one run covers every server kind: the sessions take turns (a UI sweep twice over costs a minute)
+    servers = [mixed_server_factory(kind=KINDS[i % len(KINDS)]) for i in range(len(SESSIONS))]
     with ThreadPoolExecutor(len(SESSIONS) + 1) as pool:
-        fleet = pool.submit(run_fleet_session, server_factory())
+        fleet = pool.submit(run_fleet_session, mixed_server_factory(kind=KINDS[len(SESSIONS) % len(KINDS)]))
         results = list(pool.map(lambda args: run_session(*args),
                                 [(server, *session) for server, session in zip(servers, SESSIONS, strict=True)]))
         results.append(fleet.result())

@@ -7,6 +7,8 @@ import io
 
 from rich.console import Console
 from rich.text import Text
+from textual.app import ScreenStackError
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Static
 
 from redis_tui.core.source import FixedSource
@@ -54,9 +56,19 @@ async def settle(pilot) -> None:
 
 
 async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
-    """Let the app run until `condition()` holds (fails the test after `timeout` seconds)."""
+    """Let the app run until `condition()` holds (fails the test after `timeout` seconds).
+
+    A widget the condition reads may be missing for a moment (a screen being pushed or popped, the
+    troubleshooting panel opened over the dashboard by a slow first poll on a loaded machine): that
+    counts as "not yet", and the last such error is shown if the time runs out."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "the screen never showed it"
+    while True:
+        try:
+            if condition():
+                return
+            missing = None
+        except (NoMatches, ScreenStackError) as exc:
+            missing = exc
+        assert loop.time() < deadline, f"the screen never showed it{f' ({missing})' if missing else ''}"
         await pilot.pause(0.05)

@@ -103,9 +103,13 @@ async def test_footer_drops_whole_keys_when_the_terminal_narrows():
         await pilot.press("m")
         await wait_until(pilot, lambda: "end Follow" in footer_line(app))
         await pilot.resize_terminal(80, 24)
-        await wait_until(pilot, lambda: "Troubleshoot" not in footer_line(app))
+        labels = ("s Start/stop", "space Pause view", "x Clear", "f Filter", "^p palette")
+        # the footer recomposes after the resize: wait for the narrow one, whole
+        await wait_until(pilot, lambda: "Troubleshoot" not in footer_line(app)
+                         and all(label in footer_line(app) for label in labels))
+        await pilot.pause()
         line = footer_line(app)
-        for label in ("s Start/stop", "space Pause view", "x Clear", "f Filter", "^p palette"):
+        for label in labels:
             assert label in line, line
         assert_whole_keys(app, line)
 

@@ -12,6 +12,7 @@ from redis_tui.core.record.recording import Recording
 from redis_tui.ui.replay.timeline import clock_time
 from redis_tui.ui.run import make_replay_app
 from tests.ui.helpers import text_of, wait_until
+from tests.ui.keys_data import screen_text
 from tests.ui.replay_sample import PEAK, SECONDS, START, write_sample
 
 SIZES = [(80, 24), (120, 40)]
@@ -42,6 +43,16 @@ async def test_replay_moves_through_the_incident(sample):
             await wait_until(pilot, lambda: "memory-pressure" in ids(app))
             assert f"REPLAY {clock_time(START + PEAK[0])}" in text_of(app, "StatusBar")
             assert app.snapshot.taken_at == START + PEAK[0]
+            # the recorded events up to that moment: the dashboard's line, the events screen
+            await wait_until(pilot, lambda: "memory-pressure opened" in text_of(app, "#event-line"))
+            await pilot.press("e")
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "EventsScreen")
+            await pilot.pause()
+            listed = screen_text(app)
+            assert "maxmemory 512mb → 1gb" in listed and "memory-pressure opened" in listed
+            assert "memory-pressure cleared" not in listed  # that happened later
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "DashboardScreen")
 
             await pilot.press("right_square_bracket", "right_square_bracket")  # two minutes on: it cleared
             await wait_until(pilot, lambda: player.position == START + PEAK[0] + 120)

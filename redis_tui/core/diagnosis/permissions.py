@@ -16,8 +16,18 @@ NEEDED: dict[str, str] = {
     "client|info": "leaving the dashboard's own polling out of the MONITOR stream",
     "ping": "the connection check",
     "client|list": "the Clients pane, client-output-buffer, Sentinel detection and the MONITOR output-buffer guard",
-    "config|get": "the production checklist, no-password, persistence-disabled and backup-stale",
+    "config|get": "the production checklist, no-password, persistence-disabled, backup-stale and the config screen",
+    "memory|stats": "the memory screen's breakdown of used memory",
+    "memory|doctor": "MEMORY DOCTOR's advice on the memory screen",
+    "pubsub|channels": "the Pub/Sub screen's channels",
+    "pubsub|numsub": "the Pub/Sub screen's subscriber counts",
+    "pubsub|numpat": "the Pub/Sub screen's pattern count",
+    "pubsub|shardchannels": "the Pub/Sub screen's shard channels (Redis 7+)",
+    "pubsub|shardnumsub": "the Pub/Sub screen's shard channel subscriber counts (Redis 7+)",
     "slowlog|get": "the slow-commands finding",
+    "latency|latest": "the latency screen's latency monitor (L)",
+    "latency|history": "the latency screen's chart of each latency event (L)",
+    "latency|doctor": "the latency screen's LATENCY DOCTOR text (L)",
     "monitor": "the MONITOR screen and `redis-tui monitor`",
     "command": "MONITOR's key prefixes for commands whose first key is not the first argument",
     "scan": "the keyspace browser and `redis-tui analyze`",
@@ -34,6 +44,9 @@ SOURCE_COMMAND = {"client-list": "client|list", "config": "config|get", "slowlog
 MONITORING_RULES = (
     "+ping", "+info", "+client|setname", "+client|list", "+client|info", "+client|id", "+config|get",
     "+slowlog|get", "+slowlog|len", "+latency|latest", "+dbsize", "+select", "+command", "+monitor",
+    "+latency|history", "+latency|doctor",  # the latency screen (L)
+    "+memory|stats", "+memory|doctor", "+pubsub|channels", "+pubsub|numsub", "+pubsub|numpat",
+    "+pubsub|shardchannels", "+pubsub|shardnumsub",
 )
 # the keyspace browser and analyze: key names, sizes and (to view them) values; still no writes
 BROWSING_RULES = (

@@ -10,11 +10,10 @@ its clients. On a cluster's whole view the table holds every node's clients, key
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -29,115 +28,25 @@ from redis_tui.core.clients import (
     sort_groups,
 )
 from redis_tui.core.display import safe_text
-from redis_tui.core.format import human_bytes, human_duration, human_rate, thousands
+from redis_tui.core.format import human_bytes, human_rate, thousands
 from redis_tui.core.models import ClientListCost, ClientRow, Snapshot
+from redis_tui.ui.dashboard.client_columns import (
+    GROUP_COLUMNS,
+    GROUP_LABELS,
+    LIST_COLUMNS,
+    NODE_COLUMN,
+    ListColumn,
+    client_cells,
+    group_cells,
+)
+from redis_tui.ui.dashboard.client_kill import WRITE_HINT, KillDialog, is_own, kill, kill_client, own_addresses
 from redis_tui.ui.dashboard.pane import Pane
+from redis_tui.ui.dashboard.widths import duration_width, figure_width, number_width, text_width
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.text import label_value, set_text
 from redis_tui.ui.widgets.virtual_table import Column, VirtualTable
 
 LIST = "list"
-
-
-@dataclass(frozen=True)
-class ListColumn:
-    """A column of the clients list: how it is shown, how wide it may get, how it sorts."""
-
-    label: str
-    key: str
-    right: bool = False
-    descending: bool = False  # the first sort on it puts the biggest first
-    limit: int = 0  # longest text shown (server strings; 0: a figure)
-
-
-LIST_COLUMNS = (
-    ListColumn("addr", "addr", limit=48),
-    ListColumn("name", "name", limit=40),
-    ListColumn("age", "age", right=True, descending=True),
-    ListColumn("idle", "idle", right=True, descending=True),
-    ListColumn("db", "db", right=True),
-    ListColumn("last cmd", "cmd", limit=24),
-    ListColumn("omem", "omem", right=True, descending=True),
-    ListColumn("id", "id", right=True),
-    ListColumn("user", "user", limit=24),
-    ListColumn("flags", "flags", limit=16),
-)
-NODE_COLUMN = ListColumn("node", "node", limit=40)
-KEYS = [column.key for column in LIST_COLUMNS]
-
-GROUP_LABELS = {"name": "name (pool)", "host": "host", "user": "user", "flags": "flag", "idle": "idle",
-                "node": "node"}
-GROUP_COLUMNS = (
-    ListColumn("", "key", limit=40),
-    ListColumn("clients", "clients", right=True, descending=True),
-    ListColumn("%", "share", right=True, descending=True),
-    ListColumn("names", "names", right=True, descending=True),
-    ListColumn("hosts", "hosts", right=True, descending=True),
-    ListColumn("nodes", "nodes", right=True, descending=True),
-    ListColumn("max age", "age", right=True, descending=True),
-    ListColumn("max idle", "idle", right=True, descending=True),
-    ListColumn("omem", "omem", right=True, descending=True),
-)
-
-
-def client_cells(entry: Entry, with_node: bool = False) -> tuple[str | Text, ...]:
-    """One list row; every server-sent string is escaped and bounded."""
-    node, client = entry
-    omem: str | Text = human_bytes(client.omem)
-    if client.omem >= 1024 * 1024:
-        omem = Text(str(omem), style="bold red")
-    cells: tuple[str | Text, ...] = (
-        safe_text(client.addr, 48),
-        safe_text(client.name, 40),
-        human_duration(client.age_s),
-        human_duration(client.idle_s),
-        str(client.db),
-        safe_text(client.cmd, 24),
-        omem,
-        str(client.id),
-        safe_text(client.user, 24),
-        safe_text(client.flags, 16),
-    )
-    return (safe_text(node, 40), *cells) if with_node else cells
-
-
-def group_cells(group: Group, total: int, with_nodes: bool) -> tuple[str, ...]:
-    """One group row."""
-    share = f"{group.clients / total * 100:.1f}%" if total else "—"
-    cells = (safe_text(group.key, 40), thousands(group.clients), share, thousands(group.names),
-             thousands(group.hosts), thousands(group.nodes), human_duration(group.max_age_s),
-             human_duration(group.max_idle_s), human_bytes(group.omem))
-    return cells if with_nodes else cells[:5] + cells[6:]
-
-
-def text_width(values: Sequence[str], limit: int) -> int:
-    """The widest `safe_text(value, limit)` among `values` (plain ASCII is measured without escaping)."""
-    joined = "".join(values)
-    if joined.isascii() and joined.isprintable() and "\\" not in joined:  # nothing to escape: the lengths
-        widest = max(map(len, values), default=0)
-        return widest if widest <= limit else limit + 1
-    return max((len(safe_text(value, limit)) for value in set(values)), default=0)
-
-
-def figure_width(values: Iterable[int], show: Callable[[int], str]) -> int:
-    """The widest `show(value)` among `values`."""
-    return max((len(show(value)) for value in set(values)), default=0)
-
-
-def duration_width(values: Sequence[int]) -> int:
-    """The widest `human_duration` among `values`: its width grows with the value within each unit
-    (s, m, h, d), so the biggest value of each unit decides."""
-    widest = 0
-    for low, high in ((0, 60), (60, 3600), (3600, 86400), (86400, None)):
-        top = max((v for v in values if v >= low and (high is None or v < high)), default=None)
-        if top is not None:
-            widest = max(widest, len(human_duration(top)))
-    return widest
-
-
-def number_width(values: Sequence[int]) -> int:
-    """The widest `str` of non-negative `values`."""
-    return len(str(max(values, default=0)))
 
 
 class ClientsPane(Pane):
@@ -412,3 +321,47 @@ class ClientsPane(Pane):
     @on(VirtualTable.HeaderSelected)
     def _header_clicked(self, event: VirtualTable.HeaderSelected) -> None:
         self.sort_by("clients" if event.column == "share" else event.column, toggle=True)
+
+    # --- CLIENT KILL (with --write, confirmed; ui/dashboard/client_kill.py) -------------------
+    def selected_entry(self) -> Entry | None:
+        """The (node, client) under the list's cursor (None in a grouped view or without rows)."""
+        if self.view != LIST:
+            return None
+        key = self.query_one(VirtualTable).selected_key
+        return next((e for e in self._entries if (e[0], e[1].id) == key), None)
+
+    def action_kill_client(self) -> None:
+        """Ask, then close the selected client's connection (only with --write)."""
+        app = host(self)
+        entry = self.selected_entry()
+        if entry is None:
+            self.app.notify("Select a client in the list first (g: back to the list)", timeout=4)
+            return
+        if not app.write:
+            self.app.notify(WRITE_HINT, severity="warning", timeout=6, markup=False)
+            return
+        node, client = entry
+        if not node and app.cluster is not None and app.cluster.focus is not None:
+            node = app.cluster.focus  # the dashboard shows one node: its clients are that node's
+        dialog = KillDialog(node, client, is_own(client, own_addresses(app)))
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self._kill(node, client)
+
+        self.app.push_screen(dialog, answered)
+
+    @work(group="kill")
+    async def _kill(self, node: str, client: ClientRow) -> None:
+        what = f"client {client.id} ({safe_text(client.addr, 48)})"
+        try:
+            done = await kill(kill_client(getattr(self.app, "connections", None), node), client.id)
+        except Exception as exc:  # noqa: BLE001 - the server's words (NOPERM, gone) in a toast
+            self.app.notify(f"CLIENT KILL {what} failed: {safe_text(str(exc), 200)}", severity="error",
+                            timeout=8, markup=False)
+            return
+        self.app.notify(f"Closed {what}" if done else f"{what} was already gone", timeout=4, markup=False)
+        source = getattr(self.app, "source", None)
+        refresh = getattr(source, "refresh_now", None)
+        if refresh is not None:
+            refresh()

@@ -14,6 +14,7 @@ from redis_tui.ui.dashboard.hits import HitsPane
 from redis_tui.ui.dashboard.keyspace import KeyspacePane
 from redis_tui.ui.dashboard.memory import MemoryPane
 from redis_tui.ui.dashboard.throughput import ThroughputPane
+from redis_tui.ui.events.line import EventLine
 from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.outage import OutageBanner
 from redis_tui.ui.widgets.status import StatusBar
@@ -41,6 +42,7 @@ class DashboardScreen(Screen):
             yield KeyspacePane(id="keyspace-pane")
             yield ThroughputPane(id="throughput")
             yield ClientsPane(id="clients-pane")
+        yield EventLine(id="event-line")  # the newest event, once there is one (e: every event)
         replay = getattr(self.app, "replay", None)
         if replay is not None:
             from redis_tui.ui.replay.timeline import Timeline

@@ -21,7 +21,6 @@ from collections.abc import Callable
 
 import redis.exceptions
 from redis.asyncio import Redis
-from rich.cells import chop_cells
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,7 +30,6 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from redis_tui.core.display import ELLIPSIS, safe_text
-from redis_tui.core.format import human_bytes, human_duration, thousands
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.values import (
     CollectionReader,
@@ -44,74 +42,18 @@ from redis_tui.core.keyspace.values import (
     read_string,
 )
 from redis_tui.core.keyspace.writes import KeyWriter, WriteNotAllowed
+from redis_tui.ui.keys import search
 from redis_tui.ui.keys.dialogs import ConfirmDialog, RenameDialog, TTLDialog
+from redis_tui.ui.keys.info import info_text, page_size_for
 from redis_tui.ui.keys.names import copy_form, editable_name, toast
-from redis_tui.ui.keys.value_view import COLUMNS, LENGTH_UNIT, element_row, foot_text, string_body, string_head
+from redis_tui.ui.keys.value_view import COLUMNS, element_row, foot_text, string_body, string_head
 from redis_tui.ui.widgets.table import Table
 from redis_tui.ui.widgets.text import set_text
 
-NAME_LIMIT = 300
-NAME_LINES = 2  # lines of the key's name above its facts (the #key-info box holds 6)
 DEBOUNCE_S = 0.03  # a key held down does not inspect every key it passes
 MAX_VALUE_ROWS = 1000  # elements of a collection kept in its table (the window)
 TRIM_SLACK = 1000  # the window may grow this much past MAX_VALUE_ROWS before it is trimmed
 NEAR_EDGE = 10  # rows from the top or bottom of the window at which the next page is read
-PAGE_BYTES = 4 * 1024 * 1024  # a page of a collection carries about this much at most
-
-
-def page_size_for(info: KeyInfo, wanted: int) -> int:
-    """`wanted` elements a page, fewer when the key's elements are big on average (MEMORY
-    USAGE / length): a list of 100 MB items reads one at a time, not 200 (20 GB)."""
-    if not info.memory or not info.length:
-        return wanted
-    return max(1, min(wanted, int(PAGE_BYTES * info.length / info.memory)))
-
-
-def expiry_text(info: KeyInfo, now: float) -> Text:
-    """``TTL 9m58s · expires 2025-11-24 16:09:58`` or ``no expiry``."""
-    if info.expires_at is None:
-        return Text("no expiry", style="dim")
-    left = max(0.0, info.expires_at - now)
-    out = Text("TTL ", style="dim")
-    out.append(human_duration(left) if left >= 1 else f"{left * 1000:.0f}ms", style="bold yellow")
-    out.append(" · expires ", style="dim")
-    out.append(time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.expires_at)))
-    return out
-
-
-def name_lines(name: str, width: int | None, lines: int = NAME_LINES) -> str:
-    """`name` cut into lines of `width` cells, at most `lines` of them (the last ends with
-    ``…`` when the name goes on), so a long name never pushes the facts below out of view."""
-    if not width or width < 2:
-        return name
-    chopped = chop_cells(name, width)
-    if len(chopped) > lines:
-        chopped = chopped[:lines]
-        chopped[-1] = chop_cells(chopped[-1], width - 1)[0] + ELLIPSIS
-    return "\n".join(chopped)
-
-
-def info_text(info: KeyInfo, now: float, width: int | None = None) -> Text:
-    """The key's name (escaped; in `width` columns, at most NAME_LINES lines), then what it
-    is: type and encoding, length and memory, TTL."""
-    out = Text(overflow="fold")
-    out.append(name_lines(safe_text(info.key, NAME_LIMIT) or '""', width), style="bold")
-    if not info.exists:
-        out.append("\nthis key no longer exists", style="bold red")
-        return out
-    length = (LENGTH_UNIT.get(info.type, "length"), thousands(info.length)) if info.length is not None else None
-    lines = (
-        (("type", info.type), ("encoding", info.encoding or "?")),
-        tuple(part for part in (length, ("memory", human_bytes(info.memory))) if part),
-    )
-    for parts in lines:
-        out.append("\n")
-        for index, (label, value) in enumerate(parts):
-            out.append(("  " if index else "") + label + " ", style="dim")
-            out.append(value, style="bold cyan" if label == "type" else "bold")
-    out.append("\n")
-    out.append_text(expiry_text(info, now))
-    return out
 
 
 class RowList(Table):
@@ -124,7 +66,12 @@ class ValueList(RowList):
     """The value table: home / end go to the first / last element of the collection (its
     first / last page is read when the window does not hold it)."""
 
-    BINDINGS = [Binding("home", "first", "First", show=False), Binding("end", "last", "Last", show=False)]
+    BINDINGS = [Binding("home", "first", "First", show=False), Binding("end", "last", "Last", show=False),
+                Binding("f", "search", "Find in value", show=False)]
+
+    def action_search(self) -> None:
+        """Search inside the open hash, set or sorted set (SCAN MATCH)."""
+        search.ask(self.query_ancestor(KeyDetail))
 
     def action_first(self) -> None:
         """The collection's first element."""
@@ -180,6 +127,7 @@ class KeyDetail(Vertical):
         self.dropped = False  # rows of a hash or set were dropped from the top (home reads them again)
         self._now = 0.0
         self._string: StringValue | None = None
+        self.search_glob: bytes | None = None  # a search inside the collection is on (ui/keys/search.py)
         self.locate: Callable[[bytes], Text] | None = None  # on a cluster: a key's slot and node (last info line)
 
     def compose(self) -> ComposeResult:
@@ -195,6 +143,11 @@ class KeyDetail(Vertical):
         self.query_one("#string-box").display = False
         self.query_one("#value-table").display = False
 
+    @property
+    def string_value(self) -> StringValue | None:
+        """What was read of the selected string key (None: not a string)."""
+        return self._string if self.kind == "string" else None
+
     def connect(self, client: Redis, writer: KeyWriter) -> None:
         """Read keys with `client`, change them with `writer`."""
         self.client, self.writer = client, writer
@@ -206,7 +159,7 @@ class KeyDetail(Vertical):
     # --- reading ---------------------------------------------------------------------------
     def inspect(self, key: bytes) -> None:
         """Select `key`: inspect it and read the head of its value (nothing without a client)."""
-        self.key = key
+        self.key, self.search_glob = key, None
         if self.client is not None:
             self._inspect(self.client, key)
 
@@ -275,10 +228,14 @@ class KeyDetail(Vertical):
         reader = self._reading()
         if reader is None or (self.at_start and not self.dropped):
             self.query_one("#value-table", Table).action_scroll_top()
-        elif self.client is not None and self.info is not None:
-            fresh = open_reader(self.client, reader.key, self.info.type, reader.page_size)
+        else:
+            fresh = search.fresh_reader(self)
             if fresh is not None:
                 self._read(fresh, "first")
+
+    def start_reading(self, reader: CollectionReader) -> None:
+        """Show the collection from `reader`'s first page on (a search's, or every element's)."""
+        self._read(reader, "first")
 
     def last(self) -> None:
         """Show the collection's last element (its last page, in one command, where the type
@@ -523,7 +480,7 @@ class KeyDetail(Vertical):
             table.move_cursor(row=min(cursor, len(self.window) - 1), animate=False)
 
     def _show_foot(self, total: int | None) -> None:
-        set_text(self.query_one("#value-foot", Static),
+        set_text(self.query_one("#value-foot", Static), search.search_foot(self) or
                  foot_text(self.window, total, loaded=self.loaded, at_start=self.at_start, at_end=self.at_end,
                            dropped=self.dropped, ends=self.reader is not None and self.reader.ends))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from redis.asyncio import Redis
 from textual import on, work
@@ -32,10 +33,11 @@ from redis_tui.core.keyspace.scan import TYPES, KeyScanner, ScanPage, glob_escap
 from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.keyspace.values import KeyInfo, StringValue, ValuePage
 from redis_tui.core.keyspace.writes import KeyWriter
-from redis_tui.core.source import SnapshotSource
-from redis_tui.core.topology.source import ClusterRound
+from redis_tui.ui.keys import export
 from redis_tui.ui.keys.bar import bar_text
 from redis_tui.ui.keys.cluster import KeysCluster
+from redis_tui.ui.keys.cluster_screen import ClusterKeys
+from redis_tui.ui.keys.copy import copy_value
 from redis_tui.ui.keys.detail import KeyDetail, RowList
 from redis_tui.ui.keys.names import editable_name, key_cell, toast
 from redis_tui.ui.keys.tree import NamespaceView
@@ -52,7 +54,7 @@ WRITE_ACTIONS = ("delete", "expire", "rename")
 assert set(TYPE_CYCLE[1:]) == set(TYPES)
 
 
-class KeysScreen(ToolScreen):
+class KeysScreen(ClusterKeys, ToolScreen):
     """Key list (SCAN pages), namespace tree, and the selected key's detail and value."""
 
     NAME = "keys"
@@ -68,6 +70,8 @@ class KeysScreen(ToolScreen):
         Binding("e", "expire", "TTL"),
         Binding("n", "rename", "Rename"),
         Binding("escape,k", "back", "Dashboard"),
+        Binding("Y", "copy_value", "Copy value", show=False),
+        Binding("x", "export", "Export", show=False),
     ]
 
     def __init__(self, settings: KeyspaceSettings = KeyspaceSettings(), connections: Connections | None = None, *,
@@ -127,62 +131,17 @@ class KeysScreen(ToolScreen):
             else:
                 self.start_scan()
 
-    # --- on a cluster ------------------------------------------------------------------------
-    def _enter_cluster(self, cluster: ClusterRound) -> None:
-        """Scan every primary from now on: the list gets a node column, reads and writes are routed."""
-        assert self.connections is not None and self.client is not None
-        self.cluster = KeysCluster(self.connections, lambda: host(self).target, self.settings,
-                                   on_moved=self._moved)
-        self.cluster.update(cluster)
-        self._route()
-        table = self.query_one("#key-list", Table)
-        table.clear(columns=True)
-        table.add_column("node")
-        self.key_column = table.add_column("key")
+    def reconnect(self) -> None:
+        """The app switched database: read it with a new client and scan it from the start."""
+        if self.connections is None or self.cluster is not None:
+            return
+        self.client = self.connections.client("keys")
+        self.writer = KeyWriter(self.client, self.write)
+        self.query_one(KeyDetail).connect(self.client, self.writer)
         tree = self.query_one(NamespaceView)
-        tree.connect(self.client, self.settings, self.cluster.namespace_scan)
+        tree.connect(self.client, self.settings)
         tree.reset_counts(self.type)
         self.start_scan()
-
-    def _route(self) -> None:
-        """Reads and writes of a key go to its node (the cluster's routing)."""
-        assert self.cluster is not None and self.client is not None
-        self.writer = KeyWriter(self.client, self.write, client_for=self.cluster.router.client)
-        detail = self.query_one(KeyDetail)
-        detail.connect(self.client, self.writer)
-        detail.locate = self.cluster.location
-
-    def _on_cluster(self, cluster: ClusterRound | None) -> None:
-        """A new round: follow the topology (a failover or reshard restarts that node's scan)."""
-        if cluster is None or self.connections is None:
-            return
-        if self.cluster is None or self.cluster.round is None:
-            self._enter_cluster(cluster)
-            return
-        change = self.cluster.follow(cluster, self.scanner, self.query_one(NamespaceView))
-        if change == "restart":  # the dashboard now shows another node (or all): so does this screen
-            self.query_one(NamespaceView).reset_counts(self.type)
-            self.start_scan()
-        elif change == "resume" and self.scanner is not None and (
-                self._keys_worker is None or self._keys_worker.is_finished):
-            self._keys_worker = self._load_keys(self.scanner, max(self.listed + 1, self._screenful()))
-        self._show_bar()
-
-    def _moved(self) -> None:
-        """A MOVED reply: the topology is worth reading again now."""
-        source: SnapshotSource | None = getattr(self.app, "source", None)
-        if source is not None:
-            source.refresh_now()
-
-    def _point_detail(self, key: bytes) -> None:
-        """Before the detail reads `key`: on a cluster, give it the client of `key`'s node."""
-        if self.cluster is None and self.connections is not None and self.client is not None \
-                and KeysCluster.node_only(host(self)):
-            # reads still follow MOVED / ASK from the node given (a replica redirects to its primary)
-            self.cluster = KeysCluster(self.connections, lambda: host(self).target, self.settings, self.client)
-            self._route()
-        if self.cluster is not None and self.writer is not None:
-            self.query_one(KeyDetail).connect(self.cluster.router.client(key), self.writer)
 
     # --- the key list ----------------------------------------------------------------------
     def start_scan(self) -> None:
@@ -391,6 +350,31 @@ class KeysScreen(ToolScreen):
     def action_copy(self) -> None:
         """Copy the selected key's name to the clipboard."""
         self.query_one(KeyDetail).copy()
+
+    def action_copy_value(self) -> None:
+        """Copy the selected element (value table focused) or the string value (bounded, text only)."""
+        table = self.query_one("#value-table", Table)
+        copy_value(self.query_one(KeyDetail), table.cursor_row if self.focused is table else None)
+
+    def action_export(self) -> None:
+        """Write the open collection (value table focused) or the listed keys to a JSON-lines file."""
+        detail = self.query_one(KeyDetail)
+        if self.focused is not None and self.focused.id == "value-table" and detail.key is not None:
+            export.ask_collection(self.app, detail.key, detail.kind or "", detail.window,
+                                  detail.at_start and detail.at_end and not detail.dropped, self.clock)
+            return
+        keys = [*self.rows.values(), *self._backlog]
+        cluster = self.cluster
+        client = self.client
+        if client is None:
+            toast(self.app, "No connection: nothing to export")
+            return
+        client_for = cluster.router.client if cluster is not None else (lambda _key: client)
+
+        def run(path: Path) -> None:
+            self.run_worker(export.write_keys(self.app, path, keys, client_for), group="export")
+
+        export.ask_keys(self.app, keys, run, self.clock)
 
     def action_delete(self) -> None:
         """Delete the selected key (after confirmation)."""

@@ -54,8 +54,9 @@ def element_row(kind: str, element: Element) -> tuple[Text, ...]:
         return cell(element.name, limit=NAME_LIMIT), value
     if kind == "list":
         return Text(str(element.index), style="dim"), value
-    if kind == "zset":
-        return Text(str(element.index), style="dim"), Text(safe_text(element.score, 32), style="cyan"), value
+    if kind == "zset":  # a search (ZSCAN) knows no rank: "·"
+        rank = "·" if element.index is None else str(element.index)
+        return Text(rank, style="dim"), Text(safe_text(element.score, 32), style="cyan"), value
     if kind == "stream":
         return Text(safe_text(element.name, 40), style="cyan"), fields_text(element.fields)
     return (value,)

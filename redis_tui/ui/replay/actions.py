@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
 from textual.binding import Binding
 
 from redis_tui.core.display import safe_text
+from redis_tui.core.events import Event, EventLog
 from redis_tui.core.record.player import Player
 from redis_tui.ui.replay.goto import GotoDialog
 
@@ -26,6 +27,7 @@ else:
 REPLAY_ACTIONS = frozenset({"replay_play", "replay_step", "replay_jump", "replay_goto", "replay_event",
                             "replay_speed", "replay_node"})
 LIVE_ONLY = {"keys": "the keys browser", "monitor": "MONITOR", "analyze": "analyze"}
+EVENTS_KEPT = 2000  # the newest recorded events the events screen lists (as many as it keeps live)
 NOT_IN_REPLAY = frozenset({"slower", "faster", "refresh", "password"})  # polling controls: nothing is polled
 
 REPLAY_BINDINGS = [
@@ -66,6 +68,27 @@ class ReplayActions(_AppBase):
 
     if TYPE_CHECKING:
         replay: Player | None
+        events: EventLog
+        event_count: int
+        latest_event: Event | None
+
+    def keep_events(self, *args: Any, **kwargs: Any) -> None:
+        """Live: what the updates change becomes events (the app's `EventKeeper`). In a replay the events are
+        the recorded ones (`replay_events`), not what stepping back and forth through the updates would say."""
+        if self.replay is None:
+            super().keep_events(*args, **kwargs)  # type: ignore[misc]
+
+    def replay_events(self) -> None:
+        """The recorded events up to the moment replayed: the events screen's list and the dashboard's line."""
+        if self.replay is None:
+            return
+        recorded = self.replay.recording.events(self.replay.start, self.replay.position)
+        log = EventLog(EVENTS_KEPT)
+        log.extend(recorded[-EVENTS_KEPT:])
+        log.total = len(recorded)
+        self.events = log
+        self.latest_event = recorded[-1] if recorded else None
+        self.event_count = log.total
 
     def check_replay_action(self, action: str) -> bool | None:
         """Whether a replay key works now (only in a replay; the polling controls not in one); None: not ours."""

@@ -1,8 +1,9 @@
 """The troubleshooting panel: findings (most severe first, evidence, numbered hints) and the
 production-readiness checklist. Opened with `t`; the app opens on it when it cannot connect.
 
-On a cluster one finding is selected (↑ ↓); enter or g opens the topology screen with the node it
-names selected (`cluster-down`: the node that says so; `cluster-slots-uncovered`: no node).
+One finding is selected (↑ ↓); enter or g opens the screen that details it: its insight screen (the registry's
+`for_finding`; its title says which key opens it, "→ S slow log"), or on a cluster the topology screen with the
+node a cluster finding names selected (`cluster-down`: the node that says so; `cluster-slots-uncovered`: no node).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from redis_tui.core.diagnosis.checklist import FAIL, PASS, UNKNOWN, WARN, CheckL
 from redis_tui.core.diagnosis.cluster_checklist import topology_checklist
 from redis_tui.core.display import safe_text
 from redis_tui.core.findings import CRITICAL, INFO, WARNING, Finding, counts, status_of
+from redis_tui.ui.insight.base import InsightScreen
+from redis_tui.ui.insight.registry import for_finding
 from redis_tui.ui.widgets.footer import KeyFooter
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.outage import OutageBanner
@@ -49,6 +52,9 @@ def render_finding(finding: Finding) -> Group:
     head.append(f" {finding.severity.upper()} ", style=SEVERITY_STYLE[finding.severity])
     head.append(f" {finding.id}  ", style="bold")
     head.append(safe_text(finding.title, 300), style="bold")
+    entry = for_finding(finding.id)
+    if entry is not None:
+        head.append(f"  → {entry.key} {entry.title.lower()}", style="bold cyan")
     rows = []
     if finding.detail:
         rows.append((Text("evidence", style="dim"), Text(safe_text(finding.detail, 600))))
@@ -132,12 +138,13 @@ class TroubleshootScreen(Screen):
         Binding("c", "show_tab('checklist')", "Checklist"),
         Binding("P", "app.password", "Password", tooltip="type the server's password (NOAUTH / WRONGPASS); "
                 "used for this session only, never stored"),
-        Binding("enter,g", "topology", "Topology", priority=True,
-                tooltip="on a cluster: open the topology screen with the selected finding's node selected"),
+        Binding("enter,g", "open_finding", "Open", priority=True,
+                tooltip="open the screen that details the selected finding: its insight screen (the key after → "
+                "in its title), or on a cluster the topology screen with the finding's node selected"),
         Binding("down", "select(1)", "Next finding", show=False, priority=True,
-                tooltip="on a cluster: select the next finding (enter / g: its node on the topology screen)"),
+                tooltip="select the next finding (enter / g: the screen that details it)"),
         Binding("up", "select(-1)", "Previous finding", show=False, priority=True,
-                tooltip="on a cluster: select the previous finding"),
+                tooltip="select the previous finding"),
     ]
 
     def __init__(self) -> None:
@@ -147,7 +154,7 @@ class TroubleshootScreen(Screen):
         self.summary = Static(id="findings-summary")
         self.findings_body = Static(id="findings-body")
         self.checklist_body = Static(id="checklist-body")
-        self.selected: tuple[str, str] | None = None  # on a cluster: the selected finding (`finding_key`)
+        self.selected: tuple[str, str] | None = None  # the selected finding (`finding_key`)
         self._shown: tuple[Finding, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -172,18 +179,20 @@ class TroubleshootScreen(Screen):
         self.query_one(TabbedContent).active = tab
 
     def _on_cluster(self, _cluster: object) -> None:
-        self.refresh_bindings()  # enter / g and ↑ ↓ work on a cluster only
+        self.refresh_bindings()  # enter / g may open the topology screen now
         self._show_checklist()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("select", "topology"):
-            # only on a cluster, on the findings tab: elsewhere the keys scroll as they did
-            if host(self).cluster is None or not self._shown or not self.is_mounted:
+        if action in ("select", "open_finding"):
+            # on the findings tab, with findings: elsewhere the keys scroll as they did
+            if not self._shown or not self.is_mounted or self.query_one(TabbedContent).active != "findings":
                 return False
-            if self.query_one(TabbedContent).active != "findings":
-                return False
-            return action == "select" or any(on_topology(f) for f in self._shown)
+            return action == "select" or any(self._opens(f) for f in self._shown)
         return True
+
+    def _opens(self, finding: Finding) -> bool:
+        """A screen details `finding`: an insight screen, or (on a cluster) the topology screen."""
+        return for_finding(finding.id) is not None or (host(self).cluster is not None and on_topology(finding))
 
     def action_select(self, step: int) -> None:
         """Select the next (1) or previous (-1) finding."""
@@ -193,11 +202,21 @@ class TroubleshootScreen(Screen):
         self._render_findings()
         self._scroll_to_selected(index)
 
-    def action_topology(self) -> None:
-        """Open the topology screen with the selected finding's node selected (when the selected finding
-        is not about the cluster: the first one that is)."""
+    async def action_open_finding(self) -> None:
+        """Open the screen that details the selected finding: its insight screen (on the finding's node), else
+        on a cluster the topology screen with its node selected (for a finding no screen details: the first
+        cluster finding's)."""
         index = self._selected_index()
         finding = self._shown[index] if index is not None else None
+        entry = for_finding(finding.id) if finding is not None else None
+        if finding is not None and entry is not None and not finding.id.startswith("cluster-"):
+            await self.app.run_action(f"insight({entry.name!r})")
+            screen = self.app.screen
+            if finding.node and isinstance(screen, InsightScreen) and finding.node in screen.nodes():
+                screen.node = finding.node
+            return
+        if host(self).cluster is None:
+            return
         if finding is None or not on_topology(finding):
             finding = next((f for f in self._shown if on_topology(f)), None)
         if finding is None:
@@ -211,9 +230,7 @@ class TroubleshootScreen(Screen):
     def _show_findings(self, findings: tuple[Finding, ...]) -> None:
         before = self._selected_index()
         self._shown = findings
-        if host(self).cluster is None:
-            self.selected = None
-        elif findings and self._selected_index() is None:  # new, or the selected one cleared: the nearest
+        if findings and self._selected_index() is None:  # new, or the selected one cleared: the nearest
             self.selected = finding_key(findings[min(before or 0, len(findings) - 1)])
         self.summary.update(summary(findings))
         self._render_findings()

@@ -9,6 +9,7 @@ from typing import Protocol, cast
 from textual.dom import DOMNode
 
 from redis_tui.core.diagnosis.diagnose import Diagnoser
+from redis_tui.core.events import Event, EventLog
 from redis_tui.core.findings import Finding
 from redis_tui.core.models import Outage, Snapshot
 from redis_tui.core.target import Target
@@ -30,6 +31,9 @@ class Host(Protocol):
     clock: Callable[[], float]
     diagnoser: Diagnoser
     cluster: ClusterRound | None  # on a cluster: the latest round (None on one server)
+    events: EventLog  # the timeline since start (every node), newest last
+    latest_event: Event | None  # the newest event after the first poll (the dashboard's line)
+    event_count: int  # events seen so far, including those dropped for room
 
     def connection_ok(self) -> None:
         """Another of our connections reached the server (the dashboard retries now)."""
