@@ -1,6 +1,7 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor] [insight] [cluster] [fleet] [sentinel] [replay]  # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [insight] [cluster] [fleet] [sentinel] [replay]
+    (no argument: all of them)
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -178,6 +179,20 @@ async def memconf_screens(server: EmbeddedServer) -> None:
             listener.close()
 
 
+async def hotkeys_screen(server: EmbeddedServer) -> None:
+    """The hot keys screen after a 10 s MONITOR sample of the demo workload (its policy is allkeys-lru)."""
+    app = make_app(resolve({"url": server.url}, {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(2.0)
+        await pilot.press("H")
+        await pilot.pause(1.0)
+        await pilot.press("s")
+        while app.screen.state != "done":
+            await pilot.pause(0.2)
+        await pilot.pause(0.3)
+        save(app, "hotkeys-120x40.svg")
+
+
 async def _shown(pilot, detail) -> None:
     await pilot.pause(0.3)
     while detail.info is None:
@@ -324,6 +339,7 @@ async def main(which: set[str]) -> None:
                 await insight_screens(server)
                 await slowlog_screens(server)
                 await memconf_screens(server)
+                await hotkeys_screen(server)
             if "dashboard" in which:
                 await dashboard(server, (120, 40), "dashboard-120x40.svg")
                 await dashboard(server, (80, 24), "dashboard-80x24.svg", help_too=True)

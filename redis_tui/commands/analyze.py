@@ -1,6 +1,7 @@
 """Where the memory goes: keys and bytes by type and prefix, the biggest keys, TTLs.
 
-Usage: ``redis-tui analyze [URL] [conn opts] [--match GLOB] [--type T] [--sample N] [--json]``.
+Usage: ``redis-tui analyze [URL] [conn opts] [--match GLOB] [--type T] [--sample N] [--json]``;
+``--hotkeys [--duration S]`` lists the hottest keys instead (commands/hotkeys.py).
 Read-only (SCAN and one read-only script per batch; pipelined reads where scripts are not
 allowed). Exit 0, or 2 with one line for bad arguments or a server that cannot be reached.
 """
@@ -54,6 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-scripts", action="store_true",
                        help="do not use a server-side script (pipelined commands only; slower)")
     add_cluster_arguments(group, "analyze every primary of the cluster concurrently (the default on a cluster)")
+    group.add_argument("--hotkeys", action="store_true",
+                       help="list the hottest keys instead: OBJECT FREQ of every key with an LFU maxmemory-policy, "
+                       "else a MONITOR sample (--duration); JSON: {method, seconds, hotkeys: [{key, freq|hits, type}]}")
+    group.add_argument("--duration", type=float, metavar="S",
+                       help="with --hotkeys on a server without an LFU policy: seconds of MONITOR sample (default 10)")
 
 
 def options_from(args: argparse.Namespace, section: Mapping[str, Any]) -> AnalyzeOptions:
@@ -65,7 +71,15 @@ def options_from(args: argparse.Namespace, section: Mapping[str, Any]) -> Analyz
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    """Run the analysis and print it; the exit code."""
+    """Run the analysis (or, with --hotkeys, find the hot keys) and print it; the exit code."""
+    from redis_tui.commands import hotkeys
+
+    bad = hotkeys.check_arguments(args)
+    if bad:
+        print(f"redis-tui analyze: {bad} (see 'redis-tui analyze --help')", file=sys.stderr)
+        return USAGE_EXIT
+    if args.hotkeys:
+        return hotkeys.run(settings, args)
     try:
         options = options_from(args, settings.section("keyspace"))
     except ValueError as exc:

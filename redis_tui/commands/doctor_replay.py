@@ -2,7 +2,8 @@
 
 ``--at T`` (default: the end of the recording) rebuilds each node's snapshots over the rules' window up to T
 and runs the Diagnoser over them, exactly as the live doctor and the app do: the findings as they were
-(per node on a cluster or fleet recording: the cluster-wide rules need the topology, which is not recorded).
+(per node on a cluster or fleet recording; the cluster-wide findings — they need the topology, which is not
+recorded — come from the recorded finding events).
 ``--between A B`` reads the recorded finding events: each finding open at any time in [A, B], with when it
 opened and when it cleared (null: still open at the end of the recording). Exit codes as doctor's.
 """
@@ -96,6 +97,12 @@ def moment_report(rec: Recording, t: float, limits: Thresholds) -> dict[str, Any
             lines = [vars(line) for line in checklist(last, target_of(rec, node), limits)]
     if not seen:
         raise RecordingError(f"nothing recorded in the {window:g} s before {iso(t)}")
+    if len(nodes) > 1:  # the cluster-wide findings, as the recorder's events have them
+        have = {(f.id, f.node) for f in findings}
+        for span in window_report(rec, t, t)["findings"]:
+            if (span["id"], span["node"]) not in have:
+                findings.append(Finding(span["id"], span["severity"], span["title"], span.get("evidence", {}),
+                                        node=span["node"], detail="(from the recorded events)"))
     found = ordered(findings)
     report: dict[str, Any] = {"status": str(status_of(found)), "target": ", ".join(rec.targets),
                               "replay": str(rec.path), "at": iso(t), "recorded_at": iso(max(seen.values())),
@@ -121,7 +128,8 @@ def window_report(rec: Recording, a: float, b: float) -> dict[str, Any]:
             continue
         if span is None:
             span = open_[key] = {"id": fid, "node": event.node, "severity": event.severity,
-                                 "title": str(event.payload.get("title", "")), "opened_t": event.at, "closed_t": None}
+                                 "title": str(event.payload.get("title", "")), "opened_t": event.at, "closed_t": None,
+                                 "evidence": dict(event.payload.get("evidence") or {})}
         elif SEVERITIES.index(event.severity) < SEVERITIES.index(span["severity"]):
             span["severity"] = event.severity  # the worst it reached
     spans += open_.values()

@@ -14,12 +14,13 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from redis_tui.core.diagnosis.diagnose import Diagnoser
 from redis_tui.core.diagnosis.thresholds import Thresholds
+from redis_tui.core.events import Event, EventWatch
 from redis_tui.core.findings import Finding
 from redis_tui.core.models import Update
 from redis_tui.core.nodes import TopologyUpdate
@@ -28,7 +29,6 @@ from redis_tui.core.poller import Poller
 from redis_tui.core.record.alerts import DEFAULT_REPEAT_S, DEFAULT_TIMEOUT_S, AlertRunner
 from redis_tui.core.record.store import RecordingError, RecordingWriter
 from redis_tui.core.record.times import TimeError, parse_duration
-from redis_tui.core.record.watch import Watch, make_watch
 from redis_tui.core.target import scrub
 from redis_tui.settings import Settings
 
@@ -52,6 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alert-repeat", type=SECONDS.arg_type(), default=DEFAULT_REPEAT_S, metavar="S",
                         help=f"do not run CMD again for the same finding, node and kind within S seconds "
                         f"(default {DEFAULT_REPEAT_S:g})")
+    parser.add_argument("--alert-level", choices=("info", "warning", "critical"), default="warning",
+                        help="the least severe finding that runs CMD (default warning: info findings, such as "
+                        "no-password on a loopback-only server, are often intended)")
     parser.add_argument("--alert-timeout", type=SECONDS.arg_type(), default=DEFAULT_TIMEOUT_S, metavar="S",
                         help=f"kill CMD after S seconds (default {DEFAULT_TIMEOUT_S:g})")
     parser.add_argument("--duration", type=SECONDS.arg_type(), metavar="S", help="stop after S seconds "
@@ -82,7 +85,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
           f"{Path(args.out).resolve()}" + (f", keeping {args.retention}" if retention else ""), flush=True)
     alerts = None
     if args.on_alert:
-        alerts = AlertRunner(args.on_alert, ", ".join(shown), repeat_s=args.alert_repeat, timeout_s=args.alert_timeout)
+        alerts = AlertRunner(args.on_alert, ", ".join(shown), repeat_s=args.alert_repeat, timeout_s=args.alert_timeout,
+                             level=args.alert_level)
     try:
         asyncio.run(Recorder(settings, writer, alerts, retention, args).run(args.duration))
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback with a password in it
@@ -105,7 +109,7 @@ class Recorder:
         self.retention = retention
         self.args = args
         self.limits = Thresholds.from_section(settings.section("thresholds"))
-        self.watch: Watch = make_watch()
+        self.watch = EventWatch()
         self._pruned = 0.0
         self._diagnosers: dict[str, Diagnoser] = {}
 
@@ -156,7 +160,7 @@ class Recorder:
                         client_list_max_every=s.client_list_max_interval, config_every=s.config_interval,
                         history=s.history)
         diagnoser = Diagnoser(s.target, self.limits)
-        return poller.run(lambda update: self.record({"": (update, diagnoser.update(update))}))
+        return poller.run(lambda update: self.one(update, diagnoser.update(update)))
 
     def _diagnoser(self, addr: str, target: Any) -> Diagnoser:
         if addr not in self._diagnosers:
@@ -166,26 +170,30 @@ class Recorder:
     def _round(self, per_node: Callable[[str], Diagnoser] | None,
                whole: Callable[[TopologyUpdate], tuple[Finding, ...]] | None = None
                ) -> Callable[[TopologyUpdate], None]:
+        """What to do with a round: a fleet's members diagnosed each as its own server (`per_node`), or a cluster
+        diagnosed as a whole (`whole`: its findings name their nodes)."""
         def emit(round_: TopologyUpdate) -> None:
-            found = whole(round_) if whole else ()
-            items: dict[str, tuple[Update, tuple[Finding, ...]]] = {}
-            for addr, update in round_.updates.items():
-                if per_node is not None:
-                    items[addr] = (update, per_node(addr).update(update))
-                else:
-                    items[addr] = (update, tuple(f for f in found if f.node in (addr, "")))
-            self.record(items)
+            findings: tuple[Finding, ...] | dict[str, tuple[Finding, ...]]
+            if per_node is not None:
+                findings = {addr: per_node(addr).update(update) for addr, update in round_.updates.items()}
+            else:
+                findings = whole(round_) if whole else ()
+            self.record(round_.updates, self.watch.observe_round(round_, findings))
         return emit
 
-    def record(self, items: dict[str, tuple[Update, tuple[Finding, ...]]]) -> None:
-        """Write one interval: each node's update and the events it brings, in one transaction."""
+    def one(self, update: Update, findings: tuple[Finding, ...]) -> None:
+        """Record one update of the only server."""
+        self.record({"": update}, self.watch.observe("", update, findings))
+
+    def record(self, updates: Mapping[str, Update], events: list[Event]) -> None:
+        """Write one interval: each node's update and the events it brings, in one transaction; alert."""
         now = time.time()
-        for node, (update, findings) in items.items():
+        for node, update in updates.items():
             self.writer.add(node, update, at=now)
-            for event in self.watch.observe(node, update, findings):
-                self.writer.add_event(event)
-                if self.alerts:
-                    self.alerts.offer(event)
+        for event in events:
+            self.writer.add_event(event)
+            if self.alerts:
+                self.alerts.offer(event)
         self.writer.commit()
         if self.retention and now - self._pruned >= PRUNE_EVERY_S:
             self._pruned = now

@@ -107,6 +107,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     from redis_tui.ui.insight.base import InsightScreen
     from redis_tui.ui.insight.commands import CommandsScreen
     from redis_tui.ui.insight.config import ConfigScreen
+    from redis_tui.ui.insight.hotkeys import HotKeysScreen
     from redis_tui.ui.insight.latency import LatencyScreen
     from redis_tui.ui.insight.memory import MemoryScreen
     from redis_tui.ui.insight.persistence import PersistenceScreen
@@ -127,7 +128,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
             ("Slow log (S)", (InsightScreen, SlowlogScreen)),
             ("Persistence and backups (B)", (InsightScreen, PersistenceScreen)),
             ("Memory (M)", (InsightScreen, MemoryScreen)), ("Config (C)", (InsightScreen, ConfigScreen)),
-            ("Pub/Sub (U)", (InsightScreen, PubSubScreen)),
+            ("Pub/Sub (U)", (InsightScreen, PubSubScreen)), ("Hot keys (H)", (InsightScreen, HotKeysScreen)),
             ("Events", (EventsScreen,)), ("Fleet overview (several servers)", (FleetScreen,)),
             ("Replay (--replay FILE)", (ReplayKeys,))]
 

@@ -18,6 +18,7 @@ from redis_tui.ui.fleet.screen import FleetScreen
 from redis_tui.ui.help import HelpScreen
 from redis_tui.ui.insight.commands import CommandsScreen
 from redis_tui.ui.insight.config import ConfigScreen
+from redis_tui.ui.insight.hotkeys import HotKeysScreen
 from redis_tui.ui.insight.latency import LatencyScreen
 from redis_tui.ui.insight.memory import MemoryScreen
 from redis_tui.ui.insight.persistence import PersistenceScreen
@@ -57,6 +58,7 @@ PLACES = [
     Place("config", ConfigScreen, "C"),
     Place("pubsub", PubSubScreen, "U"),
     Place("events", EventsScreen, "e"),
+    Place("hotkeys", HotKeysScreen, "H"),
     Place("help", HelpScreen, "question_mark"),
     Place("palette", CommandPalette, "ctrl+p", app_keys=False),
 ]
@@ -97,6 +99,7 @@ MARKERS = [
     ("slowlog", "─ Shapes "),
     ("persistence", "─ RDB snapshots "),
     ("events", "Events · "),
+    ("hotkeys", "─ Hot keys "),
     ("dashboard", "─ Memory "),
 ]
 QUIT_ACTIONS = {"quit", "app.quit"}

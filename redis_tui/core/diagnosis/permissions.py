@@ -28,7 +28,8 @@ NEEDED: dict[str, str] = {
     "latency|latest": "the latency screen's latency monitor (L)",
     "latency|history": "the latency screen's chart of each latency event (L)",
     "latency|doctor": "the latency screen's LATENCY DOCTOR text (L)",
-    "monitor": "the MONITOR screen and `redis-tui monitor`",
+    "monitor": "the MONITOR screen and `redis-tui monitor`, and the hot keys of a server without an LFU policy",
+    "object|freq": "the hot keys (screen H, `analyze --hotkeys`) of a server with an LFU policy",
     "command": "MONITOR's key prefixes for commands whose first key is not the first argument",
     "scan": "the keyspace browser and `redis-tui analyze`",
     "type": "the keyspace browser and `redis-tui analyze`",
@@ -50,7 +51,7 @@ MONITORING_RULES = (
 )
 # the keyspace browser and analyze: key names, sizes and (to view them) values; still no writes
 BROWSING_RULES = (
-    "+scan", "+type", "+ttl", "+pttl", "+memory|usage", "+object|encoding", "+eval_ro", "+evalsha_ro",
+    "+scan", "+type", "+ttl", "+pttl", "+memory|usage", "+object|encoding", "+object|freq", "+eval_ro", "+evalsha_ro",
     "+strlen", "+hlen", "+llen", "+scard", "+zcard", "+xlen",
     "+get", "+getrange", "+hscan", "+sscan", "+zscan", "+zrange", "+lrange", "+xrange",
 )

@@ -1,10 +1,12 @@
-"""`record --on-alert CMD`: run a shell command when a finding opens, worsens or clears.
+"""`record --on-alert CMD`: run a shell command when a finding opens, worsens or clears (a warning or a critical
+one by default: `level`; info findings are often intended, and each opens when the recorder starts).
 
 CMD gets the event as JSON on stdin (`Event.to_json`) and ``REDIS_TUI_EVENT`` (the kind),
 ``REDIS_TUI_FINDING``, ``REDIS_TUI_SEVERITY``, ``REDIS_TUI_NODE`` and ``REDIS_TUI_TARGET`` (masked) in its
-environment. Bounded: one run at a time from a bounded queue (the oldest waiting alert is dropped, and
-counted, when it is full), each run killed after a timeout, and the same (finding, node, kind) not sent
-again within `repeat_s` seconds. A failing command is logged to stderr; it never stops the recorder.
+environment (not ``REDISCLI_AUTH`` or ``REDIS_URL``: they may hold the password). Bounded: one run at a time
+from a bounded queue (the oldest waiting alert is dropped, and counted, when it is full), each run killed
+after a timeout, and the same (finding, node, kind) not sent again within `repeat_s` seconds. A failing
+command is logged to stderr; it never stops the recorder.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ ALERT_KINDS = (ev.FINDING_OPENED, ev.FINDING_CHANGED, ev.FINDING_CLEARED)
 DEFAULT_REPEAT_S = 300.0
 DEFAULT_TIMEOUT_S = 30.0
 QUEUE = 100
+PRIVATE = ("REDISCLI_AUTH", "REDIS_URL")  # may hold the password: not passed on to the alert command
 
 
 def finding_id(event: Event) -> str:
@@ -38,25 +41,30 @@ def finding_id(event: Event) -> str:
 def worsened(event: Event) -> bool:
     """A finding-changed event that raised the severity (one without the previous severity counts as worse)."""
     payload = event.payload
-    before = payload.get("previous") or payload.get("old") or payload.get("from") or payload.get("was")
-    if isinstance(before, dict):
-        before = before.get("severity")
+    before = payload.get("old_severity")
     return before is None or RANK.get(event.severity, 0) > RANK.get(str(before), 0)
 
 
-def wanted(event: Event) -> bool:
-    """True for the events that run the alert command: a finding opened, worsened or cleared."""
-    return event.kind in (ev.FINDING_OPENED, ev.FINDING_CLEARED) or (event.kind == ev.FINDING_CHANGED
-                                                                     and worsened(event))
+def finding_severity(event: Event) -> str:
+    """The severity of the finding an event is about (a cleared event is itself info: its finding's is kept)."""
+    return str(event.payload.get("severity") or event.severity)
+
+
+def wanted(event: Event, level: str = "warning") -> bool:
+    """True for the events that run the alert command: a finding of at least `level` opened, worsened or cleared."""
+    if event.kind not in ALERT_KINDS or RANK.get(finding_severity(event), 0) < RANK.get(level, 1):
+        return False
+    return event.kind != ev.FINDING_CHANGED or worsened(event)
 
 
 class AlertRunner:
     """Runs the alert command for each wanted event, one at a time (`run()` is the worker; `offer()` queues)."""
 
     def __init__(self, command: str, target: str, repeat_s: float = DEFAULT_REPEAT_S,
-                 timeout_s: float = DEFAULT_TIMEOUT_S, queue: int = QUEUE,
+                 timeout_s: float = DEFAULT_TIMEOUT_S, queue: int = QUEUE, level: str = "warning",
                  clock: Callable[[], float] = time.monotonic, log: TextIO | None = None) -> None:
         self.command = command
+        self.level = level  # the least severe finding that alerts
         self.target = target
         self.repeat_s = repeat_s
         self.timeout_s = timeout_s
@@ -73,7 +81,7 @@ class AlertRunner:
 
     def offer(self, event: Event) -> bool:
         """Queue `event` if it is an alert and not a repeat; True when queued."""
-        if not wanted(event):
+        if not wanted(event, self.level):
             return False
         key = (finding_id(event), event.node, event.kind)
         now = self.clock()
@@ -115,7 +123,8 @@ class AlertRunner:
 
     async def send(self, event: Event) -> bool:
         """Run the command once for `event`; True when it exited 0 within the timeout."""
-        env = {**os.environ, "REDIS_TUI_EVENT": event.kind, "REDIS_TUI_FINDING": finding_id(event),
+        inherited = {k: v for k, v in os.environ.items() if k not in PRIVATE and not k.startswith("REDIS_TUI_")}
+        env = {**inherited, "REDIS_TUI_EVENT": event.kind, "REDIS_TUI_FINDING": finding_id(event),
                "REDIS_TUI_SEVERITY": event.severity, "REDIS_TUI_NODE": event.node, "REDIS_TUI_TARGET": self.target}
         data = (json.dumps(event.to_json(), ensure_ascii=False, default=str) + "\n").encode()
         try:

@@ -6,11 +6,13 @@ rest of a `Snapshot` (server, memory, clients, keyspace, command stats) is parse
 read, exactly as the poller does; rates come from the previous snapshot; history from the stored
 series.
 
-Storage: a keyframe is the whole document, zlib-compressed. A delta holds only what differs from its
-keyframe (changed INFO fields, changed config values, a new client list…), compressed with the
-keyframe's own bytes as zlib's preset dictionary, so field names and unchanged digits cost next to
-nothing. Decoding any snapshot needs its keyframe and itself (`bench/bench_record.py` measured this
-against zlib and lzma of whole documents: see README "Record and replay").
+Storage: a keyframe is the whole document, zlib-compressed. A delta holds only what differs from the
+snapshot before it (changed INFO fields — an integer as its difference, a ``calls=…,usec=…`` line as
+its changed parts —, changed config values, a new client list…), compressed with the keyframe's INFO
+and config and the delta before it as zlib's preset dictionary, so field names and the shape of a
+delta cost next to nothing. Decoding a snapshot applies
+the deltas since its keyframe (at most `store.KEYFRAME_EVERY` - 1). `bench/bench_record.py` measured this
+against zlib and lzma of whole documents and deltas from the keyframe: see README "Record and replay".
 """
 
 from __future__ import annotations
@@ -103,16 +105,63 @@ def from_doc(doc: Mapping[str, Any], taken_at: float | None = None) -> Update:
 
 
 # --- keyframes and deltas -------------------------------------------------------------------------
+def _number(text: str) -> int | None:
+    """The integer a field holds when it is written canonically ("42", "-3": it prints back the same), else None."""
+    if not text.lstrip("-").isdigit() or len(text) > 40:
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        return None
+    return number if str(number) == text else None
+
+
+def _parts(text: str) -> dict[str, str] | None:
+    """A ``k=v,k=v`` field (commandstats, latencystats, keyspace…) as a dict, when it rebuilds exactly."""
+    if "=" not in text:
+        return None
+    parts = dict(p.partition("=")[::2] for p in text.split(","))
+    return parts if _join(parts) == text else None
+
+
+def _join(parts: Mapping[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in parts.items())
+
+
+def field_change(old: str, new: str) -> Any:
+    """How `new` differs from `old`: an int (the difference of two integers), a dict (the changed parts of a
+    ``k=v,…`` field), or the new text."""
+    a, b = _number(old), _number(new)
+    if a is not None and b is not None:
+        return b - a
+    before, after = _parts(old), _parts(new)
+    if before is not None and after is not None and list(before) == list(after):
+        return {k: field_change(before[k], v) for k, v in after.items() if before[k] != v}
+    return new
+
+
+def apply_change(old: str, change: Any) -> str:
+    """The field `field_change(old, new)` came from."""
+    if isinstance(change, int):
+        return str(int(old) + change)
+    if isinstance(change, dict):
+        parts = _parts(old) or {}
+        for k, c in change.items():
+            parts[k] = apply_change(parts[k], c)
+        return _join(parts)
+    return str(change)
+
+
 def diff(base: Doc, doc: Doc) -> Doc:
-    """What `doc` changes from `base`: ``{"t", "info": {section: {field: value}}, "gone": [[section, field]],
-    "config": {…changed}, "config_gone": […], and each other part that differs}``."""
+    """What `doc` changes from `base` (the snapshot before it): ``{"t", "info": {section: {field: change}},
+    "gone": [[section, field]], "config": {…changed}, "config_gone": […], and each other part that differs}``."""
     out: Doc = {"t": doc["t"]}
-    info: dict[str, dict[str, str]] = {}
+    info: dict[str, dict[str, Any]] = {}
     gone: list[list[str]] = []
     base_info = base["info"]
     for section, fields in doc["info"].items():
         old = base_info.get(section, {})
-        changed = {f: v for f, v in fields.items() if old.get(f) != v}
+        changed = {f: (field_change(old[f], v) if f in old else v) for f, v in fields.items() if old.get(f) != v}
         if changed:
             info[section] = changed
         gone.extend([section, f] for f in old if f not in fields)
@@ -134,25 +183,38 @@ def diff(base: Doc, doc: Doc) -> Doc:
     return out
 
 
-def patch(base: Doc, delta: Mapping[str, Any]) -> Doc:
-    """The document `diff(base, doc)` came from."""
-    info = {section: dict(fields) for section, fields in base["info"].items()}
+def copy(doc: Doc) -> Doc:
+    """A copy of `doc` that `apply` may change (INFO sections and config copied; the rest is replaced whole)."""
+    return {**doc, "info": {section: dict(fields) for section, fields in doc["info"].items()},
+            "config": dict(doc["config"])}
+
+
+def apply(doc: Doc, delta: Mapping[str, Any]) -> Doc:
+    """Change `doc` in place into the document `diff(doc, new)` came from; returns it."""
+    info = doc["info"]
     for section, field in delta.get("gone", ()):
         if field:
             info.get(section, {}).pop(field, None)
         else:
             info.pop(section, None)
     for section, fields in delta.get("info", {}).items():
-        info.setdefault(section, {}).update(fields)
-    config = dict(base["config"])
+        target = info.setdefault(section, {})
+        for name, change in fields.items():
+            target[name] = apply_change(target[name], change) if name in target else str(change)
+    config = doc["config"]
     for name in delta.get("config_gone", ()):
         config.pop(name, None)
     config.update(delta.get("config", {}))
-    doc = {**base, "t": delta["t"], "info": info, "config": config}
+    doc["t"] = delta["t"]
     for name in _SIMPLE:
         if name in delta:
             doc[name] = delta[name]
     return doc
+
+
+def patch(base: Doc, delta: Mapping[str, Any]) -> Doc:
+    """The document `diff(base, doc)` came from (`base` is not changed)."""
+    return apply(copy(base), delta)
 
 
 def dumps(doc: Mapping[str, Any]) -> bytes:
@@ -170,26 +232,30 @@ def encode_key(doc: Mapping[str, Any]) -> tuple[bytes, bytes]:
     return zlib.compress(dumps(doc), LEVEL), dictionary_of(doc)
 
 
-def encode_delta(delta: Mapping[str, Any], dictionary: bytes) -> bytes:
-    """A delta compressed with its keyframe's plain bytes as the preset dictionary."""
-    packer = zlib.compressobj(LEVEL, zdict=dictionary)
-    return packer.compress(dumps(delta)) + packer.flush()
+def encode_delta(delta: Mapping[str, Any], dictionary: bytes, previous: bytes = b"") -> tuple[bytes, bytes]:
+    """(the delta compressed with its keyframe's dictionary and the delta before it as zlib's preset dictionary,
+    its plain bytes: the `previous` of the next delta). Consecutive deltas change the same fields, so the one
+    before gives the next one its whole shape."""
+    plain = dumps(delta)
+    packer = zlib.compressobj(LEVEL, zdict=(dictionary + previous)[-32768:])
+    return packer.compress(plain) + packer.flush(), plain
 
 
 def decode_key(blob: bytes) -> tuple[Doc, bytes]:
     """(the keyframe's document, the dictionary of its deltas)."""
     try:
-        doc = json.loads(zlib.decompress(blob))
-        return doc, dictionary_of(doc)
+        doc: Doc = json.loads(zlib.decompress(blob))
     except (zlib.error, ValueError) as exc:
         raise CodecError(f"a recorded keyframe cannot be read: {exc}") from exc
+    return doc, dictionary_of(doc)
 
 
-def decode_delta(blob: bytes, dictionary: bytes) -> Doc:
-    """The delta `encode_delta` wrote."""
+def decode_delta(blob: bytes, dictionary: bytes, previous: bytes = b"") -> tuple[Doc, bytes]:
+    """(the delta `encode_delta` wrote, its plain bytes)."""
     try:
-        unpacker = zlib.decompressobj(zdict=dictionary)
-        result: Doc = json.loads(unpacker.decompress(blob) + unpacker.flush())
-        return result
+        unpacker = zlib.decompressobj(zdict=(dictionary + previous)[-32768:])
+        plain = unpacker.decompress(blob) + unpacker.flush()
+        result: Doc = json.loads(plain)
+        return result, plain
     except (zlib.error, ValueError) as exc:
         raise CodecError(f"a recorded snapshot cannot be read: {exc}") from exc

@@ -7,8 +7,9 @@
     rec.events(a, b)                         # [Event]
     rec.overview(200)                        # [Bucket(t, used_memory, ops, outage)] for a timeline
 
-A seek reads one index entry, the keyframe and at most one delta per node (keyframes are cached), so
-jumping anywhere in a day-long recording takes milliseconds (`bench/bench_record.py`).
+A seek reads one index entry, the keyframe and the deltas since it (at most 299; keyframes and the last
+document of each node are cached, so stepping forward costs one delta), so jumping anywhere in a
+day-long recording takes milliseconds (`bench/bench_record.py`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Recording:
         self.path = path
         self.header = header
         self._keys: OrderedDict[int, tuple[codec.Doc, bytes]] = OrderedDict()
+        self._last: dict[str, tuple[int, int, codec.Doc, bytes]] = {}  # node → (row, keyframe, doc, delta) last read
 
     @classmethod
     def open(cls, path: str | Path) -> Recording:
@@ -124,9 +126,9 @@ class Recording:
                                      (node, t)).fetchall()
             if not rows:
                 continue
-            update = self._decode(rows[0])
+            before = self._decode(node, rows[1]) if len(rows) > 1 else None  # first: the next one is one delta on
+            update = self._decode(node, rows[0])
             if isinstance(update, Snapshot):
-                before = self._decode(rows[1]) if len(rows) > 1 else None
                 update = with_rates(update, before if isinstance(before, Snapshot) else None)
                 if history:
                     update = dataclasses.replace(update, history=self.history(node, rows[0][1], history))
@@ -145,7 +147,7 @@ class Recording:
                 if value is None:
                     value = columns[i][-1] if columns[i] else 0.0
                 elif i == 2:
-                    value *= 100.0
+                    value /= 100.0  # stored in 1/10,000: the ring holds percent
                 columns[i].append(float(value))
         used, ops, ratio, net_in, net_out = (tuple(c) for c in columns)
         return History(ops=ops, used_memory=used, hit_ratio=ratio, net_in=net_in, net_out=net_out)
@@ -173,10 +175,10 @@ class Recording:
             if row_node not in previous:
                 before = self.conn.execute(f"{_ROW} WHERE node = ? AND t < ? ORDER BY t DESC LIMIT 1",
                                            (row_node, row[1])).fetchone()
-                decoded = self._decode(before) if before else None
+                decoded = self._decode(row_node, before) if before else None
                 previous[row_node] = decoded if isinstance(decoded, Snapshot) else None
                 totals[row_node] = Totals()
-            update = self._decode(row)
+            update = self._decode(row_node, row)
             if isinstance(update, Snapshot):
                 prior = previous[row_node]
                 totals[row_node] = add_totals(totals[row_node], update.info, prior.info if prior else None)
@@ -223,16 +225,25 @@ class Recording:
         return Event(at=row[0], kind=row[1], node=row[2], severity=row[3], summary=row[4], payload=json.loads(row[5]))
 
     def overview(self, buckets: int = 200, a: float | None = None, b: float | None = None) -> list[Bucket]:
-        """The recording (or [a, b]) in `buckets` columns: peak memory and mean ops/s summed over the nodes."""
+        """The recording (or [a, b]) in `buckets` columns: peak memory and mean ops/s summed over the nodes,
+        and whether a node was down. Columns a minute wide or more read the per-minute table (a day is 1,440
+        rows a node), narrower ones the snapshots."""
         a = self.start if a is None else a
         b = self.end if b is None else b
         if a is None or b is None:
             return []
-        width = max((b - a) / max(buckets, 1), 1e-9)
-        rows = self.conn.execute(
-            "SELECT MIN(CAST((t - ?) / ? AS INTEGER), ?) AS k, node, MAX(used_memory), AVG(ops), MAX(kind = ?) "
-            "FROM snapshots WHERE t BETWEEN ? AND ? GROUP BY k, node ORDER BY k",
-            (a, width, buckets - 1, OUTAGE, a, b)).fetchall()
+        buckets = max(buckets, 1)
+        width = max((b - a) / buckets, 1e-9)
+        if width >= 60:
+            rows = self.conn.execute(
+                "SELECT MAX(MIN(CAST((minute * 60 - ?) / ? AS INTEGER), ?), 0) AS k, node, MAX(used_memory), "
+                "SUM(ops_sum) * 1.0 / MAX(SUM(ops_n), 1), MAX(outage) FROM minutes WHERE minute BETWEEN ? AND ? "
+                "GROUP BY k, node ORDER BY k", (a, width, buckets - 1, int(a // 60), int(b // 60))).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT MIN(CAST((t - ?) / ? AS INTEGER), ?) AS k, node, MAX(used_memory), AVG(ops), MAX(kind = ?) "
+                "FROM snapshots WHERE t BETWEEN ? AND ? GROUP BY k, node ORDER BY k",
+                (a, width, buckets - 1, OUTAGE, a, b)).fetchall()
         merged: dict[int, list[Any]] = {}
         for k, _node, memory, ops, outage in rows:
             slot = merged.setdefault(k, [0, 0.0, False])
@@ -256,7 +267,25 @@ class Recording:
             self._keys.popitem(last=False)
         return decoded
 
-    def _decode(self, row: tuple[Any, ...]) -> Update:
+    def _doc(self, node: str, row_id: int, base: int, blob: bytes) -> codec.Doc:
+        """The document of a delta row: its keyframe patched with every delta of `node` up to it."""
+        key, dictionary = self._key(base)
+        last = self._last.get(node)
+        if last is not None and last[1] == base and base <= last[0] < row_id:
+            _, _, doc, previous = last
+            start = last[0]
+        else:
+            doc, start, previous = key, base, b""
+        rows = self.conn.execute("SELECT id, blob FROM snapshots WHERE node = ? AND id > ? AND id < ? AND kind = ? "
+                                 "ORDER BY id", (node, start, row_id, DELTA)).fetchall()
+        doc = codec.copy(doc)  # the cached documents stay as they are: from_doc keeps their dicts
+        for _, earlier in [*rows, (row_id, blob)]:
+            delta, previous = codec.decode_delta(earlier, dictionary, previous)
+            codec.apply(doc, delta)
+        self._last[node] = (row_id, base, doc, previous)
+        return doc
+
+    def _decode(self, node: str, row: tuple[Any, ...]) -> Update:
         row_id, t, kind, base, blob = row
         try:
             if kind == OUTAGE:
@@ -264,9 +293,8 @@ class Recording:
             if kind == KEY:
                 return codec.from_doc(self._key(row_id)[0], t)
             if kind == DELTA:
-                doc, dictionary = self._key(base)
-                return codec.from_doc(codec.patch(doc, codec.decode_delta(blob, dictionary)), t)
-        except (zlib.error, ValueError) as exc:
+                return codec.from_doc(self._doc(node, row_id, base, blob), t)
+        except (zlib.error, ValueError, KeyError, TypeError) as exc:
             raise RecordingError(f"{self.path}: a damaged snapshot at {t}: {exc}") from exc
         raise RecordingError(f"{self.path}: an unknown snapshot kind {kind}")
 

@@ -1,9 +1,11 @@
 """The recording file: one SQLite database (WAL) of snapshots and events, written one interval at a time.
 
-Tables: ``header`` (key → JSON value: format version, redis-tui version, masked targets, interval,
-started), ``snapshots`` (time, node, kind: keyframe/delta/outage, the keyframe it refers to, a few
-figures for the timeline — used memory, ops/s, hit ratio — and the compressed blob), ``events`` (time,
-kind, node, severity, summary, payload JSON).
+Tables: ``header`` (key → JSON value: format version, redis-tui version, masked targets, nodes,
+interval, thresholds, started), ``snapshots`` (time, node, kind: keyframe/delta/outage, the keyframe it
+refers to, a few integer figures for the timeline — used memory, ops/s, hit ratio in 1/10,000, network
+in/out — and the compressed blob; rows go in time order, one index on time), ``events`` (time, kind,
+node, severity, summary, payload JSON), ``minutes`` (per node and minute: peak memory, ops/s summed and
+counted, any outage — what a timeline of a whole day reads).
 
 Safety: WAL with ``synchronous=NORMAL`` and one transaction per interval: a ``kill -9`` or a power cut
 loses at most the interval being written, and SQLite never leaves a corrupt file.
@@ -21,27 +23,46 @@ from typing import Any
 
 from redis_tui import __version__
 from redis_tui.core.events import Event
-from redis_tui.core.models import Outage, Update
+from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.record import codec
 from redis_tui.core.target import scrub
 
 FORMAT_VERSION = 1
-KEYFRAME_EVERY = 60  # snapshots per node between keyframes (and at most this many seconds apart)
+KEYFRAME_EVERY = 300  # snapshots per node between keyframes (and at most this many seconds apart)
 KEY, DELTA, OUTAGE = 0, 1, 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS header (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (
     id INTEGER PRIMARY KEY, t REAL NOT NULL, node TEXT NOT NULL, kind INTEGER NOT NULL,
-    base INTEGER NOT NULL, used_memory INTEGER, ops REAL, hit_ratio REAL, net_in REAL, net_out REAL,
+    base INTEGER NOT NULL, used_memory INTEGER, ops INTEGER, hit_ratio INTEGER, net_in INTEGER, net_out INTEGER,
     blob BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS snapshots_node_t ON snapshots (node, t);
 CREATE INDEX IF NOT EXISTS snapshots_t ON snapshots (t);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL, node TEXT NOT NULL, severity TEXT NOT NULL,
     summary TEXT NOT NULL, payload TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_t ON events (t);
+CREATE TABLE IF NOT EXISTS minutes (
+    node TEXT NOT NULL, minute INTEGER NOT NULL, used_memory INTEGER NOT NULL, ops_sum INTEGER NOT NULL,
+    ops_n INTEGER NOT NULL, outage INTEGER NOT NULL, PRIMARY KEY (node, minute)) WITHOUT ROWID;
 """
+MINUTE_UPSERT = """
+INSERT INTO minutes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (node, minute) DO UPDATE SET
+    used_memory = MAX(used_memory, excluded.used_memory), ops_sum = ops_sum + excluded.ops_sum,
+    ops_n = ops_n + excluded.ops_n, outage = MAX(outage, excluded.outage)
+"""
+
+
+def timeline_figures(update: Snapshot) -> tuple[int, int | None, int | None, int | None, int | None]:
+    """The figures kept beside each snapshot for timelines and sparklines, as integers (they take 1-4 bytes in
+    SQLite, a float 8): used memory, ops/s, hit ratio in 1/10,000, network in and out in bytes/s."""
+    rates = update.rates
+
+    def whole(value: float | None, scale: float = 1.0) -> int | None:
+        return None if value is None else round(value * scale)
+
+    return (update.memory.used, whole(rates.ops), whole(rates.hit_ratio, 10_000), whole(rates.net_in),
+            whole(rates.net_out))
 
 
 class RecordingError(Exception):
@@ -76,18 +97,24 @@ class RecordingWriter:
         self.keyframe_every = keyframe_every
         self._secrets = tuple(s for s in secrets if s)
         existed = self.path.exists() and self.path.stat().st_size > 0
+        self._nodes: list[str] = []
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise RecordingError(f"{self.path}: cannot record here: {exc}") from exc
+        try:
+            if existed:  # never add tables to a file that is not ours
+                self._nodes = list(check_header(self.conn, self.path).get("nodes", []))
+            if not existed:
+                self.conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before WAL and the first table, or never
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            if not existed:
-                self.conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before the first table
             self.conn.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.Error, RecordingError) as exc:
+            self.conn.close()
+            if isinstance(exc, RecordingError):
+                raise
             raise RecordingError(f"{self.path}: cannot record here: {exc}") from exc
-        self._nodes: list[str] = []
-        if existed:
-            self._nodes = list(check_header(self.conn, self.path).get("nodes", []))
         masked = [self._clean(t) for t in targets]
         header = {"redis_tui": __version__, "targets": masked, "interval": interval,
                   "keyframe_every": keyframe_every, "thresholds": dict(thresholds or {})}
@@ -97,8 +124,8 @@ class RecordingWriter:
         self.conn.executemany("INSERT OR REPLACE INTO header VALUES (?, ?)",
                               [(k, json.dumps(v)) for k, v in header.items()])
         self.conn.execute("COMMIT")
-        self._bases: dict[str, tuple[int, float, codec.Doc, bytes, int]] = {}  # node → (id, t, doc, dict, count)
-        self._open = False
+        self._bases: dict[str, tuple[int, float, codec.Doc, bytes, int, bytes]] = {}
+        self._open = False  # self._bases: node → (keyframe id, its time, the last doc, dictionary, count, last delta)
 
     def _clean(self, text: str) -> str:
         return scrub(text, self._secrets) if self._secrets else text
@@ -109,7 +136,7 @@ class RecordingWriter:
             self._open = True
 
     def add(self, node: str, update: Update, at: float | None = None) -> None:
-        """Store one node's update (a keyframe, a delta from the node's keyframe, or an outage); `at`: when an
+        """Store one node's update (a keyframe, a delta from the node's snapshot before, or an outage); `at`: when an
         outage was seen (default now; a snapshot carries its own time)."""
         self._begin()
         if node not in self._nodes:
@@ -118,12 +145,16 @@ class RecordingWriter:
         if isinstance(update, Outage):
             self._bases.pop(node, None)  # the next snapshot starts a new keyframe
             blob = zlib.compress(codec.dumps(self._scrub_doc(codec.to_doc(update))))
+            seen = time.time() if at is None else at
             self.conn.execute("INSERT INTO snapshots (t, node, kind, base, blob) VALUES (?, ?, ?, 0, ?)",
-                              (time.time() if at is None else at, node, OUTAGE, blob))
+                              (seen, node, OUTAGE, blob))
+            self.conn.execute(MINUTE_UPSERT, (node, int(seen // 60), 0, 0, 0, 1))
             return
         doc = self._scrub_doc(codec.to_doc(update))
-        figures = (update.memory.used, update.rates.ops, update.rates.hit_ratio, update.rates.net_in,
-                   update.rates.net_out)
+        figures = timeline_figures(update)
+        ops = figures[1]
+        self.conn.execute(MINUTE_UPSERT, (node, int(update.taken_at // 60), figures[0], ops or 0,
+                                          0 if ops is None else 1, 0))
         base = self._bases.get(node)
         if base is None or base[4] >= self.keyframe_every or update.taken_at - base[1] >= self.keyframe_every:
             blob, dictionary = codec.encode_key(doc)
@@ -132,14 +163,14 @@ class RecordingWriter:
                 "VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", (update.taken_at, node, KEY, *figures, blob))
             row = int(cur.lastrowid or 0)
             self.conn.execute("UPDATE snapshots SET base = ? WHERE id = ?", (row, row))
-            self._bases[node] = (row, update.taken_at, doc, dictionary, 1)
+            self._bases[node] = (row, update.taken_at, doc, dictionary, 1, b"")
             return
-        row, at, key_doc, dictionary, count = base
-        blob = codec.encode_delta(codec.diff(key_doc, doc), dictionary)
+        row, at, previous, dictionary, count, plain = base
+        blob, plain = codec.encode_delta(codec.diff(previous, doc), dictionary, plain)
         self.conn.execute("INSERT INTO snapshots (t, node, kind, base, used_memory, ops, hit_ratio, net_in, "
                           "net_out, blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           (update.taken_at, node, DELTA, row, *figures, blob))
-        self._bases[node] = (row, at, key_doc, dictionary, count + 1)
+        self._bases[node] = (row, at, doc, dictionary, count + 1, plain)
 
     def _scrub_doc(self, doc: codec.Doc) -> codec.Doc:
         """The document with any of the target's secrets masked (they should never be there: a last guard)."""
@@ -170,8 +201,7 @@ class RecordingWriter:
         self.commit()
         self._begin()
         dropped = 0
-        nodes = [r[0] for r in self.conn.execute("SELECT DISTINCT node FROM snapshots")]
-        for node in nodes:
+        for node in list(self._nodes):
             first = self.conn.execute("SELECT base, id FROM snapshots WHERE node = ? AND t >= ? ORDER BY t LIMIT 1",
                                       (node, before)).fetchone()
             if first is None:
@@ -182,8 +212,9 @@ class RecordingWriter:
                 cur = self.conn.execute("DELETE FROM snapshots WHERE node = ? AND id < ?", (node, keep))
             dropped += cur.rowcount
         dropped += self.conn.execute("DELETE FROM events WHERE t < ?", (before,)).rowcount
+        self.conn.execute("DELETE FROM minutes WHERE minute < ?", (int(before // 60),))
         self.commit()
-        self.conn.execute(f"PRAGMA incremental_vacuum({int(pages)})")
+        self.conn.executescript(f"PRAGMA incremental_vacuum({int(pages)});")  # stepped to the end (execute: 1 page)
         return dropped
 
     def close(self) -> None:

@@ -71,6 +71,12 @@ def _events() -> Screen:
     return EventsScreen()
 
 
+def _hotkeys() -> Screen:
+    from redis_tui.ui.insight.hotkeys import HotKeysScreen
+
+    return HotKeysScreen()
+
+
 INSIGHTS: tuple[Insight, ...] = (
     Insight("latency", "L", "Latency", "PING round trip, the latency monitor (LATEST, HISTORY, DOCTOR), "
             "p50/p99/p99.9 per command", _latency, frozenset({"server-stalled"})),
@@ -88,6 +94,8 @@ INSIGHTS: tuple[Insight, ...] = (
             "CONFIG SET with --write", _config),
     Insight("pubsub", "U", "Pub/Sub", "channels, patterns and shard channels with subscribers; slow subscribers' "
             "output buffers", _pubsub, frozenset({"client-output-buffer"})),
+    Insight("hotkeys", "H", "Hot keys", "the keys used most: OBJECT FREQ with an LFU policy, else a MONITOR sample",
+            _hotkeys),
     Insight("events", "e", "Events", "what happened while you were away: findings opened and cleared, restarts, "
             "failovers, config changes, lost connections, newest first", _events),
 )

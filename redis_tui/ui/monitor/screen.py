@@ -35,6 +35,7 @@ from redis_tui.core.topology.source import ClusterRound
 from redis_tui.ui.monitor.filter_dialog import FilterDialog
 from redis_tui.ui.monitor.nodes import chosen_nodes, cost_note, monitor_nodes, node_tags, nodes_table, what_runs
 from redis_tui.ui.monitor.view import COST, line_text, shares_table
+from redis_tui.ui.widgets.figures import Figures
 from redis_tui.ui.widgets.host import host
 from redis_tui.ui.widgets.stream_view import StreamView
 from redis_tui.ui.widgets.text import set_text
@@ -111,7 +112,7 @@ class MonitorScreen(ToolScreen):
             with VerticalScroll(id="monitor-side"):
                 yield Static(id="monitor-rate")
                 yield Sparkline([], id="monitor-spark", summary_function=max)
-                yield Static(id="monitor-tops")
+                yield Figures(id="monitor-tops")  # redrawn every second: only the changed cells are sent
 
     def on_mount(self) -> None:
         self.query_one("#stream").display = False

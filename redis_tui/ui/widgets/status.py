@@ -16,6 +16,7 @@ from textual.widget import Widget
 from redis_tui.core.findings import CRITICAL, WARNING, counts
 from redis_tui.core.format import human_duration, human_rate
 from redis_tui.ui.widgets.cluster_status import Part, cluster_parts
+from redis_tui.ui.widgets.figures import changed_spans, refresh_spans
 from redis_tui.ui.widgets.host import host
 
 
@@ -28,17 +29,31 @@ class StatusBar(Widget):
 
     def on_mount(self) -> None:
         self._shown: Text | None = None
+        self._next: tuple[int, Text] | None = None  # (width, line) compared by _tick, drawn by render
         for name in ("snapshot", "outage", "paused", "interval", "findings", "monitor_since", "cluster"):
             self.watch(self.app, name, lambda _value: self._tick(), init=False)
         self.set_interval(1.0, self._tick)  # the age of the data ticks
 
     def _tick(self) -> None:
-        """Repaint only when the text changed (a new snapshot often leaves the line as it was)."""
-        if self._line() != self._shown:
+        """Repaint only when the text changed (a new snapshot often leaves the line as it was),
+        and only the cells that changed: the data's age ticking from ``3s ago`` to ``4s ago``
+        sends a character or two, not the whole line (see ui/widgets/figures.py)."""
+        line, shown = self._line(), self._shown
+        if line == shown:
+            return
+        spans = changed_spans(shown, line) if shown is not None and self.size.width else None
+        if spans is None:
+            self._next = None
             self.refresh()
+        elif not spans:  # the same cells, said with other spans
+            self._shown = line
+        else:
+            self._next = (self.size.width, line)  # render draws what was compared, not a newer line
+            refresh_spans(self, spans)
 
     def render(self) -> Text:
-        self._shown = self._line()
+        following, self._next = self._next, None
+        self._shown = following[1] if following is not None and following[0] == self.size.width else self._line()
         return self._shown
 
     def _line(self) -> Text:
