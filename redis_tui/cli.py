@@ -109,6 +109,8 @@ def build_tui_parser() -> Parser:
     add_cluster_arguments(parser, "watch every node (the keys screen lists the keys of every primary)")
     parser.add_argument("--replicas", action="store_true",
                         help="on a cluster, the MONITOR screen watches the replicas too (R on it toggles this)")
+    parser.add_argument("--replay", metavar="FILE", help="the dashboard on a recording made by `redis-tui record` "
+                        "(space plays, . steps, ] [ a minute, } { an hour, > < events, j goes to a time)")
     parser.add_argument("--version", action="version", version=f"redis-tui {__version__}")
     return parser
 
@@ -141,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_tui_parser()
     try:
         args = parser.parse_intermixed_args(argv)  # URLs may come before and after options
+        if args.replay:
+            from redis_tui.ui.run import run_replay
+
+            return run_replay(args.replay)
         settings = None if args.demo else settings_from(args)
     except (UsageError, TargetError, ConfigError) as exc:
         return fail(f"redis-tui: {describe(exc, parser)}", 2)

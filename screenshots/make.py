@@ -1,6 +1,7 @@
 """Regenerate the SVG screenshots in this folder from the running app.
 
-    python screenshots/make.py [dashboard] [keys] [monitor] [insight] [cluster] [fleet] [sentinel]    # default: all
+    python screenshots/make.py [dashboard] [keys] [monitor] [insight] [cluster] [fleet] [sentinel] [replay]
+    (no argument: all of them)
 
 Starts the --demo server and workload, runs the dashboard headless against it, and saves
 what it shows (real data, so each run differs a little).
@@ -275,7 +276,50 @@ async def sentinel_screens() -> None:
             workload.wait(5)
 
 
+async def replay_screen() -> None:
+    """The replay of an incident recorded for real: the demo workload on a server with a small maxmemory and
+    noeviction, `redis-tui record` at 0.5 s beside it; memory is filled until writes fail (memory-pressure
+    opens), a config change, then the data is flushed (it clears). The replay is shown at the critical finding."""
+    import subprocess
+    import tempfile
+
+    from redis_tui.core.record.recording import Recording
+    from redis_tui.ui.run import make_replay_app
+
+    config = {**DEMO_CONFIG, "maxmemory": "48mb", "maxmemory-policy": "noeviction"}
+    with tempfile.TemporaryDirectory() as folder, EmbeddedServer(config=config) as server:
+        path = os.path.join(folder, "incident.rec")
+        workload = start_workload(server)
+        recorder = subprocess.Popen([sys.executable, "-m", "redis_tui", "record", server.url, "--out", path,
+                                     "--interval", "0.5", "--duration", "75"], stdout=subprocess.DEVNULL)
+        r = redis.Redis(port=server.port)
+        try:
+            time.sleep(20)
+            r.config_set("maxmemory-samples", 10)
+            with contextlib.suppress(redis.exceptions.OutOfMemoryError):
+                for i in range(400):
+                    r.set(f"import:batch:{i}", b"x" * 200_000)
+            time.sleep(25)
+            r.flushdb()
+            recorder.wait(60)
+        finally:
+            recorder.terminate()
+            workload.terminate()
+            workload.wait(5)
+        with Recording.open(path) as recording:
+            app = make_replay_app(recording)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause(1.0)
+                app.replay.to_event(True, True)  # as ")" does: the first critical finding
+                await pilot.pause(0.5)
+                app.replay.jump(3)  # a few seconds into it: the panes show the pressure
+                await pilot.pause(1.0)
+                save(app, "replay-120x40.svg")
+
+
 async def main(which: set[str]) -> None:
+    if "replay" in which:
+        await replay_screen()
     if "fleet" in which:
         await fleet_screen()
     if "cluster" in which:
@@ -306,4 +350,4 @@ async def main(which: set[str]) -> None:
 
 if __name__ == "__main__":
     asyncio.run(main(set(sys.argv[1:]) or {"dashboard", "keys", "monitor", "insight", "cluster", "fleet",
-                                                   "sentinel"}))
+                                                   "sentinel", "replay"}))

@@ -30,6 +30,7 @@ from redis_tui.core.keyspace.settings import KeyspaceSettings
 from redis_tui.core.models import Outage, Snapshot, Update
 from redis_tui.core.monitor.options import MonitorOptions
 from redis_tui.core.parse import to_int
+from redis_tui.core.record.player import Player
 from redis_tui.core.source import SnapshotSource
 from redis_tui.core.target import Target
 from redis_tui.core.topology.source import ClusterRound
@@ -48,6 +49,7 @@ from redis_tui.ui.keys.screen import KeysScreen
 from redis_tui.ui.monitor.screen import MonitorScreen
 from redis_tui.ui.palette import KEPT_FROM_TEXTUAL, RedisTuiCommands
 from redis_tui.ui.password import AUTH_PROBLEMS, PasswordDialog
+from redis_tui.ui.replay.actions import REPLAY_BINDINGS, ReplayActions
 from redis_tui.ui.replication.screen import ReplicationScreen
 from redis_tui.ui.topology.actions import CLUSTER_ACTIONS, ClusterActions
 from redis_tui.ui.topology.events import SentinelNotices
@@ -75,7 +77,7 @@ class Updated(Message):
         return isinstance(message, Updated) and type(message.update) is type(self.update)
 
 
-class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, App[None]):
+class RedisTuiApp(ReplayActions, EventKeeper, FleetActions, ClusterActions, SentinelNotices, App[None]):
     """The redis-tui dashboard."""
 
     CSS_PATH = "app.tcss"
@@ -85,6 +87,7 @@ class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, Ap
     # The order is the footer's priority: when the terminal is narrow, keys drop from the end.
     # The tooltip is the longer sentence shown in help (?) and when hovering the footer.
     BINDINGS = [
+        *REPLAY_BINDINGS,  # first: in a replay the footer shows them first (elsewhere they are off)
         Binding("question_mark", "help", "Help", key_display="?", tooltip="every key of every screen, and the panes"),
         Binding("escape", "fleet_overview", "Every server", key_display="esc", tooltip="in a fleet: back from a "
                 "server's dashboard to the overview of every server"),
@@ -151,8 +154,14 @@ class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, Ap
         monitor_replicas: bool = False,
         sections: Mapping[str, Mapping[str, Any]] | None = None,
         alerts: AlertOptions = AlertOptions(),
+        replay: Player | None = None,
     ) -> None:
         super().__init__()
+        self.replay = replay  # --replay: the source is a recording played back
+        if replay is not None:
+            clock = lambda: replay.position  # noqa: E731 - "now" is the moment replayed
+            replay.warm = self._warm_rules
+            replay.moved = self._replay_moved
         self.source = source
         self.target = target
         self.target_label = target.display()
@@ -259,6 +268,9 @@ class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, Ap
         self.notify("Reconnecting with the password you typed (kept for this session only)", timeout=4)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        replay = self.check_replay_action(action)
+        if replay is not None:
+            return replay
         if action == "insight" and parameters == ("events",):
             return True  # the timeline of every server, also on a fleet's overview
         fleet = self.check_fleet_action(action)
@@ -306,7 +318,10 @@ class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, Ap
         self.notify(f"Now looking at db{db}", timeout=3)
 
     def action_pause(self) -> None:
-        """Pause or resume polling."""
+        """Pause or resume polling (in a replay: play or stop)."""
+        if self.replay is not None:
+            self.action_replay_play()
+            return
         self.paused = not self.paused
         self.source.set_paused(self.paused)
         self.notify("Polling paused: press p to resume" if self.paused else "Polling resumed", timeout=2)
@@ -338,6 +353,8 @@ class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, Ap
 
     def action_monitor(self) -> None:
         """Open the MONITOR screen (it keeps its stream while you look elsewhere)."""
+        if self.live_only("monitor"):
+            return
         if not self.is_screen_installed("monitor"):
             target = self.connections.target if self.connections is not None else None
             self.install_screen(MonitorScreen(self.monitor_options, target, clock=self.clock,
@@ -347,11 +364,15 @@ class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, Ap
 
     def action_keys(self) -> None:
         """Open the keys screen (it keeps its list and tree while you look elsewhere)."""
+        if self.live_only("keys"):
+            return
         self._show_installed("keys", lambda: KeysScreen(self.keyspace, self.connections, write=self.write,
                                                         clock=self.clock))
 
     def action_analyze(self) -> None:
         """Open the analyze screen (it starts on a key press: analyze loads the server)."""
+        if self.live_only("analyze"):
+            return
         self._show_installed("analyze", lambda: AnalyzeScreen(self.keyspace, self.connections))
 
     def action_replication(self) -> None:
@@ -369,6 +390,17 @@ class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, Ap
         entry = insight(name)
         if entry is not None:
             self._show_installed(f"insight-{name}", entry.make)
+
+    def _warm_rules(self, updates: list[Update]) -> None:
+        """A replay jumped: the rules start again on the window before the new position."""
+        self.diagnoser = Diagnoser(self.target, self.diagnoser.limits)
+        for update in updates:
+            self.diagnoser.update(update)
+
+    def _replay_moved(self) -> None:
+        for timeline in self.screen.query("Timeline"):
+            timeline.refresh()
+        self.replay_events()
 
     def _show_installed(self, name: str, make: Callable[[], Screen]) -> None:
         if not self.is_screen_installed(name):
@@ -388,6 +420,7 @@ class RedisTuiApp(EventKeeper, FleetActions, ClusterActions, SentinelNotices, Ap
         return filter(self.fleet_allows, self._system_commands(screen))
 
     def _system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from self.replay_commands()
         yield SystemCommand("Dashboard: pause / resume polling", "Stop or restart polling the server (p)",
                             self.action_pause)
         yield SystemCommand("Dashboard: refresh now", "Poll the server now, or retry the connection (r)",

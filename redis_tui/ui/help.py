@@ -115,6 +115,7 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
     from redis_tui.ui.insight.slowlog import SlowlogScreen
     from redis_tui.ui.keys.screen import KeysScreen
     from redis_tui.ui.monitor.screen import MonitorScreen
+    from redis_tui.ui.replay.actions import ReplayKeys
     from redis_tui.ui.replication.screen import ReplicationScreen
     from redis_tui.ui.topology.screen import TopologyScreen
     from redis_tui.ui.troubleshoot.screen import TroubleshootScreen
@@ -128,7 +129,8 @@ def sections_of(app_class) -> list[tuple[str, tuple[type, ...]]]:
             ("Persistence and backups (B)", (InsightScreen, PersistenceScreen)),
             ("Memory (M)", (InsightScreen, MemoryScreen)), ("Config (C)", (InsightScreen, ConfigScreen)),
             ("Pub/Sub (U)", (InsightScreen, PubSubScreen)), ("Hot keys (H)", (InsightScreen, HotKeysScreen)),
-            ("Events", (EventsScreen,)), ("Fleet overview (several servers)", (FleetScreen,))]
+            ("Events", (EventsScreen,)), ("Fleet overview (several servers)", (FleetScreen,)),
+            ("Replay (--replay FILE)", (ReplayKeys,))]
 
 
 def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -142,8 +144,18 @@ def sections(app_class) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def bindings_of(*owners) -> list[Binding]:
-    """The Binding objects the classes declare, in order (tuples normalised)."""
-    return [b if isinstance(b, Binding) else Binding(*b) for owner in owners for b in owner.BINDINGS]
+    """The Binding objects the classes declare, in order (tuples normalised); the replay keys only in their own
+    section (the app declares them, but they work in a replay only)."""
+    from redis_tui.ui.replay.actions import REPLAY_ACTIONS, ReplayKeys
+
+    out = []
+    for owner in owners:
+        for item in owner.BINDINGS:
+            binding = item if isinstance(item, Binding) else Binding(*item)
+            if owner is not ReplayKeys and binding.action.split("(")[0] in REPLAY_ACTIONS:
+                continue
+            out.append(binding)
+    return out
 
 
 def cli_epilog(app_class) -> str:

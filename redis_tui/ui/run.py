@@ -172,3 +172,33 @@ def run_fleet(settings: Settings, notices: tuple[str, ...] = ()) -> int:
     """Run the fleet overview until the user quits: 0, or 1 after a crash (every member's password masked)."""
     secrets = tuple(secret for member in settings.fleet for secret in member.target.secrets)
     return run_guarded(make_fleet_app(settings, notices), settings.target, secrets)
+
+
+def make_replay_app(recording, limits: Thresholds | None = None):
+    """The app on a `Recording` played back (no connection: nothing is sent to any server)."""
+    from redis_tui.commands.doctor_replay import target_of
+    from redis_tui.core.record.player import Player
+    from redis_tui.ui.app import RedisTuiApp
+
+    if limits is None:
+        limits = Thresholds.from_section(recording.header.get("thresholds") or {})
+    player = Player(recording, warm_s=limits.window_s + 2 * recording.interval)
+    return RedisTuiApp(player, target=target_of(recording, ""), connections=None, limits=limits, replay=player)
+
+
+def run_replay(path: str) -> int:
+    """Replay the recording at `path` until the user quits: 0; 2 with one line when it cannot be opened."""
+    from redis_tui.core.record.recording import Recording
+    from redis_tui.core.record.store import RecordingError
+
+    try:
+        recording = Recording.open(path)
+        if recording.end is None:
+            recording.close()
+            raise RecordingError(f"{path}: the recording holds no snapshot yet")
+    except RecordingError as exc:
+        print(f"redis-tui: {exc}", file=sys.stderr)
+        return 2
+    with recording:
+        app = make_replay_app(recording)
+        return run_guarded(app, app.target)

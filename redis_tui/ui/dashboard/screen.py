@@ -43,6 +43,11 @@ class DashboardScreen(Screen):
             yield ThroughputPane(id="throughput")
             yield ClientsPane(id="clients-pane")
         yield EventLine(id="event-line")  # the newest event, once there is one (e: every event)
+        replay = getattr(self.app, "replay", None)
+        if replay is not None:
+            from redis_tui.ui.replay.timeline import Timeline
+
+            yield Timeline(replay, id="timeline")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -8,6 +8,8 @@ stay in view.
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual.widget import Widget
 
@@ -81,8 +83,13 @@ class StatusBar(Widget):
         parts.append(Part(1, Text(f"every {app.interval:g}s", style="dim"), short_priority=3 if cluster else None))
         badge = self._monitor_badge(now)
         badge.append_text(self._findings_badge())
-        badge.append_text(Text(" WRITE ", style="bold white on red") if app.write
-                          else Text(" READ-ONLY ", style="bold black on green"))
+        replay = getattr(app, "replay", None)
+        if replay is not None:  # always in view: what is shown happened then, not now
+            badge.append_text(Text(f" REPLAY {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(replay.position))} ",
+                                   style="bold white on blue"))
+        else:
+            badge.append_text(Text(" WRITE ", style="bold white on red") if app.write
+                              else Text(" READ-ONLY ", style="bold black on green"))
         return self._fit(parts, badge)
 
     def _monitor_badge(self, now: float) -> Text:
@@ -112,6 +119,10 @@ class StatusBar(Widget):
             seconds = max(0.0, now - app.snapshot.taken_at)
             stale = seconds > max(3 * app.interval, 5)
             age = Text(f" {human_duration(seconds)} ago", style="bold yellow" if stale else "dim")
+        replay = getattr(app, "replay", None)
+        if replay is not None:
+            playing = Text(f"❚❚ {replay.speed:g}×" if replay.paused else f"▶ {replay.speed:g}×", style="bold")
+            return playing, Text(), False
         if app.paused:
             return Text("❚❚ paused", style="bold yellow"), age, True
         if app.outage is not None:
