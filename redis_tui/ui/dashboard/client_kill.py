@@ -84,12 +84,6 @@ class KillDialog(Dialog[bool]):
         yield Static(Text("The client sees its connection closed; a pool usually reconnects at once. "
                           "Nothing else changes.", style="dim"), classes="dialog-note")
 
-    def pressed(self, button_id: str) -> None:
-        if button_id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
     def action_confirm(self) -> None:
         """Kill it."""
         self.dismiss(True)

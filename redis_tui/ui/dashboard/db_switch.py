@@ -72,15 +72,6 @@ class DatabaseDialog(Dialog[int]):
         yield Static(Text(f"Now: db{self.current}{count}. The keys screen scans the new database, analyze runs "
                           "on it, the status line names it.", style="dim"), classes="dialog-note")
 
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self.action_confirm()
-
-    def pressed(self, button_id: str) -> None:
-        if button_id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
     def action_confirm(self) -> None:
         """Check the number and close with it."""
         db = parse_db_number(self.query_one("#db-number", Input).value, self.databases)

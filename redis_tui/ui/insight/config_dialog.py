@@ -30,16 +30,6 @@ class ConfigSetDialog(Dialog[str]):
                           "redis-tui does not). The server refuses a bad value or an immutable parameter.",
                           style="dim"), classes="dialog-note")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
-
-    def pressed(self, button_id: str) -> None:
-        if button_id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
     def action_confirm(self) -> None:
         """Close with the new value (unchanged: nothing to send)."""
         value = self.query_one("#config-value", Input).value

@@ -25,12 +25,6 @@ class ConfirmWrite(Dialog[bool]):
     def body(self) -> ComposeResult:
         yield Static(Text(self.note, style="dim"), classes="dialog-note")
 
-    def pressed(self, button_id: str) -> None:
-        if button_id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
     def action_confirm(self) -> None:
         """Confirm: the command is sent."""
         self.dismiss(True)

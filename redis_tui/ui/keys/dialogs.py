@@ -42,12 +42,6 @@ class KeyDialog(Dialog[T]):
         """An input between the key and the note (none by default)."""
         return iter(())
 
-    def pressed(self, button_id: str) -> None:
-        if button_id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
     def action_confirm(self) -> None:
         raise NotImplementedError
 
@@ -81,9 +75,6 @@ class TTLDialog(KeyDialog[int]):
     def field(self) -> ComposeResult:
         yield Input(id="ttl-seconds", placeholder="seconds (empty or 0: no expiry)", type="integer")
 
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self.action_confirm()
-
     def action_confirm(self) -> None:
         """Check the number and close with it."""
         text = self.query_one("#ttl-seconds", Input).value.strip()
@@ -109,9 +100,6 @@ class RenameDialog(KeyDialog[bytes]):
 
     def field(self) -> ComposeResult:
         yield Input(self.editable, id="new-name", placeholder="new key name")
-
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self.action_confirm()
 
     def action_confirm(self) -> None:
         """Check the name and close with it."""

@@ -57,15 +57,6 @@ class ExportDialog(Dialog[Path]):
             self._overwrite = None
             self.query_one("#confirm", Button).label = "Export"
 
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self.action_confirm()
-
-    def pressed(self, button_id: str) -> None:
-        if button_id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
     def action_confirm(self) -> None:
         """Check the path (a second press replaces an existing file) and close with it."""
         path = check_path(self.query_one("#export-path", Input).value)

@@ -44,15 +44,6 @@ class SearchDialog(Dialog[str]):
                           "The server still reads every element (in pages): a search of a huge key takes a while.",
                           style="dim"), classes="dialog-note")
 
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self.action_confirm()
-
-    def pressed(self, button_id: str) -> None:
-        if button_id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
     def action_confirm(self) -> None:
         """Close with the glob typed."""
         self.dismiss(self.query_one("#search-glob", Input).value.strip())

@@ -25,15 +25,6 @@ class GotoDialog(Dialog[float]):
         yield Input(id="goto-time", placeholder="14:02, 2026-11-25T14:02:30, -2h, -15m")
         yield Static(Text(f"Give {TIME_HELP}.", style="dim"), classes="dialog-note")
 
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self.action_confirm()
-
-    def pressed(self, button_id: str) -> None:
-        if button_id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
     def action_confirm(self) -> None:
         """Read the time and close with it (or say what is wrong with it)."""
         try:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 from textual.widgets.button import ButtonVariant
 
 T = TypeVar("T")
@@ -52,9 +52,19 @@ class Dialog(ModalScreen[T | None], Generic[T]):
         self.pressed(event.button.id or "")
 
     def pressed(self, button_id: str) -> None:
-        """A button was pressed; the base knows only Cancel."""
-        if button_id == "cancel":
+        """A button was pressed: ``confirm`` confirms, any other cancels (a dialog with more buttons says more)."""
+        if button_id == "confirm":
+            self.action_confirm()
+        else:
             self.action_cancel()
+
+    def action_confirm(self) -> None:
+        """Confirm (a dialog with a ``confirm`` button or an input says what that does)."""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """enter in the dialog's input confirms."""
+        event.stop()
+        self.action_confirm()
 
     def action_cancel(self) -> None:
         """Close; nothing changes."""
