@@ -180,6 +180,36 @@ def test_events_hold_the_outage_the_restart_and_the_config_change(incident):
         assert outages and outages[0].problem.id.startswith("connection-")
 
 
+def test_the_replay_shows_the_incident_at_its_time_and_not_after_it_cleared(incident):
+    """`redis-tui --replay`: the dashboard on the recording, moved to the incident by the replay keys."""
+    import asyncio
+
+    from redis_tui.core.record.times import parse_time
+    from redis_tui.ui.run import make_replay_app
+    from tests.ui.helpers import text_of, wait_until
+
+    async def replay() -> None:
+        with Recording.open(incident.path) as rec:
+            app = make_replay_app(rec)
+            async with app.run_test(size=(120, 40), notifications=True) as pilot:
+                await wait_until(pilot, lambda: app.snapshot is not None)
+                await pilot.press("j")  # go to the moment memory pressure was seen
+                await wait_until(pilot, lambda: type(app.screen).__name__ == "GotoDialog")
+                await pilot.press(*at(incident.pressure_at), "enter")
+                await wait_until(pilot, lambda: "memory-pressure" in {f.id for f in app.findings})
+                assert abs(app.replay.position - parse_time(at(incident.pressure_at), rec.end or 0)) < 0.01
+                assert "REPLAY" in text_of(app, "StatusBar") and "***" in text_of(app, "StatusBar")
+                await pilot.press("t")  # the troubleshooting panel says it, as it did live
+                await wait_until(pilot, lambda: "memory-pressure" in text_of(app, "#findings-body"))
+                await pilot.press("escape", "j")
+                await wait_until(pilot, lambda: type(app.screen).__name__ == "GotoDialog")
+                await pilot.press(*at(incident.cleared_at + 2 * INTERVAL), "enter")
+                await wait_until(pilot, lambda: "memory-pressure" not in {f.id for f in app.findings})
+                assert PASSWORD not in text_of(app, "StatusBar") and app.is_running
+
+    asyncio.run(replay())
+
+
 def test_the_alert_command_got_opened_then_cleared_in_order(incident):
     received = [(a["kind"], a["payload"]["id"]) for a in alert_lines(incident.alerts)]
     pressure = [kind for kind, fid in received if fid == "memory-pressure"]
