@@ -69,7 +69,8 @@ async def export_to(pilot, path, *, expect_exists: bool = False) -> None:
     app.screen.query_one(Input).value = str(path)
     await pilot.press("enter")
     if expect_exists:
-        assert isinstance(app.screen, ExportDialog) and "exists: press Overwrite" in screen_text(app)
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog)
+                         and "exists: press Overwrite" in screen_text(app))
         await pilot.press("enter")
     await wait_until(pilot, lambda: not isinstance(app.screen, ExportDialog))
 

@@ -109,6 +109,7 @@ async def test_a_hash_drops_its_top_rows_and_reads_them_again_from_home(long_val
             f" of {FIELDS:,} loaded · scroll down or press M for more")
         screen.query_one("#value-table").focus()
         while not detail.at_end:  # HSCAN order: forward only; the top rows go past the window
+            await wait_until(pilot, lambda: not detail._busy())  # M while a page loads is not a second page
             count = detail.loaded
             await pilot.press("M")
             await wait_until(pilot, lambda count=count: detail.loaded > count)

@@ -53,7 +53,6 @@ REPLAY_BINDINGS = [
             tooltip="replay: the previous critical finding"),
     Binding("j", "replay_goto", "Go to time", tooltip="replay: go to a time (14:02, 2026-11-25T14:02, -2h)"),
     Binding("f", "replay_speed", "Speed", tooltip="replay: play at 1×, 5×, 10×, 30×, 60×"),
-    Binding("n", "replay_node", "Next node", show=False, tooltip="replay of several nodes: show the next one"),
 ]
 
 
@@ -94,6 +93,8 @@ class ReplayActions(_AppBase):
         """Whether a replay key works now (only in a replay; the polling controls not in one); None: not ours."""
         if action in NOT_IN_REPLAY and self.replay is not None:
             return False
+        if action == "next_node" and self.replay is not None:  # n: the cluster's key, the recorded nodes here
+            return len(self.replay.nodes) > 1
         if action not in REPLAY_ACTIONS:
             return None
         if self.replay is None:
@@ -144,6 +145,13 @@ class ReplayActions(_AppBase):
         """Play faster (after 60×: 1× again)."""
         if self.replay is not None:
             self.notify(f"Replay speed {self.replay.faster():g}×", timeout=2)
+
+    def action_next_node(self) -> None:
+        """n: in a replay of several nodes, the next recorded node; live, the cluster's next node."""
+        if self.replay is not None:
+            self.action_replay_node()
+        else:
+            super().action_next_node()  # type: ignore[misc]
 
     def action_replay_node(self) -> None:
         """Show the next recorded node."""
