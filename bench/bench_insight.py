@@ -38,6 +38,12 @@ TARGET_MS = 300.0
 SCREENS: list[tuple[str, str]] = [  # (registry name, key): the screens measured, in this order
     ("latency", "L"),
     ("commands", "E"),
+    ("slowlog", "S"),
+    ("persistence", "B"),
+    ("memory", "M"),
+    ("config", "C"),
+    ("pubsub", "U"),
+    ("hotkeys", "H"),
 ]
 
 
