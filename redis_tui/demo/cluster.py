@@ -22,7 +22,7 @@ from typing import Any
 
 import redis
 
-from redis_tui.demo.server import EmbeddedServer, ServerError, free_port
+from redis_tui.demo.server import EmbeddedServer, ServerError, free_port, wait_for
 
 SLOTS = 16384
 NODE_TIMEOUT_MS = 1000
@@ -150,15 +150,7 @@ class LocalCluster:
 
     @staticmethod
     def _wait(predicate: Callable[[], bool], deadline: float, what: str) -> None:
-        last: Exception | None = None
-        while time.monotonic() < deadline:
-            try:
-                if predicate():
-                    return
-            except (redis.RedisError, OSError) as exc:
-                last = exc
-            time.sleep(0.05)
-        raise ClusterError(f"timed out waiting for {what}" + (f" (last error: {last})" if last else ""))
+        wait_for(predicate, deadline, what, ClusterError)
 
     # --- reading -------------------------------------------------------------------------
     @property

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import redis
 
 from redis_tui.demo.cluster import command
-from redis_tui.demo.server import EmbeddedServer, ServerError, free_port
+from redis_tui.demo.server import EmbeddedServer, ServerError, free_port, wait_for
 
 MASTER_NAME = "mymaster"
 
@@ -131,15 +131,7 @@ class SentinelGroup:
 
     @staticmethod
     def _wait(predicate: Callable[[], bool], deadline: float, what: str) -> None:
-        last: Exception | None = None
-        while time.monotonic() < deadline:
-            try:
-                if predicate():
-                    return
-            except (redis.RedisError, OSError) as exc:
-                last = exc
-            time.sleep(0.05)
-        raise SentinelError(f"timed out waiting for {what}" + (f" (last error: {last})" if last else ""))
+        wait_for(predicate, deadline, what, SentinelError)
 
     # --- reading -------------------------------------------------------------------------
     @property

@@ -15,7 +15,10 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import redis
 
 KINDS = ("redis", "valkey")
 
@@ -68,6 +71,20 @@ def available_kinds() -> list[str]:
             continue
         out.append(kind)
     return out
+
+
+def wait_for(predicate: Callable[[], bool], deadline: float, what: str, error: type[ServerError] = ServerError) -> None:
+    """Poll `predicate` every 50 ms until it holds; `error` (naming `what` and the last error met) at `deadline`
+    (time.monotonic()). A Redis or socket error while asking counts as "not yet"."""
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except (redis.RedisError, OSError) as exc:
+            last = exc
+        time.sleep(0.05)
+    raise error(f"timed out waiting for {what}" + (f" (last error: {last})" if last else ""))
 
 
 def free_port() -> int:
